@@ -1,0 +1,25 @@
+# The two commands a new user needs are `make run` and `make test`; the rest are their steps.
+.PHONY: setup generate check-generated lint build test
+
+## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
+setup:
+	./scripts/setup.sh
+
+## Regenerate every *.pb.swift file from proto/ (and the test protos) with protoc-gen-support.
+generate: setup
+	./scripts/generate.sh
+
+## Fail if the committed generated code differs from what proto/ produces.
+check-generated: setup
+	./scripts/check-generated.sh
+
+## Lint the hand-written sources with the committed .swift-format.
+lint:
+	./scripts/lint.sh
+
+build: setup
+	swift build
+
+## Everything CI runs: setup, generated-code check, lint, and every test.
+test: setup check-generated lint
+	swift test

@@ -1,0 +1,358 @@
+/// A cursor over protobuf bytes that never traps.
+///
+/// Every read checks the bytes that remain before touching them, every length prefix is checked
+/// against the end of its enclosing message before it is used, and every failure is a
+/// ``WireDecodingError``. Embedded messages narrow ``end`` to their own length and count towards
+/// ``maximumDepth``.
+///
+/// The reader borrows memory it does not own: create it inside `withUnsafeBytes` (the
+/// ``WireMessage`` initialisers do) and never let it escape.
+public struct WireReader {
+    /// The deepest nesting of embedded messages and groups accepted (the same limit as upb's).
+    public static let maximumDepth = 100
+
+    @usableFromInline
+    var position: UnsafeRawPointer
+    @usableFromInline
+    var end: UnsafeRawPointer
+    @usableFromInline
+    var depth: Int
+    @usableFromInline
+    var tagStart: UnsafeRawPointer
+
+    /// Reads `count` bytes starting at `start`.
+    @inlinable
+    public init(start: UnsafeRawPointer, count: Int) {
+        self.position = start
+        self.end = start + count
+        self.depth = 0
+        self.tagStart = start
+    }
+
+    /// The number of bytes left in the current message.
+    @inlinable
+    public var remaining: Int { end - position }
+
+    // MARK: Tags
+
+    /// The next field's tag, or `nil` at the end of the current message.
+    @inlinable
+    public mutating func nextTag() throws(WireDecodingError) -> FieldTag? {
+        guard position < end else { return nil }
+        tagStart = position
+        let tag = try readTag()
+        if tag.wireType == .endGroup { throw .malformedGroup }
+        return tag
+    }
+
+    @inlinable
+    mutating func readTag() throws(WireDecodingError) -> FieldTag {
+        let first = position.load(as: UInt8.self)
+        let raw: UInt64
+        if first < 0x80 {
+            position += 1
+            raw = UInt64(first)
+        } else {
+            raw = try readVarint()
+        }
+        guard raw >> 3 != 0, raw >> 3 <= UInt64(FieldTag.maximumFieldNumber) else { throw .invalidFieldNumber }
+        let wireType = UInt8(raw & 7)
+        guard wireType < 6 else { throw .invalidWireType(wireType) }
+        return FieldTag(rawValue: UInt32(truncatingIfNeeded: raw))
+    }
+
+    // MARK: Scalars
+
+    /// Reads a base-128 varint of at most ten bytes.
+    @inlinable
+    public mutating func readVarint() throws(WireDecodingError) -> UInt64 {
+        guard position < end else { throw .truncated }
+        let first = position.load(as: UInt8.self)
+        if first < 0x80 {
+            position += 1
+            return UInt64(first)
+        }
+        return try readVarintSlowPath()
+    }
+
+    @usableFromInline
+    mutating func readVarintSlowPath() throws(WireDecodingError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        var cursor = position
+        while true {
+            guard cursor < end else { throw .truncated }
+            let byte = cursor.load(as: UInt8.self)
+            cursor += 1
+            result |= UInt64(byte & 0x7F) &<< shift
+            if byte < 0x80 { break }
+            shift += 7
+            guard shift < 70 else { throw .malformedVarint }
+        }
+        position = cursor
+        return result
+    }
+
+    /// Reads an `int32` (a varint truncated to 32 bits).
+    @inlinable
+    public mutating func readInt32() throws(WireDecodingError) -> Int32 {
+        Int32(truncatingIfNeeded: try readVarint())
+    }
+
+    /// Reads an `int64`.
+    @inlinable
+    public mutating func readInt64() throws(WireDecodingError) -> Int64 {
+        Int64(bitPattern: try readVarint())
+    }
+
+    /// Reads a `uint32`.
+    @inlinable
+    public mutating func readUInt32() throws(WireDecodingError) -> UInt32 {
+        UInt32(truncatingIfNeeded: try readVarint())
+    }
+
+    /// Reads a `uint64`.
+    @inlinable
+    public mutating func readUInt64() throws(WireDecodingError) -> UInt64 {
+        try readVarint()
+    }
+
+    /// Reads a `sint32`.
+    @inlinable
+    public mutating func readSInt32() throws(WireDecodingError) -> Int32 {
+        ZigZag.decoded(UInt32(truncatingIfNeeded: try readVarint()))
+    }
+
+    /// Reads a `sint64`.
+    @inlinable
+    public mutating func readSInt64() throws(WireDecodingError) -> Int64 {
+        ZigZag.decoded(try readVarint())
+    }
+
+    /// Reads a `bool` (any non-zero varint is true).
+    @inlinable
+    public mutating func readBool() throws(WireDecodingError) -> Bool {
+        try readVarint() != 0
+    }
+
+    /// Reads an open enum; values the schema does not name are kept as `unrecognized`.
+    @inlinable
+    public mutating func readEnum<Enum: WireEnum>(_: Enum.Type = Enum.self) throws(WireDecodingError) -> Enum {
+        Enum(rawValue: try readInt32())
+    }
+
+    /// Reads four little-endian bytes.
+    @inlinable
+    public mutating func readFixed32() throws(WireDecodingError) -> UInt32 {
+        guard end - position >= 4 else { throw .truncated }
+        let value = position.loadUnaligned(as: UInt32.self)
+        position += 4
+        return UInt32(littleEndian: value)
+    }
+
+    /// Reads eight little-endian bytes.
+    @inlinable
+    public mutating func readFixed64() throws(WireDecodingError) -> UInt64 {
+        guard end - position >= 8 else { throw .truncated }
+        let value = position.loadUnaligned(as: UInt64.self)
+        position += 8
+        return UInt64(littleEndian: value)
+    }
+
+    /// Reads an `sfixed32`.
+    @inlinable
+    public mutating func readSFixed32() throws(WireDecodingError) -> Int32 {
+        Int32(bitPattern: try readFixed32())
+    }
+
+    /// Reads an `sfixed64`.
+    @inlinable
+    public mutating func readSFixed64() throws(WireDecodingError) -> Int64 {
+        Int64(bitPattern: try readFixed64())
+    }
+
+    /// Reads a `float`.
+    @inlinable
+    public mutating func readFloat() throws(WireDecodingError) -> Float {
+        Float(bitPattern: try readFixed32())
+    }
+
+    /// Reads a `double`.
+    @inlinable
+    public mutating func readDouble() throws(WireDecodingError) -> Double {
+        Double(bitPattern: try readFixed64())
+    }
+
+    // MARK: Length-delimited values
+
+    /// Reads a length prefix and checks it against the bytes that remain.
+    @inlinable
+    public mutating func readLength() throws(WireDecodingError) -> Int {
+        let length = try readVarint()
+        guard length <= UInt64(end - position) else { throw .lengthPastEnd }
+        return Int(length)
+    }
+
+    /// Reads a `string`, rejecting invalid UTF-8.
+    @inlinable
+    public mutating func readString() throws(WireDecodingError) -> String {
+        let length = try readLength()
+        if length == 0 { return "" }
+        let bytes = UnsafeRawBufferPointer(start: position, count: length)
+        guard let string = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
+        position += length
+        return string
+    }
+
+    /// Reads a `bytes` value.
+    @inlinable
+    public mutating func readBytes() throws(WireDecodingError) -> [UInt8] {
+        let length = try readLength()
+        if length == 0 { return [] }
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: position, count: length))
+        position += length
+        return bytes
+    }
+
+    /// Reads an embedded message, merging it into `message` as protobuf requires for repeated
+    /// occurrences of a singular message field.
+    @inlinable
+    public mutating func readMessage<Message: WireMessage>(into message: inout Message) throws(WireDecodingError) {
+        try readEmbedded { (reader: inout WireReader) throws(WireDecodingError) in
+            try message.merge(from: &reader)
+        }
+    }
+
+    /// Reads an embedded message into a new value.
+    @inlinable
+    public mutating func readMessage<Message: WireMessage>(_: Message.Type = Message.self) throws(WireDecodingError)
+        -> Message
+    {
+        var message = Message()
+        try readMessage(into: &message)
+        return message
+    }
+
+    /// Reads one map entry (an embedded message of key = 1 and value = 2), handing each of its
+    /// fields to `body`; fields other than those two are skipped.
+    @inlinable
+    public mutating func readMapEntry(
+        _ body: (inout WireReader, FieldTag) throws(WireDecodingError) -> Void
+    ) throws(WireDecodingError) {
+        try readEmbedded { (reader: inout WireReader) throws(WireDecodingError) in
+            while let tag = try reader.nextTag() {
+                try body(&reader, tag)
+            }
+        }
+    }
+
+    /// Reads a length-delimited embedded message with `body`, which sees a reader limited to the
+    /// embedded bytes; the nesting depth is checked first.
+    @inlinable
+    public mutating func readEmbedded(
+        _ body: (inout WireReader) throws(WireDecodingError) -> Void
+    ) throws(WireDecodingError) {
+        let length = try readLength()
+        guard depth < Self.maximumDepth else { throw .depthLimitExceeded }
+        let outerEnd = end
+        end = position + length
+        depth += 1
+        try body(&self)
+        depth -= 1
+        end = outerEnd
+    }
+
+    // MARK: Packed repeated fields
+
+    /// Reads a packed run of varints, converting each with `transform`.
+    @inlinable
+    public mutating func readPackedVarints<Element>(
+        into array: inout [Element], _ transform: (UInt64) -> Element
+    ) throws(WireDecodingError) {
+        let length = try readLength()
+        let outerEnd = end
+        end = position + length
+        while position < end {
+            array.append(transform(try readVarint()))
+        }
+        end = outerEnd
+    }
+
+    /// Reads a packed run of four-byte values, converting each with `transform`.
+    @inlinable
+    public mutating func readPackedFixed32<Element>(
+        into array: inout [Element], _ transform: (UInt32) -> Element
+    ) throws(WireDecodingError) {
+        let length = try readLength()
+        guard length % 4 == 0 else { throw .malformedPackedField }
+        array.reserveCapacity(array.count + length / 4)
+        for _ in 0..<length / 4 {
+            array.append(transform(UInt32(littleEndian: position.loadUnaligned(as: UInt32.self))))
+            position += 4
+        }
+    }
+
+    /// Reads a packed run of eight-byte values, converting each with `transform`.
+    @inlinable
+    public mutating func readPackedFixed64<Element>(
+        into array: inout [Element], _ transform: (UInt64) -> Element
+    ) throws(WireDecodingError) {
+        let length = try readLength()
+        guard length % 8 == 0 else { throw .malformedPackedField }
+        array.reserveCapacity(array.count + length / 8)
+        for _ in 0..<length / 8 {
+            array.append(transform(UInt64(littleEndian: position.loadUnaligned(as: UInt64.self))))
+            position += 8
+        }
+    }
+
+    // MARK: Unknown fields
+
+    /// Skips the value of the field whose tag was just read and keeps its bytes, tag included,
+    /// in `unknownFields` so that they are re-emitted on encode.
+    @inlinable
+    public mutating func skipField(_ tag: FieldTag, into unknownFields: inout UnknownFields) throws(WireDecodingError) {
+        let start = tagStart
+        try skipField(tag)
+        unknownFields.append(UnsafeRawBufferPointer(start: start, count: position - start))
+    }
+
+    /// Skips the value of the field whose tag was just read.
+    @inlinable
+    public mutating func skipField(_ tag: FieldTag) throws(WireDecodingError) {
+        switch tag.wireType {
+        case .varint:
+            _ = try readVarint()
+        case .fixed64:
+            guard end - position >= 8 else { throw .truncated }
+            position += 8
+        case .lengthDelimited:
+            position += try readLength()
+        case .fixed32:
+            guard end - position >= 4 else { throw .truncated }
+            position += 4
+        case .startGroup:
+            try skipGroup(fieldNumber: tag.fieldNumber, depth: depth + 1)
+        case .endGroup:
+            throw .malformedGroup
+        }
+    }
+
+    @usableFromInline
+    mutating func skipGroup(fieldNumber: Int, depth: Int) throws(WireDecodingError) {
+        guard depth <= Self.maximumDepth else { throw .depthLimitExceeded }
+        while true {
+            guard position < end else { throw .truncated }
+            let tag = try readTag()
+            switch tag.wireType {
+            case .endGroup:
+                guard tag.fieldNumber == fieldNumber else { throw .malformedGroup }
+                return
+            case .startGroup:
+                try skipGroup(fieldNumber: tag.fieldNumber, depth: depth + 1)
+            default:
+                try skipField(tag)
+            }
+        }
+    }
+}

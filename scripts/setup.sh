@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine with Swift lacks for building and testing the suite:
+# system libraries (nghttp2, OpenSSL, SQLite), protoc with the well-known types, the standard
+# gRPC protos, h2load, and the Python packages the external test clients use.
+# Safe to run again: it skips whatever is already present.
+set -euo pipefail
+
+apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
+pip_packages=(grpcio grpcio-tools protobuf h2)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2" 2>/dev/null; then
+  echo "setup: installing ${pip_packages[*]}"
+  python3 -m pip install -q "${pip_packages[@]}"
+fi
