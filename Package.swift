@@ -9,6 +9,21 @@ let sharedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// A library target with the shared settings.
+func library(_ name: String, _ path: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: path, swiftSettings: sharedSettings)
+}
+
+/// A test target with the shared settings.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: sharedSettings)
+}
+
+/// The generated contract of one service: messages, method descriptors, client, server protocol.
+func contract(_ service: String) -> Target {
+    library("\(service)API", "Services/\(service)/\(service)API", ["Wire", "RPC", "CommonAPI"])
+}
+
 let package = Package(
     name: "SupportPlatform",
     platforms: [.macOS(.v15)],
@@ -17,19 +32,29 @@ let package = Package(
     ],
     targets: [
         // Shared layers, lowest first.
-        .target(name: "Wire", path: "Shared/Wire", swiftSettings: sharedSettings),
-        .target(name: "CodeGen", dependencies: ["Wire"], path: "Shared/CodeGen", swiftSettings: sharedSettings),
+        library("Wire", "Shared/Wire"),
+        library("RPC", "Shared/RPC", ["Wire"]),
+        library("CodeGen", "Shared/CodeGen", ["Wire"]),
         .executableTarget(
             name: "ProtocGenSupport", dependencies: ["CodeGen"], path: "Shared/ProtocGenSupport",
             swiftSettings: sharedSettings),
 
+        // Generated contracts.
+        library("CommonAPI", "Shared/CommonAPI", ["Wire"]),
+        library("InteropAPI", "Shared/InteropAPI", ["Wire", "RPC"]),
+        contract("Orders"),
+        contract("Returns"),
+        contract("Refunds"),
+        contract("Inquiries"),
+        contract("Oversight"),
+
+        // gRPC's interop TestService.
+        library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),
+
         // Tests.
-        .target(
-            name: "WireFixtures", dependencies: ["Wire"], path: "Tests/WireFixtures", swiftSettings: sharedSettings),
-        .testTarget(
-            name: "WireTests", dependencies: ["Wire", "WireFixtures"], path: "Tests/WireTests",
-            swiftSettings: sharedSettings),
-        .testTarget(
-            name: "CodeGenTests", dependencies: ["CodeGen"], path: "Tests/CodeGenTests", swiftSettings: sharedSettings),
+        library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
+        tests("WireTests", ["Wire", "WireFixtures"]),
+        tests("CodeGenTests", ["CodeGen", "Wire"]),
+        tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
     ]
 )

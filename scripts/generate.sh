@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Output directories are package targets: they must exist before the plugin can be built.
+mkdir -p Tests/WireFixtures Shared/InteropAPI Shared/CommonAPI Services/{Orders/OrdersAPI,Returns/ReturnsAPI,Refunds/RefundsAPI,Inquiries/InquiriesAPI,Oversight/OversightAPI}
 swift build --product protoc-gen-support >/dev/null
 plugin="$(swift build --show-bin-path)/protoc-gen-support"
 wkt=/usr/include
@@ -24,8 +26,11 @@ generate() {
 modules="module=support.common.v1:CommonAPI,module=support.orders.v1:OrdersAPI,module=support.returns.v1:ReturnsAPI"
 modules="$modules,module=support.refunds.v1:RefundsAPI,module=support.inquiries.v1:InquiriesAPI"
 modules="$modules,module=support.oversight.v1:OversightAPI,module=support.testing.v1:WireFixtures"
+modules="$modules,module=grpc.testing:InteropAPI"
+grpc_protos=/usr/share/grpc-proto
 
 generate Tests/WireFixtures Tests/Protos "$modules" Tests/Protos/support/testing/v1/wire_test.proto
+generate Shared/InteropAPI "$grpc_protos" "$modules" "$grpc_protos"/grpc/testing/{empty,messages,test}.proto
 for service in common:Shared/CommonAPI orders:Services/Orders/OrdersAPI returns:Services/Returns/ReturnsAPI \
   refunds:Services/Refunds/RefundsAPI inquiries:Services/Inquiries/InquiriesAPI \
   oversight:Services/Oversight/OversightAPI; do

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// What a handler sends back besides messages: initial metadata (headers) and trailing metadata.
+/// Shared by reference between the handler and the transport; safe from any thread.
+public final class ResponseMetadata: Sendable {
+    private let state = Mutex<(headers: Metadata, trailers: Metadata)>(([:], [:]))
+
+    /// Empty response metadata.
+    public init() {}
+
+    /// Headers sent before the first response message (or with the status if there is none).
+    public var headers: Metadata { state.withLock { $0.headers } }
+
+    /// Trailers sent with the status.
+    public var trailers: Metadata { state.withLock { $0.trailers } }
+
+    /// Adds a header; has no effect once headers were sent.
+    public func addHeader(_ entry: Metadata.Entry) {
+        state.withLock { $0.headers.add(entry) }
+    }
+
+    /// Adds a trailer.
+    public func addTrailer(_ entry: Metadata.Entry) {
+        state.withLock { $0.trailers.add(entry) }
+    }
+}

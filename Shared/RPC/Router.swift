@@ -1,0 +1,49 @@
+/// Maps each method path to its handler. Services register into it; transports look calls up
+/// in it. A path with no handler is answered UNIMPLEMENTED by the transport.
+public struct Router: Sendable {
+    private var handlers: [String: ServerHandler] = [:]
+
+    /// An empty router.
+    public init() {}
+
+    /// A router serving every method of `services`.
+    public init(services: [any RegistrableService]) {
+        for service in services { service.register(into: &self) }
+    }
+
+    /// Adds `handler`, replacing any handler of the same path.
+    public mutating func register(_ handler: ServerHandler) {
+        handlers[handler.method.path] = handler
+    }
+
+    /// The handler of `path` (`/package.Service/Method`).
+    public func handler(forPath path: String) -> ServerHandler? {
+        handlers[path]
+    }
+
+    /// Every method served, sorted by path.
+    public var methods: [MethodDescriptor] { handlers.values.map(\.method).sorted { $0.path < $1.path } }
+
+    /// The fully qualified names of the services served.
+    public var serviceNames: Set<String> { Set(handlers.values.map(\.method.service)) }
+
+    /// Whether any method of `service` is served.
+    public func serves(service: String) -> Bool {
+        handlers.values.contains { $0.method.service == service }
+    }
+
+    /// The same routes with `interceptors` around every handler, the first outermost.
+    public func intercepted(by interceptors: [any ServerInterceptor]) -> Router {
+        var router = self
+        for (path, handler) in handlers {
+            router.handlers[path] = interceptors.reversed().reduce(handler) { $0.intercepted(by: $1) }
+        }
+        return router
+    }
+}
+
+/// A service that can add its methods to a ``Router``; generated server protocols refine it.
+public protocol RegistrableService: Sendable {
+    /// Adds a handler for each method.
+    func register(into router: inout Router)
+}
