@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-generated lint build test
+.PHONY: setup generate check-generated lint build test bench-codec
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -23,3 +23,7 @@ build: setup
 ## Everything CI runs: setup, generated-code check, lint, and every test.
 test: setup check-generated lint
 	swift test
+
+## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
+bench-codec:
+	cd Benchmarks && swift build -c release --product CodecBenchmark && .build/release/CodecBenchmark

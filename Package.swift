@@ -28,7 +28,11 @@ let package = Package(
     name: "SupportPlatform",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "protoc-gen-support", targets: ["ProtocGenSupport"])
+        .executable(name: "protoc-gen-support", targets: ["ProtocGenSupport"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "RPC", targets: ["RPC"]),
+        .library(name: "CommonAPI", targets: ["CommonAPI"]),
+        .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
     ],
     targets: [
         // Shared layers, lowest first.
