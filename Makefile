@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-generated lint build test bench-codec
+.PHONY: setup generate check-protos check-generated lint build test bench-codec
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -13,6 +13,10 @@ generate: setup
 check-generated: setup
 	./scripts/check-generated.sh
 
+## Compile proto/ with protoc and with Python grpcio-tools.
+check-protos: setup
+	./scripts/check-protos.sh
+
 ## Lint the hand-written sources with the committed .swift-format.
 lint:
 	./scripts/lint.sh
@@ -21,7 +25,7 @@ build: setup
 	swift build
 
 ## Everything CI runs: setup, generated-code check, lint, and every test.
-test: setup check-generated lint
+test: setup check-protos check-generated lint
 	swift test
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).

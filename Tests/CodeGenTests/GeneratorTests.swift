@@ -10,13 +10,13 @@ import Wire
         .deletingLastPathComponent()
 
     /// Builds the CodeGeneratorRequest protoc would send for `file` under `Tests/Protos`.
-    static func request(for file: String, parameter: String) throws -> [UInt8] {
+    static func request(for file: String, parameter: String, root protoRoot: String = "Tests/Protos") throws -> [UInt8] {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("set-\(UUID()).pb")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "protoc", "-I", root.appendingPathComponent("Tests/Protos").path, "-I", "/usr/include",
+            "protoc", "-I", root.appendingPathComponent(protoRoot).path, "-I", "/usr/include",
             "--include_imports", "--include_source_info", "--descriptor_set_out=\(output.path)", file,
         ]
         try process.run()
