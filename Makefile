@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build test bench-codec
+.PHONY: setup generate check-protos check-generated lint build test interop bench-codec
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -24,9 +24,14 @@ lint:
 build: setup
 	swift build
 
+## gRPC interop cases: Python grpcio client against the interop-server executable.
+interop: setup
+	./scripts/interop.sh
+
 ## Everything CI runs: setup, generated-code check, lint, and every test.
 test: setup check-protos check-generated lint
 	swift test
+	./scripts/interop.sh
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
 bench-codec:

@@ -29,15 +29,32 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "protoc-gen-support", targets: ["ProtocGenSupport"]),
+        .executable(name: "interop-server", targets: ["InteropServer"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "CommonAPI", targets: ["CommonAPI"]),
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
+    ],
     targets: [
+        // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Shared/CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
         // Shared layers, lowest first.
         library("Wire", "Shared/Wire"),
         library("RPC", "Shared/RPC", ["Wire"]),
+        library(
+            "HTTP2", "Shared/HTTP2",
+            [
+                "RPC", "Wire", "CNGHTTP2", "COpenSSL", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         library("CodeGen", "Shared/CodeGen", ["Wire"]),
         .executableTarget(
             name: "ProtocGenSupport", dependencies: ["CodeGen"], path: "Shared/ProtocGenSupport",
@@ -52,13 +69,23 @@ let package = Package(
         contract("Inquiries"),
         contract("Oversight"),
 
-        // gRPC's interop TestService.
+        // gRPC's interop TestService, and a server for the interop tests.
         library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),
+        .executableTarget(
+            name: "InteropServer", dependencies: ["HTTP2", "Interop", "RPC"], path: "Shared/InteropServer",
+            swiftSettings: sharedSettings),
 
         // Tests.
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
         tests("CodeGenTests", ["CodeGen", "Wire"]),
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
+        tests(
+            "HTTP2Tests",
+            [
+                "HTTP2", "RPC", "Wire", "InteropAPI", "Interop", "CNGHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
     ]
 )

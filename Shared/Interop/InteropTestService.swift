@@ -4,7 +4,8 @@ import Wire
 
 /// `grpc.testing.TestService` as gRPC's interop test descriptions define it: payloads of the
 /// requested sizes, requested statuses echoed back, and the `x-grpc-test-echo-*` metadata
-/// echoed in headers and trailers. `UnimplementedCall` answers UNIMPLEMENTED.
+/// echoed in headers and trailers, compression checked and applied on request.
+/// `UnimplementedCall` answers UNIMPLEMENTED.
 public struct InteropTestService: TestService.ServiceProtocol {
     /// Metadata key echoed back in the initial metadata.
     public static let echoInitialKey = "x-grpc-test-echo-initial"
@@ -23,6 +24,10 @@ public struct InteropTestService: TestService.ServiceProtocol {
     /// Returns a payload of `response_size` zero bytes, or the requested status.
     public func unaryCall(_ request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse {
         echoMetadata(context)
+        if request.expectCompressed?.value == true, !context.requestWasCompressed {
+            throw RPCError(.invalidArgument, "expected a compressed request message")
+        }
+        if request.responseCompressed?.value == true { context.response.compressMessages = true }
         try throwRequestedStatus(request.responseStatus)
         return SimpleResponse.with { $0.payload = Self.payload(size: request.responseSize) }
     }

@@ -3,7 +3,7 @@ import Synchronization
 /// What a handler sends back besides messages: initial metadata (headers) and trailing metadata.
 /// Shared by reference between the handler and the transport; safe from any thread.
 public final class ResponseMetadata: Sendable {
-    private let state = Mutex<(headers: Metadata, trailers: Metadata)>(([:], [:]))
+    private let state = Mutex<(headers: Metadata, trailers: Metadata, compress: Bool)>(([:], [:], false))
 
     /// Empty response metadata.
     public init() {}
@@ -13,6 +13,12 @@ public final class ResponseMetadata: Sendable {
 
     /// Trailers sent with the status.
     public var trailers: Metadata { state.withLock { $0.trailers } }
+
+    /// Whether response messages should be compressed (when the client accepts gzip).
+    public var compressMessages: Bool {
+        get { state.withLock { $0.compress } }
+        set { state.withLock { $0.compress = newValue } }
+    }
 
     /// Adds a header; has no effect once headers were sent.
     public func addHeader(_ entry: Metadata.Entry) {

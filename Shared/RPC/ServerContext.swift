@@ -15,6 +15,8 @@ public struct ServerContext: Sendable {
     public var caller: Caller?
     /// Headers and trailers the handler wants to send.
     public let response: ResponseMetadata
+    /// Whether the (unary) request message arrived compressed.
+    public var requestWasCompressed = false
 
     /// A context for a call of `method`.
     public init(

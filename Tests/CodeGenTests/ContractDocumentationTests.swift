@@ -31,11 +31,15 @@ import Testing
             guard !message.isMapEntry else { return }
             let name = prefix + message.name
             check(path, name)
-            for (index, field) in message.fields.enumerated() { check(path + [2, Int32(index)], name + "." + field.name) }
+            for (index, field) in message.fields.enumerated() {
+                check(path + [2, Int32(index)], name + "." + field.name)
+            }
             for (index, nested) in message.nestedMessages.enumerated() {
                 checkMessage(nested, path + [3, Int32(index)], name + ".")
             }
-            for (index, nested) in message.nestedEnums.enumerated() { checkEnum(nested, path + [4, Int32(index)], name + ".") }
+            for (index, nested) in message.nestedEnums.enumerated() {
+                checkEnum(nested, path + [4, Int32(index)], name + ".")
+            }
         }
         for (index, message) in descriptor.messages.enumerated() { checkMessage(message, [4, Int32(index)], "") }
         for (index, enumType) in descriptor.enums.enumerated() { checkEnum(enumType, [5, Int32(index)], "") }

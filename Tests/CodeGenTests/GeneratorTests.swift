@@ -10,7 +10,8 @@ import Wire
         .deletingLastPathComponent()
 
     /// Builds the CodeGeneratorRequest protoc would send for `file` under `Tests/Protos`.
-    static func request(for file: String, parameter: String, root protoRoot: String = "Tests/Protos") throws -> [UInt8] {
+    static func request(for file: String, parameter: String, root protoRoot: String = "Tests/Protos") throws -> [UInt8]
+    {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("set-\(UUID()).pb")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()

@@ -1,0 +1,83 @@
+import NIOCore
+import NIOPosix
+import RPC
+import Synchronization
+
+/// A gRPC server on HTTP/2: NIO owns the sockets and event loops, nghttp2 the protocol, and a
+/// ``Router`` the handlers. Plaintext h2c with prior knowledge, or TLS 1.3 with ALPN `h2`.
+public final class HTTP2Server: Sendable {
+    private let configuration: ServerConfiguration
+    private let router: Router
+    private let group: any EventLoopGroup
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var listener: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    /// A server for `router`'s handlers (intercept the router first) on `group`'s event loops.
+    public init(
+        configuration: ServerConfiguration, router: Router,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.group = group
+    }
+
+    /// Binds and starts accepting connections; returns the port bound.
+    @discardableResult
+    public func start() async throws -> Int {
+        let configuration = self.configuration
+        let router = self.router
+        let tlsContext = try configuration.tls.map { try OpenSSLContext(server: $0) }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [weak self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let id = ObjectIdentifier(channel)
+                    self?.state.withLock { $0.connections[id] = channel }
+                    let onClose: @Sendable () -> Void = { [weak self] in
+                        _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+                    }
+                    guard
+                        let handler = ServerConnectionHandler(
+                            router: router, configuration: configuration, onClose: onClose)
+                    else { throw RPCError(.resourceExhausted, "could not create an HTTP/2 session") }
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            OpenSSLHandler(context: tlsContext, role: .server))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        state.withLock { $0.listener = listener }
+        return listener.localAddress?.port ?? configuration.port
+    }
+
+    /// The port the server listens on, once started.
+    public var port: Int? {
+        state.withLock { $0.listener?.localAddress?.port }
+    }
+
+    /// Stops accepting connections, sends GOAWAY on every connection, lets calls in flight
+    /// finish for up to `gracePeriod`, then closes whatever is left.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        let (listener, connections) = state.withLock { ($0.listener, Array($0.connections.values)) }
+        try? await listener?.close()
+        for connection in connections {
+            connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
+        }
+        let deadline = ContinuousClock.now + gracePeriod
+        while ContinuousClock.now < deadline, state.withLock({ !$0.connections.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let remaining = state.withLock { Array($0.connections.values) }
+        for connection in remaining { try? await connection.close() }
+    }
+}

@@ -1,0 +1,92 @@
+import RPC
+
+/// A gRPC request's headers, validated: what the server needs to route and run the call.
+struct RequestHead {
+    /// Why the headers cannot start a gRPC call, and how to answer.
+    enum Rejection: Error, Equatable {
+        /// Answer with this HTTP status and no gRPC status (wrong method or content type).
+        case http(status: Int, reason: String)
+        /// Answer with this gRPC status (Trailers-Only).
+        case grpc(code: StatusCode, message: String)
+    }
+
+    /// The `:path`.
+    var path: String
+    /// The timeout from `grpc-timeout`.
+    var timeout: Duration?
+    /// Whether request messages may be gzip-compressed (`grpc-encoding: gzip`).
+    var requestEncodingIsGzip: Bool
+    /// Whether the client accepts gzip-compressed responses.
+    var acceptsGzip: Bool
+    /// Custom metadata: every header except pseudo-headers and those gRPC reserves.
+    var metadata: Metadata
+
+    /// Headers that are part of the protocol rather than metadata.
+    static let reserved: Set<String> = [
+        "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "content-length", "connection",
+    ]
+
+    /// Validates `headers` as PROTOCOL-HTTP2 requires of a request.
+    init(_ headers: HeaderList) throws(Rejection) {
+        var method: String?
+        var path: String?
+        var contentType: String?
+        var timeout: Duration?
+        var encoding: String?
+        var acceptEncoding = ""
+        var metadata = Metadata()
+        for (name, value) in headers {
+            switch name {
+            case ":method": method = value
+            case ":path": path = value
+            case "content-type": contentType = value
+            case "grpc-timeout":
+                guard let parsed = GRPCTimeout.parse(value) else {
+                    throw .grpc(code: .invalidArgument, message: "grpc-timeout '\(value)' is malformed")
+                }
+                timeout = parsed
+            case "grpc-encoding": encoding = value
+            case "grpc-accept-encoding": acceptEncoding = value
+            default:
+                guard !name.hasPrefix(":"), !Self.reserved.contains(name) else { continue }
+                if name.hasSuffix("-bin") {
+                    if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
+                } else {
+                    metadata.add(name, value)
+                }
+            }
+        }
+        guard method == "POST" else {
+            throw .http(status: 405, reason: "gRPC requests use POST, not \(method ?? "no method")")
+        }
+        guard let contentType,
+            contentType == "application/grpc" || contentType.hasPrefix("application/grpc+")
+                || contentType.hasPrefix("application/grpc;")
+        else {
+            throw .http(status: 415, reason: "content-type \(contentType ?? "(none)") is not application/grpc")
+        }
+        guard let path, path.hasPrefix("/") else {
+            throw .grpc(code: .unimplemented, message: "the request has no method path")
+        }
+        switch encoding {
+        case nil, "identity": self.requestEncodingIsGzip = false
+        case "gzip": self.requestEncodingIsGzip = true
+        case .some(let other):
+            throw .grpc(
+                code: .unimplemented, message: "grpc-encoding '\(other)' is not supported; use gzip or identity")
+        }
+        self.path = path
+        self.timeout = timeout
+        self.acceptsGzip = acceptEncoding.split(separator: ",").contains { $0.trimmingSpaces == "gzip" }
+        self.metadata = metadata
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var result = self
+        while result.first == " " { result.removeFirst() }
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

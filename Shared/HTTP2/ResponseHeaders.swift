@@ -1,0 +1,43 @@
+import RPC
+
+/// The header blocks a gRPC server sends.
+enum ResponseHeaders {
+    /// The encodings the server accepts, sent as `grpc-accept-encoding`.
+    static let acceptEncoding = "identity,gzip"
+
+    /// Initial headers of a response that will carry messages.
+    static func initial(compressed: Bool, metadata: Metadata) -> HeaderList {
+        var headers: HeaderList = [(":status", "200"), ("content-type", "application/grpc")]
+        if compressed { headers.append(("grpc-encoding", "gzip")) }
+        headers.append(("grpc-accept-encoding", acceptEncoding))
+        append(metadata, to: &headers)
+        return headers
+    }
+
+    /// Trailers carrying the status.
+    static func trailers(code: StatusCode, message: String, metadata: Metadata) -> HeaderList {
+        var headers: HeaderList = [("grpc-status", String(code.rawValue))]
+        if !message.isEmpty { headers.append(("grpc-message", PercentEncoding.encode(message))) }
+        append(metadata, to: &headers)
+        return headers
+    }
+
+    /// A Trailers-Only response: one HEADERS frame with the status and END_STREAM.
+    static func trailersOnly(code: StatusCode, message: String, headers: Metadata, trailers: Metadata) -> HeaderList {
+        var block: HeaderList = [(":status", "200"), ("content-type", "application/grpc")]
+        block.append(("grpc-accept-encoding", acceptEncoding))
+        block += Self.trailers(code: code, message: message, metadata: trailers)
+        append(headers, to: &block)
+        return block
+    }
+
+    /// Adds metadata entries, binary values base64-encoded.
+    static func append(_ metadata: Metadata, to headers: inout HeaderList) {
+        for entry in metadata {
+            switch entry.value {
+            case .string(let value): headers.append((entry.key, value))
+            case .binary(let bytes): headers.append((entry.key, Base64.encode(bytes)))
+            }
+        }
+    }
+}

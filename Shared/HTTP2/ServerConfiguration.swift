@@ -1,0 +1,52 @@
+/// Settings of a gRPC server.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port; 0 picks a free one.
+    public var port: Int
+    /// The largest request message accepted; larger ones get RESOURCE_EXHAUSTED (4 MiB).
+    public var maximumReceiveMessageSize: Int
+    /// SETTINGS_MAX_CONCURRENT_STREAMS, and the cap on handlers running per connection (100).
+    public var maximumConcurrentStreams: Int
+    /// The largest request header list accepted (16 KiB).
+    public var maximumHeaderListSize: Int
+    /// TLS, or nil for plaintext HTTP/2 with prior knowledge (h2c).
+    public var tls: TLSConfiguration?
+    /// How often an idle connection is pinged, and how long the reply may take.
+    public var keepalive: Keepalive
+
+    /// Keepalive and PING abuse limits.
+    public struct Keepalive: Sendable {
+        /// Ping a connection after this long without frames; nil never pings.
+        public var interval: Duration?
+        /// Close the connection if the ping is not answered within this.
+        public var timeout: Duration
+        /// Pings a client may send without any stream activity before the connection is
+        /// closed with GOAWAY ENHANCE_YOUR_CALM.
+        public var maximumPingsWithoutData: Int
+
+        /// Two-hour pings, 20-second timeout, 10 idle client pings allowed.
+        public init(
+            interval: Duration? = .seconds(7_200), timeout: Duration = .seconds(20), maximumPingsWithoutData: Int = 10
+        ) {
+            self.interval = interval
+            self.timeout = timeout
+            self.maximumPingsWithoutData = maximumPingsWithoutData
+        }
+    }
+
+    /// A configuration listening on `host:port` with gRPC's usual defaults.
+    public init(
+        host: String = "127.0.0.1", port: Int, maximumReceiveMessageSize: Int = 4 * 1024 * 1024,
+        maximumConcurrentStreams: Int = 100, maximumHeaderListSize: Int = 16 * 1024, tls: TLSConfiguration? = nil,
+        keepalive: Keepalive = Keepalive()
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumReceiveMessageSize = maximumReceiveMessageSize
+        self.maximumConcurrentStreams = maximumConcurrentStreams
+        self.maximumHeaderListSize = maximumHeaderListSize
+        self.tls = tls
+        self.keepalive = keepalive
+    }
+}

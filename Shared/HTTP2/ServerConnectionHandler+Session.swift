@@ -1,0 +1,240 @@
+import CNGHTTP2
+import NIOCore
+import RPC
+
+extension ServerConnectionHandler: NGHTTP2SessionDelegate {
+    func sessionBeginsHeaders(streamID: Int32) {
+        guard streams[streamID] == nil else { return }
+        streams[streamID] = ServerStream(
+            id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
+        pingsWithoutData = 0
+    }
+
+    func sessionReceivedHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard let stream = streams[streamID] else { return true }
+        guard stream.head == nil else { return true }  // trailers from a client are ignored
+        stream.headerBytes += name.count + value.count + 32
+        guard stream.headerBytes <= configuration.maximumHeaderListSize, stream.headers.count < 128 else {
+            // Refusing the header makes nghttp2 reset the stream; the connection carries on.
+            streams[streamID] = nil
+            return false
+        }
+        stream.headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        return true
+    }
+
+    func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
+        guard let stream = streams[streamID] else { return }
+        if stream.head == nil { route(stream) }
+        if endStream { sessionReceivedEndOfStream(streamID: streamID) }
+    }
+
+    func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let stream = streams[streamID], stream.handler != nil, stream.phase != .finished else {
+            // Nobody will read these bytes: give the window back at once.
+            session.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        pingsWithoutData = 0
+        stream.deframer.append(bytes)
+        if case .unary = stream.handler?.body {
+            session.consume(streamID: streamID, count: bytes.count)
+        } else if stream.queuedMessages == 0 {
+            session.consume(streamID: streamID, count: bytes.count)
+        } else {
+            stream.heldBytes += bytes.count
+        }
+        deliverMessages(of: stream)
+    }
+
+    func sessionReceivedEndOfStream(streamID: Int32) {
+        guard let stream = streams[streamID] else { return }
+        stream.requestEnded = true
+        guard stream.handler != nil, stream.phase != .finished else { return }
+        if stream.deframer.hasPartialMessage {
+            fail(stream, RPCError(.internal, "the request ended in the middle of a message"))
+            return
+        }
+        switch stream.handler?.body {
+        case .unary: readyStreams.append(streamID)
+        default: stream.requestContinuation?.finish()
+        }
+    }
+
+    func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        if stream.phase != .finished || errorCode != NGHTTP2_NO_ERROR.rawValue {
+            abandon(stream)
+        }
+        stream.deadlineTimer?.cancel()
+        closeIfDrained()
+    }
+
+    func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
+        guard let stream = streams[streamID] else { return .end(count: 0, trailers: nil) }
+        let count = min(buffer.count, stream.pending.readableBytes)
+        if count > 0, let base = buffer.baseAddress {
+            stream.pending.withUnsafeReadableBytes { readable in
+                if let source = readable.baseAddress { base.copyMemory(from: source, byteCount: count) }
+            }
+            stream.pending.moveReaderIndex(forwardBy: count)
+        }
+        if stream.pending.readableBytes == 0 { stream.pending.clear() }
+        if stream.pending.readableBytes < Self.lowWatermark, !stream.waitingWriters.isEmpty { stream.releaseWriters() }
+        if stream.pending.readableBytes == 0, let trailers = stream.pendingTrailers {
+            stream.pendingTrailers = nil
+            return .end(count: count, trailers: trailers)
+        }
+        return count > 0 ? .data(count: count) : .deferred
+    }
+
+    func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
+        guard UInt32(type) == NGHTTP2_PING.rawValue, flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 else { return }
+        pingsWithoutData += 1
+        if pingsWithoutData > configuration.keepalive.maximumPingsWithoutData {
+            session.submitGoaway(errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue, debug: "too_many_pings")
+            isShuttingDown = true
+        }
+    }
+
+    func sessionSentFrame(type: UInt8, flags: UInt8, streamID: Int32) {
+        // Once the status is out, a client that is still sending is told to stop (as gRPC does).
+        guard flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let stream = streams[streamID],
+            stream.phase == .finished, !stream.requestEnded
+        else { return }
+        session.resetStream(streamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
+    }
+
+    func sessionReceivedInvalidFrame(streamID: Int32) {}
+
+    // MARK: Request handling
+
+    /// High and low marks of a stream's unsent response bytes: writers wait above the first
+    /// until nghttp2 drains below the second.
+    static let highWatermark = 256 * 1024
+    static let lowWatermark = 64 * 1024
+
+    /// Validates a complete request header block and finds its handler.
+    private func route(_ stream: ServerStream) {
+        let head: RequestHead
+        do throws(RequestHead.Rejection) {
+            head = try RequestHead(stream.headers)
+        } catch {
+            switch error {
+            case .http(let status, _):
+                stream.phase = .finished
+                session.submitResponse(streamID: stream.id, headers: [(":status", String(status))], hasBody: false)
+            case .grpc(let code, let message):
+                fail(stream, RPCError(code, message))
+            }
+            return
+        }
+        stream.head = head
+        stream.headers = []
+        guard let handler = router.handler(forPath: head.path) else {
+            let parts = head.path.split(separator: "/")
+            let message =
+                parts.count == 2 && router.serves(service: String(parts[0]))
+                ? "method \(parts[1]) is not implemented by \(parts[0])"
+                : "service \(parts.first ?? "") is not served here"
+            fail(stream, RPCError(.unimplemented, message))
+            return
+        }
+        if isShuttingDown {
+            fail(stream, RPCError(.unavailable, "the server is shutting down"))
+            return
+        }
+        stream.handler = handler
+        stream.context = ServerContext(
+            method: handler.method, requestMetadata: head.metadata, deadline: head.timeout.map { .now + $0 },
+            peer: peer)
+        if let timeout = head.timeout, let context {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let id = stream.id
+            stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                loopBound.value.deadlinePassed(streamID: id)
+            }
+        }
+        if case .streaming = handler.body {
+            // The request stream exists from now on: messages may arrive before the handler runs.
+            let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+            stream.requests = requests
+            stream.requestContinuation = continuation
+            readyStreams.append(stream.id)
+        }
+    }
+
+    /// Hands every complete message to the handler (or keeps a unary call's one message).
+    private func deliverMessages(of stream: ServerStream) {
+        do {
+            while let message = try stream.deframer.next() {
+                let bytes = try decompress(message, of: stream)
+                if case .unary = stream.handler?.body {
+                    guard stream.unaryRequest == nil else {
+                        throw RPCError(.unimplemented, "a unary call received more than one request message")
+                    }
+                    stream.unaryRequest = MessageDeframer.Message(compressed: message.compressed, bytes: bytes)
+                } else {
+                    stream.queuedMessages += 1
+                    stream.requestContinuation?.yield(bytes)
+                }
+            }
+        } catch let failure as MessageDeframer.Failure {
+            switch failure {
+            case .messageTooLarge(let length, let limit):
+                fail(
+                    stream,
+                    RPCError(.resourceExhausted, "request message of \(length) bytes exceeds the limit of \(limit)"))
+            case .invalidCompressionFlag(let flag):
+                fail(stream, RPCError(.internal, "invalid compressed-flag byte \(flag)"))
+            }
+            session.resetStream(stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+        } catch {
+            fail(stream, RPCError(converting: error))
+        }
+    }
+
+    private func decompress(_ message: MessageDeframer.Message, of stream: ServerStream) throws -> [UInt8] {
+        guard message.compressed else { return message.bytes }
+        guard stream.head?.requestEncodingIsGzip == true else {
+            throw RPCError(.internal, "a message is marked compressed but the request has no grpc-encoding")
+        }
+        do {
+            return try Gzip.decompress(message.bytes, limit: configuration.maximumReceiveMessageSize)
+        } catch .tooLarge(let limit) {
+            throw RPCError(.resourceExhausted, "decompressed request message exceeds the limit of \(limit) bytes")
+        } catch {
+            throw RPCError(.internal, "a compressed request message is not valid gzip")
+        }
+    }
+
+    /// A streaming handler read a message: open the window for the bytes held back for it.
+    func messageConsumed(streamID: Int32) {
+        guard let stream = streams[streamID] else { return }
+        stream.queuedMessages = max(0, stream.queuedMessages - 1)
+        if stream.queuedMessages == 0, stream.heldBytes > 0 {
+            session.consume(streamID: streamID, count: stream.heldBytes)
+            stream.heldBytes = 0
+            scheduleFlush()
+        }
+    }
+
+    private func deadlinePassed(streamID: Int32) {
+        guard let stream = streams[streamID], stream.phase != .finished else { return }
+        stream.task?.cancel()
+        stream.requestContinuation?.finish(throwing: CancellationError())
+        fail(stream, RPCError(.deadlineExceeded, "the deadline passed before the call finished"))
+        writePending(flush: true)
+    }
+
+    /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
+    func abandon(_ stream: ServerStream) {
+        stream.phase = .finished
+        stream.task?.cancel()
+        stream.requestContinuation?.finish(throwing: CancellationError())
+        stream.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))
+        stream.deadlineTimer?.cancel()
+    }
+}

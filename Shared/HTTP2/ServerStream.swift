@@ -1,0 +1,71 @@
+import NIOCore
+import RPC
+
+/// One gRPC call on a server connection: its request as it arrives, its handler, and its
+/// response as it leaves. Owned by a ``ServerConnectionHandler`` and confined to its event loop.
+final class ServerStream {
+    /// Where the response is.
+    enum ResponsePhase {
+        /// Nothing sent; an error now is answered Trailers-Only.
+        case notStarted
+        /// Headers sent; messages may follow.
+        case streaming
+        /// The status is queued; nothing more can be sent.
+        case finished
+    }
+
+    let id: Int32
+    /// Request headers as they arrive, and their total size so far.
+    var headers: HeaderList = []
+    var headerBytes = 0
+    /// The validated request head, once the header block is complete.
+    var head: RequestHead?
+    /// The handler serving the call, once routed.
+    var handler: ServerHandler?
+    /// The handler's context.
+    var context: ServerContext?
+    /// Splits request DATA into messages.
+    var deframer: MessageDeframer
+    /// The request message of a unary call.
+    var unaryRequest: MessageDeframer.Message?
+    /// A streaming handler's requests, and what feeds them.
+    var requests: AsyncThrowingStream<[UInt8], any Error>?
+    var requestContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    /// Whether the client has ended its side (END_STREAM).
+    var requestEnded = false
+    /// Whether the handler has been started.
+    var started = false
+    /// Request messages handed to the handler but not yet read, and received DATA bytes not yet
+    /// reported consumed because of them (inbound flow control).
+    var queuedMessages = 0
+    var heldBytes = 0
+
+    var phase = ResponsePhase.notStarted
+    /// Framed response messages waiting for nghttp2 to take them.
+    var pending: ByteBuffer
+    /// The trailers to send once `pending` is drained.
+    var pendingTrailers: HeaderList?
+    /// Whether response messages are gzip-compressed.
+    var compressResponses = false
+    /// Handler writes waiting for `pending` to drain.
+    var waitingWriters: [CheckedContinuation<Void, any Error>] = []
+    /// The handler's task.
+    var task: Task<Void, Never>?
+    /// The deadline timer.
+    var deadlineTimer: Scheduled<Void>?
+
+    init(id: Int32, maximumMessageSize: Int, allocator: ByteBufferAllocator) {
+        self.id = id
+        self.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, allocator: allocator)
+        self.pending = allocator.buffer(capacity: 0)
+    }
+
+    /// Wakes every waiting writer, with an error if the stream can no longer send.
+    func releaseWriters(throwing error: (any Error)? = nil) {
+        let writers = waitingWriters
+        waitingWriters.removeAll()
+        for writer in writers {
+            if let error { writer.resume(throwing: error) } else { writer.resume() }
+        }
+    }
+}
