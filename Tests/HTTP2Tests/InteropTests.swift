@@ -17,7 +17,7 @@ import Testing
         let server = HTTP2Server(
             configuration: ServerConfiguration(port: 0), router: Router(services: [InteropTestService()]))
         let port = try await server.start()
-        let result = try PythonScript.run("interop_client.py", ["--port", String(port)])
+        let result = try await PythonScript.run("interop_client.py", ["--port", String(port)])
         await server.shutdown(gracePeriod: .seconds(1))
         for name in Self.cases {
             #expect(result.output.contains("PASS \(name) "), "\(name):\n\(result.output)")

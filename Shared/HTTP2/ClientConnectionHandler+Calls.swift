@@ -1,0 +1,146 @@
+import CNGHTTP2
+import NIOCore
+import RPC
+
+extension ClientConnectionHandler {
+    /// High and low marks of a stream's unsent request bytes.
+    static let highWatermark = 256 * 1024
+    static let lowWatermark = 64 * 1024
+
+    /// The request headers of a call.
+    func requestHeaders(path: String, options: CallOptions) -> HeaderList {
+        var headers: HeaderList = [
+            (":method", "POST"), (":scheme", scheme), (":path", path), (":authority", authority),
+            ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", configuration.userAgent),
+            ("grpc-accept-encoding", ResponseHeaders.acceptEncoding),
+        ]
+        if options.compressRequests { headers.append(("grpc-encoding", "gzip")) }
+        if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
+        ResponseHeaders.append(options.metadata, to: &headers)
+        return headers
+    }
+
+    /// Opens a stream for a call; nil (after failing the call) when the connection cannot.
+    private func open(_ stream: ClientStream, path: String, options: CallOptions, handle: CallHandle) -> Bool {
+        guard !handle.isCancelled else {
+            complete(stream, RPCError(.cancelled, "the call was cancelled"))
+            return false
+        }
+        guard !isDraining, let context, context.channel.isActive,
+            let id = session.submitRequest(headers: requestHeaders(path: path, options: options))
+        else {
+            complete(stream, RPCError(.unavailable, "the connection to \(authority) is not accepting calls"))
+            return false
+        }
+        stream.id = id
+        streams[id] = stream
+        handle.streamID = id
+        if let timeout = options.timeout {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                loopBound.value.cancel(streamID: id, RPCError(.deadlineExceeded, "the deadline passed"))
+            }
+        }
+        return true
+    }
+
+    /// Starts a unary call: the request is sent at once and ends the request side.
+    func startUnary(
+        path: String, request: [UInt8], options: CallOptions, handle: CallHandle,
+        waiter: CheckedContinuation<UnaryResponse, any Error>
+    ) {
+        let stream = ClientStream(maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
+        stream.unaryWaiter = waiter
+        enqueue(request, on: stream, compress: options.compressRequests)
+        stream.requestFinished = true
+        guard open(stream, path: path, options: options, handle: handle) else { return }
+        writePending(flush: !isReading)
+        scheduleFlush()
+    }
+
+    /// Starts a streaming call; the future completes with the response headers and messages.
+    func startStreaming(
+        path: String, options: CallOptions, handle: CallHandle, on loop: any EventLoop
+    ) -> EventLoopFuture<(Metadata, MessageStream)> {
+        let stream = ClientStream(maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
+        let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        stream.messages = continuation
+        stream.messageStream = MessageStream(messages)
+        let promise = loop.makePromise(of: (Metadata, MessageStream).self)
+        stream.headersPromise = promise
+        if open(stream, path: path, options: options, handle: handle) { scheduleFlush() }
+        return promise.futureResult
+    }
+
+    /// The trailers of a streaming call, filled in when its status arrives.
+    func trailerBox(streamID: Int32) -> StreamingResponse.TrailerBox? {
+        streams[streamID]?.trailers
+    }
+
+    /// Writes one request message of a streaming call.
+    func write(_ message: [UInt8], streamID: Int32, compress: Bool, waiter: CheckedContinuation<Void, any Error>) {
+        guard let stream = streams[streamID], !stream.finished, !stream.requestFinished else {
+            waiter.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        enqueue(message, on: stream, compress: compress)
+        session.resumeData(streamID: streamID)
+        if stream.pending.readableBytes > Self.highWatermark {
+            stream.waitingWriters.append(waiter)
+        } else {
+            waiter.resume()
+        }
+        scheduleFlush()
+    }
+
+    /// Ends the request side of a streaming call.
+    func finishRequest(streamID: Int32) {
+        guard let stream = streams[streamID], !stream.requestFinished else { return }
+        stream.requestFinished = true
+        session.resumeData(streamID: streamID)
+        scheduleFlush()
+    }
+
+    /// Cancels a call: RST_STREAM(CANCEL) to the server, `error` to the caller.
+    func cancel(streamID: Int32, _ error: RPCError) {
+        guard let stream = streams[streamID], !stream.finished else { return }
+        session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
+        complete(stream, error)
+        scheduleFlush()
+    }
+
+    private func enqueue(_ message: [UInt8], on stream: ClientStream, compress: Bool) {
+        let payload = compress ? Gzip.compress(message) : message
+        var framed = MessageFramer.frame(payload, compressed: compress, allocator: allocator)
+        stream.pending.writeBuffer(&framed)
+    }
+
+    /// Delivers the call's outcome once: a response or an error to the unary caller; headers,
+    /// the end of the messages and the trailers to the streaming caller.
+    func complete(_ stream: ClientStream, _ error: RPCError?, trailers: Metadata = [:]) {
+        guard !stream.finished else { return }
+        stream.finished = true
+        stream.deadlineTimer?.cancel()
+        stream.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
+        let headers = ResponseStatus.metadata(stream.responseHeaders ?? [])
+        if let waiter = stream.unaryWaiter {
+            stream.unaryWaiter = nil
+            if let error {
+                waiter.resume(throwing: error)
+            } else if let message = stream.unaryMessage {
+                waiter.resume(returning: UnaryResponse(message: message, headers: headers, trailers: trailers))
+            } else {
+                waiter.resume(throwing: RPCError(.internal, "the server sent no response message"))
+            }
+        }
+        stream.trailers.set(error?.metadata ?? trailers)
+        if let promise = stream.headersPromise, let messages = stream.messageStream {
+            stream.headersPromise = nil
+            // A Trailers-Only response still yields (empty) headers and an ended stream, so the
+            // caller sees the status from reading the messages.
+            promise.succeed((headers, messages))
+        }
+        if let error { stream.messages?.finish(throwing: error) } else { stream.messages?.finish() }
+        stream.messages = nil
+    }
+}

@@ -1,0 +1,139 @@
+import CNGHTTP2
+import NIOCore
+import RPC
+
+extension ClientConnectionHandler: NGHTTP2SessionDelegate {
+    func sessionBeginsHeaders(streamID: Int32) {
+        incomingHeaders[streamID] = []
+    }
+
+    func sessionReceivedHeader(
+        streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        incomingHeaders[streamID, default: []].append(
+            (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        return true
+    }
+
+    func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
+        let block = incomingHeaders.removeValue(forKey: streamID) ?? []
+        guard let stream = streams[streamID], !stream.finished else { return }
+        if stream.responseHeaders == nil {
+            let status = block.first { $0.name == ":status" }.flatMap { Int($0.value) } ?? 0
+            guard status == 200 else {
+                complete(stream, ResponseStatus.fromHTTPStatus(status))
+                session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
+                return
+            }
+            let contentType = block.first { $0.name == "content-type" }?.value ?? ""
+            guard contentType.hasPrefix("application/grpc") else {
+                complete(stream, RPCError(.unknown, "the response content-type '\(contentType)' is not gRPC"))
+                session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
+                return
+            }
+            stream.responseHeaders = block
+            stream.responseCompressed = block.contains { $0.name == "grpc-encoding" && $0.value == "gzip" }
+            if endStream {
+                finishWithStatus(stream, block)
+                return
+            }
+            if let promise = stream.headersPromise, let messages = stream.messageStream {
+                stream.headersPromise = nil
+                promise.succeed((ResponseStatus.metadata(block), messages))
+            }
+        } else {
+            finishWithStatus(stream, block)
+        }
+    }
+
+    private func finishWithStatus(_ stream: ClientStream, _ block: HeaderList) {
+        let status = ResponseStatus.fromTrailers(block)
+        if stream.deframer.hasPartialMessage {
+            complete(stream, RPCError(.internal, "the response ended in the middle of a message"))
+        } else if status.code == .ok {
+            complete(stream, nil, trailers: status.metadata)
+        } else {
+            complete(stream, status)
+        }
+    }
+
+    func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        session.consume(streamID: streamID, count: bytes.count)
+        guard let stream = streams[streamID], !stream.finished else { return }
+        stream.deframer.append(bytes)
+        do {
+            while let message = try stream.deframer.next() {
+                var payload = message.bytes
+                if message.compressed {
+                    guard stream.responseCompressed else {
+                        throw RPCError(.internal, "a compressed response message arrived without grpc-encoding")
+                    }
+                    do {
+                        payload = try Gzip.decompress(payload, limit: configuration.maximumReceiveMessageSize)
+                    } catch {
+                        throw RPCError(.internal, "a compressed response message could not be decompressed")
+                    }
+                }
+                if stream.unaryWaiter != nil {
+                    guard stream.unaryMessage == nil else {
+                        throw RPCError(.internal, "a unary call received more than one response message")
+                    }
+                    stream.unaryMessage = payload
+                } else {
+                    stream.messages?.yield(payload)
+                }
+            }
+        } catch let failure as MessageDeframer.Failure {
+            if case .messageTooLarge(let length, let limit) = failure {
+                cancel(
+                    streamID: streamID,
+                    RPCError(.resourceExhausted, "response message of \(length) bytes exceeds \(limit)"))
+            } else {
+                cancel(streamID: streamID, RPCError(.internal, "the response is not framed as gRPC"))
+            }
+        } catch {
+            cancel(streamID: streamID, RPCError(converting: error))
+        }
+    }
+
+    func sessionReceivedEndOfStream(streamID: Int32) {
+        guard let stream = streams[streamID], !stream.finished else { return }
+        complete(stream, RPCError(.internal, "the response ended without trailers"))
+    }
+
+    func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
+        incomingHeaders[streamID] = nil
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        if !stream.finished {
+            complete(stream, ResponseStatus.fromReset(errorCode))
+        }
+    }
+
+    func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
+        guard let stream = streams[streamID], !stream.finished else { return .end(count: 0, trailers: nil) }
+        let count = min(buffer.count, stream.pending.readableBytes)
+        if count > 0, let base = buffer.baseAddress {
+            stream.pending.withUnsafeReadableBytes { readable in
+                if let source = readable.baseAddress { base.copyMemory(from: source, byteCount: count) }
+            }
+            stream.pending.moveReaderIndex(forwardBy: count)
+        }
+        if stream.pending.readableBytes == 0 { stream.pending.clear() }
+        if stream.pending.readableBytes < Self.lowWatermark, !stream.waitingWriters.isEmpty { stream.releaseWriters() }
+        if stream.pending.readableBytes == 0, stream.requestFinished {
+            return .end(count: count, trailers: nil)
+        }
+        return count > 0 ? .data(count: count) : .deferred
+    }
+
+    func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
+        if UInt32(type) == NGHTTP2_GOAWAY.rawValue, !isDraining {
+            isDraining = true
+            onGoaway()
+        }
+    }
+
+    func sessionSentFrame(type: UInt8, flags: UInt8, streamID: Int32) {}
+
+    func sessionReceivedInvalidFrame(streamID: Int32) {}
+}

@@ -1,0 +1,114 @@
+import CNGHTTP2
+import NIOCore
+import RPC
+
+/// One HTTP/2 connection on the client: opens a stream per call on an nghttp2 client session,
+/// writes requests, and turns what comes back into responses and statuses. Confined to the
+/// connection's event loop.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let session: NGHTTP2Session
+    let configuration: ClientConfiguration
+    let authority: String
+    let scheme: String
+    let allocator = ByteBufferAllocator()
+    var context: ChannelHandlerContext?
+    var streams: [Int32: ClientStream] = [:]
+    var incomingHeaders: [Int32: HeaderList] = [:]
+    var isReading = false
+    var flushScheduled = false
+    var wroteSinceFlush = false
+    /// Whether the server sent GOAWAY: no new streams go on this connection.
+    var isDraining = false
+    let onGoaway: @Sendable () -> Void
+
+    init?(configuration: ClientConfiguration, authority: String, onGoaway: @escaping @Sendable () -> Void) {
+        guard let session = NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()) else { return nil }
+        self.session = session
+        self.configuration = configuration
+        self.authority = authority
+        self.scheme = configuration.tls == nil ? "http" : "https"
+        self.onGoaway = onGoaway
+        session.delegate = self
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { writePending(flush: true) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        writePending(flush: true)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        isReading = true
+        let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
+        if !accepted {
+            writePending(flush: true)
+            context.close(promise: nil)
+            return
+        }
+        writePending(flush: false)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        writePending(flush: true)
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { writePending(flush: true) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for stream in streams.values {
+            complete(stream, RPCError(.unavailable, "the connection to \(authority) closed"))
+        }
+        streams.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Output
+
+    func writePending(flush: Bool) {
+        guard let context else { return }
+        if context.channel.isWritable {
+            var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
+            guard session.send(into: &buffer, limit: 1 << 20) else {
+                context.close(promise: nil)
+                return
+            }
+            if buffer.readableBytes > 0 {
+                context.write(wrapOutboundOut(buffer), promise: nil)
+                wroteSinceFlush = true
+            }
+        }
+        if flush, wroteSinceFlush {
+            wroteSinceFlush = false
+            context.flush()
+        }
+        if isDraining, streams.isEmpty { context.close(promise: nil) }
+    }
+
+    func scheduleFlush() {
+        guard !isReading, !flushScheduled, let context else { return }
+        flushScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = loopBound.value
+            handler.flushScheduled = false
+            handler.writePending(flush: true)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import NIOCore
+import RPC
+
+/// One call on a client connection: the request as it leaves and the response as it arrives.
+/// Confined to the connection's event loop.
+final class ClientStream {
+    var id: Int32 = 0
+    /// Framed request messages waiting for nghttp2.
+    var pending: ByteBuffer
+    /// Whether the request side ends once `pending` is drained.
+    var requestFinished = false
+    /// Writers waiting for `pending` to drain.
+    var waitingWriters: [CheckedContinuation<Void, any Error>] = []
+
+    /// Response headers, once received, and whether messages are gzip-compressed.
+    var responseHeaders: HeaderList?
+    var responseCompressed = false
+    var deframer: MessageDeframer
+    /// Whether the outcome has been delivered.
+    var finished = false
+    var deadlineTimer: Scheduled<Void>?
+
+    /// For unary calls: the response message and the caller waiting for the outcome.
+    var unaryMessage: [UInt8]?
+    var unaryWaiter: CheckedContinuation<UnaryResponse, any Error>?
+
+    /// For streaming calls: the caller waiting for headers, and the response messages.
+    var headersPromise: EventLoopPromise<(Metadata, MessageStream)>?
+    var messages: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    var messageStream: MessageStream?
+    let trailers = StreamingResponse.TrailerBox()
+
+    init(maximumMessageSize: Int, allocator: ByteBufferAllocator) {
+        pending = allocator.buffer(capacity: 0)
+        deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, allocator: allocator)
+    }
+
+    /// Wakes waiting writers, with an error if the request can no longer be sent.
+    func releaseWriters(throwing error: (any Error)? = nil) {
+        let writers = waitingWriters
+        waitingWriters.removeAll()
+        for writer in writers {
+            if let error { writer.resume(throwing: error) } else { writer.resume() }
+        }
+    }
+}
