@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "interop-server", targets: ["InteropServer"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
+        .library(name: "HTTP2", targets: ["HTTP2"]),
         .library(name: "CommonAPI", targets: ["CommonAPI"]),
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
     ],
@@ -63,16 +64,25 @@ let package = Package(
         // Generated contracts.
         library("CommonAPI", "Shared/CommonAPI", ["Wire"]),
         library("InteropAPI", "Shared/InteropAPI", ["Wire", "RPC"]),
+        library("HealthAPI", "Shared/HealthAPI", ["Wire", "RPC"]),
+        library("ReflectionV1API", "Shared/ReflectionV1API", ["Wire", "RPC"]),
+        library("ReflectionV1AlphaAPI", "Shared/ReflectionV1AlphaAPI", ["Wire", "RPC"]),
         contract("Orders"),
         contract("Returns"),
         contract("Refunds"),
         contract("Inquiries"),
         contract("Oversight"),
 
+        // The standard services every server runs: health checking and server reflection.
+        library(
+            "GRPCServices", "Shared/GRPCServices",
+            ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
+
         // gRPC's interop TestService, and a server for the interop tests.
         library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),
         .executableTarget(
-            name: "InteropServer", dependencies: ["HTTP2", "Interop", "RPC"], path: "Shared/InteropServer",
+            name: "InteropServer", dependencies: ["HTTP2", "Interop", "InteropAPI", "RPC", "GRPCServices", "Wire"],
+            path: "Shared/InteropServer",
             swiftSettings: sharedSettings),
 
         // Tests.
@@ -83,7 +93,7 @@ let package = Package(
         tests(
             "HTTP2Tests",
             [
-                "HTTP2", "RPC", "Wire", "InteropAPI", "Interop", "CNGHTTP2",
+                "HTTP2", "RPC", "Wire", "InteropAPI", "Interop", "CNGHTTP2", "GRPCServices", "HealthAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),

@@ -1,4 +1,5 @@
 import RPC
+import Wire
 
 /// A gRPC request's headers, validated: what the server needs to route and run the call.
 struct RequestHead {

@@ -1,4 +1,5 @@
 import RPC
+import Wire
 
 /// The header blocks a gRPC server sends.
 enum ResponseHeaders {

@@ -1,5 +1,6 @@
 import CNGHTTP2
 import RPC
+import Wire
 
 /// How a client turns what the server sent into a gRPC status, as PROTOCOL-HTTP2 says.
 enum ResponseStatus {

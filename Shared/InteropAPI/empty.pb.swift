@@ -2,6 +2,18 @@
 
 import Wire
 
+extension ProtoFile {
+    /// `grpc/testing/empty.proto`, for server reflection.
+    public static let grpcTestingEmpty = ProtoFile(
+        name: "grpc/testing/empty.proto",
+        dependencies: [],
+        symbols: [
+            "grpc.testing.Empty",
+        ],
+        descriptorBase64: "ChhncnBjL3Rlc3RpbmcvZW1wdHkucHJvdG8SDGdycGMudGVzdGluZyIHCgVFbXB0eUIqChtpby5ncnBjLnRlc3RpbmcuaW50ZWdyYXRpb25CC0VtcHR5UHJvdG9zSroHCgYSBA8AHhAKvwQKAQwSAw8AEjK0BCBDb3B5cmlnaHQgMjAxNSBnUlBDIGF1dGhvcnMuCgogTGljZW5zZWQgdW5kZXIgdGhlIEFwYWNoZSBMaWNlbnNlLCBWZXJzaW9uIDIuMCAodGhlICJMaWNlbnNlIik7CiB5b3UgbWF5IG5vdCB1c2UgdGhpcyBmaWxlIGV4Y2VwdCBpbiBjb21wbGlhbmNlIHdpdGggdGhlIExpY2Vuc2UuCiBZb3UgbWF5IG9idGFpbiBhIGNvcHkgb2YgdGhlIExpY2Vuc2UgYXQKCiAgICAgaHR0cDovL3d3dy5hcGFjaGUub3JnL2xpY2Vuc2VzL0xJQ0VOU0UtMi4wCgogVW5sZXNzIHJlcXVpcmVkIGJ5IGFwcGxpY2FibGUgbGF3IG9yIGFncmVlZCB0byBpbiB3cml0aW5nLCBzb2Z0d2FyZQogZGlzdHJpYnV0ZWQgdW5kZXIgdGhlIExpY2Vuc2UgaXMgZGlzdHJpYnV0ZWQgb24gYW4gIkFTIElTIiBCQVNJUywKIFdJVEhPVVQgV0FSUkFOVElFUyBPUiBDT05ESVRJT05TIE9GIEFOWSBLSU5ELCBlaXRoZXIgZXhwcmVzcyBvciBpbXBsaWVkLgogU2VlIHRoZSBMaWNlbnNlIGZvciB0aGUgc3BlY2lmaWMgbGFuZ3VhZ2UgZ292ZXJuaW5nIHBlcm1pc3Npb25zIGFuZAogbGltaXRhdGlvbnMgdW5kZXIgdGhlIExpY2Vuc2UuCgoICgECEgMRABUKCAoBCBIDEwA0CgkKAggBEgMTADQKCAoBCBIDFAAsCgkKAggIEgMUACwKrQIKAgQAEgMeABAaoQIgQW4gZW1wdHkgbWVzc2FnZSB0aGF0IHlvdSBjYW4gcmUtdXNlIHRvIGF2b2lkIGRlZmluaW5nIGR1cGxpY2F0ZWQgZW1wdHkKIG1lc3NhZ2VzIGluIHlvdXIgcHJvamVjdC4gQSB0eXBpY2FsIGV4YW1wbGUgaXMgdG8gdXNlIGl0IGFzIGFyZ3VtZW50IG9yIHRoZQogcmV0dXJuIHZhbHVlIG9mIGEgc2VydmljZSBBUEkuIEZvciBpbnN0YW5jZToKCiAgIHNlcnZpY2UgRm9vIHsKICAgICBycGMgQmFyIChncnBjLnRlc3RpbmcuRW1wdHkpIHJldHVybnMgKGdycGMudGVzdGluZy5FbXB0eSkgeyB9OwogICB9OwoKCgoKAwQAARIDHggNYgZwcm90bzM="
+    )
+}
+
 /// An empty message that you can re-use to avoid defining duplicated empty
 /// messages in your project. A typical example is to use it as argument or the
 /// return value of a service API. For instance:

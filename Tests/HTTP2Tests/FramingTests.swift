@@ -1,6 +1,7 @@
 import NIOCore
 import RPC
 import Testing
+import Wire
 
 @testable import HTTP2
 

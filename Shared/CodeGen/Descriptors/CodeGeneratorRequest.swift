@@ -30,10 +30,9 @@ public struct CodeGeneratorRequest: Sendable {
             case 10: filesToGenerate.append(try reader.readString())
             case 18: parameter = try reader.readString()
             case 122:
-                var file = FileDescriptor()
-                try reader.readEmbedded { (r: inout WireReader) throws(WireDecodingError) in
-                    file = try FileDescriptor(from: &r)
-                }
+                let bytes = try reader.readBytes()
+                var file = try FileDescriptor(serializedBytes: bytes)
+                file.serializedBytes = bytes
                 protoFiles.append(file)
             default: try reader.skipField(tag)
             }

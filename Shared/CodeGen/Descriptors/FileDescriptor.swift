@@ -18,9 +18,21 @@ public struct FileDescriptor: Sendable {
     public var comments: [[Int32]: String] = [:]
     /// `proto2` or `proto3`.
     public var syntax = ""
+    /// The FileDescriptorProto exactly as protoc sent it.
+    public var serializedBytes: [UInt8] = []
 
     /// An empty file.
     public init() {}
+
+    /// Decodes a FileDescriptorProto.
+    init(serializedBytes bytes: [UInt8]) throws(WireDecodingError) {
+        let result = bytes.withUnsafeBytes { buffer -> Result<FileDescriptor, WireDecodingError> in
+            guard let base = buffer.baseAddress else { return .success(FileDescriptor()) }
+            var reader = WireReader(start: base, count: buffer.count)
+            return Result { () throws(WireDecodingError) in try FileDescriptor(from: &reader) }
+        }
+        self = try result.get()
+    }
 
     init(from reader: inout WireReader) throws(WireDecodingError) {
         while let tag = try reader.nextTag() {

@@ -1,5 +1,6 @@
-/// Base64 for binary (`-bin`) metadata: encoded with padding, decoded with or without it.
-enum Base64 {
+/// Base64 (RFC 4648, standard alphabet): encoded with padding, decoded with or without it. Used
+/// for binary (`-bin`) gRPC metadata and for the file descriptors embedded in generated code.
+public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
@@ -8,7 +9,7 @@ enum Base64 {
     }()
 
     /// Encodes `bytes`.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0
@@ -29,7 +30,7 @@ enum Base64 {
     }
 
     /// Decodes `string`, or `nil` if it is not base64.
-    static func decode(_ string: String) -> [UInt8]? {
+    public static func decode(_ string: String) -> [UInt8]? {
         var output: [UInt8] = []
         var accumulator = UInt32(0)
         var bits = 0

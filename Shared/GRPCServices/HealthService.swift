@@ -1,0 +1,80 @@
+import HealthAPI
+import RPC
+import Synchronization
+import Wire
+
+/// `grpc.health.v1.Health`: the serving status of the server ("") and of each service, for load
+/// balancers and Kubernetes' gRPC probes. `Check` answers at once (NOT_FOUND for an unknown
+/// service); `Watch` streams the status and every change until the caller leaves.
+public final class HealthService: Health.ServiceProtocol {
+    /// A serving status.
+    public typealias Status = HealthCheckResponse.ServingStatus
+
+    private struct State {
+        var statuses: [String: Status] = [:]
+        var watchers: [Int: (service: String, continuation: AsyncStream<Status>.Continuation)] = [:]
+        var nextWatcher = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// A health service reporting `services` (and the server, "") as SERVING.
+    public init(services: [String] = []) {
+        state.withLock { state in
+            state.statuses[""] = .serving
+            for service in services { state.statuses[service] = .serving }
+        }
+    }
+
+    /// Sets the status of `service` ("" for the whole server) and tells its watchers.
+    public func setStatus(_ status: Status, for service: String = "") {
+        let continuations = state.withLock { state in
+            state.statuses[service] = status
+            return state.watchers.values.filter { $0.service == service }.map(\.continuation)
+        }
+        for continuation in continuations { continuation.yield(status) }
+    }
+
+    /// Sets every known service, and the server, to `status` (NOT_SERVING on shutdown).
+    public func setAll(_ status: Status) {
+        let services = state.withLock { Array($0.statuses.keys) }
+        for service in services { setStatus(status, for: service) }
+    }
+
+    /// The current status of `service`, or nil if unknown.
+    public func status(of service: String) -> Status? {
+        state.withLock { $0.statuses[service] }
+    }
+
+    /// Answers with the service's status.
+    public func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse {
+        guard let status = status(of: request.service) else {
+            throw RPCError(.notFound, "unknown service '\(request.service)'")
+        }
+        return HealthCheckResponse.with { $0.status = status }
+    }
+
+    /// Streams the service's status now and on every change (SERVICE_UNKNOWN while unknown).
+    public func watch(
+        _ request: HealthCheckRequest, responses: ResponseWriter<HealthCheckResponse>, context: ServerContext
+    ) async throws {
+        let (updates, continuation) = AsyncStream<Status>.makeStream()
+        let id = state.withLock { state in
+            let id = state.nextWatcher
+            state.nextWatcher += 1
+            state.watchers[id] = (request.service, continuation)
+            continuation.yield(state.statuses[request.service] ?? .serviceUnknown)
+            return id
+        }
+        defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }
+        try await withTaskCancellationHandler {
+            var last: Status?
+            for await status in updates where status != last {
+                last = status
+                try await responses.write(HealthCheckResponse.with { $0.status = status })
+            }
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+}

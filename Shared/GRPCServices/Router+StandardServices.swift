@@ -1,0 +1,29 @@
+import HealthAPI
+import RPC
+import ReflectionV1API
+import ReflectionV1AlphaAPI
+import Wire
+
+extension Router {
+    /// The descriptors of the standard services and of the well-known types.
+    public static let standardProtoFiles: [ProtoFile] = [
+        .grpcHealthV1Health, .grpcReflectionV1Reflection, .grpcReflectionV1alphaReflection, .googleProtobufTimestamp,
+        .googleProtobufDuration,
+    ]
+
+    /// Adds `grpc.health.v1.Health` (reporting `health`) and server reflection under both
+    /// `grpc.reflection.v1` and `grpc.reflection.v1alpha`, describing every service the router
+    /// serves from `files` (the generated ``Wire/ProtoFile``s of the service contracts; their
+    /// imports must be included).
+    public mutating func addStandardServices(health: HealthService, files: [ProtoFile]) {
+        health.register(into: &self)
+        let services =
+            serviceNames.union([
+                Health.serviceName, ReflectionV1API.ServerReflection.serviceName,
+                ReflectionV1AlphaAPI.ServerReflection.serviceName,
+            ])
+        let index = ReflectionIndex(files: files + Self.standardProtoFiles, services: Array(services))
+        ReflectionV1Service(index: index).register(into: &self)
+        ReflectionV1AlphaService(index: index).register(into: &self)
+    }
+}
