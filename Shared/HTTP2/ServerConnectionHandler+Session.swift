@@ -190,7 +190,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             case .invalidCompressionFlag(let flag):
                 fail(stream, RPCError(.internal, "invalid compressed-flag byte \(flag)"))
             }
-            session.resetStream(stream.id, errorCode: NGHTTP2_CANCEL.rawValue)
+            // Once the status is sent, a client still sending gets RST_STREAM(NO_ERROR) (see
+            // sessionSentFrame); resetting now could overtake the status.
         } catch {
             fail(stream, RPCError(converting: error))
         }

@@ -1,0 +1,59 @@
+import HTTP2
+import Interop
+import RPC
+import Synchronization
+import Testing
+
+/// Misbehaving HTTP/2 peers built from raw frames by a Python script: each gets the right error
+/// and the server keeps serving well-behaved clients.
+@Suite struct HostilePeerTests {
+    static let cases = [
+        "garbage_preface", "http1_on_the_port", "continuation_flood", "rapid_reset", "window_update_overflow",
+        "oversized_headers", "too_many_headers", "data_on_closed_stream", "non_grpc_content_type",
+        "upload_ignoring_flow_control",
+    ]
+
+    @Test func everyHostilePeerIsRefusedAndTheServerCarriesOn() async throws {
+        let server = HTTP2Server(
+            configuration: ServerConfiguration(port: 0), router: Router(services: [InteropTestService()]))
+        let port = try await server.start()
+        let result = try await PythonScript.run("hostile_peer.py", ["--port", String(port)])
+        await server.shutdown(gracePeriod: .seconds(1))
+        for name in Self.cases {
+            #expect(result.output.contains("PASS \(name)"), "\(name):\n\(result.output)")
+        }
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    /// A handler writing an endless stream to a client that never reads is suspended by flow
+    /// control instead of buffering without bound.
+    @Test func aClientThatStopsReadingSuspendsTheWriter() async throws {
+        let written = Atomic<Int>(0)
+        var router = Router()
+        router.register(
+            ServerHandler(
+                method: MethodDescriptor(service: "bench.Flood", method: "Stream", kind: .serverStreaming),
+                body: .streaming { _, responses, _ in
+                    let message = [UInt8](repeating: 1, count: 16 * 1024)
+                    while true {
+                        try await responses.write(message)
+                        written.add(1, ordering: .relaxed)
+                    }
+                }))
+        let server = HTTP2Server(configuration: ServerConfiguration(port: 0), router: router)
+        let port = try await server.start()
+        let peer = Task {
+            try await PythonScript.run("hostile_peer.py", ["--port", String(port), "--case", "stop_reading"])
+        }
+        try await Task.sleep(for: .seconds(1))
+        let afterOneSecond = written.load(ordering: .relaxed)
+        try await Task.sleep(for: .seconds(1))
+        let afterTwoSeconds = written.load(ordering: .relaxed)
+        _ = try await peer.value
+        await server.shutdown(gracePeriod: .seconds(1))
+        // 64 KiB of client window plus 256 KiB of server buffer: about 20 messages of 16 KiB.
+        #expect(afterOneSecond > 0)
+        #expect(afterTwoSeconds < 64, "the handler wrote \(afterTwoSeconds) messages to a peer that reads nothing")
+        #expect(afterTwoSeconds == afterOneSecond, "the handler kept writing while the peer read nothing")
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Hostile HTTP/2 peers against a gRPC server, built from raw frames (hyperframe, hpack): each case
+misbehaves on a connection of its own, checks the server's answer, then checks that the server
+still serves a well-behaved grpcio client.
+
+    hostile_peer.py --port N [--case NAME[,NAME...]]
+
+Prints PASS/FAIL per case; exits non-zero if any case fails.
+"""
+import argparse
+import socket
+import sys
+import time
+
+import grpc
+from hpack import Encoder
+from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, RstStreamFrame,
+                              SettingsFrame, WindowUpdateFrame)
+
+from interop_client import empty_pb2, test_pb2_grpc
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+PROTOCOL_ERROR, FLOW_CONTROL_ERROR, STREAM_CLOSED, ENHANCE_YOUR_CALM = 1, 3, 5, 11
+
+
+class Peer:
+    """A raw HTTP/2 client connection that sends frames and reads what comes back."""
+
+    def __init__(self, port, preface=True):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.buffer = b""
+        self.encoder = Encoder()
+        if preface:
+            self.sock.sendall(PREFACE + SettingsFrame(0).serialize())
+
+    def send(self, *frames):
+        self.sock.sendall(b"".join(f.serialize() for f in frames))
+
+    def headers_block(self, extra=(), content_type="application/grpc", path="/grpc.testing.TestService/EmptyCall"):
+        headers = [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "localhost"),
+                   ("content-type", content_type), ("te", "trailers"), *extra]
+        return self.encoder.encode(headers)
+
+    def request(self, stream_id, extra=(), content_type="application/grpc", body=b"\0\0\0\0\0"):
+        block = self.headers_block(extra, content_type)
+        # A header block larger than one frame (16 KiB) continues in CONTINUATION frames.
+        chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
+        frames = [HeadersFrame(stream_id, chunks[0])] + [ContinuationFrame(stream_id, c) for c in chunks[1:]]
+        frames[-1].flags.add("END_HEADERS")
+        data = DataFrame(stream_id, body)
+        data.flags.add("END_STREAM")
+        self.send(*frames, data)
+
+    def frames(self, timeout=5.0):
+        """Yields received frames until the connection closes or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            while len(self.buffer) >= 9:
+                frame, length = Frame.parse_frame_header(memoryview(self.buffer[:9]))
+                if len(self.buffer) < 9 + length:
+                    break
+                frame.parse_body(memoryview(self.buffer[9:9 + length]))
+                self.buffer = self.buffer[9 + length:]
+                yield frame
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                return
+            except ConnectionResetError:
+                yield "closed"
+                return
+            if not chunk:
+                yield "closed"
+                return
+            self.buffer += chunk
+
+    def wait_for(self, predicate, timeout=5.0):
+        for frame in self.frames(timeout):
+            if predicate(frame):
+                return frame
+        return None
+
+    def close(self):
+        self.sock.close()
+
+
+def goaway_or_close(frame, codes=None):
+    if frame == "closed":
+        return True
+    return isinstance(frame, GoAwayFrame) and (codes is None or frame.error_code in codes)
+
+
+def garbage_preface(port):
+    peer = Peer(port, preface=False)
+    peer.sock.sendall(b"GARBAGE GARBAGE GARBAGE GARBAGE\r\n\r\n")
+    assert peer.wait_for(goaway_or_close), "the connection stayed open after a garbage preface"
+
+
+def http1_on_the_port(port):
+    peer = Peer(port, preface=False)
+    peer.sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert peer.wait_for(goaway_or_close), "the connection stayed open after an HTTP/1.1 request"
+
+
+def continuation_flood(port):
+    peer = Peer(port)
+    block = peer.headers_block()
+    peer.send(HeadersFrame(1, block[:5]))
+    try:
+        for _ in range(10000):
+            peer.send(ContinuationFrame(1, b"\x00" * 16))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    assert peer.wait_for(goaway_or_close), "a CONTINUATION flood was accepted"
+
+
+def rapid_reset(port):
+    peer = Peer(port)
+    try:
+        for index in range(3000):
+            stream = 1 + 2 * index
+            headers = HeadersFrame(stream, peer.headers_block())
+            headers.flags.add("END_HEADERS")
+            peer.send(headers, RstStreamFrame(stream, error_code=8))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    frame = peer.wait_for(goaway_or_close)
+    assert frame is not None, "3,000 HEADERS+RST_STREAM pairs were accepted without GOAWAY"
+
+
+def window_update_overflow(port):
+    peer = Peer(port)
+    peer.send(WindowUpdateFrame(0, window_increment=2 ** 31 - 1), WindowUpdateFrame(0, window_increment=2 ** 31 - 1))
+    frame = peer.wait_for(lambda f: goaway_or_close(f, {FLOW_CONTROL_ERROR}))
+    assert frame is not None, "a connection window over 2^31-1 did not get GOAWAY FLOW_CONTROL_ERROR"
+
+
+def reset_of_stream(peer, stream):
+    return peer.wait_for(lambda f: isinstance(f, RstStreamFrame) and f.stream_id == stream or goaway_or_close(f))
+
+
+def still_serves_on(peer, stream):
+    peer.request(stream)
+    frame = peer.wait_for(lambda f: isinstance(f, HeadersFrame) and f.stream_id == stream or f == "closed")
+    assert isinstance(frame, HeadersFrame), "the connection stopped serving after a refused stream"
+
+
+def oversized_headers(port):
+    peer = Peer(port)
+    peer.request(1, extra=[("x-huge", "x" * 20000)])
+    frame = reset_of_stream(peer, 1)
+    assert isinstance(frame, RstStreamFrame), f"a 20 KiB header list got {frame!r}"
+    still_serves_on(peer, 3)
+
+
+def too_many_headers(port):
+    peer = Peer(port)
+    peer.request(1, extra=[(f"x-h{i}", "v") for i in range(300)])
+    frame = reset_of_stream(peer, 1)
+    assert isinstance(frame, RstStreamFrame), f"300 headers got {frame!r}"
+    still_serves_on(peer, 3)
+
+
+def data_on_closed_stream(port):
+    peer = Peer(port)
+    peer.request(1)
+    trailers = peer.wait_for(lambda f: isinstance(f, HeadersFrame) and "END_STREAM" in f.flags or f == "closed")
+    assert isinstance(trailers, HeadersFrame), "the first call did not complete"
+    time.sleep(0.05)
+    peer.send(DataFrame(1, b"\0\0\0\0\0"))
+    frame = peer.wait_for(lambda f: (isinstance(f, RstStreamFrame) and f.error_code == STREAM_CLOSED)
+                          or goaway_or_close(f, {STREAM_CLOSED, PROTOCOL_ERROR}))
+    assert frame is not None, "DATA on a closed stream was not refused"
+
+
+def non_grpc_content_type(port):
+    peer = Peer(port)
+    peer.request(1, content_type="application/json")
+    frame = peer.wait_for(lambda f: isinstance(f, HeadersFrame) and f.stream_id == 1 or f == "closed")
+    assert isinstance(frame, HeadersFrame), "no response to a JSON request"
+    from hpack import Decoder
+    headers = dict(Decoder().decode(frame.data))
+    status = headers.get(b":status") or headers.get(":status")
+    assert status in (b"415", "415"), f"status {status!r}"
+
+
+def upload_ignoring_flow_control(port):
+    """Sends 8 MiB on one stream without waiting for WINDOW_UPDATE: the server must refuse what
+    exceeds the window it granted instead of buffering it."""
+    peer = Peer(port)
+    headers = HeadersFrame(1, peer.headers_block(path="/grpc.testing.TestService/StreamingInputCall"))
+    headers.flags.add("END_HEADERS")
+    peer.send(headers)
+    chunk = DataFrame(1, b"\0" * 16384)
+    try:
+        for _ in range(512):
+            peer.send(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    frame = peer.wait_for(lambda f: (isinstance(f, RstStreamFrame) and f.error_code == FLOW_CONTROL_ERROR)
+                          or goaway_or_close(f, {FLOW_CONTROL_ERROR}))
+    assert frame is not None, "8 MiB beyond the flow-control window were accepted"
+
+
+def stop_reading(port, seconds=3.0):
+    """Asks for an endless stream of responses and never reads (no WINDOW_UPDATE), holding the
+    connection open for `seconds`."""
+    peer = Peer(port)
+    headers = HeadersFrame(1, peer.headers_block(path="/bench.Flood/Stream"))
+    headers.flags.add("END_HEADERS")
+    data = DataFrame(1, b"\0\0\0\0\0")
+    data.flags.add("END_STREAM")
+    peer.send(headers, data)
+    time.sleep(seconds)
+    peer.close()
+
+
+CASES = [garbage_preface, http1_on_the_port, continuation_flood, rapid_reset, window_update_overflow,
+         oversized_headers, too_many_headers, data_on_closed_stream, non_grpc_content_type,
+         upload_ignoring_flow_control]
+
+
+def serves_a_normal_client(port):
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        test_pb2_grpc.TestServiceStub(channel).EmptyCall(empty_pb2.Empty(), timeout=5)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--case", default="all")
+    args = parser.parse_args()
+    if args.case == "stop_reading":
+        stop_reading(args.port)
+        return
+    cases = CASES if args.case == "all" else [c for c in CASES if c.__name__ in args.case.split(",")]
+    failures = 0
+    for case in cases:
+        try:
+            case(args.port)
+            serves_a_normal_client(args.port)
+            print(f"PASS {case.__name__}", flush=True)
+        except Exception as error:  # noqa: BLE001 - every failure is reported per case
+            failures += 1
+            print(f"FAIL {case.__name__}: {error!r}", flush=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
