@@ -8,6 +8,7 @@ still serves a well-behaved grpcio client.
 Prints PASS/FAIL per case; exits non-zero if any case fails.
 """
 import argparse
+import os
 import socket
 import sys
 import time
@@ -203,17 +204,17 @@ def upload_ignoring_flow_control(port):
     assert frame is not None, "8 MiB beyond the flow-control window were accepted"
 
 
-def stop_reading(port, seconds=3.0):
-    """Asks for an endless stream of responses and never reads (no WINDOW_UPDATE), holding the
-    connection open for `seconds`."""
+def stop_reading(port):
+    """Asks for an endless stream of responses and never reads (no WINDOW_UPDATE); prints
+    "holding on PORT pid PID" and holds the connection open until killed."""
     peer = Peer(port)
     headers = HeadersFrame(1, peer.headers_block(path="/bench.Flood/Stream"))
     headers.flags.add("END_HEADERS")
     data = DataFrame(1, b"\0\0\0\0\0")
     data.flags.add("END_STREAM")
     peer.send(headers, data)
-    time.sleep(seconds)
-    peer.close()
+    print(f"holding on {port} pid {os.getpid()}", flush=True)
+    time.sleep(600)
 
 
 CASES = [garbage_preface, http1_on_the_port, continuation_flood, rapid_reset, window_update_overflow,
@@ -230,9 +231,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--case", default="all")
+    parser.add_argument("--target", type=int, default=0, help="the server's port, for stop_reading")
     args = parser.parse_args()
     if args.case == "stop_reading":
-        stop_reading(args.port)
+        stop_reading(args.target)
         return
     cases = CASES if args.case == "all" else [c for c in CASES if c.__name__ in args.case.split(",")]
     failures = 0
