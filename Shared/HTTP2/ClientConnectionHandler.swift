@@ -94,11 +94,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 wroteSinceFlush = true
             }
         }
-        if flush, wroteSinceFlush {
+        let drained = isDraining && streams.isEmpty
+        if flush || drained, wroteSinceFlush {
             wroteSinceFlush = false
             context.flush()
         }
-        if isDraining, streams.isEmpty { context.close(promise: nil) }
+        if drained { context.close(promise: nil) }
     }
 
     func scheduleFlush() {

@@ -125,11 +125,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 wroteSinceFlush = true
             }
         }
-        if flush, wroteSinceFlush {
+        let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
+        if (flush || drained || !session.isAlive), wroteSinceFlush {
             wroteSinceFlush = false
             context.flush()
         }
-        if !session.isAlive {
+        if drained || !session.isAlive {
             context.close(promise: nil)
         }
     }
@@ -161,15 +162,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             let handler = loopBound.value
             handler.session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue)
             handler.writePending(flush: true)
-            handler.closeIfDrained()
         }
     }
 
-    /// Closes the connection once shutting down and no call remains.
+    /// Closes the connection once shutting down and no call remains; the check itself happens in
+    /// ``writePending(flush:)``, never inside an nghttp2 callback.
     func closeIfDrained() {
-        guard isShuttingDown, streams.isEmpty, runningHandlers == 0, let context else { return }
-        writePending(flush: true)
-        context.close(promise: nil)
+        guard isShuttingDown else { return }
+        scheduleFlush()
     }
 }
 

@@ -244,10 +244,23 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--test_case", default="all")
+    parser.add_argument("--ca", help="PEM trust roots: connect with TLS")
+    parser.add_argument("--cert", help="PEM client certificate chain, for mTLS")
+    parser.add_argument("--key", help="PEM client private key, for mTLS")
     args = parser.parse_args()
     names = CASES if args.test_case == "all" else args.test_case.split(",")
     failures = 0
-    with grpc.insecure_channel(f"{args.host}:{args.port}") as channel:
+    if args.ca:
+        def read(path):
+            with open(path, "rb") as file:
+                return file.read()
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read(args.ca), private_key=read(args.key) if args.key else None,
+            certificate_chain=read(args.cert) if args.cert else None)
+        channel = grpc.secure_channel(f"localhost:{args.port}", credentials)
+    else:
+        channel = grpc.insecure_channel(f"{args.host}:{args.port}")
+    with channel:
         grpc.channel_ready_future(channel).result(timeout=10)
         stub = test_pb2_grpc.TestServiceStub(channel)
         for name in names:
