@@ -100,6 +100,9 @@ final class OpenSSLHandler: ChannelDuplexHandler {
     }
 
     private func advanceHandshake(context: ChannelHandlerContext) {
+        // OpenSSL's error queue is per thread and shared by every connection on this event loop:
+        // it must be empty before each call, or SSL_get_error reports another connection's error.
+        ERR_clear_error()
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             handshakeDone = true
@@ -130,6 +133,7 @@ final class OpenSSLHandler: ChannelDuplexHandler {
     private func readPlaintext(context: ChannelHandlerContext) {
         var received = false
         while true {
+            ERR_clear_error()
             let count = readBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
             if count > 0 {
                 var buffer = context.channel.allocator.buffer(capacity: Int(count))
@@ -155,6 +159,7 @@ final class OpenSSLHandler: ChannelDuplexHandler {
         plaintext.withUnsafeReadableBytes { bytes in
             var offset = 0
             while offset < bytes.count {
+                ERR_clear_error()
                 let written = SSL_write(ssl, bytes.baseAddress.map { $0 + offset }, Int32(bytes.count - offset))
                 guard written > 0 else { break }
                 offset += Int(written)
