@@ -91,7 +91,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
-        guard UInt32(type) == NGHTTP2_PING.rawValue, flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 else { return }
+        guard UInt32(type) == NGHTTP2_PING.rawValue else { return }
+        guard flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 else {
+            keepaliveAcknowledged()
+            return
+        }
         pingsWithoutData += 1
         if pingsWithoutData > configuration.keepalive.maximumPingsWithoutData {
             session.submitGoaway(errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue, debug: "too_many_pings")

@@ -32,7 +32,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Client PINGs since the last stream activity (PING abuse limit).
     var pingsWithoutData = 0
     var isShuttingDown = false
-    var idleTimer: Scheduled<Void>?
+    /// Keepalive: the repeating check, whether any frame arrived since the last one, and the
+    /// timer that closes the connection if our PING goes unanswered.
+    var keepaliveTask: RepeatedTask?
+    var receivedSinceKeepalive = false
+    var pingTimeout: Scheduled<Void>?
     /// Called once when the connection closes.
     let onClose: @Sendable () -> Void
 
@@ -60,12 +64,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         writePending(flush: true)
+        startKeepalive(context: context)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         isReading = true
+        receivedSinceKeepalive = true
         let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
         startReadyStreams()
         if !accepted {
@@ -89,7 +95,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
+        keepaliveTask?.cancel()
+        pingTimeout?.cancel()
         for stream in streams.values { abandon(stream) }
         streams.removeAll()
         onClose()
@@ -146,6 +153,37 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             handler.flushScheduled = false
             handler.writePending(flush: true)
         }
+    }
+
+    // MARK: Keepalive
+
+    /// Every keepalive interval, a connection on which nothing arrived gets a PING; if its ACK does
+    /// not arrive within the keepalive timeout, the connection is closed.
+    private func startKeepalive(context: ChannelHandlerContext) {
+        guard let interval = configuration.keepalive.interval, keepaliveTask == nil else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeout = TimeAmount(configuration.keepalive.timeout)
+        keepaliveTask = context.eventLoop.scheduleRepeatedTask(
+            initialDelay: TimeAmount(interval), delay: TimeAmount(interval)
+        ) { _ in
+            let handler = loopBound.value
+            guard !handler.receivedSinceKeepalive else {
+                handler.receivedSinceKeepalive = false
+                return
+            }
+            guard handler.pingTimeout == nil, let context = handler.context else { return }
+            handler.session.submitPing(payload: 0x6B65_6570_616C_6976)  // "keepaliv"
+            handler.writePending(flush: true)
+            handler.pingTimeout = context.eventLoop.scheduleTask(in: timeout) {
+                loopBound.value.context?.close(promise: nil)
+            }
+        }
+    }
+
+    /// Our PING was answered.
+    func keepaliveAcknowledged() {
+        pingTimeout?.cancel()
+        pingTimeout = nil
     }
 
     // MARK: Graceful shutdown

@@ -10,7 +10,7 @@ import Testing
     static let cases = [
         "garbage_preface", "http1_on_the_port", "continuation_flood", "rapid_reset", "window_update_overflow",
         "oversized_headers", "too_many_headers", "data_on_closed_stream", "non_grpc_content_type",
-        "upload_ignoring_flow_control",
+        "upload_ignoring_flow_control", "ping_flood",
     ]
 
     @Test func everyHostilePeerIsRefusedAndTheServerCarriesOn() async throws {
@@ -23,6 +23,19 @@ import Testing
             #expect(result.output.contains("PASS \(name)"), "\(name):\n\(result.output)")
         }
         #expect(result.status == 0, "\(result.output)")
+    }
+
+    /// An idle connection is pinged, and closed when the PING goes unanswered.
+    @Test func anUnansweredKeepalivePingClosesTheConnection() async throws {
+        let keepalive = ServerConfiguration.Keepalive(interval: .milliseconds(200), timeout: .milliseconds(300))
+        let server = HTTP2Server(
+            configuration: ServerConfiguration(port: 0, keepalive: keepalive),
+            router: Router(services: [InteropTestService()]))
+        let port = try await server.start()
+        let result = try await PythonScript.run("hostile_peer.py", ["--port", String(port), "--case", "ignore_pings"])
+        await server.shutdown(gracePeriod: .seconds(1))
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("PASS ignore_pings"))
     }
 
     /// A handler writing an endless stream to a client that never reads is suspended by flow

@@ -204,6 +204,28 @@ def upload_ignoring_flow_control(port):
     assert frame is not None, "8 MiB beyond the flow-control window were accepted"
 
 
+def ping_flood(port):
+    """Pings with no stream activity past the server's limit (10): GOAWAY ENHANCE_YOUR_CALM."""
+    from hyperframe.frame import PingFrame
+    peer = Peer(port)
+    try:
+        for index in range(50):
+            peer.send(PingFrame(0, opaque_data=index.to_bytes(8, "big")))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    frame = peer.wait_for(lambda f: goaway_or_close(f, {ENHANCE_YOUR_CALM}))
+    assert frame is not None, "50 pings without data did not get GOAWAY ENHANCE_YOUR_CALM"
+
+
+def ignore_pings(port):
+    """Stays idle and never answers the server's keepalive PING: the server must ping, then close."""
+    from hyperframe.frame import PingFrame
+    peer = Peer(port)
+    ping = peer.wait_for(lambda f: isinstance(f, PingFrame) and "ACK" not in f.flags, timeout=10)
+    assert ping is not None, "an idle connection was never pinged"
+    assert peer.wait_for(lambda f: f == "closed", timeout=10), "an unanswered keepalive PING did not close"
+
+
 def stop_reading(port):
     """Asks for an endless stream of responses and never reads (no WINDOW_UPDATE); prints
     "holding on PORT pid PID" and holds the connection open until killed."""
@@ -219,7 +241,7 @@ def stop_reading(port):
 
 CASES = [garbage_preface, http1_on_the_port, continuation_flood, rapid_reset, window_update_overflow,
          oversized_headers, too_many_headers, data_on_closed_stream, non_grpc_content_type,
-         upload_ignoring_flow_control]
+         upload_ignoring_flow_control, ping_flood]
 
 
 def serves_a_normal_client(port):
@@ -233,6 +255,10 @@ def main():
     parser.add_argument("--case", default="all")
     parser.add_argument("--target", type=int, default=0, help="the server's port, for stop_reading")
     args = parser.parse_args()
+    if args.case == "ignore_pings":
+        ignore_pings(args.port)
+        print("PASS ignore_pings", flush=True)
+        return
     if args.case == "stop_reading":
         stop_reading(args.target)
         return
