@@ -36,9 +36,16 @@ final class ClientConnection: Sendable {
         self.group = group
     }
 
-    /// Whether the connection is open now.
-    var isReady: Bool {
-        state.withLock { if case .ready = $0.state { true } else { false } }
+    /// Whether a call may be sent this way now: open, opening, or worth opening (not backing off
+    /// after a failure, not closed).
+    var isUsable: Bool {
+        state.withLock { current in
+            switch current.state {
+            case .ready, .idle, .connecting: true
+            case .backingOff(let until, _): ContinuousClock.now >= until
+            case .closed: false
+            }
+        }
     }
 
     /// The open connection, opening it if needed.

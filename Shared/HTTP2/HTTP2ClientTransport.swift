@@ -156,12 +156,12 @@ public final class HTTP2ClientTransport: ClientTransport {
         }
     }
 
-    /// The next connection round-robin, preferring those that are open.
+    /// The next connection round-robin, skipping those backing off after a failure.
     private func pickConnection() -> ClientConnection {
         let start = next.add(1, ordering: .relaxed).oldValue
         for offset in 0..<connections.count {
             let candidate = connections[(start + offset) % connections.count]
-            if candidate.isReady { return candidate }
+            if candidate.isUsable { return candidate }
         }
         return connections[start % connections.count]
     }

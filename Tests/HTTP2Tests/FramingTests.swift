@@ -123,3 +123,21 @@ import Wire
         #expect(throws: RequestHead.Rejection.self) { try RequestHead(wrongMethod) }
     }
 }
+
+/// gRPC's connection backoff, without sockets.
+@Suite struct ConnectionBackoffTests {
+    @Test func delaysGrowByTheMultiplierUpToTheMaximumWithinTheJitter() {
+        var backoff = ConnectionBackoff()
+        var random = SystemRandomNumberGenerator()
+        var expected = 1.0
+        for _ in 0..<20 {
+            let delay = backoff.nextDelay(using: &random)
+            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            #expect(seconds >= expected * 0.8 - 1e-9 && seconds <= expected * 1.2 + 1e-9)
+            expected = min(120, expected * 1.6)
+        }
+        backoff.reset()
+        let first = backoff.nextDelay(using: &random)
+        #expect(first >= .milliseconds(800) && first <= .milliseconds(1_200))
+    }
+}
