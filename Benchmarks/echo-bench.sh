@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Transport benchmark: the project's echo server against grpc-swift-2's, both serving
-# /bench.Echo/Unary (the request message returned unchanged), driven by h2load in one run.
+# Transport benchmark: the project's echo server against grpc-swift-2's and gRPC C++'s, all
+# serving /bench.Echo/Unary (the request message returned unchanged), driven by h2load in one run.
 # Servers are pinned to core 0 and h2load to core 1; rounds alternate between the servers; the
 # medians of the rounds are reported, with the ratios.
 #
@@ -11,9 +11,12 @@ rounds=${1:-3}
 seconds=${2:-10}
 
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
+pkg-config --exists grpc++ || { echo "gRPC C++ is missing: apt-get install libgrpc++-dev" >&2; exit 1; }
 swift build -c release --product EchoServer >/dev/null
 swift build -c release --product GRPCSwiftEchoServer >/dev/null
 bin=$(swift build -c release --show-bin-path)
+mkdir -p .build
+g++ -O2 -std=c++17 GRPCCppEchoServer/echo_server.cc $(pkg-config --cflags --libs grpc++) -o .build/grpc-cpp-echo-server
 
 # One gRPC-framed request: flag 0, length 64, 64 bytes of payload.
 payload=$(mktemp)
@@ -52,6 +55,7 @@ for round in $(seq "$rounds"); do
   echo "round $round/$rounds" >&2
   measure support "$bin/EchoServer"
   measure grpc-swift-2 "$bin/GRPCSwiftEchoServer"
+  measure grpc-c++ .build/grpc-cpp-echo-server
 done
 
 python3 - "$results" <<'PY'
@@ -65,7 +69,8 @@ print(f"{'server':<14}{'64 streams req/s':>18}{'1 stream req/s':>16}{'serial mea
 for name in rows:
     print(f"{name:<14}{median(name, 0):>18,.0f}{median(name, 1):>16,.0f}{median(name, 2):>11.0f}us"
           f"{median(name, 3) / 1024:>8.1f} MiB{sum(r[4] for r in rows[name]):>8}")
-s, g = "support", "grpc-swift-2"
-print(f"ratios support/grpc-swift-2: throughput {median(s, 0) / median(g, 0):.2f}x, "
-      f"serial latency {median(s, 2) / median(g, 2):.2f}x, peak RSS {median(s, 3) / median(g, 3):.2f}x")
+s = "support"
+for peer in ("grpc-swift-2", "grpc-c++"):
+    print(f"ratios support/{peer}: throughput {median(s, 0) / median(peer, 0):.2f}x, "
+          f"serial latency {median(s, 2) / median(peer, 2):.2f}x, peak RSS {median(s, 3) / median(peer, 3):.2f}x")
 PY
