@@ -3,10 +3,6 @@ import NIOCore
 import RPC
 
 extension ClientConnectionHandler {
-    /// High and low marks of a stream's unsent request bytes.
-    static let highWatermark = 256 * 1024
-    static let lowWatermark = 64 * 1024
-
     /// The request headers of a call.
     func requestHeaders(path: String, options: CallOptions) -> HeaderList {
         var headers: HeaderList = [
@@ -85,11 +81,7 @@ extension ClientConnectionHandler {
         }
         enqueue(message, on: stream, compress: compress)
         session.resumeData(streamID: streamID)
-        if stream.pending.readableBytes > Self.highWatermark {
-            stream.waitingWriters.append(waiter)
-        } else {
-            waiter.resume()
-        }
+        stream.outbound.admit(waiter)
         scheduleFlush()
     }
 
@@ -112,7 +104,7 @@ extension ClientConnectionHandler {
     private func enqueue(_ message: [UInt8], on stream: ClientStream, compress: Bool) {
         let payload = compress ? Gzip.compress(message) : message
         var framed = MessageFramer.frame(payload, compressed: compress, allocator: allocator)
-        stream.pending.writeBuffer(&framed)
+        stream.outbound.append(&framed)
     }
 
     /// Delivers the call's outcome once: a response or an error to the unary caller; headers,
@@ -121,7 +113,7 @@ extension ClientConnectionHandler {
         guard !stream.finished else { return }
         stream.finished = true
         stream.deadlineTimer?.cancel()
-        stream.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
+        stream.outbound.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
         let headers = ResponseStatus.metadata(stream.responseHeaders ?? [])
         if let waiter = stream.unaryWaiter {
             stream.unaryWaiter = nil

@@ -111,16 +111,8 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
         guard let stream = streams[streamID], !stream.finished else { return .end(count: 0, trailers: nil) }
-        let count = min(buffer.count, stream.pending.readableBytes)
-        if count > 0, let base = buffer.baseAddress {
-            stream.pending.withUnsafeReadableBytes { readable in
-                if let source = readable.baseAddress { base.copyMemory(from: source, byteCount: count) }
-            }
-            stream.pending.moveReaderIndex(forwardBy: count)
-        }
-        if stream.pending.readableBytes == 0 { stream.pending.clear() }
-        if stream.pending.readableBytes < Self.lowWatermark, !stream.waitingWriters.isEmpty { stream.releaseWriters() }
-        if stream.pending.readableBytes == 0, stream.requestFinished {
+        let count = stream.outbound.take(into: buffer)
+        if stream.outbound.isEmpty, stream.requestFinished {
             return .end(count: count, trailers: nil)
         }
         return count > 0 ? .data(count: count) : .deferred

@@ -18,8 +18,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var streams: [Int32: ClientStream] = [:]
     var incomingHeaders: [Int32: HeaderList] = [:]
     var isReading = false
-    var flushScheduled = false
-    var wroteSinceFlush = false
+    let output = SessionOutput()
     /// Whether the server sent GOAWAY: no new streams go on this connection.
     var isDraining = false
     let onGoaway: @Sendable () -> Void
@@ -81,34 +80,26 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     // MARK: Output
 
+    /// Writes nghttp2's output, flushing if asked; closes a draining connection once its last
+    /// stream is done.
     func writePending(flush: Bool) {
         guard let context else { return }
-        if context.channel.isWritable {
-            var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
-            guard session.send(into: &buffer, limit: 1 << 20) else {
-                context.close(promise: nil)
-                return
-            }
-            if buffer.readableBytes > 0 {
-                context.write(wrapOutboundOut(buffer), promise: nil)
-                wroteSinceFlush = true
-            }
-        }
         let drained = isDraining && streams.isEmpty
-        if flush || drained, wroteSinceFlush {
-            wroteSinceFlush = false
-            context.flush()
+        guard output.drain(session, to: context, flush: flush || drained) else {
+            context.close(promise: nil)
+            return
         }
         if drained { context.close(promise: nil) }
     }
 
+    /// Writes and flushes soon, once for everything that happens before the task runs.
     func scheduleFlush() {
-        guard !isReading, !flushScheduled, let context else { return }
-        flushScheduled = true
+        guard !isReading, !output.flushScheduled, let context else { return }
+        output.flushScheduled = true
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.execute {
             let handler = loopBound.value
-            handler.flushScheduled = false
+            handler.output.flushScheduled = false
             handler.writePending(flush: true)
         }
     }

@@ -5,12 +5,10 @@ import RPC
 /// Confined to the connection's event loop.
 final class ClientStream {
     var id: Int32 = 0
-    /// Framed request messages waiting for nghttp2.
-    var pending: ByteBuffer
+    /// Framed request messages waiting for nghttp2, and writers waiting for room.
+    var outbound: OutboundBuffer
     /// Whether the request side ends once `pending` is drained.
     var requestFinished = false
-    /// Writers waiting for `pending` to drain.
-    var waitingWriters: [CheckedContinuation<Void, any Error>] = []
 
     /// Response headers, once received, and whether messages are gzip-compressed.
     var responseHeaders: HeaderList?
@@ -31,16 +29,7 @@ final class ClientStream {
     let trailers = StreamingResponse.TrailerBox()
 
     init(maximumMessageSize: Int, allocator: ByteBufferAllocator) {
-        pending = allocator.buffer(capacity: 0)
+        outbound = OutboundBuffer(allocator: allocator)
         deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, allocator: allocator)
-    }
-
-    /// Wakes waiting writers, with an error if the request can no longer be sent.
-    func releaseWriters(throwing error: (any Error)? = nil) {
-        let writers = waitingWriters
-        waitingWriters.removeAll()
-        for writer in writers {
-            if let error { writer.resume(throwing: error) } else { writer.resume() }
-        }
     }
 }

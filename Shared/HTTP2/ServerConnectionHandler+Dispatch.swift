@@ -123,11 +123,7 @@ extension ServerConnectionHandler {
             return
         }
         sendMessage(message, on: stream, context: callContext)
-        if stream.pending.readableBytes > Self.highWatermark {
-            stream.waitingWriters.append(waiter)
-        } else {
-            waiter.resume()
-        }
+        stream.outbound.admit(waiter)
         scheduleFlush()
     }
 
@@ -160,7 +156,7 @@ extension ServerConnectionHandler {
         }
         let payload = stream.compressResponses ? Gzip.compress(message) : message
         var framed = MessageFramer.frame(payload, compressed: stream.compressResponses, allocator: allocator)
-        stream.pending.writeBuffer(&framed)
+        stream.outbound.append(&framed)
         session.resumeData(streamID: stream.id)
     }
 
@@ -179,7 +175,7 @@ extension ServerConnectionHandler {
             session.resumeData(streamID: stream.id)
         }
         stream.phase = .finished
-        stream.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
+        stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
     }
 
     /// Ends the response with an error status.

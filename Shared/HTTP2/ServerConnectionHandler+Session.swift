@@ -74,16 +74,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
         guard let stream = streams[streamID] else { return .end(count: 0, trailers: nil) }
-        let count = min(buffer.count, stream.pending.readableBytes)
-        if count > 0, let base = buffer.baseAddress {
-            stream.pending.withUnsafeReadableBytes { readable in
-                if let source = readable.baseAddress { base.copyMemory(from: source, byteCount: count) }
-            }
-            stream.pending.moveReaderIndex(forwardBy: count)
-        }
-        if stream.pending.readableBytes == 0 { stream.pending.clear() }
-        if stream.pending.readableBytes < Self.lowWatermark, !stream.waitingWriters.isEmpty { stream.releaseWriters() }
-        if stream.pending.readableBytes == 0, let trailers = stream.pendingTrailers {
+        let count = stream.outbound.take(into: buffer)
+        if stream.outbound.isEmpty, let trailers = stream.pendingTrailers {
             stream.pendingTrailers = nil
             return .end(count: count, trailers: trailers)
         }
@@ -114,11 +106,6 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionReceivedInvalidFrame(streamID: Int32) {}
 
     // MARK: Request handling
-
-    /// High and low marks of a stream's unsent response bytes: writers wait above the first
-    /// until nghttp2 drains below the second.
-    static let highWatermark = 256 * 1024
-    static let lowWatermark = 64 * 1024
 
     /// Validates a complete request header block and finds its handler.
     private func route(_ stream: ServerStream) {
@@ -239,7 +226,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         stream.phase = .finished
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
-        stream.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))
+        stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))
         stream.deadlineTimer?.cancel()
     }
 }

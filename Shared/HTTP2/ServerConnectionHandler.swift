@@ -27,8 +27,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var runningHandlers = 0
     var peer = "unknown"
     var isReading = false
-    var flushScheduled = false
-    var wroteSinceFlush = false
+    let output = SessionOutput()
     /// Client PINGs since the last stream activity (PING abuse limit).
     var pingsWithoutData = 0
     var isShuttingDown = false
@@ -117,40 +116,28 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Output
 
-    /// Drains nghttp2's output into one buffer and writes it; flushes if asked (or schedules a
-    /// flush when called outside a read).
+    /// Writes nghttp2's output, flushing if asked, and closes the connection once it is done
+    /// (drained after a graceful shutdown, or the session has ended).
     func writePending(flush: Bool) {
         guard let context else { return }
-        if context.channel.isWritable {
-            var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
-            guard session.send(into: &buffer, limit: 1 << 20) else {
-                context.close(promise: nil)
-                return
-            }
-            if buffer.readableBytes > 0 {
-                context.write(wrapOutboundOut(buffer), promise: nil)
-                wroteSinceFlush = true
-            }
-        }
         let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
-        if (flush || drained || !session.isAlive), wroteSinceFlush {
-            wroteSinceFlush = false
-            context.flush()
-        }
-        if drained || !session.isAlive {
+        let closing = drained || !session.isAlive
+        guard output.drain(session, to: context, flush: flush || closing) else {
             context.close(promise: nil)
+            return
         }
+        if closing { context.close(promise: nil) }
     }
 
     /// Writes and flushes soon: at the end of the current read, or in one task for everything
     /// that completes before it runs.
     func scheduleFlush() {
-        guard !isReading, !flushScheduled, let context else { return }
-        flushScheduled = true
+        guard !isReading, !output.flushScheduled, let context else { return }
+        output.flushScheduled = true
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.execute {
             let handler = loopBound.value
-            handler.flushScheduled = false
+            handler.output.flushScheduled = false
             handler.writePending(flush: true)
         }
     }

@@ -41,14 +41,12 @@ final class ServerStream {
     var heldBytes = 0
 
     var phase = ResponsePhase.notStarted
-    /// Framed response messages waiting for nghttp2 to take them.
-    var pending: ByteBuffer
+    /// Framed response messages waiting for nghttp2 to take them, and writers waiting for room.
+    var outbound: OutboundBuffer
     /// The trailers to send once `pending` is drained.
     var pendingTrailers: HeaderList?
     /// Whether response messages are gzip-compressed.
     var compressResponses = false
-    /// Handler writes waiting for `pending` to drain.
-    var waitingWriters: [CheckedContinuation<Void, any Error>] = []
     /// The handler's task.
     var task: Task<Void, Never>?
     /// The deadline timer.
@@ -57,15 +55,6 @@ final class ServerStream {
     init(id: Int32, maximumMessageSize: Int, allocator: ByteBufferAllocator) {
         self.id = id
         self.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, allocator: allocator)
-        self.pending = allocator.buffer(capacity: 0)
-    }
-
-    /// Wakes every waiting writer, with an error if the stream can no longer send.
-    func releaseWriters(throwing error: (any Error)? = nil) {
-        let writers = waitingWriters
-        waitingWriters.removeAll()
-        for writer in writers {
-            if let error { writer.resume(throwing: error) } else { writer.resume() }
-        }
+        self.outbound = OutboundBuffer(allocator: allocator)
     }
 }
