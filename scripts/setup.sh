@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine with Swift lacks for building and testing the suite:
-# system libraries (nghttp2, OpenSSL, SQLite), protoc with the well-known types, the standard
+# system libraries (nghttp2, OpenSSL and its command line for test certificates, SQLite, zlib),
+# protoc with the well-known types, the standard
 # gRPC protos, h2load, and the Python packages the external test clients use.
 # Safe to run again: it skips whatever is already present.
 set -euo pipefail
 
-apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
+apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
 pip_packages=(grpcio grpcio-tools protobuf h2)
 
 missing=()
