@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine with Swift lacks for building and testing the suite:
 # system libraries (nghttp2, OpenSSL and its command line for test certificates, SQLite, zlib),
-# protoc with the well-known types, the standard
-# gRPC protos, h2load, and the Python packages the external test clients use.
+# protoc with the well-known types, the standard gRPC protos, h2load, and the Python packages the
+# external test clients use.
 # Safe to run again: it skips whatever is already present.
 set -euo pipefail
 
