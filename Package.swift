@@ -37,7 +37,8 @@ let package = Package(
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
@@ -78,6 +79,9 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
+        // What every service process shares (in progress: identity and access so far).
+        library("Runtime", "Shared/Runtime", ["RPC", "Wire", .product(name: "Crypto", package: "swift-crypto")]),
+
         // gRPC's interop TestService, and a server for the interop tests.
         library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),
         .executableTarget(
@@ -90,6 +94,7 @@ let package = Package(
         tests("WireTests", ["Wire", "WireFixtures"]),
         tests("CodeGenTests", ["CodeGen", "Wire"]),
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
+        tests("RuntimeTests", ["Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto")]),
         tests(
             "HTTP2Tests",
             [

@@ -1,0 +1,40 @@
+import RPC
+
+/// Runs first on every call: verifies the `authorization: Bearer` token (UNAUTHENTICATED if it is
+/// missing or bad), checks the ``AccessPolicy`` (PERMISSION_DENIED), and hands the handler the
+/// caller in ``RPC/ServerContext/caller`` (typed as ``RPC/ServerContext/identity``). Calls to the
+/// standard services pass without a token.
+public struct AuthenticationInterceptor: ServerInterceptor {
+    private let verifier: TokenVerifier
+    private let policy: AccessPolicy
+
+    /// An interceptor verifying with `verifier` and authorizing with `policy`.
+    public init(verifier: TokenVerifier, policy: AccessPolicy) {
+        self.verifier = verifier
+        self.policy = policy
+    }
+
+    /// Authenticates and authorizes, then runs the handler with the caller set.
+    public func intercept<Result: Sendable>(
+        _ context: ServerContext, next: @Sendable (ServerContext) async throws -> Result
+    ) async throws -> Result {
+        if policy.isPublic(context.method) { return try await next(context) }
+        let identity: Identity
+        do {
+            identity = try verifier.verify(try Self.bearerToken(in: context.requestMetadata))
+        } catch {
+            throw RPCError(.unauthenticated, error.description)
+        }
+        try policy.authorize(identity, for: context.method)
+        var context = context
+        context.caller = Caller(subject: identity.subject, role: identity.role.rawValue)
+        return try await next(context)
+    }
+
+    static func bearerToken(in metadata: Metadata) throws(TokenError) -> String {
+        guard let value = metadata["authorization"] else { throw .missing }
+        let prefix = "Bearer "
+        guard value.hasPrefix(prefix) else { throw .malformed }
+        return String(value.dropFirst(prefix.count))
+    }
+}

@@ -1,0 +1,40 @@
+/// Why a bearer token was not accepted. Every case is answered UNAUTHENTICATED, with this
+/// description as the message.
+public enum TokenError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The call carries no `authorization: Bearer ...` metadata.
+    case missing
+    /// The token is longer than the limit.
+    case tooLarge(limit: Int)
+    /// The token is not three base64url parts of valid JSON.
+    case malformed
+    /// The header names an algorithm other than ES256 (including `none`).
+    case algorithmNotAllowed(String)
+    /// The signature does not verify with the configured key.
+    case badSignature
+    /// The token has expired.
+    case expired
+    /// The token is not valid yet.
+    case notYetValid
+    /// The issuer is not the expected one.
+    case wrongIssuer
+    /// The token is not meant for this audience.
+    case wrongAudience
+    /// The subject is empty or the role is not one of the four.
+    case invalidClaims
+
+    /// A message for the caller.
+    public var description: String {
+        switch self {
+        case .missing: "the call carries no bearer token"
+        case .tooLarge(let limit): "the bearer token is longer than \(limit) bytes"
+        case .malformed: "the bearer token is not a well-formed JWT"
+        case .algorithmNotAllowed(let algorithm): "tokens signed with '\(algorithm)' are not accepted; use ES256"
+        case .badSignature: "the bearer token's signature does not verify"
+        case .expired: "the bearer token has expired"
+        case .notYetValid: "the bearer token is not valid yet"
+        case .wrongIssuer: "the bearer token was issued by someone else"
+        case .wrongAudience: "the bearer token is meant for another audience"
+        case .invalidClaims: "the bearer token lacks a subject or a valid role"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import Runtime
+
+/// Every way a bearer token can be wrong is refused, each with its own reason.
+@Suite struct TokenVerifierTests {
+    // Immutable once made; swift-crypto does not mark its keys Sendable on Linux.
+    nonisolated(unsafe) static let key = P256.Signing.PrivateKey()
+    static let minter = TokenMinter(key: key, issuer: "support-platform", audience: "support")
+    static let verifier = TokenVerifier(key: key.publicKey, issuer: "support-platform", audience: "support")
+
+    static func claims(
+        exp: Double = Date().timeIntervalSince1970 + 600, nbf: Double? = nil, iss: String = "support-platform",
+        aud: String = "support", sub: String = "customer-1", role: String = "customer"
+    ) -> TokenClaims {
+        TokenClaims(sub: sub, role: role, iss: iss, aud: .one(aud), exp: exp, nbf: nbf, iat: nil)
+    }
+
+    static let header = #"{"alg":"ES256","typ":"JWT"}"#
+
+    @Test func aValidTokenGivesItsIdentity() throws {
+        let token = try Self.minter.mint(subject: "agent-7", role: .agent)
+        #expect(try Self.verifier.verify(token) == Identity(subject: "agent-7", role: .agent))
+    }
+
+    @Test func expiredTokensAreRefused() throws {
+        let token = try Self.minter.sign(
+            header: Self.header, claims: Self.claims(exp: Date().timeIntervalSince1970 - 120))
+        #expect(throws: TokenError.expired) { try Self.verifier.verify(token) }
+    }
+
+    @Test func tokensNotYetValidAreRefused() throws {
+        let token = try Self.minter.sign(
+            header: Self.header, claims: Self.claims(nbf: Date().timeIntervalSince1970 + 600))
+        #expect(throws: TokenError.notYetValid) { try Self.verifier.verify(token) }
+    }
+
+    @Test func wrongAudienceAndIssuerAreRefused() throws {
+        let audience = try Self.minter.sign(header: Self.header, claims: Self.claims(aud: "someone-else"))
+        #expect(throws: TokenError.wrongAudience) { try Self.verifier.verify(audience) }
+        let issuer = try Self.minter.sign(header: Self.header, claims: Self.claims(iss: "evil"))
+        #expect(throws: TokenError.wrongIssuer) { try Self.verifier.verify(issuer) }
+    }
+
+    @Test func algNoneIsRefused() throws {
+        let valid = try Self.minter.mint(subject: "customer-1", role: .customer)
+        let parts = valid.split(separator: ".")
+        let unsigned = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + parts[1] + "."
+        #expect(throws: TokenError.algorithmNotAllowed("none")) { try Self.verifier.verify(unsigned) }
+        let hmac = try Self.minter.sign(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: Self.claims())
+        #expect(throws: TokenError.algorithmNotAllowed("HS256")) { try Self.verifier.verify(hmac) }
+    }
+
+    @Test func aTokenSignedWithAnotherKeyIsRefused() throws {
+        let other = TokenMinter(key: P256.Signing.PrivateKey(), issuer: "support-platform", audience: "support")
+        let token = try other.mint(subject: "customer-1", role: .customer)
+        #expect(throws: TokenError.badSignature) { try Self.verifier.verify(token) }
+    }
+
+    @Test func anAllZeroSignatureIsRefused() throws {
+        let valid = try Self.minter.mint(subject: "customer-1", role: .customer)
+        let parts = valid.split(separator: ".")
+        let zeroed = parts[0] + "." + parts[1] + "." + Base64URL.encode([UInt8](repeating: 0, count: 64))
+        #expect(throws: TokenError.badSignature) { try Self.verifier.verify(String(zeroed)) }
+    }
+
+    @Test func tamperedClaimsAreRefused() throws {
+        let valid = try Self.minter.mint(subject: "customer-1", role: .customer)
+        let parts = valid.split(separator: ".")
+        let promoted = try JSONEncoder().encode(Self.claims(role: "agent"))
+        let forged = parts[0] + "." + Base64URL.encode(Array(promoted)) + "." + parts[2]
+        #expect(throws: TokenError.badSignature) { try Self.verifier.verify(String(forged)) }
+    }
+
+    @Test func oversizedAndMalformedTokensAreRefused() throws {
+        let huge = try Self.minter.sign(
+            header: Self.header, claims: Self.claims(sub: String(repeating: "x", count: 5_000)))
+        #expect(throws: TokenError.tooLarge(limit: 4_096)) { try Self.verifier.verify(huge) }
+        for garbage in ["", "a.b", "a.b.c.d", "!!!.???.***", "e30.e30.e30"] {
+            #expect(throws: TokenError.self) { try Self.verifier.verify(garbage) }
+        }
+    }
+
+    @Test func unknownRolesAndEmptySubjectsAreRefused() throws {
+        let role = try Self.minter.sign(header: Self.header, claims: Self.claims(role: "admin"))
+        #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(role) }
+        let subject = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: ""))
+        #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(subject) }
+    }
+}
