@@ -94,7 +94,9 @@ let package = Package(
         tests("WireTests", ["Wire", "WireFixtures"]),
         tests("CodeGenTests", ["CodeGen", "Wire"]),
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
-        tests("RuntimeTests", ["Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto")]),
+        tests(
+            "RuntimeTests",
+            ["Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto")]),
         tests(
             "HTTP2Tests",
             [
