@@ -39,6 +39,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
@@ -79,8 +80,13 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
-        // What every service process shares (in progress: identity and access so far).
-        library("Runtime", "Shared/Runtime", ["RPC", "Wire", .product(name: "Crypto", package: "swift-crypto")]),
+        // What every service process shares (in progress: configuration, identity and access so far).
+        library(
+            "Runtime", "Shared/Runtime",
+            [
+                "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // gRPC's interop TestService, and a server for the interop tests.
         library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),

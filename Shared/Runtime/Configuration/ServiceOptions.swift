@@ -1,0 +1,43 @@
+import ArgumentParser
+
+/// The command-line flags every service accepts (`--help` lists them). Each falls back to an
+/// environment variable, named in its help, when the flag is absent.
+public struct ServiceOptions: ParsableArguments {
+    @Option(help: "Address to listen on (SUPPORT_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (SUPPORT_PORT). Required.")
+    var port: Int?
+
+    @Option(help: "Directory for the service's SQLite database (SUPPORT_DATA_DIR). Required.")
+    var dataDir: String?
+
+    @Option(
+        parsing: .singleValue,
+        help: "A peer service as name=host:port, repeatable (SUPPORT_PEERS: comma-separated).")
+    var peer: [String] = []
+
+    @Option(help: "PEM certificate chain for TLS (SUPPORT_TLS_CERT); with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for TLS (SUPPORT_TLS_KEY); with --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "PEM CA bundle; when set, clients must present certificates (SUPPORT_TLS_CA).")
+    var tlsCa: String?
+
+    @Option(help: "PEM public key that verifies bearer tokens (SUPPORT_TOKEN_PUBLIC_KEY).")
+    var tokenPublicKey: String?
+
+    @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
+    var tokenIssuer: String?
+
+    @Option(help: "Expected token audience (SUPPORT_TOKEN_AUDIENCE; default support).")
+    var tokenAudience: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (SUPPORT_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    /// Flags as parsed; environment fallbacks are applied by ``ServiceConfiguration``.
+    public init() {}
+}
