@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
@@ -80,12 +81,14 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
-        // What every service process shares (in progress: configuration, identity and access so far).
+        // What every service process shares (in progress: configuration, identity and access, storage
+        // and idempotency so far).
         library(
             "Runtime", "Shared/Runtime",
             [
                 "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
         // gRPC's interop TestService, and a server for the interop tests.
@@ -102,7 +105,10 @@ let package = Package(
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
         tests(
             "RuntimeTests",
-            ["Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto")]),
+            [
+                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         tests(
             "HTTP2Tests",
             [

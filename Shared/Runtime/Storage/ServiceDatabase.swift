@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// A service's own SQLite database (GRDB): one file under the data directory, WAL mode so that
+/// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
+/// crash or power loss, and versioned migrations run at start. Every command is one write
+/// transaction, in which its idempotency record and outbox events are written with the change.
+public final class ServiceDatabase: Sendable {
+    /// The connection pool.
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it: first the
+    /// runtime's own tables, then the service's `migrations` in order.
+    public init(
+        directory: String, name: String,
+        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
+    ) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: "\(directory)/\(name).sqlite", configuration: configuration)
+        // GRDB sets the writer to synchronous = NORMAL with WAL; every write here waits for the
+        // disk instead (FULL), so that nothing acknowledged is lost on power failure.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("runtime-1-idempotency", migrate: IdempotencyLedger.createTable)
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Runs `body` in one write transaction.
+    public func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result
+    {
+        try await pool.write(body)
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    public func read<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
+        try await pool.read(body)
+    }
+
+    /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+}
