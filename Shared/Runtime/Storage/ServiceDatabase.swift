@@ -27,6 +27,7 @@ public final class ServiceDatabase: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("runtime-1-idempotency", migrate: IdempotencyLedger.createTable)
+        migrator.registerMigration("runtime-2-outbox", migrate: Outbox.createTable)
         for migration in migrations {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }
