@@ -114,7 +114,7 @@ extension ClientConnectionHandler {
         stream.finished = true
         stream.deadlineTimer?.cancel()
         stream.outbound.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
-        let headers = ResponseStatus.metadata(stream.responseHeaders ?? [])
+        let headers = HeaderMetadata.decode(stream.responseHeaders ?? [])
         if let waiter = stream.unaryWaiter {
             stream.unaryWaiter = nil
             if let error {

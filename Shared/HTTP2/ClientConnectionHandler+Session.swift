@@ -39,7 +39,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
             }
             if let promise = stream.headersPromise, let messages = stream.messageStream {
                 stream.headersPromise = nil
-                promise.succeed((ResponseStatus.metadata(block), messages))
+                promise.succeed((HeaderMetadata.decode(block), messages))
             }
         } else {
             finishWithStatus(stream, block)

@@ -1,5 +1,4 @@
 import RPC
-import Wire
 
 /// A gRPC request's headers, validated: what the server needs to route and run the call.
 struct RequestHead {
@@ -22,11 +21,6 @@ struct RequestHead {
     /// Custom metadata: every header except pseudo-headers and those gRPC reserves.
     var metadata: Metadata
 
-    /// Headers that are part of the protocol rather than metadata.
-    static let reserved: Set<String> = [
-        "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "content-length", "connection",
-    ]
-
     /// Validates `headers` as PROTOCOL-HTTP2 requires of a request.
     init(_ headers: HeaderList) throws(Rejection) {
         var method: String?
@@ -35,7 +29,6 @@ struct RequestHead {
         var timeout: Duration?
         var encoding: String?
         var acceptEncoding = ""
-        var metadata = Metadata()
         for (name, value) in headers {
             switch name {
             case ":method": method = value
@@ -48,13 +41,7 @@ struct RequestHead {
                 timeout = parsed
             case "grpc-encoding": encoding = value
             case "grpc-accept-encoding": acceptEncoding = value
-            default:
-                guard !name.hasPrefix(":"), !Self.reserved.contains(name) else { continue }
-                if name.hasSuffix("-bin") {
-                    if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
-                } else {
-                    metadata.add(name, value)
-                }
+            default: continue
             }
         }
         guard method == "POST" else {
@@ -79,7 +66,7 @@ struct RequestHead {
         self.path = path
         self.timeout = timeout
         self.acceptsGzip = acceptEncoding.split(separator: ",").contains { $0.trimmingSpaces == "gzip" }
-        self.metadata = metadata
+        self.metadata = HeaderMetadata.decode(headers)
     }
 }
 

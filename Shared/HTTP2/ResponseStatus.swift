@@ -1,6 +1,5 @@
 import CNGHTTP2
 import RPC
-import Wire
 
 /// How a client turns what the server sent into a gRPC status, as PROTOCOL-HTTP2 says.
 enum ResponseStatus {
@@ -34,31 +33,15 @@ enum ResponseStatus {
     static func fromTrailers(_ headers: HeaderList) -> RPCError {
         var code: StatusCode?
         var message = ""
-        var metadata = Metadata()
         for (name, value) in headers {
             switch name {
             case "grpc-status": code = Int(value).map(StatusCode.init(wireValue:))
             case "grpc-message": message = PercentEncoding.decode(value)
-            case _ where name.hasPrefix(":") || RequestHead.reserved.contains(name): continue
-            case _ where name.hasSuffix("-bin"):
-                if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
-            default: metadata.add(name, value)
+            default: continue
             }
         }
+        let metadata = HeaderMetadata.decode(headers)
         guard let code else { return RPCError(.internal, "the response ended without grpc-status", metadata: metadata) }
         return RPCError(code, message, metadata: metadata)
-    }
-
-    /// Metadata of a header block: everything but pseudo-headers and reserved headers.
-    static func metadata(_ headers: HeaderList) -> Metadata {
-        var metadata = Metadata()
-        for (name, value) in headers where !name.hasPrefix(":") && !RequestHead.reserved.contains(name) {
-            if name.hasSuffix("-bin") {
-                if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
-            } else {
-                metadata.add(name, value)
-            }
-        }
-        return metadata
     }
 }

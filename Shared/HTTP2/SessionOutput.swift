@@ -15,7 +15,8 @@ final class SessionOutput {
     /// nghttp2 from pulling more data) and flushes if `flush`. Returns false on a fatal session
     /// error, after which the connection must close.
     func drain(_ session: NGHTTP2Session, to context: ChannelHandlerContext, flush: Bool) -> Bool {
-        if context.channel.isWritable {
+        // Most calls (each read, each completion) find nothing to send: allocate only when there is.
+        if context.channel.isWritable, session.wantsWrite {
             var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
             guard session.send(into: &buffer, limit: 1 << 20) else { return false }
             if buffer.readableBytes > 0 {
