@@ -28,8 +28,10 @@ build: setup
 interop: setup
 	./scripts/interop.sh
 
-## Everything CI runs: setup, generated-code check, lint, and every test.
+## Everything CI runs: setup, generated-code check, lint, and every test. The executables are
+## built first: process tests (SIGTERM, SIGKILL, services end to end) run them.
 test: setup check-protos check-generated lint
+	swift build
 	swift test
 	./scripts/interop.sh
 

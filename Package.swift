@@ -30,6 +30,7 @@ let package = Package(
     products: [
         .executable(name: "protoc-gen-support", targets: ["ProtocGenSupport"]),
         .executable(name: "interop-server", targets: ["InteropServer"]),
+        .executable(name: "storage-writer", targets: ["StorageWriter"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
@@ -41,6 +42,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
@@ -81,24 +85,40 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
-        // What every service process shares (in progress: configuration, identity and access, storage
-        // and idempotency so far).
+        // What every service process shares: configuration, lifecycle, identity and access, storage,
+        // idempotency, the outbox and its delivery to Oversight, logs, metrics and trace context.
         library(
             "Runtime", "Shared/Runtime",
             [
-                "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
+                "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "OversightAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
 
         // gRPC's interop TestService, and a server for the interop tests.
         library("Interop", "Shared/Interop", ["Wire", "RPC", "InteropAPI"]),
         .executableTarget(
-            name: "InteropServer", dependencies: ["HTTP2", "Interop", "InteropAPI", "RPC", "GRPCServices", "Wire"],
+            name: "InteropServer", dependencies: ["Interop", "InteropAPI", "Runtime"],
             path: "Shared/InteropServer",
             swiftSettings: sharedSettings),
 
         // Tests.
+        library("TestSupport", "Tests/TestSupport"),
+        .executableTarget(
+            name: "StorageWriter", dependencies: ["Runtime", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/StorageWriter", swiftSettings: sharedSettings),
+        tests(
+            "ProcessTests",
+            [
+                "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
         tests("CodeGenTests", ["CodeGen", "Wire"]),
@@ -107,7 +127,8 @@ let package = Package(
             "RuntimeTests",
             [
                 "Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         tests(
             "HTTP2Tests",

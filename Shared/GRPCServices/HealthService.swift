@@ -5,7 +5,7 @@ import Wire
 
 /// `grpc.health.v1.Health`: the serving status of the server ("") and of each service, for load
 /// balancers and Kubernetes' gRPC probes. `Check` answers at once (NOT_FOUND for an unknown
-/// service); `Watch` streams the status and every change until the caller leaves.
+/// service); `Watch` streams the status and every change until the caller leaves or the server shuts down.
 public final class HealthService: Health.ServiceProtocol {
     /// A serving status.
     public typealias Status = HealthCheckResponse.ServingStatus
@@ -14,6 +14,7 @@ public final class HealthService: Health.ServiceProtocol {
         var statuses: [String: Status] = [:]
         var watchers: [Int: (service: String, continuation: AsyncStream<Status>.Continuation)] = [:]
         var nextWatcher = 0
+        var isShutDown = false
     }
 
     private let state = Mutex(State())
@@ -41,6 +42,17 @@ public final class HealthService: Health.ServiceProtocol {
         for service in services { setStatus(status, for: service) }
     }
 
+    /// Reports NOT_SERVING for everything and ends every `Watch` stream (and any started later,
+    /// after its first answer), so that watchers do not hold a draining server open.
+    public func shutDown() {
+        setAll(.notServing)
+        let continuations = state.withLock { state in
+            state.isShutDown = true
+            return state.watchers.values.map(\.continuation)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+
     /// The current status of `service`, or nil if unknown.
     public func status(of service: String) -> Status? {
         state.withLock { $0.statuses[service] }
@@ -64,6 +76,7 @@ public final class HealthService: Health.ServiceProtocol {
             state.nextWatcher += 1
             state.watchers[id] = (request.service, continuation)
             continuation.yield(state.statuses[request.service] ?? .serviceUnknown)
+            if state.isShutDown { continuation.finish() }
             return id
         }
         defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }

@@ -1,34 +1,21 @@
-import GRPCServices
-import HTTP2
+import Foundation
 import Interop
 import InteropAPI
-import RPC
-import Wire
+import Runtime
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+// interop-server: grpc.testing.TestService for gRPC's interop tests, run as a service process
+// (health, reflection, logs, metrics, SIGTERM drain) with the test service open to all callers.
+//   interop-server --port N [--data-dir DIR] [any service flag; --help lists them]
 
-// interop-server: grpc.testing.TestService over plaintext HTTP/2, for gRPC's interop tests, with
-// the standard health and reflection services.
-//   interop-server --port N
-
-func argument(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+var arguments = Array(CommandLine.arguments.dropFirst())
+if !arguments.contains("--data-dir") {
+    arguments += ["--data-dir", NSTemporaryDirectory() + "interop-server"]
 }
-
-guard let portText = argument("--port"), let port = Int(portText), (0...65_535).contains(port) else {
-    print("usage: interop-server --port N")
-    exit(2)
-}
-var router = Router(services: [InteropTestService()])
-router.addStandardServices(
-    health: HealthService(), files: [.grpcTestingTest, .grpcTestingMessages, .grpcTestingEmpty])
-let server = HTTP2Server(
-    configuration: ServerConfiguration(host: argument("--host") ?? "127.0.0.1", port: port), router: router)
-let bound = try await server.start()
-print("interop-server listening on port \(bound)")
-fflush(nil)
-while true { try await Task.sleep(for: .seconds(3_600)) }
+let process = ServiceProcess.fromCommandLine(name: "interop", arguments: arguments)
+try await process.run(
+    services: [InteropTestService()], files: [.grpcTestingTest, .grpcTestingMessages, .grpcTestingEmpty],
+    policy: AccessPolicy([:], alsoPublic: [TestService.serviceName]),
+    onListening: { port in
+        print("interop-server listening on port \(port)")
+        fflush(nil)
+    })

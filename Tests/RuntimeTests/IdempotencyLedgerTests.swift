@@ -91,4 +91,20 @@ import Testing
         #expect(mode == "wal")
         #expect(synchronous == 2)  // FULL
     }
+
+    @Test func keysAreScopedByCaller() async throws {
+        let (database, directory) = try Self.database()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for caller in ["customer-a", "customer-b", "customer-a"] {
+            _ = try await database.write { db in
+                try IdempotencyLedger.perform(key: "1", caller: caller, method: Self.method, request: [9], in: db) {
+                    db in
+                    try db.execute(sql: "INSERT INTO effects (note) VALUES (?)", arguments: [caller])
+                    return Array(caller.utf8)
+                }
+            }
+        }
+        let notes = try await database.read { db in try String.fetchAll(db, sql: "SELECT note FROM effects") }
+        #expect(notes == ["customer-a", "customer-b"])
+    }
 }

@@ -35,13 +35,14 @@ import Testing
     @Test(arguments: [
         ([String](), "--port"),
         (["--port", "50051"], "--data-dir"),
-        (["--port", "0", "--data-dir", "d"], "--port"),
+        (["--port", "65536", "--data-dir", "d"], "--port"),
         (["--port", "99999", "--data-dir", "d"], "--port"),
         (["--port", "1", "--data-dir", "d", "--peer", "orders"], "--peer"),
         (["--port", "1", "--data-dir", "d", "--peer", "orders=host"], "--peer"),
         (["--port", "1", "--data-dir", "d", "--tls-cert", "c.pem"], "--tls-cert"),
         (["--port", "1", "--data-dir", "d", "--tls-ca", "ca.pem"], "--tls-ca"),
         (["--port", "1", "--data-dir", "d", "--log-level", "loud"], "--log-level"),
+        (["--port", "1", "--data-dir", "d", "--grace-period", "99999"], "--grace-period"),
         (["--port", "1", "--data-dir", "d", "--colour", "blue"], "arguments"),
         (["--port", "fifty", "--data-dir", "d"], "arguments"),
     ])
@@ -61,7 +62,8 @@ import Testing
         let help = ServiceConfiguration.helpText
         for flag in [
             "--host", "--port", "--data-dir", "--peer", "--tls-cert", "--tls-key", "--tls-ca",
-            "--token-public-key", "--token-issuer", "--token-audience", "--log-level",
+            "--token-public-key", "--token-signing-key", "--token-issuer", "--token-audience", "--log-level",
+            "--grace-period",
         ] {
             #expect(help.contains(flag), "\(flag) is not in --help")
         }

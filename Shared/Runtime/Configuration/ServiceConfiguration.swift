@@ -9,7 +9,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
 
     /// Address to listen on.
     public var host: String
-    /// Port to listen on.
+    /// Port to listen on (0: any free port, as tests use).
     public var port: Int
     /// Directory of the service's database.
     public var dataDirectory: String
@@ -23,12 +23,16 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var tlsCA: String?
     /// PEM public key verifying tokens.
     public var tokenPublicKey: String?
+    /// PEM private key signing the service's tokens for its peers.
+    public var tokenSigningKey: String?
     /// Expected token issuer.
     public var tokenIssuer: String
     /// Expected token audience.
     public var tokenAudience: String
     /// Log level.
     public var logLevel: String
+    /// How long calls in flight may take to finish once shutdown begins.
+    public var gracePeriod: Duration
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -39,8 +43,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         guard let portText = options.port.map(String.init) ?? value(nil, "SUPPORT_PORT") else {
             throw ConfigurationError(setting: "--port", problem: "is required (or set SUPPORT_PORT)")
         }
-        guard let port = Int(portText), (1...65_535).contains(port) else {
-            throw ConfigurationError(setting: "--port", problem: "'\(portText)' is not a port between 1 and 65535")
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ConfigurationError(
+                setting: "--port", problem: "'\(portText)' is not a port between 1 and 65535 (or 0 for any free port)")
         }
         self.port = port
         guard let dataDirectory = value(options.dataDir, "SUPPORT_DATA_DIR") else {
@@ -73,6 +78,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
             throw ConfigurationError(setting: "--tls-ca", problem: "requiring client certificates needs TLS on")
         }
         tokenPublicKey = value(options.tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY")
+        tokenSigningKey = value(options.tokenSigningKey, "SUPPORT_TOKEN_SIGNING_KEY")
         tokenIssuer = value(options.tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
         tokenAudience = value(options.tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
         let level = value(options.logLevel, "SUPPORT_LOG_LEVEL") ?? "info"
@@ -81,6 +87,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
                 setting: "--log-level", problem: "'\(level)' is not one of \(Self.logLevels.joined(separator: ", "))")
         }
         logLevel = level
+        let graceText = options.gracePeriod.map(String.init) ?? value(nil, "SUPPORT_GRACE_PERIOD") ?? "10"
+        guard let grace = Int(graceText), (0...3_600).contains(grace) else {
+            throw ConfigurationError(
+                setting: "--grace-period", problem: "'\(graceText)' is not a number of seconds between 0 and 3600")
+        }
+        gracePeriod = .seconds(grace)
     }
 
     /// The `--help` text listing every setting.

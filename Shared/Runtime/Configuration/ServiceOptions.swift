@@ -29,11 +29,20 @@ public struct ServiceOptions: ParsableArguments {
     @Option(help: "PEM public key that verifies bearer tokens (SUPPORT_TOKEN_PUBLIC_KEY).")
     var tokenPublicKey: String?
 
+    @Option(
+        help:
+            "PEM private key signing this service's own tokens for calls to its peers (SUPPORT_TOKEN_SIGNING_KEY).")
+    var tokenSigningKey: String?
+
     @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
     var tokenIssuer: String?
 
     @Option(help: "Expected token audience (SUPPORT_TOKEN_AUDIENCE; default support).")
     var tokenAudience: String?
+
+    @Option(
+        help: "Seconds that calls in flight may take to finish after SIGTERM (SUPPORT_GRACE_PERIOD; default 10).")
+    var gracePeriod: Int?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (SUPPORT_LOG_LEVEL; default info).")
     var logLevel: String?

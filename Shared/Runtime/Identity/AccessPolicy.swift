@@ -9,18 +9,21 @@ public struct AccessPolicy: Sendable {
     ]
 
     private let allowed: [String: Set<Role>]
+    private let open: Set<String>
 
     /// A policy allowing each method (by descriptor) to the roles listed for it; every other
-    /// method of the service is denied to everyone.
-    public init(_ rules: [MethodDescriptor: Set<Role>]) {
+    /// method of the service is denied to everyone. Services in `alsoPublic` need no token
+    /// either (the interop test server's).
+    public init(_ rules: [MethodDescriptor: Set<Role>], alsoPublic: Set<String> = []) {
         var allowed: [String: Set<Role>] = [:]
         for (method, roles) in rules { allowed[method.path] = roles }
         self.allowed = allowed
+        self.open = Self.publicServices.union(alsoPublic)
     }
 
     /// Whether `method` needs no token.
     public func isPublic(_ method: MethodDescriptor) -> Bool {
-        Self.publicServices.contains(method.service)
+        open.contains(method.service)
     }
 
     /// The roles allowed to call `method` (empty: nobody).

@@ -5,11 +5,12 @@ import RPC
 /// caller in ``RPC/ServerContext/caller`` (typed as ``RPC/ServerContext/identity``). Calls to the
 /// standard services pass without a token.
 public struct AuthenticationInterceptor: ServerInterceptor {
-    private let verifier: TokenVerifier
+    private let verifier: TokenVerifier?
     private let policy: AccessPolicy
 
-    /// An interceptor verifying with `verifier` and authorizing with `policy`.
-    public init(verifier: TokenVerifier, policy: AccessPolicy) {
+    /// An interceptor verifying with `verifier` and authorizing with `policy`. Without a verifier
+    /// (no public key configured) every call that needs a token is UNAUTHENTICATED.
+    public init(verifier: TokenVerifier?, policy: AccessPolicy) {
         self.verifier = verifier
         self.policy = policy
     }
@@ -19,6 +20,9 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         _ context: ServerContext, next: @Sendable (ServerContext) async throws -> Result
     ) async throws -> Result {
         if policy.isPublic(context.method) { return try await next(context) }
+        guard let verifier else {
+            throw RPCError(.unauthenticated, "this service has no token public key configured (--token-public-key)")
+        }
         let identity: Identity
         do {
             identity = try verifier.verify(try Self.bearerToken(in: context.requestMetadata))

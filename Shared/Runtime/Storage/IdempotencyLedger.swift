@@ -24,21 +24,24 @@ public enum IdempotencyLedger {
 
     /// Inside a write transaction: returns the stored response for `key`, or runs `change` and
     /// stores what it returns. `request` is the request's encoding (deterministic: map entries in
-    /// key order), so equal requests hash equally.
+    /// key order), so equal requests hash equally. Keys are scoped by `caller` (the subject), so
+    /// two callers choosing the same key never see each other's results.
     public static func perform(
-        key: String, method: MethodDescriptor, request: [UInt8], in db: Database,
+        key: String, caller: String = "", method: MethodDescriptor, request: [UInt8], in db: Database,
         _ change: (Database) throws -> [UInt8]
     ) throws -> [UInt8] {
         guard !key.isEmpty else { throw RPCError(.invalidArgument, "idempotency_key is required") }
         guard key.utf8.count <= 200 else {
             throw RPCError(.invalidArgument, "idempotency_key is longer than 200 bytes")
         }
+        let storedKey = caller.isEmpty ? key : "\(caller)\u{1F}\(key)"
         var hasher = SHA256()
         hasher.update(data: Data(method.path.utf8))
         hasher.update(data: Data(request))
         let hash = Data(hasher.finalize())
         if let row = try Row.fetchOne(
-            db, sql: "SELECT method, request_hash, response FROM idempotency WHERE key = ?", arguments: [key])
+            db, sql: "SELECT method, request_hash, response FROM idempotency WHERE key = ?",
+            arguments: [storedKey])
         {
             let storedMethod: String = row["method"]
             let storedHash: Data = row["request_hash"]
@@ -54,7 +57,7 @@ public enum IdempotencyLedger {
         let response = try change(db)
         try db.execute(
             sql: "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [key, method.path, hash, Data(response), Date().timeIntervalSince1970])
+            arguments: [storedKey, method.path, hash, Data(response), Date().timeIntervalSince1970])
         return response
     }
 }

@@ -45,6 +45,12 @@ public final class ServiceDatabase: Sendable {
         try await pool.read(body)
     }
 
+    /// Closes every connection (the last one checkpoints the WAL into the database file). Reads
+    /// and writes after this fail.
+    public func close() {
+        try? pool.close()
+    }
+
     /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }

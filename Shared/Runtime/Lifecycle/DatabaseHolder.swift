@@ -1,0 +1,20 @@
+import Synchronization
+
+/// The database a ``ServiceProcess`` opened, so that it can close it when the process stops.
+final class DatabaseHolder: Sendable {
+    private let database = Mutex<ServiceDatabase?>(nil)
+
+    /// Remembers `opened`.
+    func set(_ opened: ServiceDatabase) {
+        database.withLock { $0 = opened }
+    }
+
+    /// Closes the database, if one was opened (checkpointing the WAL).
+    func close() {
+        let opened = database.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        opened?.close()
+    }
+}

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+import GRDB
+import GRPCServices
+import HTTP2
+import Logging
+import RPC
+import ServiceLifecycle
+import UnixSignals
+import Wire
+
+/// One service as a process: its configuration, logger, peers and database, and the run loop that
+/// serves its RPCs (with health, reflection, authentication, logs, metrics and trace context) and
+/// relays its outbox until SIGTERM or SIGINT, then drains and exits cleanly. A service's `main`
+/// is only its domain wiring:
+///
+/// ```swift
+/// let process = ServiceProcess.fromCommandLine(name: "orders")
+/// let database = try process.openDatabase(migrations: OrdersSchema.migrations)
+/// try await process.run(services: [OrdersService(...)], files: [.supportOrdersV1Orders], policy: ...)
+/// ```
+public struct ServiceProcess: Sendable {
+    /// The service's name: its database file, log label, token subject and outbox source.
+    public let name: String
+    /// The validated configuration.
+    public let configuration: ServiceConfiguration
+    /// The process's logger.
+    public let logger: Logger
+    private let credentials: ServiceCredentialsInterceptor?
+    private let verifier: TokenVerifier?
+    private let database = DatabaseHolder()
+
+    /// A process for `name` with `configuration`; throws a ``ConfigurationError`` naming the
+    /// setting when a key file cannot be read.
+    public init(name: String, configuration: ServiceConfiguration, logger: Logger) throws(ConfigurationError) {
+        self.name = name
+        self.configuration = configuration
+        self.logger = logger
+        verifier = try configuration.tokenPublicKey.map { path throws(ConfigurationError) in
+            let key = try Self.readKey(path, setting: "--token-public-key") {
+                try P256.Signing.PublicKey(pemRepresentation: $0)
+            }
+            return TokenVerifier(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
+        }
+        credentials = try configuration.tokenSigningKey.map { path throws(ConfigurationError) in
+            let key = try Self.readKey(path, setting: "--token-signing-key") {
+                try P256.Signing.PrivateKey(pemRepresentation: $0)
+            }
+            let minter = TokenMinter(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
+            return ServiceCredentialsInterceptor(minter: minter, subject: name)
+        }
+    }
+
+    /// The process for `name` configured from its command line and environment, with JSON logs on
+    /// standard error. `--help` prints every setting and exits 0; an invalid setting prints one line
+    /// naming it and exits 64 (EX_USAGE).
+    public static func fromCommandLine(
+        name: String, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> ServiceProcess {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("usage: \(name) --port N --data-dir DIR [options]\n\n\(ServiceConfiguration.helpText)")
+            exit(0)
+        }
+        do {
+            let configuration = try ServiceConfiguration.load(arguments: arguments, environment: environment)
+            let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+            LoggingSystem.bootstrap { _ in JSONLogHandler(service: name, level: level) }
+            return try ServiceProcess(name: name, configuration: configuration, logger: Logger(label: name))
+        } catch {
+            FileHandle.standardError.write(Data("\(name): \(error.description)\n".utf8))
+            exit(64)
+        }
+    }
+
+    /// Opens the service's database (`<data-dir>/<name>.sqlite`), running `migrations` after the
+    /// runtime's own; it is closed when ``run(services:files:policy:relays:onListening:)`` ends.
+    public func openDatabase(
+        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
+    ) throws -> ServiceDatabase {
+        let opened = try ServiceDatabase(directory: configuration.dataDirectory, name: name, migrations: migrations)
+        database.set(opened)
+        return opened
+    }
+
+    /// A client of the peer service `peer` (as named by `--peer`): its calls carry this service's
+    /// token and the current trace. A peer that is not configured fails every call UNAVAILABLE.
+    public func client(for peer: String) -> RPCClient {
+        var interceptors: [any ClientInterceptor] = [TracePropagationInterceptor()]
+        if let credentials { interceptors.append(credentials) }
+        guard let address = configuration.peers[peer] else {
+            return RPCClient(transport: UnavailablePeerTransport(peer: peer), interceptors: interceptors)
+        }
+        var clientConfiguration = ClientConfiguration()
+        if let trustRoots = configuration.tlsCA {
+            clientConfiguration.tls = TLSConfiguration(
+                certificateChainFile: configuration.tlsCertificate, privateKeyFile: configuration.tlsKey,
+                trustRootsFile: trustRoots)
+        }
+        do {
+            let transport = try HTTP2ClientTransport(targets: [address], configuration: clientConfiguration)
+            return RPCClient(transport: transport, interceptors: interceptors)
+        } catch {
+            logger.error("peer unusable", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return RPCClient(transport: UnavailablePeerTransport(peer: peer), interceptors: interceptors)
+        }
+    }
+
+    /// A relay delivering the outbox's Oversight events to the `oversight` peer.
+    public func oversightRelay(for database: ServiceDatabase) -> OutboxRelay {
+        let sink = OversightEventSink(client: client(for: "oversight"))
+        return OutboxRelay(database: database, destination: OversightEventSink.destination, deliver: sink.deliver)
+    }
+
+    /// Serves `services` (described for reflection by `files`, imports included) under `policy`
+    /// and runs `relays`, until SIGTERM or SIGINT; then reports NOT_SERVING, sends GOAWAY, lets
+    /// calls in flight finish within the grace period, stops the relays and closes the database.
+    /// `onListening` receives the bound port.
+    public func run(
+        services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = [],
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws {
+        if verifier == nil {
+            logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")
+        }
+        var router = Router(services: services).intercepted(by: [
+            ObservabilityInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier, policy: policy),
+        ])
+        let health = HealthService(services: Array(router.serviceNames))
+        router.addStandardServices(health: health, files: files)
+        var serverConfiguration = ServerConfiguration(host: configuration.host, port: configuration.port)
+        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            serverConfiguration.tls = TLSConfiguration(
+                certificateChainFile: certificate, privateKeyFile: key, trustRootsFile: configuration.tlsCA)
+        }
+        let server = ServerLifecycleService(
+            server: HTTP2Server(configuration: serverConfiguration, router: router), health: health,
+            gracePeriod: configuration.gracePeriod, logger: logger, onListening: onListening)
+        var members = relays.map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
+        }
+        members.append(.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer {
+            database.close()
+            logger.notice("stopped")
+        }
+        try await group.run()
+    }
+
+    private static func readKey<Key>(
+        _ path: String, setting: String, parse: (String) throws -> Key
+    ) throws(ConfigurationError) -> Key {
+        guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError(setting: setting, problem: "cannot read '\(path)'")
+        }
+        do {
+            return try parse(pem)
+        } catch {
+            throw ConfigurationError(setting: setting, problem: "'\(path)' is not a PEM P-256 key")
+        }
+    }
+}

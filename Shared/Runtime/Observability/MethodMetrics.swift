@@ -1,0 +1,31 @@
+import CoreMetrics
+import RPC
+
+/// The swift-metrics instruments of one method: calls, failures by status code, and latency.
+/// Created once per method and reused, so a call pays no factory lookup on success.
+struct MethodMetrics: Sendable {
+    /// Calls handled, whatever their outcome.
+    let calls: Counter
+    /// Time from the call reaching the service to its status.
+    let latency: Timer
+    /// The method's path, the dimension every instrument carries.
+    let path: String
+    private let factory: any MetricsFactory
+
+    /// The instruments of `path`, made by `factory`.
+    init(path: String, factory: any MetricsFactory) {
+        self.path = path
+        self.factory = factory
+        calls = Counter(label: "rpc_server_calls_total", dimensions: [("method", path)], factory: factory)
+        latency = Timer(label: "rpc_server_duration_nanoseconds", dimensions: [("method", path)], factory: factory)
+    }
+
+    /// Counts a call that ended with `code` (not OK).
+    func recordFailure(_ code: StatusCode) {
+        Counter(
+            label: "rpc_server_errors_total", dimensions: [("method", path), ("code", code.description)],
+            factory: factory
+        )
+        .increment()
+    }
+}
