@@ -31,6 +31,7 @@ let package = Package(
         .executable(name: "protoc-gen-support", targets: ["ProtocGenSupport"]),
         .executable(name: "interop-server", targets: ["InteropServer"]),
         .executable(name: "storage-writer", targets: ["StorageWriter"]),
+        .executable(name: "supportctl", targets: ["SupportCtl"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
@@ -108,6 +109,15 @@ let package = Package(
             path: "Shared/InteropServer",
             swiftSettings: sharedSettings),
 
+        // supportctl: the command-line client for agents and ops.
+        .executableTarget(
+            name: "SupportCtl",
+            dependencies: [
+                "Runtime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/SupportCtl", swiftSettings: sharedSettings),
+
         // Tests.
         library("TestSupport", "Tests/TestSupport"),
         .executableTarget(
@@ -117,7 +127,7 @@ let package = Package(
             "ProcessTests",
             [
                 "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
@@ -126,7 +136,8 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", .product(name: "Crypto", package: "swift-crypto"),
+                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", "OversightAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
