@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "interop-server", targets: ["InteropServer"]),
         .executable(name: "storage-writer", targets: ["StorageWriter"]),
         .executable(name: "supportctl", targets: ["SupportCtl"]),
+        .executable(name: "orders", targets: ["OrdersServer"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
@@ -81,6 +82,21 @@ let package = Package(
         contract("Inquiries"),
         contract("Oversight"),
 
+        // The one official policy and the domain values every service shares (money, rules, actors).
+        library("SupportPolicy", "Shared/SupportPolicy"),
+
+        // Orders: domain (pure), service (handlers, store), executable.
+        library("OrdersDomain", "Services/Orders/OrdersDomain", ["SupportPolicy"]),
+        library(
+            "OrdersService", "Services/Orders/OrdersService",
+            [
+                "OrdersDomain", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "OrdersServer", dependencies: ["OrdersService", "OrdersAPI", "Runtime"],
+            path: "Services/Orders/OrdersServer", swiftSettings: sharedSettings),
+
         // The standard services every server runs: health checking and server reflection.
         library(
             "GRPCServices", "Shared/GRPCServices",
@@ -91,7 +107,7 @@ let package = Package(
         library(
             "Runtime", "Shared/Runtime",
             [
-                "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "OversightAPI",
+                "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -141,6 +157,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
+        tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
         tests(
             "HTTP2Tests",
             [

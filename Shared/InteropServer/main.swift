@@ -12,10 +12,8 @@ if !arguments.contains("--data-dir") {
     arguments += ["--data-dir", NSTemporaryDirectory() + "interop-server"]
 }
 let process = ServiceProcess.fromCommandLine(name: "interop", arguments: arguments)
-try await process.run(
-    services: [InteropTestService()], files: [.grpcTestingTest, .grpcTestingMessages, .grpcTestingEmpty],
-    policy: AccessPolicy([:], alsoPublic: [TestService.serviceName]),
-    onListening: { port in
-        print("interop-server listening on port \(port)")
-        fflush(nil)
-    })
+await process.main {
+    try await process.run(
+        services: [InteropTestService()], files: [.grpcTestingTest, .grpcTestingMessages, .grpcTestingEmpty],
+        policy: AccessPolicy([:], alsoPublic: [TestService.serviceName]))
+}

@@ -74,7 +74,7 @@ public struct ServiceProcess: Sendable {
     }
 
     /// Opens the service's database (`<data-dir>/<name>.sqlite`), running `migrations` after the
-    /// runtime's own; it is closed when ``run(services:files:policy:relays:onListening:)`` ends.
+    /// runtime's own; it is closed when ``run(services:files:policy:relays:)`` ends.
     public func openDatabase(
         migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
     ) throws -> ServiceDatabase {
@@ -115,10 +115,10 @@ public struct ServiceProcess: Sendable {
     /// Serves `services` (described for reflection by `files`, imports included) under `policy`
     /// and runs `relays`, until SIGTERM or SIGINT; then reports NOT_SERVING, sends GOAWAY, lets
     /// calls in flight finish within the grace period, stops the relays and closes the database.
-    /// `onListening` receives the bound port.
+    /// Once listening it prints "<name> listening on port N" on standard output (scripts and tests
+    /// wait for that line).
     public func run(
-        services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = [],
-        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+        services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = []
     ) async throws {
         if verifier == nil {
             logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")
@@ -135,7 +135,11 @@ public struct ServiceProcess: Sendable {
         }
         let server = ServerLifecycleService(
             server: HTTP2Server(configuration: serverConfiguration, router: router), health: health,
-            gracePeriod: configuration.gracePeriod, logger: logger, onListening: onListening)
+            gracePeriod: configuration.gracePeriod, logger: logger,
+            onListening: { [name] port in
+                print("\(name) listening on port \(port)")
+                fflush(nil)
+            })
         var members = relays.map {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
@@ -148,6 +152,18 @@ public struct ServiceProcess: Sendable {
             logger.notice("stopped")
         }
         try await group.run()
+    }
+
+    /// Runs the process's `body` (open the database, run); if it fails (the database cannot be
+    /// opened, the port is taken) logs why and exits 1, so that a supervisor restarts it.
+    public func main(_ body: () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            logger.critical("\(name) stopped", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            exit(1)
+        }
     }
 
     private static func readKey<Key>(

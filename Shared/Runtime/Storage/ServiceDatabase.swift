@@ -28,6 +28,7 @@ public final class ServiceDatabase: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("runtime-1-idempotency", migrate: IdempotencyLedger.createTable)
         migrator.registerMigration("runtime-2-outbox", migrate: Outbox.createTable)
+        migrator.registerMigration("runtime-3-aggregate-sequence", migrate: OversightOutbox.createTable)
         for migration in migrations {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }

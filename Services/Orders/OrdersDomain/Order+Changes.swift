@@ -1,0 +1,62 @@
+import Foundation
+
+/// One change of an order line's quantity (0 removes the line).
+public struct LineAdjustment: Sendable, Hashable {
+    /// The line.
+    public var lineNumber: Int
+    /// The new quantity.
+    public var quantity: Int
+
+    /// A change of `lineNumber` to `quantity`.
+    public init(lineNumber: Int, quantity: Int) {
+        self.lineNumber = lineNumber
+        self.quantity = quantity
+    }
+}
+
+extension Order {
+    /// The rule: an address may change on the order only before shipment.
+    public var addressCanChange: Bool { !status.hasShipped && status != .cancelled }
+
+    /// Changes the shipping address (before shipment only).
+    public mutating func changeAddress(to address: Address) throws(OrdersError) {
+        if let problem = address.problem { throw .invalid(problem) }
+        guard addressCanChange else {
+            throw .notAllowed("order \(id) \(status.phrase); the address can no longer change on the order")
+        }
+        shippingAddress = address
+    }
+
+    /// Changes quantities and the note, before shipment only; at least one line must remain.
+    public mutating func adjust(_ changes: [LineAdjustment], note: String?) throws(OrdersError) {
+        guard !status.hasShipped, status != .cancelled else {
+            throw .notAllowed("order \(id) \(status.phrase); its details can no longer change")
+        }
+        guard !changes.isEmpty || note != nil else { throw .invalid("nothing to adjust: give lines or customer_note") }
+        var adjusted = lines
+        var seen = Set<Int>()
+        for change in changes {
+            guard seen.insert(change.lineNumber).inserted else {
+                throw .invalid("line \(change.lineNumber) is adjusted twice")
+            }
+            guard let index = adjusted.firstIndex(where: { $0.number == change.lineNumber }) else {
+                throw .invalid("order \(id) has no line \(change.lineNumber)")
+            }
+            guard (0...lines[index].quantity).contains(change.quantity) else {
+                throw .invalid(
+                    "line \(change.lineNumber) can go from \(lines[index].quantity) down to 0, not to \(change.quantity)"
+                )
+            }
+            adjusted[index].quantity = change.quantity
+        }
+        adjusted.removeAll { $0.quantity == 0 }
+        guard !adjusted.isEmpty else {
+            throw .notAllowed("an adjustment cannot remove every line; cancel the order instead")
+        }
+        if let note {
+            guard note.count <= Self.maximumTextLength else { throw .invalid("customer_note is too long") }
+            customerNote = note
+        }
+        lines = adjusted
+    }
+}

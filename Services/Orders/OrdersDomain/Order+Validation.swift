@@ -1,0 +1,93 @@
+import Foundation
+import SupportPolicy
+
+extension Order {
+    /// Longest free-text field.
+    public static let maximumTextLength = 4_000
+    /// Most lines an order may have.
+    public static let maximumLines = 500
+
+    /// Checks an order arriving from the platform: ids, lines, one valid currency, payments not
+    /// exceeding the total, consistent dates, none in the future. Throws ``OrdersError/invalid(_:)``.
+    public func validate(now: Date) throws(OrdersError) {
+        try Self.checkID(id, "order.order_id")
+        try Self.checkID(customerID, "order.customer_id")
+        guard !lines.isEmpty else { throw .invalid("order.lines must not be empty") }
+        guard lines.count <= Self.maximumLines else {
+            throw .invalid("order.lines has more than \(Self.maximumLines) lines")
+        }
+        guard Currency.isValid(currency) else {
+            throw .invalid("order currency '\(currency)' is not an ISO 4217 code the platform accepts")
+        }
+        for (index, line) in lines.enumerated() {
+            guard line.number == index + 1 else { throw .invalid("order.lines must be numbered 1, 2, 3, ... in order") }
+            guard line.quantity >= 1, line.quantity <= 10_000 else {
+                throw .invalid("order.lines[\(index)].quantity must be between 1 and 10000")
+            }
+            guard line.unitPrice.minorUnits >= 0 else { throw .invalid("order.lines[\(index)].unit_price is negative") }
+            guard line.unitPrice.currency == currency else {
+                throw .invalid("order.lines[\(index)].unit_price is in \(line.unitPrice.currency), not \(currency)")
+            }
+            guard !line.sku.isEmpty, line.sku.count <= 100 else {
+                throw .invalid("order.lines[\(index)].sku must be 1 to 100 characters")
+            }
+            guard line.title.count <= 500 else { throw .invalid("order.lines[\(index)].title is too long") }
+            guard line.amount != nil else { throw .invalid("order.lines[\(index)] amount overflows") }
+        }
+        guard Money.sum(lines.compactMap(\.amount), currency: currency) != nil else {
+            throw .invalid("order total overflows")
+        }
+        for (index, payment) in payments.enumerated() {
+            guard payment.amount.currency == currency else {
+                throw .invalid("order.payments[\(index)].amount is in \(payment.amount.currency), not \(currency)")
+            }
+            guard payment.amount.minorUnits > 0 else {
+                throw .invalid("order.payments[\(index)].amount must be positive")
+            }
+            guard payment.capturedAt <= now else {
+                throw .invalid("order.payments[\(index)].captured_at is in the future")
+            }
+        }
+        guard let paidSum = Money.sum(payments.map(\.amount), currency: currency),
+            paidSum.minorUnits <= total.minorUnits
+        else { throw .invalid("order.payments add up to more than the order total \(total)") }
+        if let problem = shippingAddress.problem { throw .invalid("order.shipping_\(problem)") }
+        guard placedAt <= now else { throw .invalid("order.placed_at is in the future") }
+        if let shippedAt {
+            guard shippedAt >= placedAt, shippedAt <= now else {
+                throw .invalid("order.shipped_at must be between placed_at and now")
+            }
+        }
+        if let deliveredAt {
+            guard let shippedAt, deliveredAt >= shippedAt, deliveredAt <= now else {
+                throw .invalid("order.delivered_at needs shipped_at and must be between it and now")
+            }
+        }
+        guard customerNote.count <= Self.maximumTextLength else {
+            throw .invalid("order.customer_note is longer than \(Self.maximumTextLength) characters")
+        }
+        switch status {
+        case .delivered where deliveredAt == nil: throw .invalid("a delivered order needs delivered_at")
+        case .shipped, .inTransit: if shippedAt == nil { throw .invalid("a shipped order needs shipped_at") }
+        default: break
+        }
+    }
+
+    /// Checks an id: 1 to 128 printable ASCII characters.
+    public static func checkID(_ value: String, _ field: String) throws(OrdersError) {
+        guard !value.isEmpty else { throw .invalid("\(field) is required") }
+        guard value.utf8.count <= 128, value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .invalid("\(field) must be 1 to 128 printable ASCII characters")
+        }
+    }
+
+    /// Checks free text: 1 to ``maximumTextLength`` characters.
+    public static func checkText(_ value: String, _ field: String) throws(OrdersError) {
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw .invalid("\(field) is required")
+        }
+        guard value.count <= maximumTextLength else {
+            throw .invalid("\(field) is longer than \(maximumTextLength) characters")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import OrdersService
+import Runtime
+
+// orders: the Orders service process. `orders --help` lists its settings.
+let process = ServiceProcess.fromCommandLine(name: "orders")
+await process.main {
+    let database = try process.openDatabase(migrations: OrdersService.migrations)
+    try await process.run(
+        services: [OrdersService(database: database)], files: OrdersService.protoFiles,
+        policy: OrdersService.accessPolicy, relays: [process.oversightRelay(for: database)])
+}

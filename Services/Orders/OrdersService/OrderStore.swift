@@ -1,0 +1,45 @@
+import Foundation
+import OrdersDomain
+import OversightAPI
+import RPC
+import Runtime
+
+/// Where Orders keeps its orders and issues. The handlers and the domain see only this protocol;
+/// ``SQLiteOrderStore`` implements it today, and a PostgreSQL store can implement it later
+/// without touching either.
+protocol OrderStore: Sendable {
+    /// Runs one command in one transaction: its changes, its outbox events and its idempotency
+    /// record commit together. A retry with the same key and request returns the stored response
+    /// without running `body` again.
+    func perform(
+        key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
+    ) async throws -> [UInt8]
+
+    /// One order.
+    func order(id: String) async throws -> Order?
+    /// A customer's orders, newest first, after `cursor`.
+    func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order]
+    /// One issue.
+    func issue(id: String) async throws -> Issue?
+    /// Issues of an order or of a customer, newest first, after `cursor`.
+    func issues(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws -> [Issue]
+    /// How many issues of an order are not yet resolved, decided or closed.
+    func openIssueCount(orderID: String) async throws -> Int
+}
+
+/// What a command may do inside its transaction.
+protocol OrdersTransaction {
+    /// One order.
+    func order(id: String) throws -> Order?
+    /// Stores a new order.
+    func insert(_ order: Order) throws
+    /// Stores a changed order.
+    func update(_ order: Order) throws
+    /// One issue.
+    func issue(id: String) throws -> Issue?
+    /// Stores a new or changed issue.
+    func save(_ issue: Issue) throws
+    /// Adds events for Oversight to the outbox.
+    func record(_ events: [Event]) throws
+}

@@ -1,0 +1,15 @@
+import OrdersDomain
+import RPC
+
+extension OrdersError {
+    /// The gRPC status for the error, with its message.
+    var status: RPCError {
+        switch self {
+        case .invalid(let message): RPCError(.invalidArgument, message)
+        case .notFound(let message): RPCError(.notFound, message)
+        case .notAllowed(let message): RPCError(.failedPrecondition, message)
+        case .forbidden(let message): RPCError(.permissionDenied, message)
+        case .conflict(let message): RPCError(.alreadyExists, message)
+        }
+    }
+}

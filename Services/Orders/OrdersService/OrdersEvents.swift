@@ -1,0 +1,87 @@
+import CommonAPI
+import Foundation
+import OrdersDomain
+import OversightAPI
+import Runtime
+import SupportPolicy
+import Wire
+
+/// Turns what a command did into Oversight events: who, what, when, which rule, which policy
+/// version, with the order's fairness facts recorded beside (never used to decide).
+enum OrdersEvents {
+    /// The events for `changes` to `issue` (on `order`) made by `actor` at `now`.
+    static func events(for changes: [IssueChange], issue: Issue, order: Order, by actor: Actor, at now: Date) -> [Event]
+    {
+        changes.map { change in
+            var event = base(aggregateType: "issue", aggregateID: issue.id, order: order, by: actor, at: now)
+            event.category = issue.category.name
+            switch change {
+            case .opened:
+                event.kind = .caseOpened
+                event.summary = "\(issue.category.name) issue reported on order \(order.id)"
+            case .firstResponse:
+                event.kind = .firstResponse
+                event.summary = "first response to the customer"
+            case .stateChanged(let from, let to):
+                event.kind = .stateChange
+                event.stateChange = StateChangeDetail.with {
+                    $0.fromState = from?.name ?? ""
+                    $0.toState = to.name
+                }
+                event.summary = "issue \(from?.name ?? "new") -> \(to.name)"
+            case .decided(let decision):
+                event.kind = .decision
+                event.decision = DecisionDetail.with {
+                    $0.decisionType = decision.type
+                    $0.outcome = decision.outcome
+                    $0.favorable = decision.favorable
+                    $0.rule = decision.rule.wire
+                    $0.followedPlaybook = decision.followedPlaybook
+                }
+                event.summary = "\(decision.type): \(decision.outcome) by rule \(decision.rule.id)"
+            case .message(let message):
+                event.kind = .message
+                event.actor = message.author.wire
+                event.message = MessageDetail.with { $0.message = message.wire }
+                event.summary = "message from \(message.author.role.rawValue)"
+            case .resolved:
+                event.kind = .caseResolved
+                event.summary = "issue \(issue.state.name.lowercased())"
+            }
+            return event
+        }
+    }
+
+    /// The decision event of an order change made directly on the order (address, adjustment).
+    static func orderDecision(_ outcome: String, rule: PolicyRule, order: Order, by actor: Actor, at now: Date) -> Event
+    {
+        var event = base(aggregateType: "order", aggregateID: order.id, order: order, by: actor, at: now)
+        event.kind = .decision
+        event.category = "ORDER_CHANGE"
+        event.decision = DecisionDetail.with {
+            $0.decisionType = "order_change"
+            $0.outcome = outcome
+            $0.favorable = true
+            $0.rule = rule.wire
+            $0.followedPlaybook = true
+        }
+        event.summary = "\(outcome) on order \(order.id) by rule \(rule.id)"
+        return event
+    }
+
+    private static func base(aggregateType: String, aggregateID: String, order: Order, by actor: Actor, at now: Date)
+        -> Event
+    {
+        Event.with {
+            $0.sourceService = "orders"
+            $0.aggregateType = aggregateType
+            $0.aggregateID = aggregateID
+            $0.actor = actor.wire
+            $0.occurredAt = Timestamp(now)
+            $0.customerID = order.customerID
+            var fairness = order.fairness
+            if fairness.orderValue == nil { fairness.orderValue = order.total }
+            $0.fairness = fairness.wire
+        }
+    }
+}

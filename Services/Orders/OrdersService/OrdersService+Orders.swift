@@ -1,0 +1,154 @@
+import CommonAPI
+import Foundation
+import OrdersAPI
+import OrdersDomain
+import RPC
+import Runtime
+import SupportPolicy
+import Wire
+
+extension OrdersService {
+    /// Stores an order from the platform.
+    public func importOrder(_ request: ImportOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
+        let caller = try context.identity
+        guard let wireOrder = request.order else { throw RPCError(.invalidArgument, "order is required") }
+        let order = try await query { try Order(wire: wireOrder) }
+        try await query { try order.validate(now: clock()) }
+        return try await command(Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller) {
+            transaction, _ in
+            if try transaction.order(id: order.id) != nil {
+                throw OrdersError.conflict("order '\(order.id)' was already imported (with another idempotency_key)")
+            }
+            try transaction.insert(order)
+            return order.wire
+        }
+    }
+
+    /// Records a carrier event.
+    public func recordTrackingEvent(_ request: RecordTrackingEventRequest, context: ServerContext) async throws
+        -> OrdersAPI.Order
+    {
+        let caller = try context.identity
+        guard let wireEvent = request.event else { throw RPCError(.invalidArgument, "event is required") }
+        let event = try await query { try TrackingEvent(wire: wireEvent) }
+        return try await command(
+            Orders.Method.recordTrackingEvent, request, key: request.idempotencyKey, caller: caller
+        ) { transaction, now in
+            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            if try order.record(event, now: now) { try transaction.update(order) }
+            return order.wire
+        }
+    }
+
+    /// One order.
+    public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
+        let caller = try context.identity
+        return try await query {
+            try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller).wire
+        }
+    }
+
+    /// An order's status, confirmed.
+    public func getOrderStatus(_ request: GetOrderStatusRequest, context: ServerContext) async throws
+        -> OrderStatusReply
+    {
+        let caller = try context.identity
+        return try await query {
+            let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
+            let open = try await store.openIssueCount(orderID: order.id)
+            return OrderStatusReply.with {
+                $0.orderID = order.id
+                $0.status = order.wire.status
+                $0.latestEvent = order.latestTrackingEvent?.wire
+                $0.updatedAt = Timestamp(order.statusChangedAt)
+                $0.summary = order.statusSummary
+                $0.openIssueCount = Int32(clamping: open)
+            }
+        }
+    }
+
+    /// A customer's orders, newest first.
+    public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
+        let caller = try context.identity
+        guard !request.customerID.isEmpty else { throw RPCError(.invalidArgument, "customer_id is required") }
+        if caller.role == .customer, request.customerID != caller.subject {
+            throw RPCError(.permissionDenied, "a customer can only list their own orders")
+        }
+        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
+        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        let orders = try await query {
+            try await store.orders(customerID: request.customerID, limit: size + 1, after: cursor)
+        }
+        return ListOrdersResponse.with {
+            $0.orders = orders.prefix(size).map(\.wire)
+            if orders.count > size, let last = orders.prefix(size).last {
+                $0.nextPageToken = PageCursor(sortKey: last.placedAt.timeIntervalSince1970, id: last.id).token
+            }
+        }
+    }
+
+    /// What was paid and when the order was delivered, for Returns and Refunds.
+    public func getPurchaseFacts(_ request: GetPurchaseFactsRequest, context: ServerContext) async throws
+        -> PurchaseFacts
+    {
+        let caller = try context.identity
+        return try await query {
+            let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
+            return PurchaseFacts.with {
+                $0.orderID = order.id
+                $0.customerID = order.customerID
+                $0.paid = order.paid.wire
+                $0.status = order.wire.status
+                $0.deliveredAt = order.deliveredAt.map { Timestamp($0) }
+                $0.lines = order.lines.map(\.wire)
+                var fairness = order.fairness
+                if fairness.orderValue == nil { fairness.orderValue = order.total }
+                $0.fairness = fairness.wire
+            }
+        }
+    }
+
+    /// Corrects the address: on the order before shipment, by carrier redirect after.
+    public func correctAddress(_ request: CorrectAddressRequest, context: ServerContext) async throws
+        -> CorrectAddressResponse
+    {
+        let caller = try context.identity
+        guard let wireAddress = request.address else { throw RPCError(.invalidArgument, "address is required") }
+        let address = Address(wire: wireAddress)
+        let issueID = "ISS-\(UUID().uuidString.lowercased())"
+        return try await command(Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller) {
+            transaction, now in
+            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            let actor = Actor(caller)
+            let (issue, changes) = try Issue.report(
+                id: issueID, on: order, category: .addressCorrection, description: "Address correction requested",
+                requestedAddress: address, by: actor, at: now)
+            try transaction.save(issue)
+            try transaction.record(OrdersEvents.events(for: changes, issue: issue, order: order, by: actor, at: now))
+            guard issue.resolution == .updateAddress else {
+                return CorrectAddressResponse.with { $0.outcome = .redirectIssue(issue.wire) }
+            }
+            try order.changeAddress(to: address)
+            try transaction.update(order)
+            return CorrectAddressResponse.with { $0.outcome = .updatedOrder(order.wire) }
+        }
+    }
+
+    /// Adjusts order details before shipment.
+    public func adjustOrder(_ request: AdjustOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
+        let caller = try context.identity
+        let changes = request.lines.map { LineAdjustment(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
+        return try await command(Orders.Method.adjustOrder, request, key: request.idempotencyKey, caller: caller) {
+            transaction, now in
+            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            try order.adjust(changes, note: request.customerNote)
+            try transaction.update(order)
+            try transaction.record([
+                OrdersEvents.orderDecision(
+                    "ADJUST_ORDER", rule: IssuePlaybook.adjustmentBeforeShipment, order: order, by: Actor(caller),
+                    at: now)
+            ])
+            return order.wire
+        }
+    }
+}

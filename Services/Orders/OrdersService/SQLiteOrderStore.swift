@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import OrdersAPI
+import OrdersDomain
+import OversightAPI
+import RPC
+import Runtime
+import Wire
+
+/// The ``OrderStore`` on the service's SQLite database.
+struct SQLiteOrderStore: OrderStore {
+    /// The database.
+    let database: ServiceDatabase
+
+    func perform(
+        key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        try await database.write { db in
+            try IdempotencyLedger.perform(key: key, caller: caller, method: method, request: request, in: db) { db in
+                try body(SQLiteOrdersTransaction(db: db))
+            }
+        }
+    }
+
+    func order(id: String) async throws -> Order? {
+        try await database.read { db in try SQLiteOrdersTransaction(db: db).order(id: id) }
+    }
+
+    func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order] {
+        try await database.read { db in
+            let rows: [Data]
+            if let cursor {
+                rows = try Data.fetchAll(
+                    db,
+                    sql: """
+                        SELECT body FROM orders WHERE customer_id = ? AND (placed_at, order_id) < (?, ?)
+                        ORDER BY placed_at DESC, order_id DESC LIMIT ?
+                        """,
+                    arguments: [customerID, cursor.sortKey, cursor.id, limit])
+            } else {
+                rows = try Data.fetchAll(
+                    db,
+                    sql: "SELECT body FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, order_id DESC LIMIT ?",
+                    arguments: [customerID, limit])
+            }
+            return try rows.map(SQLiteOrdersTransaction.decodeOrder)
+        }
+    }
+
+    func issue(id: String) async throws -> Issue? {
+        try await database.read { db in try SQLiteOrdersTransaction(db: db).issue(id: id) }
+    }
+
+    func issues(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws -> [Issue] {
+        let (column, value) = orderID.map { ("order_id", $0) } ?? ("customer_id", customerID ?? "")
+        return try await database.read { db in
+            var sql = "SELECT body FROM issues WHERE \(column) = ?"
+            var arguments: StatementArguments = [value]
+            if let cursor {
+                sql += " AND (reported_at, issue_id) < (?, ?)"
+                arguments += [cursor.sortKey, cursor.id]
+            }
+            sql += " ORDER BY reported_at DESC, issue_id DESC LIMIT ?"
+            arguments += [limit]
+            return try Data.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteOrdersTransaction.decodeIssue)
+        }
+    }
+
+    func openIssueCount(orderID: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)",
+                arguments: [
+                    orderID, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue,
+                ]) ?? 0
+        }
+    }
+}
+
+/// A command's view of the database, inside its write transaction.
+struct SQLiteOrdersTransaction: OrdersTransaction {
+    /// The connection, in a transaction.
+    let db: Database
+
+    func order(id: String) throws -> Order? {
+        try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: [id]).map(Self.decodeOrder)
+    }
+
+    func insert(_ order: Order) throws {
+        try db.execute(
+            sql: "INSERT INTO orders (order_id, customer_id, placed_at, status, body) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                order.id, order.customerID, order.placedAt.timeIntervalSince1970, order.status.rawValue,
+                Data(order.wire.serializedBytes()),
+            ])
+    }
+
+    func update(_ order: Order) throws {
+        try db.execute(
+            sql: "UPDATE orders SET status = ?, body = ? WHERE order_id = ?",
+            arguments: [order.status.rawValue, Data(order.wire.serializedBytes()), order.id])
+    }
+
+    func issue(id: String) throws -> Issue? {
+        try Data.fetchOne(db, sql: "SELECT body FROM issues WHERE issue_id = ?", arguments: [id]).map(Self.decodeIssue)
+    }
+
+    func save(_ issue: Issue) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO issues (issue_id, order_id, customer_id, state, reported_at, body) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (issue_id) DO UPDATE SET state = excluded.state, body = excluded.body
+                """,
+            arguments: [
+                issue.id, issue.orderID, issue.customerID, issue.state.rawValue, issue.reportedAt.timeIntervalSince1970,
+                Data(issue.wire.serializedBytes()),
+            ])
+    }
+
+    func record(_ events: [Event]) throws {
+        try OversightOutbox.record(events, in: db)
+    }
+
+    /// An order from its stored encoding.
+    static func decodeOrder(_ body: Data) throws -> Order {
+        try Order(wire: WireOrder(serializedBytes: [UInt8](body)))
+    }
+
+    /// An issue from its stored encoding.
+    static func decodeIssue(_ body: Data) throws -> Issue {
+        try Issue(stored: WireIssue(serializedBytes: [UInt8](body)))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import OrdersDomain
+import SupportPolicy
+import Testing
+
+/// Orders: validation of what the platform sends, tracking that only moves forward, and the
+/// changes allowed before shipment.
+@Suite struct OrderTests {
+    typealias Fixtures = OrderFixtures
+
+    static func event(_ id: String, _ status: TrackingStatus, hours: Double) -> TrackingEvent {
+        TrackingEvent(
+            id: id, carrier: "DHL", trackingNumber: "T1", status: status, description: "\(status)",
+            occurredAt: Fixtures.placed.addingTimeInterval(hours * 3_600))
+    }
+
+    @Test func trackingMovesTheStatusForwardOnly() throws {
+        var order = Fixtures.order()
+        try order.record(Self.event("e1", .pickedUp, hours: 24), now: Fixtures.now)
+        #expect(order.status == .shipped)
+        #expect(order.shippedAt == Fixtures.placed.addingTimeInterval(24 * 3_600))
+        try order.record(Self.event("e2", .inTransit, hours: 30), now: Fixtures.now)
+        try order.record(Self.event("e3", .delivered, hours: 50), now: Fixtures.now)
+        #expect(order.status == .delivered)
+        #expect(order.deliveredAt == Fixtures.placed.addingTimeInterval(50 * 3_600))
+        // A late, out-of-order scan does not move a delivered order back.
+        try order.record(Self.event("e4", .outForDelivery, hours: 45), now: Fixtures.now)
+        #expect(order.status == .delivered)
+        #expect(order.trackingEvents.map(\.id) == ["e1", "e2", "e4", "e3"])
+        #expect(order.statusChangedAt == order.deliveredAt)
+        // A repeated event id changes nothing.
+        #expect(try order.record(Self.event("e2", .exception, hours: 60), now: Fixtures.now) == false)
+        #expect(order.trackingEvents.count == 4)
+    }
+
+    @Test func trackingRefusesFutureEventsAndCancelledOrders() {
+        var order = Fixtures.order()
+        #expect(throws: OrdersError.invalid("event.occurred_at is in the future")) {
+            try order.record(Self.event("f", .pickedUp, hours: 24 * 30), now: Fixtures.now)
+        }
+        var cancelled = Fixtures.order(.cancelled)
+        #expect(throws: OrdersError.self) {
+            try cancelled.record(Self.event("c", .pickedUp, hours: 1), now: Fixtures.now)
+        }
+    }
+
+    @Test func validOrdersPassAndEachDefectIsNamed() throws {
+        try Fixtures.order().validate(now: Fixtures.now)
+        let cases: [(String, (inout Order) -> Void)] = [
+            ("order.order_id is required", { $0.id = "" }),
+            ("order.lines must not be empty", { $0.lines = [] }),
+            ("not an ISO 4217 code", { o in for i in o.lines.indices { o.lines[i].unitPrice.currency = "EURO" } }),
+            ("is in USD, not EUR", { $0.lines[1].unitPrice.currency = "USD" }),
+            ("quantity must be between 1 and 10000", { $0.lines[0].quantity = 0 }),
+            ("add up to more than the order total", { $0.payments[0].amount.minorUnits = 6_000 }),
+            ("placed_at is in the future", { $0.placedAt = Fixtures.now.addingTimeInterval(60) }),
+            ("captured_at is in the future", { $0.payments[0].capturedAt = Fixtures.now.addingTimeInterval(60) }),
+            ("country_code", { $0.shippingAddress.countryCode = "Portugal" }),
+            ("customer_note is longer", { $0.customerNote = String(repeating: "x", count: 4_001) }),
+            ("a delivered order needs delivered_at", { $0.status = .delivered }),
+        ]
+        for (expected, defect) in cases {
+            var order = Fixtures.order()
+            defect(&order)
+            do {
+                try order.validate(now: Fixtures.now)
+                Testing.Issue.record("accepted an order where \(expected)")
+            } catch {
+                #expect(error.description.contains(expected), "\(error) should say \(expected)")
+            }
+        }
+    }
+
+    @Test func totalsAndPaidAreExactMinorUnits() {
+        let order = Fixtures.order()
+        #expect(order.total == Money(minorUnits: 5_900, currency: "EUR"))
+        #expect(order.paid == Money(minorUnits: 5_900, currency: "EUR"))
+        #expect(order.total.description == "59.00 EUR")
+        #expect(Money(minorUnits: 1_250, currency: "BHD").description == "1.250 BHD")
+        #expect(Money(minorUnits: 1_500, currency: "JPY").description == "1500 JPY")
+    }
+
+    @Test func adjustmentsOnlyLowerQuantitiesBeforeShipment() throws {
+        var order = Fixtures.order(.processing)
+        try order.adjust(
+            [LineAdjustment(lineNumber: 1, quantity: 1), LineAdjustment(lineNumber: 2, quantity: 0)], note: "gift")
+        #expect(order.lines.map(\.quantity) == [1])
+        #expect(order.customerNote == "gift")
+        #expect(order.paid.minorUnits == 5_900)  // what was paid does not change
+        #expect(throws: OrdersError.self) { try order.adjust([LineAdjustment(lineNumber: 1, quantity: 3)], note: nil) }
+        #expect(throws: OrdersError.self) { try order.adjust([LineAdjustment(lineNumber: 1, quantity: 0)], note: nil) }
+        var shipped = Fixtures.order(.shipped)
+        #expect(throws: OrdersError.self) {
+            try shipped.adjust([LineAdjustment(lineNumber: 1, quantity: 1)], note: nil)
+        }
+        #expect(throws: OrdersError.self) { try shipped.changeAddress(to: Fixtures.address) }
+    }
+}
