@@ -159,6 +159,12 @@ let package = Package(
             ]),
         tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
         tests(
+            "OrdersServiceTests",
+            [
+                "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Runtime", "RPC", "Wire",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        tests(
             "HTTP2Tests",
             [
                 "HTTP2", "RPC", "Wire", "InteropAPI", "Interop", "CNGHTTP2", "GRPCServices", "HealthAPI",
