@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build test interop bench-codec
+.PHONY: setup generate check-protos check-generated lint build test interop contracts bench-codec
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -28,12 +28,17 @@ build: setup
 interop: setup
 	./scripts/interop.sh
 
+## Contract tests: Python grpcio clients against each service's executable.
+contracts: setup
+	./scripts/contracts.sh
+
 ## Everything CI runs: setup, generated-code check, lint, and every test. The executables are
 ## built first: process tests (SIGTERM, SIGKILL, services end to end) run them.
 test: setup check-protos check-generated lint
 	swift build
 	swift test
 	./scripts/interop.sh
+	./scripts/contracts.sh
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
 bench-codec:

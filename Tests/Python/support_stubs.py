@@ -1,0 +1,77 @@
+"""Compiles proto/ (and the standard health proto) with grpcio-tools into a temporary directory
+and puts it on sys.path, so contract tests use stubs generated from the published contracts."""
+
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from grpc_tools import protoc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROTO = os.path.join(ROOT, "proto")
+STANDARD = "/usr/share/grpc-proto"
+
+
+def generate():
+    out = tempfile.mkdtemp(prefix="support-stubs-")
+    atexit.register(shutil.rmtree, out, True)
+    files = []
+    for directory, _, names in os.walk(PROTO):
+        files += [os.path.relpath(os.path.join(directory, n), PROTO) for n in names if n.endswith(".proto")]
+    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+    # The health proto's own path (grpc/health/v1) would clash with the grpcio package `grpc`;
+    # it is compiled as the module `standard_health.health_pb2` instead.
+    standard = os.path.join(out, "standard-src")
+    os.makedirs(os.path.join(standard, "standard_health"))
+    shutil.copy(os.path.join(STANDARD, "grpc/health/v1/health.proto"), os.path.join(standard, "standard_health"))
+    args = ["protoc", f"-I{PROTO}", f"-I{standard}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}"]
+    if protoc.main(args + sorted(files) + ["standard_health/health.proto"]) != 0:
+        raise SystemExit("protoc failed on proto/")
+    sys.path.insert(0, out)
+
+
+def start_service(binary, data_dir, *extra):
+    """Starts a service binary on a free port; returns (process, port)."""
+    process = subprocess.Popen(
+        [binary, "--port", "0", "--data-dir", data_dir, *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    if "listening on port" not in line:
+        process.kill()
+        raise SystemExit(f"{binary} did not start: {line!r}")
+    return process, int(line.split()[-1])
+
+
+def mint(bin_dir, key, subject, role):
+    """A bearer token from `supportctl token mint`."""
+    return subprocess.check_output(
+        [os.path.join(bin_dir, "supportctl"), "token", "mint", "--key", key, "--subject", subject, "--role", role],
+        text=True).strip()
+
+
+def keygen(bin_dir, directory):
+    """A signing key pair from `supportctl token keygen`; returns (private, public) paths."""
+    subprocess.check_call(
+        [os.path.join(bin_dir, "supportctl"), "token", "keygen", "--out-dir", directory], stdout=subprocess.DEVNULL)
+    return os.path.join(directory, "token-signing.pem"), os.path.join(directory, "token-public.pem")
+
+
+class Checks:
+    """Named checks printed as PASS/FAIL; exit status 1 if any failed."""
+
+    def __init__(self):
+        self.failed = 0
+
+    def run(self, name, function):
+        try:
+            function()
+            print(f"PASS {name}", flush=True)
+        except Exception as error:  # noqa: BLE001 - every failure is reported by name
+            self.failed += 1
+            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+
+    def exit(self):
+        sys.exit(1 if self.failed else 0)
