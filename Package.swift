@@ -33,11 +33,15 @@ let package = Package(
         .executable(name: "storage-writer", targets: ["StorageWriter"]),
         .executable(name: "supportctl", targets: ["SupportCtl"]),
         .executable(name: "orders", targets: ["OrdersServer"]),
+        .executable(name: "refunds", targets: ["RefundsServer"]),
+        .executable(name: "returns", targets: ["ReturnsServer"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
         .library(name: "CommonAPI", targets: ["CommonAPI"]),
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "OrdersService", targets: ["OrdersService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -96,6 +100,30 @@ let package = Package(
         .executableTarget(
             name: "OrdersServer", dependencies: ["OrdersService", "OrdersAPI", "Runtime"],
             path: "Services/Orders/OrdersServer", swiftSettings: sharedSettings),
+
+        // Returns and Refunds: domains (pure), services, executables.
+        library("ReturnsDomain", "Services/Returns/ReturnsDomain", ["SupportPolicy"]),
+        library("RefundsDomain", "Services/Refunds/RefundsDomain", ["SupportPolicy"]),
+        library(
+            "ReturnsService", "Services/Returns/ReturnsService",
+            [
+                "ReturnsDomain", "ReturnsAPI", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
+                "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ReturnsServer", dependencies: ["ReturnsService", "Runtime"], path: "Services/Returns/ReturnsServer",
+            swiftSettings: sharedSettings),
+        library(
+            "RefundsService", "Services/Refunds/RefundsService",
+            [
+                "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime",
+                "RPC",
+                "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "RefundsServer", dependencies: ["RefundsService", "Runtime"], path: "Services/Refunds/RefundsServer",
+            swiftSettings: sharedSettings),
 
         // The standard services every server runs: health checking and server reflection.
         library(

@@ -34,6 +34,17 @@ let package = Package(
                 .product(name: "OrdersAPI", package: "SupportPlatform"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
+        // Orders read latency with 1,000 and 1,000,000 orders in the store.
+        .executableTarget(
+            name: "OrdersReadBenchmark",
+            dependencies: [
+                .product(name: "OrdersService", package: "SupportPlatform"),
+                .product(name: "OrdersAPI", package: "SupportPlatform"),
+                .product(name: "CommonAPI", package: "SupportPlatform"),
+                .product(name: "Runtime", package: "SupportPlatform"),
+                .product(name: "RPC", package: "SupportPlatform"),
+                .product(name: "Wire", package: "SupportPlatform"),
+            ]),
         // The transport benchmark's two echo servers: this project's, and grpc-swift-2's.
         .executableTarget(
             name: "EchoServer",

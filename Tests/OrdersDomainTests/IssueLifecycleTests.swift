@@ -48,7 +48,7 @@ typealias Issue = OrdersDomain.Issue
         .decide: [.mediation], .message: [.open, .classified, .resolved, .mediation, .decided],
     ]
 
-    static func run(_ command: Command, on issue: inout Issue) throws(OrdersError) -> [IssueChange] {
+    static func run(_ command: Command, on issue: inout Issue) throws(OrdersError) -> [CaseChange] {
         let agent = Fixtures.agent
         let now = Fixtures.now
         switch command {
@@ -95,7 +95,7 @@ typealias Issue = OrdersDomain.Issue
         #expect(issue.resolvedAt == Fixtures.now)
         #expect(issue.notifications.last?.text.contains("resolved") == true)
         #expect(changes.contains(.resolved))
-        #expect(changes.contains(.stateChanged(from: .classified, to: .resolved)))
+        #expect(changes.contains(.stateChanged(from: IssueState.classified.name, to: IssueState.resolved.name)))
         #expect(issue.decisionRule?.id == "ORD-PROCESSING_DELAY-SYSTEM_TECHNICAL_FAULT")
         #expect(issue.decisionRule?.version == Policy.version)
     }
@@ -105,7 +105,7 @@ typealias Issue = OrdersDomain.Issue
             id: "d-1", on: OrderFixtures.order(.delivered), category: .dispute, description: "never arrived",
             requestedAddress: nil, by: Fixtures.customer, at: Fixtures.now)
         #expect(issue.state == .mediation)
-        #expect(changes.contains(.stateChanged(from: .open, to: .mediation)))
+        #expect(changes.contains(.stateChanged(from: IssueState.open.name, to: IssueState.mediation.name)))
         _ = try issue.submitEvidence(
             party: .customer, statement: "no parcel", attachmentURIs: ["https://e/1.jpg"], by: Fixtures.customer,
             at: Fixtures.now)

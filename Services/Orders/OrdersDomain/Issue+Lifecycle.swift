@@ -9,7 +9,7 @@ extension Issue {
     public static func report(
         id: String, on order: Order, category: IssueCategory, description: String, requestedAddress: Address?,
         by actor: Actor, at now: Date
-    ) throws(OrdersError) -> (Issue, [IssueChange]) {
+    ) throws(OrdersError) -> (Issue, [CaseChange]) {
         try Order.checkText(description, "description")
         if category == .addressCorrection {
             guard let requestedAddress else { throw .invalid("requested_address is required for ADDRESS_CORRECTION") }
@@ -24,7 +24,7 @@ extension Issue {
             notifications: [], dispute: nil, requestedAddress: requestedAddress, reportedAt: now, resolvedAt: nil,
             firstResponseAt: nil)
         issue.append(actor, "reported", "\(category.name): \(description)", nil, now)
-        var changes: [IssueChange] = [.opened, .stateChanged(from: nil, to: .open)]
+        var changes: [CaseChange] = [.opened, .stateChanged(from: nil, to: IssueState.open.name)]
         switch admission {
         case .awaitClassification:
             issue.inform("We received your report about order \(order.id); an agent will look into it.", now, &changes)
@@ -41,7 +41,7 @@ extension Issue {
             issue.decisionRule = rule
             issue.state = .mediation
             issue.append(actor, "mediation", "dispute opened for mediation", rule, now)
-            changes.append(.stateChanged(from: .open, to: .mediation))
+            changes.append(.stateChanged(from: IssueState.open.name, to: IssueState.mediation.name))
             issue.inform(
                 "Your dispute about order \(order.id) is open; both sides may now submit evidence.", now, &changes)
         }
@@ -50,7 +50,7 @@ extension Issue {
 
     /// An agent sets the cause; the playbook's resolution for category and cause follows.
     public mutating func classify(cause: IssueCause, note: String, by actor: Actor, at now: Date) throws(OrdersError)
-        -> [IssueChange]
+        -> [CaseChange]
     {
         guard state == .open else { throw transitionRefused("classified", allowedFrom: [.open]) }
         let (resolution, rule) = try IssuePlaybook.resolution(for: category, cause: cause)
@@ -58,20 +58,19 @@ extension Issue {
     }
 
     /// An agent applies the chosen resolution; the customer is informed.
-    public mutating func resolve(note: String, by actor: Actor, at now: Date) throws(OrdersError) -> [IssueChange] {
+    public mutating func resolve(note: String, by actor: Actor, at now: Date) throws(OrdersError) -> [CaseChange] {
         guard state == .classified else { throw transitionRefused("resolved", allowedFrom: [.classified]) }
         return applyResolution(note: note, by: actor, at: now)
     }
 
     /// Adds a message to the conversation; an agent's first message is support's first response.
-    public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(OrdersError) -> [IssueChange]
-    {
+    public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(OrdersError) -> [CaseChange] {
         try Order.checkText(text, "text")
         guard state != .closed else { throw .notAllowed("issue \(id) is CLOSED; open a new issue instead") }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)
         append(actor, "message", text, nil, now)
-        var changes: [IssueChange] = [.message(message)]
+        var changes: [CaseChange] = [.message(message)]
         if actor.role == .agent, firstResponseAt == nil {
             firstResponseAt = now
             changes.append(.firstResponse)
@@ -82,7 +81,7 @@ extension Issue {
     /// Adds evidence to a dispute in mediation. Customers give evidence for their own side only.
     public mutating func submitEvidence(
         party: DisputeParty, statement: String, attachmentURIs: [String], by actor: Actor, at now: Date
-    ) throws(OrdersError) -> [IssueChange] {
+    ) throws(OrdersError) -> [CaseChange] {
         guard var dispute, category == .dispute else { throw .notAllowed("issue \(id) is not a dispute") }
         guard state == .mediation else { throw transitionRefused("given evidence", allowedFrom: [.mediation]) }
         try Order.checkText(statement, "statement")
@@ -105,7 +104,7 @@ extension Issue {
     /// The mediator decides a dispute once both sides gave evidence; the remedy follows by rule
     /// and the customer is informed.
     public mutating func decide(outcome: DisputeOutcome, rationale: String, by actor: Actor, at now: Date)
-        throws(OrdersError) -> [IssueChange]
+        throws(OrdersError) -> [CaseChange]
     {
         guard var dispute, category == .dispute else { throw .notAllowed("issue \(id) is not a dispute") }
         guard state == .mediation else { throw transitionRefused("decided", allowedFrom: [.mediation]) }
@@ -120,8 +119,8 @@ extension Issue {
         state = .decided
         resolvedAt = now
         append(actor, "decided", "\(Self.name(outcome)): \(rationale)", rule, now)
-        var changes: [IssueChange] = [
-            .stateChanged(from: .mediation, to: .decided),
+        var changes: [CaseChange] = [
+            .stateChanged(from: IssueState.mediation.name, to: IssueState.decided.name),
             .decided(
                 .init(
                     type: "dispute_outcome", outcome: Self.name(outcome), favorable: outcome.remedy != nil, rule: rule,
@@ -134,21 +133,21 @@ extension Issue {
     }
 
     /// Closes a resolved issue or a decided dispute.
-    public mutating func close(by actor: Actor, at now: Date) throws(OrdersError) -> [IssueChange] {
+    public mutating func close(by actor: Actor, at now: Date) throws(OrdersError) -> [CaseChange] {
         guard state == .resolved || state == .decided else {
             throw transitionRefused("closed", allowedFrom: [.resolved, .decided])
         }
         let previous = state
         state = .closed
         append(actor, "closed", "closed", nil, now)
-        return [.stateChanged(from: previous, to: .closed)]
+        return [.stateChanged(from: previous.name, to: IssueState.closed.name)]
     }
 
     // MARK: - Steps shared by the commands
 
     private mutating func choose(
         _ cause: IssueCause, _ resolution: Resolution, _ rule: PolicyRule, by actor: Actor, note: String, at now: Date
-    ) -> [IssueChange] {
+    ) -> [CaseChange] {
         self.cause = cause
         self.resolution = resolution
         decisionRule = rule
@@ -156,7 +155,7 @@ extension Issue {
         state = .classified
         append(actor, "classified", "cause \(cause.name), resolution \(Self.name(resolution)). \(note)", rule, now)
         return [
-            .stateChanged(from: .open, to: .classified),
+            .stateChanged(from: IssueState.open.name, to: IssueState.classified.name),
             .decided(
                 .init(
                     type: "issue_resolution", outcome: Self.name(resolution), favorable: resolution.isRemedy,
@@ -164,18 +163,18 @@ extension Issue {
         ]
     }
 
-    private mutating func applyResolution(note: String, by actor: Actor, at now: Date) -> [IssueChange] {
+    private mutating func applyResolution(note: String, by actor: Actor, at now: Date) -> [CaseChange] {
         let resolution = self.resolution ?? .escalate
         state = .resolved
         resolvedAt = now
         append(actor, "resolved", "\(Self.name(resolution)) applied. \(note)", decisionRule, now)
-        var changes: [IssueChange] = [.stateChanged(from: .classified, to: .resolved)]
+        var changes: [CaseChange] = [.stateChanged(from: IssueState.classified.name, to: IssueState.resolved.name)]
         inform("Your issue with order \(orderID) is resolved: we \(resolution.promise).", now, &changes)
         changes.append(.resolved)
         return changes
     }
 
-    private mutating func inform(_ text: String, _ now: Date, _ changes: inout [IssueChange]) {
+    private mutating func inform(_ text: String, _ now: Date, _ changes: inout [CaseChange]) {
         let notification = CustomerNotification(
             id: "\(id)-n\(notifications.count + 1)", customerID: customerID, text: text, createdAt: now)
         notifications.append(notification)

@@ -81,24 +81,6 @@ extension IssueLogEntry {
     }
 }
 
-extension CaseMessage {
-    /// The contract's message.
-    var wire: WireCaseMessage {
-        WireCaseMessage.with {
-            $0.messageID = id
-            $0.author = author.wire
-            $0.text = text
-            $0.sentAt = Timestamp(sentAt)
-        }
-    }
-
-    /// A stored message.
-    init(wire: WireCaseMessage, default date: Date) {
-        self.init(
-            id: wire.messageID, author: Actor(wire: wire.author), text: wire.text, sentAt: wire.sentAt?.date ?? date)
-    }
-}
-
 extension Dispute {
     /// The contract's message.
     var wire: WireDispute {

@@ -16,6 +16,9 @@ protocol OrderStore: Sendable {
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8]
 
+    /// Adds `orders` that are not there yet, in one transaction; returns how many were added.
+    func seed(_ orders: [Order]) async throws -> Int
+
     /// One order.
     func order(id: String) async throws -> Order?
     /// A customer's orders, newest first, after `cursor`.

@@ -10,46 +10,11 @@ import Wire
 /// version, with the order's fairness facts recorded beside (never used to decide).
 enum OrdersEvents {
     /// The events for `changes` to `issue` (on `order`) made by `actor` at `now`.
-    static func events(for changes: [IssueChange], issue: Issue, order: Order, by actor: Actor, at now: Date) -> [Event]
+    static func events(for changes: [CaseChange], issue: Issue, order: Order, by actor: Actor, at now: Date) -> [Event]
     {
-        changes.map { change in
-            var event = base(aggregateType: "issue", aggregateID: issue.id, order: order, by: actor, at: now)
-            event.category = issue.category.name
-            switch change {
-            case .opened:
-                event.kind = .caseOpened
-                event.summary = "\(issue.category.name) issue reported on order \(order.id)"
-            case .firstResponse:
-                event.kind = .firstResponse
-                event.summary = "first response to the customer"
-            case .stateChanged(let from, let to):
-                event.kind = .stateChange
-                event.stateChange = StateChangeDetail.with {
-                    $0.fromState = from?.name ?? ""
-                    $0.toState = to.name
-                }
-                event.summary = "issue \(from?.name ?? "new") -> \(to.name)"
-            case .decided(let decision):
-                event.kind = .decision
-                event.decision = DecisionDetail.with {
-                    $0.decisionType = decision.type
-                    $0.outcome = decision.outcome
-                    $0.favorable = decision.favorable
-                    $0.rule = decision.rule.wire
-                    $0.followedPlaybook = decision.followedPlaybook
-                }
-                event.summary = "\(decision.type): \(decision.outcome) by rule \(decision.rule.id)"
-            case .message(let message):
-                event.kind = .message
-                event.actor = message.author.wire
-                event.message = MessageDetail.with { $0.message = message.wire }
-                event.summary = "message from \(message.author.role.rawValue)"
-            case .resolved:
-                event.kind = .caseResolved
-                event.summary = "issue \(issue.state.name.lowercased())"
-            }
-            return event
-        }
+        var base = base(aggregateType: "issue", aggregateID: issue.id, order: order, by: actor, at: now)
+        base.category = issue.category.name
+        return changes.map { $0.event(from: base, resolvedAs: issue.state.name) }
     }
 
     /// The decision event of an order change made directly on the order (address, adjustment).

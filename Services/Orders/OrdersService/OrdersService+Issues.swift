@@ -157,7 +157,7 @@ extension OrdersService {
     /// it and records its events, in one transaction.
     private func change<Request: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, issueID: String, caller: Identity,
-        _ step: @escaping @Sendable (inout Issue, Actor, Date) throws -> [IssueChange]
+        _ step: @escaping @Sendable (inout Issue, Actor, Date) throws -> [CaseChange]
     ) async throws -> WireIssue {
         try await command(method, request, key: key, caller: caller) { transaction, now in
             var issue = try Self.visible(transaction.issue(id: issueID), id: issueID, to: caller)

@@ -23,6 +23,18 @@ struct SQLiteOrderStore: OrderStore {
         }
     }
 
+    func seed(_ orders: [Order]) async throws -> Int {
+        try await database.write { db in
+            let transaction = SQLiteOrdersTransaction(db: db)
+            var added = 0
+            for order in orders where try transaction.order(id: order.id) == nil {
+                try transaction.insert(order)
+                added += 1
+            }
+            return added
+        }
+    }
+
     func order(id: String) async throws -> Order? {
         try await database.read { db in try SQLiteOrdersTransaction(db: db).order(id: id) }
     }

@@ -25,7 +25,7 @@ typealias DisputeEvidence = OrdersDomain.DisputeEvidence
 typealias DisputeOutcome = OrdersDomain.DisputeOutcome
 typealias DisputeParty = OrdersDomain.DisputeParty
 typealias LineAdjustment = OrdersDomain.LineAdjustment
-typealias CaseMessage = OrdersDomain.CaseMessage
+typealias CaseMessage = SupportPolicy.CaseMessage
 typealias Money = SupportPolicy.Money
 typealias Actor = SupportPolicy.Actor
 

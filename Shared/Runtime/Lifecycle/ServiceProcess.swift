@@ -113,12 +113,14 @@ public struct ServiceProcess: Sendable {
     }
 
     /// Serves `services` (described for reflection by `files`, imports included) under `policy`
-    /// and runs `relays`, until SIGTERM or SIGINT; then reports NOT_SERVING, sends GOAWAY, lets
-    /// calls in flight finish within the grace period, stops the relays and closes the database.
+    /// and runs `relays` and `background` loops (each until shutdown), until SIGTERM or SIGINT;
+    /// then reports NOT_SERVING, sends GOAWAY, lets calls in flight finish within the grace
+    /// period, stops the relays and loops and closes the database.
     /// Once listening it prints "<name> listening on port N" on standard output (scripts and tests
     /// wait for that line).
     public func run(
-        services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = []
+        services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = [],
+        background: [BackgroundLoop] = []
     ) async throws {
         if verifier == nil {
             logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")

@@ -104,3 +104,22 @@ extension FairnessFacts {
             accountCreatedAt: wire?.accountCreatedAt.map(\.date))
     }
 }
+
+extension SupportPolicy.CaseMessage {
+    /// The wire message.
+    public var wire: CommonAPI.CaseMessage {
+        CommonAPI.CaseMessage.with {
+            $0.messageID = id
+            $0.author = author.wire
+            $0.text = text
+            $0.sentAt = Timestamp(sentAt)
+        }
+    }
+
+    /// A stored message (`date` stands in for a missing send time).
+    public init(wire: CommonAPI.CaseMessage, default date: Date) {
+        self.init(
+            id: wire.messageID, author: SupportPolicy.Actor(wire: wire.author), text: wire.text,
+            sentAt: wire.sentAt?.date ?? date)
+    }
+}

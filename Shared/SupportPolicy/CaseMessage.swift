@@ -1,5 +1,4 @@
 import Foundation
-import SupportPolicy
 
 /// A message between the customer and support on a case.
 public struct CaseMessage: Sendable, Hashable, Codable {

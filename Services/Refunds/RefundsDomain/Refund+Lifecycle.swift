@@ -1,0 +1,71 @@
+import Foundation
+import SupportPolicy
+
+extension Refund {
+    /// Creates a refund of `amount` for an order that paid `paid` and already has `existing`
+    /// refunds: positive, in the order's currency, and never past what remains refundable.
+    public static func create(
+        id: String, orderID: String, customerID: String, paid: Money, existing: [Refund], amount: Money,
+        source: RefundSource, at now: Date
+    ) throws(RefundsError) -> Refund {
+        guard amount.minorUnits > 0 else { throw .invalid("amount must be positive") }
+        guard amount.currency == paid.currency else {
+            throw .invalid("amount is in \(amount.currency) but order \(orderID) was paid in \(paid.currency)")
+        }
+        switch source {
+        case .returnID(let value), .issueID(let value), .agentNote(let value):
+            guard !value.isEmpty, value.count <= 4_000 else {
+                throw .invalid("source is required (1 to 4000 characters)")
+            }
+        }
+        let balance = RefundBalance(paid: paid, refunds: existing)
+        guard amount.minorUnits <= balance.refundable.minorUnits else {
+            throw .notAllowed(
+                "\(amount) exceeds what remains refundable on order \(orderID): \(balance.refundable) "
+                    + "(paid \(balance.paid), refunded \(balance.refunded), in progress \(balance.inProgress))")
+        }
+        return Refund(
+            id: id, orderID: orderID, customerID: customerID, amount: amount, state: .pending, source: source,
+            approvedAt: now, expectedBy: RefundPolicy.expectedBy(approvedAt: now))
+    }
+
+    /// The payment side started paying out.
+    public mutating func markProcessing(reference: String, at now: Date) throws(RefundsError) {
+        guard state == .pending else { throw refused("marked processing", allowedFrom: [.pending]) }
+        try Self.checkReference(reference)
+        paymentReference = reference
+        state = .processing
+    }
+
+    /// The payment side paid it out.
+    public mutating func complete(reference: String, at now: Date) throws(RefundsError) {
+        guard state.isOpen else { throw refused("completed", allowedFrom: [.pending, .processing]) }
+        try Self.checkReference(reference)
+        paymentReference = reference
+        state = .completed
+        finishedAt = now
+    }
+
+    /// The payment side could not pay it out.
+    public mutating func fail(reason: String, at now: Date) throws(RefundsError) {
+        guard state.isOpen else { throw refused("failed", allowedFrom: [.pending, .processing]) }
+        guard !reason.isEmpty, reason.count <= 1_000 else {
+            throw .invalid("failure_reason must be 1 to 1000 characters")
+        }
+        failureReason = reason
+        state = .failed
+        finishedAt = now
+    }
+
+    private static func checkReference(_ reference: String) throws(RefundsError) {
+        guard !reference.isEmpty, reference.count <= 200 else {
+            throw .invalid("payment reference must be 1 to 200 characters")
+        }
+    }
+
+    private func refused(_ action: String, allowedFrom states: [RefundState]) -> RefundsError {
+        .notAllowed(
+            "refund \(id) is \(state.name); it can be \(action) only when \(states.map(\.name).joined(separator: " or "))"
+        )
+    }
+}

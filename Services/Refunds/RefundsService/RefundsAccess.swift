@@ -1,0 +1,16 @@
+import RefundsAPI
+import Runtime
+
+/// Who may call which Refunds method: the one place it is declared. Customers are further
+/// limited to their own refunds by the handlers.
+enum RefundsAccess {
+    /// The policy.
+    static let policy = AccessPolicy([
+        Refunds.Method.createRefund: [.agent, .service],
+        Refunds.Method.getRefund: [.customer, .agent, .service, .auditor],
+        Refunds.Method.listRefunds: [.customer, .agent, .service, .auditor],
+        Refunds.Method.getRefundBalance: [.customer, .agent, .service, .auditor],
+        Refunds.Method.markProcessing: [.service],
+        Refunds.Method.reportOutcome: [.service],
+    ])
+}

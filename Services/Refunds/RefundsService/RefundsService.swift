@@ -1,0 +1,219 @@
+import CommonAPI
+import Foundation
+import GRDB
+import OrdersAPI
+import OversightAPI
+import RPC
+import RefundsAPI
+import RefundsDomain
+import Runtime
+import SupportPolicy
+import Wire
+
+/// `support.refunds.v1.Refunds`: handlers that check the caller, fetch what an order paid from
+/// Orders (once; kept locally), and run each command in one transaction with its idempotency
+/// record and outbox events. SQLite serializes write transactions, so two partial refunds racing
+/// each other are checked one after the other against the same balance.
+public struct RefundsService: Refunds.ServiceProtocol {
+    let store: any RefundStore
+    let orders: OrderFactsSource
+    let clock: @Sendable () -> Date
+
+    /// The service on `database`, asking Orders through `orders` (a client carrying this
+    /// service's credentials); `clock` gives "now".
+    public init(database: ServiceDatabase, orders: RPCClient, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = SQLiteRefundStore(database: database)
+        self.orders = OrderFactsSource(orders: Orders.Client(orders))
+        self.clock = clock
+    }
+
+    /// The migrations of the Refunds database.
+    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+        RefundsSchema.migrations
+    }
+
+    /// Who may call which method.
+    public static var accessPolicy: AccessPolicy { RefundsAccess.policy }
+
+    /// The contract's descriptors (with imports), for reflection.
+    public static let protoFiles: [ProtoFile] = [
+        .supportRefundsV1Refunds, .supportCommonV1Common, .googleProtobufTimestamp,
+    ]
+
+    /// The loop reporting overdue refunds to Oversight as SLA breaches (each once).
+    public func slaMonitor(every interval: Duration = .seconds(60)) -> BackgroundLoop {
+        BackgroundLoop(every: interval) { [store, clock] in
+            _ = try await store.reportBreaches(at: clock()) { refund in
+                RefundsEvents.breach(refund, facts: nil, at: clock())
+            }
+        }
+    }
+
+    /// Reports SLA breaches now; returns how many were new (tests and the monitor use it).
+    public func reportBreaches() async throws -> Int {
+        let now = clock()
+        return try await store.reportBreaches(at: now) { refund in RefundsEvents.breach(refund, facts: nil, at: now) }
+    }
+
+    /// Creates a refund.
+    public func createRefund(_ request: CreateRefundRequest, context: ServerContext) async throws -> RefundsAPI.Refund {
+        let caller = try context.identity
+        try Self.checkID(request.orderID, "order_id")
+        let amount = try Money(wire: request.amount, field: "amount")
+        let source: RefundSource
+        do throws(RefundsError) {
+            source = try RefundSource(wire: request.source)
+        } catch {
+            throw error.status
+        }
+        let facts: OrderFacts
+        if let known = try await store.orderFacts(id: request.orderID) {
+            facts = known
+        } else {
+            facts = try await orders.facts(of: request.orderID)
+        }
+        let refundID = "REF-\(UUID().uuidString.lowercased())"
+        return try await command(Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller) {
+            transaction, now in
+            if try transaction.orderFacts(id: facts.orderID) == nil { try transaction.save(facts) }
+            let refund = try Refund.create(
+                id: refundID, orderID: facts.orderID, customerID: facts.customerID, paid: facts.paid,
+                existing: transaction.refunds(orderID: facts.orderID), amount: amount, source: source, at: now)
+            try transaction.save(refund)
+            try transaction.record(RefundsEvents.opened(refund, facts: facts, by: Actor(caller), at: now))
+            return refund.wire(at: now)
+        }
+    }
+
+    /// One refund.
+    public func getRefund(_ request: GetRefundRequest, context: ServerContext) async throws -> RefundsAPI.Refund {
+        let caller = try context.identity
+        let refund = try await store.refund(id: request.refundID)
+        guard let refund, caller.role != .customer || refund.customerID == caller.subject else {
+            throw RPCError(.notFound, "refund '\(request.refundID)' not found")
+        }
+        return refund.wire(at: clock())
+    }
+
+    /// The refunds of an order or a customer.
+    public func listRefunds(_ request: ListRefundsRequest, context: ServerContext) async throws -> ListRefundsResponse {
+        let caller = try context.identity
+        guard request.orderID.isEmpty != request.customerID.isEmpty else {
+            throw RPCError(.invalidArgument, "give exactly one of order_id and customer_id")
+        }
+        if caller.role == .customer {
+            if !request.customerID.isEmpty, request.customerID != caller.subject {
+                throw RPCError(.permissionDenied, "a customer can only list their own refunds")
+            }
+            if !request.orderID.isEmpty, try await store.orderFacts(id: request.orderID)?.customerID != caller.subject {
+                throw RPCError(.notFound, "order '\(request.orderID)' has no refunds")
+            }
+        }
+        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
+        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        let refunds = try await store.refunds(
+            orderID: request.orderID.isEmpty ? nil : request.orderID,
+            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
+        let now = clock()
+        return ListRefundsResponse.with {
+            $0.refunds = refunds.prefix(size).map { $0.wire(at: now) }
+            if refunds.count > size, let last = refunds.prefix(size).last {
+                $0.nextPageToken = PageCursor(sortKey: last.approvedAt.timeIntervalSince1970, id: last.id).token
+            }
+        }
+    }
+
+    /// What an order paid and what remains refundable.
+    public func getRefundBalance(_ request: GetRefundBalanceRequest, context: ServerContext) async throws
+        -> RefundsAPI.RefundBalance
+    {
+        let caller = try context.identity
+        try Self.checkID(request.orderID, "order_id")
+        let facts: OrderFacts
+        if let known = try await store.orderFacts(id: request.orderID) {
+            facts = known
+        } else {
+            facts = try await orders.facts(of: request.orderID)
+        }
+        guard caller.role != .customer || facts.customerID == caller.subject else {
+            throw RPCError(.notFound, "order '\(request.orderID)' not found")
+        }
+        let refunds = try await store.refunds(orderID: facts.orderID, customerID: nil, limit: 10_000, after: nil)
+        return RefundBalance(paid: facts.paid, refunds: refunds).wire(orderID: facts.orderID)
+    }
+
+    /// The payment side started paying out.
+    public func markProcessing(_ request: MarkProcessingRequest, context: ServerContext) async throws
+        -> RefundsAPI.Refund
+    {
+        let caller = try context.identity
+        return try await change(
+            Refunds.Method.markProcessing, request, key: request.idempotencyKey, refundID: request.refundID,
+            caller: caller
+        ) {
+            refund, now in try refund.markProcessing(reference: request.paymentReference, at: now)
+        }
+    }
+
+    /// The payment side reports completion or failure.
+    public func reportOutcome(_ request: ReportOutcomeRequest, context: ServerContext) async throws -> RefundsAPI.Refund
+    {
+        let caller = try context.identity
+        guard let outcome = request.outcome else {
+            throw RPCError(.invalidArgument, "give completed_reference or failure_reason")
+        }
+        return try await change(
+            Refunds.Method.reportOutcome, request, key: request.idempotencyKey, refundID: request.refundID,
+            caller: caller
+        ) {
+            refund, now in
+            switch outcome {
+            case .completedReference(let reference): try refund.complete(reference: reference, at: now)
+            case .failureReason(let reason): try refund.fail(reason: reason, at: now)
+            }
+        }
+    }
+
+    private func change<Request: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, refundID: String, caller: Identity,
+        _ step: @escaping @Sendable (inout Refund, Date) throws -> Void
+    ) async throws -> RefundsAPI.Refund {
+        try await command(method, request, key: key, caller: caller) { transaction, now in
+            guard var refund = try transaction.refund(id: refundID) else {
+                throw RefundsError.notFound("refund '\(refundID)' not found")
+            }
+            let before = refund.state
+            try step(&refund, now)
+            try transaction.save(refund)
+            let facts =
+                try transaction.orderFacts(id: refund.orderID)
+                ?? OrderFacts(
+                    orderID: refund.orderID, customerID: refund.customerID, paid: refund.amount,
+                    fairness: FairnessFacts())
+            try transaction.record(
+                RefundsEvents.changed(refund, from: before, facts: facts, by: Actor(caller), at: now))
+            return refund.wire(at: now)
+        }
+    }
+
+    private func command<Request: WireMessage, Response: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
+        _ body: @escaping @Sendable (any RefundsTransaction, Date) throws -> Response
+    ) async throws -> Response {
+        let now = clock()
+        do {
+            let bytes = try await store.perform(
+                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+            ) { transaction in try body(transaction, now).serializedBytes() }
+            return try Response(serializedBytes: bytes)
+        } catch let error as RefundsError {
+            throw error.status
+        }
+    }
+
+    private static func checkID(_ value: String, _ field: String) throws(RPCError) {
+        guard !value.isEmpty, value.utf8.count <= 128 else {
+            throw RPCError(.invalidArgument, "\(field) must be 1 to 128 characters")
+        }
+    }
+}

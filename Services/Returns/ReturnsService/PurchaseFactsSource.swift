@@ -1,0 +1,50 @@
+import CommonAPI
+import Foundation
+import OrdersAPI
+import RPC
+import ReturnsDomain
+import Runtime
+import SupportPolicy
+import Wire
+
+/// Where Returns learns an order's facts: Orders' GetPurchaseFacts, called as a service.
+struct PurchaseFactsSource: Sendable {
+    /// The Orders client (carrying this service's token).
+    let orders: Orders.Client
+
+    /// The facts of `orderID`, for `caller`: a customer asking about another customer's order gets
+    /// NOT_FOUND, as Orders would answer; UNAVAILABLE while Orders is down.
+    func facts(of orderID: String, for caller: Identity) async throws -> ReturnsDomain.PurchaseFacts {
+        guard !orderID.isEmpty, orderID.utf8.count <= 128 else {
+            throw RPCError(.invalidArgument, "order_id must be 1 to 128 characters")
+        }
+        let wire: OrdersAPI.PurchaseFacts
+        do {
+            wire = try await orders.getPurchaseFacts(
+                GetPurchaseFactsRequest.with { $0.orderID = orderID },
+                options: CallOptions(timeout: .seconds(5), isSafeToRetry: true))
+        } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
+            throw RPCError(.unavailable, "Orders is unavailable; try again shortly (\(error.message))")
+        }
+        guard caller.role != .customer || wire.customerID == caller.subject else {
+            throw RPCError(.notFound, "order '\(orderID)' not found")
+        }
+        guard let paid = wire.paid else { throw RPCError(.failedPrecondition, "order '\(orderID)' has no payment") }
+        let progress: ReturnsDomain.PurchaseFacts.Progress =
+            switch wire.status {
+            case .delivered: wire.deliveredAt.map { .delivered($0.date) } ?? .notDelivered
+            case .cancelled: .cancelled
+            default: .notDelivered
+            }
+        return ReturnsDomain.PurchaseFacts(
+            orderID: wire.orderID, customerID: wire.customerID,
+            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress,
+            lines: wire.lines.map { line in
+                .init(
+                    number: Int(line.lineNumber), quantity: Int(line.quantity),
+                    unitPrice: Money(
+                        minorUnits: line.unitPrice?.minorUnits ?? 0, currency: line.unitPrice?.currencyCode ?? ""))
+            },
+            fairness: FairnessFacts(wire: wire.fairness))
+    }
+}

@@ -1,0 +1,260 @@
+import CommonAPI
+import Foundation
+import GRDB
+import Logging
+import OrdersAPI
+import RPC
+import RefundsAPI
+import ReturnsAPI
+import ReturnsDomain
+import Runtime
+import SupportPolicy
+import Wire
+
+/// `support.returns.v1.Returns`: handlers that check the caller, ask Orders for the order's facts,
+/// run each command in one transaction (change, outbox events, idempotency record), and on
+/// approval ask Refunds to refund. The refund request carries a key derived from the return, so
+/// however often it is retried (a timeout, a crash between approval and the call, a restart) it
+/// creates exactly one refund; approved returns whose refund is not yet confirmed are retried by
+/// ``refundFollowUp(every:)``.
+public struct ReturnsService: Returns.ServiceProtocol {
+    let store: any ReturnStore
+    let orders: PurchaseFactsSource
+    let refunds: Refunds.Client
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    /// The service on `database`, calling Orders and Refunds through clients carrying this
+    /// service's credentials; `clock` gives "now".
+    public init(
+        database: ServiceDatabase, orders: RPCClient, refunds: RPCClient, logger: Logger = Logger(label: "returns"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = SQLiteReturnStore(database: database)
+        self.orders = PurchaseFactsSource(orders: Orders.Client(orders))
+        self.refunds = Refunds.Client(refunds)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The migrations of the Returns database.
+    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+        ReturnsSchema.migrations
+    }
+
+    /// Who may call which method.
+    public static var accessPolicy: AccessPolicy { ReturnsAccess.policy }
+
+    /// The contract's descriptors (with imports), for reflection.
+    public static let protoFiles: [ProtoFile] = [
+        .supportReturnsV1Returns, .supportCommonV1Common, .googleProtobufTimestamp,
+    ]
+
+    /// The loop that requests the refunds of approved returns not yet confirmed by Refunds.
+    public func refundFollowUp(every interval: Duration = .seconds(5)) -> BackgroundLoop {
+        BackgroundLoop(every: interval) { [self] in _ = try await requestPendingRefunds() }
+    }
+
+    /// Requests every pending refund once; returns how many Refunds confirmed.
+    public func requestPendingRefunds() async throws -> Int {
+        var confirmed = 0
+        for pending in try await store.awaitingRefund(limit: 100) where try await requestRefund(for: pending) {
+            confirmed += 1
+        }
+        return confirmed
+    }
+
+    /// Whether an order can be returned now.
+    public func checkEligibility(_ request: CheckEligibilityRequest, context: ServerContext) async throws
+        -> ReturnEligibility
+    {
+        let caller = try context.identity
+        let facts = try await orders.facts(of: request.orderID, for: caller)
+        return Eligibility.evaluate(facts, at: clock()).wire(orderID: facts.orderID)
+    }
+
+    /// Opens a return.
+    public func requestReturn(_ request: RequestReturnRequest, context: ServerContext) async throws -> ReturnsAPI.Return
+    {
+        let caller = try context.identity
+        guard let reason = ReturnReason(rawValue: Int(request.reason.rawValue)) else {
+            throw RPCError(.invalidArgument, "reason must be one of the ReturnReason values (not UNSPECIFIED)")
+        }
+        let remedy = ReturnRemedy(rawValue: Int(request.remedy.rawValue)) ?? .refund
+        if case .unrecognized = request.remedy {
+            throw RPCError(.invalidArgument, "remedy must be REFUND or REPLACEMENT")
+        }
+        let lines = request.lines.map { ReturnLine(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
+        let facts = try await orders.facts(of: request.orderID, for: caller)
+        let returnID = "RET-\(UUID().uuidString.lowercased())"
+        return try await command(Returns.Method.requestReturn, request, key: request.idempotencyKey, caller: caller) {
+            transaction, now in
+            let actor = Actor(caller)
+            let (created, changes) = try ProductReturn.request(
+                id: returnID, facts: facts, lines: lines, reason: reason, remedy: remedy,
+                description: request.description, alreadyReturned: transaction.returnedUnits(orderID: facts.orderID),
+                by: actor, at: now)
+            let fairness = Self.fairness(facts)
+            try transaction.save(created, fairness: fairness)
+            try transaction.record(
+                ReturnsEvents.events(for: changes, of: created, fairness: fairness, by: actor, at: now))
+            return created.wire
+        }
+    }
+
+    /// One return.
+    public func getReturn(_ request: GetReturnRequest, context: ServerContext) async throws -> ReturnsAPI.Return {
+        let caller = try context.identity
+        return try Self.visible(await store.productReturn(id: request.returnID), id: request.returnID, to: caller).wire
+    }
+
+    /// The returns of an order or a customer.
+    public func listReturns(_ request: ListReturnsRequest, context: ServerContext) async throws -> ListReturnsResponse {
+        let caller = try context.identity
+        guard request.orderID.isEmpty != request.customerID.isEmpty else {
+            throw RPCError(.invalidArgument, "give exactly one of order_id and customer_id")
+        }
+        if caller.role == .customer, !request.customerID.isEmpty, request.customerID != caller.subject {
+            throw RPCError(.permissionDenied, "a customer can only list their own returns")
+        }
+        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
+        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        var found = try await store.productReturns(
+            orderID: request.orderID.isEmpty ? nil : request.orderID,
+            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
+        if caller.role == .customer { found.removeAll { $0.customerID != caller.subject } }
+        return ListReturnsResponse.with {
+            $0.returns = found.prefix(size).map(\.wire)
+            if found.count > size, let last = found.prefix(size).last {
+                $0.nextPageToken = PageCursor(sortKey: last.requestedAt.timeIntervalSince1970, id: last.id).token
+            }
+        }
+    }
+
+    /// The parcel arrived.
+    public func recordReceipt(_ request: RecordReceiptRequest, context: ServerContext) async throws -> ReturnsAPI.Return
+    {
+        let caller = try context.identity
+        return try await change(
+            Returns.Method.recordReceipt, request, key: request.idempotencyKey, returnID: request.returnID,
+            caller: caller
+        ) {
+            productReturn, actor, now in try productReturn.receive(by: actor, at: now)
+        }
+    }
+
+    /// The inspection's finding; on approval with a refund remedy, Refunds is asked at once (and
+    /// again later by the follow-up loop if it cannot be reached now).
+    public func recordInspection(_ request: RecordInspectionRequest, context: ServerContext) async throws
+        -> ReturnsAPI.Return
+    {
+        let caller = try context.identity
+        guard let finding = InspectionFinding(rawValue: Int(request.finding.rawValue)) else {
+            throw RPCError(.invalidArgument, "finding must be one of the InspectionFinding values (not UNSPECIFIED)")
+        }
+        let inspected = try await change(
+            Returns.Method.recordInspection, request, key: request.idempotencyKey, returnID: request.returnID,
+            caller: caller
+        ) {
+            productReturn, actor, now in
+            try productReturn.inspect(finding: finding, notes: request.notes, by: actor, at: now)
+        }
+        guard inspected.state == .approved, inspected.remedy == .refund, inspected.refundID.isEmpty,
+            let current = try await store.productReturn(id: inspected.returnID), current.awaitsRefund
+        else { return (try await store.productReturn(id: inspected.returnID))?.wire ?? inspected }
+        _ = try? await requestRefund(for: current)
+        return (try await store.productReturn(id: inspected.returnID))?.wire ?? inspected
+    }
+
+    /// Adds a message.
+    public func addReturnMessage(_ request: AddReturnMessageRequest, context: ServerContext) async throws
+        -> ReturnsAPI.Return
+    {
+        let caller = try context.identity
+        return try await change(
+            Returns.Method.addReturnMessage, request, key: request.idempotencyKey, returnID: request.returnID,
+            caller: caller
+        ) {
+            productReturn, actor, now in try productReturn.addMessage(request.text, by: actor, at: now)
+        }
+    }
+
+    /// Asks Refunds for the return's refund (idempotent by the return's key) and records the
+    /// refund id; false if Refunds could not be reached or refused.
+    func requestRefund(for pending: ProductReturn) async throws -> Bool {
+        let refund: RefundsAPI.Refund
+        do {
+            refund = try await refunds.createRefund(
+                CreateRefundRequest.with {
+                    $0.idempotencyKey = pending.refundRequestKey
+                    $0.orderID = pending.orderID
+                    $0.amount = pending.refundAmount.wire
+                    $0.source = RefundSource.with { $0.kind = .returnID(pending.id) }
+                }, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
+        } catch {
+            logger.warning(
+                "refund request failed; it will be retried",
+                metadata: ["return": "\(pending.id)", "error": "\(RPCError(converting: error))"])
+            return false
+        }
+        let service = Actor(subject: "returns", role: .service)
+        return try await store.transaction { transaction in
+            guard var current = try transaction.productReturn(id: pending.id), current.awaitsRefund else {
+                return false
+            }
+            let now = clock()
+            let changes = try current.recordRefund(id: refund.refundID, by: service, at: now)
+            try transaction.save(current, fairness: nil)
+            let fairness = try transaction.fairness(returnID: current.id)
+            try transaction.record(
+                ReturnsEvents.events(for: changes, of: current, fairness: fairness, by: service, at: now))
+            return true
+        }
+    }
+
+    private func change<Request: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, returnID: String, caller: Identity,
+        _ step: @escaping @Sendable (inout ProductReturn, Actor, Date) throws -> [CaseChange]
+    ) async throws -> ReturnsAPI.Return {
+        try await command(method, request, key: key, caller: caller) { transaction, now in
+            var productReturn = try Self.visible(transaction.productReturn(id: returnID), id: returnID, to: caller)
+            let actor = Actor(caller)
+            let changes = try step(&productReturn, actor, now)
+            try transaction.save(productReturn, fairness: nil)
+            let fairness = try transaction.fairness(returnID: returnID)
+            try transaction.record(
+                ReturnsEvents.events(for: changes, of: productReturn, fairness: fairness, by: actor, at: now))
+            return productReturn.wire
+        }
+    }
+
+    private func command<Request: WireMessage, Response: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
+        _ body: @escaping @Sendable (any ReturnsTransaction, Date) throws -> Response
+    ) async throws -> Response {
+        let now = clock()
+        do {
+            let bytes = try await store.perform(
+                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+            ) { transaction in try body(transaction, now).serializedBytes() }
+            return try Response(serializedBytes: bytes)
+        } catch let error as ReturnsError {
+            throw error.status
+        }
+    }
+
+    static func visible(_ productReturn: ProductReturn?, id: String, to caller: Identity) throws(ReturnsError)
+        -> ProductReturn
+    {
+        guard let productReturn, caller.role != .customer || productReturn.customerID == caller.subject else {
+            throw .notFound("return '\(id)' not found")
+        }
+        return productReturn
+    }
+
+    static func fairness(_ facts: ReturnsDomain.PurchaseFacts) -> FairnessFacts {
+        var fairness = facts.fairness
+        if fairness.orderValue == nil { fairness.orderValue = facts.paid }
+        return fairness
+    }
+}
