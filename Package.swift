@@ -186,6 +186,16 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
+        tests("ReturnsDomainTests", ["ReturnsDomain", "SupportPolicy"]),
+        tests("RefundsDomainTests", ["RefundsDomain", "SupportPolicy"]),
+        tests(
+            "PostPurchaseTests",
+            [
+                "OrdersService", "RefundsService", "ReturnsService", "OrdersAPI", "RefundsAPI", "ReturnsAPI",
+                "CommonAPI",
+                "OversightAPI", "Runtime", "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         tests(
             "OrdersServiceTests",
             [

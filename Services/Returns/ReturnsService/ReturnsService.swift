@@ -105,7 +105,12 @@ public struct ReturnsService: Returns.ServiceProtocol {
     /// One return.
     public func getReturn(_ request: GetReturnRequest, context: ServerContext) async throws -> ReturnsAPI.Return {
         let caller = try context.identity
-        return try Self.visible(await store.productReturn(id: request.returnID), id: request.returnID, to: caller).wire
+        let found = try await store.productReturn(id: request.returnID)
+        do throws(ReturnsError) {
+            return try Self.visible(found, id: request.returnID, to: caller).wire
+        } catch {
+            throw error.status
+        }
     }
 
     /// The returns of an order or a customer.
