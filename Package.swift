@@ -170,7 +170,8 @@ let package = Package(
         tests(
             "ProcessTests",
             [
-                "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI",
+                "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI", "CommonAPI", "OrdersAPI",
+                "RefundsAPI", "ReturnsAPI",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),

@@ -42,7 +42,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
 
     /// The loop reporting overdue refunds to Oversight as SLA breaches (each once).
     public func slaMonitor(every interval: Duration = .seconds(60)) -> BackgroundLoop {
-        BackgroundLoop(every: interval) { [store, clock] in
+        BackgroundLoop("sla-monitor", every: interval) { [store, clock] in
             _ = try await store.reportBreaches(at: clock()) { refund in
                 RefundsEvents.breach(refund, facts: nil, at: clock())
             }

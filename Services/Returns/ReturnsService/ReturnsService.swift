@@ -52,13 +52,15 @@ public struct ReturnsService: Returns.ServiceProtocol {
 
     /// The loop that requests the refunds of approved returns not yet confirmed by Refunds.
     public func refundFollowUp(every interval: Duration = .seconds(5)) -> BackgroundLoop {
-        BackgroundLoop(every: interval) { [self] in _ = try await requestPendingRefunds() }
+        BackgroundLoop("refund-follow-up", every: interval) { [self] in _ = try await requestPendingRefunds() }
     }
 
     /// Requests every pending refund once; returns how many Refunds confirmed.
     public func requestPendingRefunds() async throws -> Int {
         var confirmed = 0
-        for pending in try await store.awaitingRefund(limit: 100) where try await requestRefund(for: pending) {
+        let pending = try await store.awaitingRefund(limit: 100)
+        logger.debug("refund follow-up", metadata: ["pending": "\(pending.count)"])
+        for productReturn in pending where try await requestRefund(for: productReturn) {
             confirmed += 1
         }
         return confirmed

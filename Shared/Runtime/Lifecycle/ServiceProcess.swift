@@ -145,6 +145,7 @@ public struct ServiceProcess: Sendable {
         var members = relays.map {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
+        members += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         members.append(.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

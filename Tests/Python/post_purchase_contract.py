@@ -1,0 +1,165 @@
+"""Contract tests of support.returns.v1.Returns and support.refunds.v1.Refunds from outside:
+Python grpcio clients generated from proto/ drive the real `orders`, `refunds` and `returns`
+executables, wired to each other, over real sockets.
+
+    python3 post_purchase_contract.py --bin .build/debug
+"""
+
+import argparse
+import os
+import tempfile
+import time
+
+import grpc
+
+import support_stubs
+
+support_stubs.generate()
+
+from google.protobuf import timestamp_pb2  # noqa: E402
+from support.common.v1 import common_pb2  # noqa: E402
+from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
+from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
+from support.returns.v1 import returns_pb2, returns_pb2_grpc  # noqa: E402
+
+DAY = 86400
+
+
+def timestamp(seconds_ago):
+    value = timestamp_pb2.Timestamp()
+    value.FromSeconds(int(time.time() - seconds_ago))
+    return value
+
+
+def money(minor, currency="EUR"):
+    return common_pb2.Money(minor_units=minor, currency_code=currency)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="post-purchase-contract-")
+    private, public = support_stubs.keygen(args.bin, os.path.join(work, "keys"))
+    keys = ["--token-public-key", public, "--token-signing-key", private]
+    data = os.path.join(work, "data")
+    processes = []
+    orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys)
+    processes.append(orders)
+    refunds, refunds_port = support_stubs.start_service(
+        os.path.join(args.bin, "refunds"), data, *keys, "--peer", f"orders=127.0.0.1:{orders_port}")
+    processes.append(refunds)
+    returns, returns_port = support_stubs.start_service(
+        os.path.join(args.bin, "returns"), data, *keys, "--peer", f"orders=127.0.0.1:{orders_port}",
+        "--peer", f"refunds=127.0.0.1:{refunds_port}")
+    processes.append(returns)
+
+    def as_(subject, role):
+        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+
+    service, customer, stranger, agent = (
+        as_("storefront", "service"), as_("customer-py", "customer"), as_("customer-other", "customer"),
+        as_("agent-py", "agent"))
+    orders_stub = orders_pb2_grpc.OrdersStub(grpc.insecure_channel(f"127.0.0.1:{orders_port}"))
+    refunds_stub = refunds_pb2_grpc.RefundsStub(grpc.insecure_channel(f"127.0.0.1:{refunds_port}"))
+    returns_stub = returns_pb2_grpc.ReturnsStub(grpc.insecure_channel(f"127.0.0.1:{returns_port}"))
+
+    def delivered_order(order_id, days_ago):
+        placed = days_ago + 3
+        orders_stub.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="imp-" + order_id, order=orders_pb2.Order(
+            order_id=order_id, customer_id="customer-py",
+            lines=[orders_pb2.OrderLine(line_number=1, sku="KET", title="Kettle", quantity=2, unit_price=money(2500))],
+            payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=money(5000), captured_at=timestamp(placed * DAY))],
+            shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa", postal_code="1000",
+                                                country_code="PT"),
+            placed_at=timestamp(placed * DAY))), metadata=service)
+        for status, ago in [(orders_pb2.TRACKING_STATUS_PICKED_UP, placed - 1), (orders_pb2.TRACKING_STATUS_DELIVERED, days_ago)]:
+            orders_stub.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
+                idempotency_key=f"t-{order_id}-{status}", order_id=order_id,
+                event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL", status=status,
+                                               occurred_at=timestamp(ago * DAY))), metadata=service)
+
+    def code_of(call):
+        try:
+            call()
+        except grpc.RpcError as error:
+            return error.code(), error.details()
+        return grpc.StatusCode.OK, ""
+
+    checks = support_stubs.Checks()
+
+    def eligibility_boundary():
+        delivered_order("pp-60", 60)
+        delivered_order("pp-61", 61)
+        sixty = returns_stub.CheckEligibility(returns_pb2.CheckEligibilityRequest(order_id="pp-60"), metadata=customer)
+        assert sixty.eligible and sixty.days_since_delivery == 60, sixty
+        assert sixty.rule.rule_id == "RET-WINDOW-60D"
+        late = returns_stub.CheckEligibility(returns_pb2.CheckEligibilityRequest(order_id="pp-61"), metadata=customer)
+        assert not late.eligible and late.route == returns_pb2.ELIGIBILITY_ROUTE_NONE, late
+        assert code_of(lambda: returns_stub.CheckEligibility(
+            returns_pb2.CheckEligibilityRequest(order_id="pp-60"), metadata=stranger))[0] == grpc.StatusCode.NOT_FOUND
+
+    def return_to_refund():
+        delivered_order("pp-1", 5)
+        opened = returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="open", order_id="pp-1", reason=returns_pb2.RETURN_REASON_SHIPPING_DAMAGE,
+            remedy=returns_pb2.RETURN_REMEDY_REFUND, lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)],
+            description="dented"), metadata=customer)
+        assert opened.state == returns_pb2.RETURN_STATE_REQUESTED
+        assert opened.label.customer_cost == money(0), opened.label
+        returns_stub.RecordReceipt(returns_pb2.RecordReceiptRequest(idempotency_key="rcv", return_id=opened.return_id),
+                                   metadata=agent)
+        inspected = returns_stub.RecordInspection(returns_pb2.RecordInspectionRequest(
+            idempotency_key="insp", return_id=opened.return_id, finding=returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON),
+            metadata=agent)
+        assert inspected.state == returns_pb2.RETURN_STATE_REFUND_REQUESTED, inspected.state
+        refund = refunds_stub.GetRefund(refunds_pb2.GetRefundRequest(refund_id=inspected.refund_id), metadata=customer)
+        assert refund.amount == money(2500) and refund.state == refunds_pb2.REFUND_STATE_PENDING, refund
+        assert refund.expected_by.seconds - refund.approved_at.seconds == 10 * DAY
+        balance = refunds_stub.GetRefundBalance(refunds_pb2.GetRefundBalanceRequest(order_id="pp-1"), metadata=agent)
+        assert balance.refundable == money(2500) and balance.in_progress == money(2500), balance
+
+    def refunds_never_exceed_paid():
+        delivered_order("pp-2", 5)
+        first = refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="r1", order_id="pp-2", amount=money(4000),
+            source=refunds_pb2.RefundSource(agent_note="goodwill")), metadata=agent)
+        again = refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="r1", order_id="pp-2", amount=money(4000),
+            source=refunds_pb2.RefundSource(agent_note="goodwill")), metadata=agent)
+        assert first == again
+        code, details = code_of(lambda: refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="r2", order_id="pp-2", amount=money(1001),
+            source=refunds_pb2.RefundSource(agent_note="more")), metadata=agent))
+        assert code == grpc.StatusCode.FAILED_PRECONDITION and "exceeds what remains refundable" in details, details
+        done = refunds_stub.ReportOutcome(refunds_pb2.ReportOutcomeRequest(
+            idempotency_key="o1", refund_id=first.refund_id, completed_reference="psp-1"), metadata=service)
+        assert done.state == refunds_pb2.REFUND_STATE_COMPLETED
+
+    def bad_input_is_refused():
+        assert code_of(lambda: returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="b1", order_id="pp-1", lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]),
+            metadata=customer))[0] == grpc.StatusCode.INVALID_ARGUMENT
+        assert code_of(lambda: refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="b2", order_id="pp-1", amount=money(10, "XXX"),
+            source=refunds_pb2.RefundSource(agent_note="x")), metadata=agent))[0] == grpc.StatusCode.INVALID_ARGUMENT
+        assert code_of(lambda: refunds_stub.GetRefund(refunds_pb2.GetRefundRequest(refund_id="x")))[0] == \
+            grpc.StatusCode.UNAUTHENTICATED
+        assert code_of(lambda: refunds_stub.MarkProcessing(refunds_pb2.MarkProcessingRequest(
+            idempotency_key="m", refund_id="x", payment_reference="p"), metadata=customer))[0] == \
+            grpc.StatusCode.PERMISSION_DENIED
+
+    try:
+        for name, check in [("eligibility_boundary", eligibility_boundary), ("return_to_refund", return_to_refund),
+                            ("refunds_never_exceed_paid", refunds_never_exceed_paid),
+                            ("bad_input_is_refused", bad_input_is_refused)]:
+            checks.run(f"post-purchase {name}", check)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=30)
+    checks.exit()
+
+
+if __name__ == "__main__":
+    main()
