@@ -35,6 +35,8 @@ let package = Package(
         .executable(name: "orders", targets: ["OrdersServer"]),
         .executable(name: "refunds", targets: ["RefundsServer"]),
         .executable(name: "returns", targets: ["ReturnsServer"]),
+        .executable(name: "oversight", targets: ["OversightServer"]),
+        .library(name: "OversightService", targets: ["OversightService"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
@@ -124,6 +126,20 @@ let package = Package(
         .executableTarget(
             name: "RefundsServer", dependencies: ["RefundsService", "Runtime"], path: "Services/Refunds/RefundsServer",
             swiftSettings: sharedSettings),
+
+        // Oversight and Inquiries.
+        library(
+            "OversightDomain", "Services/Oversight/OversightDomain",
+            ["SupportPolicy", .product(name: "Crypto", package: "swift-crypto")]),
+        library(
+            "OversightService", "Services/Oversight/OversightService",
+            [
+                "OversightDomain", "OversightAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "OversightServer", dependencies: ["OversightService", "Runtime"],
+            path: "Services/Oversight/OversightServer", swiftSettings: sharedSettings),
 
         // The standard services every server runs: health checking and server reflection.
         library(

@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(name: "SupportPlatform", path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
@@ -44,6 +45,7 @@ let package = Package(
                 .product(name: "Runtime", package: "SupportPlatform"),
                 .product(name: "RPC", package: "SupportPlatform"),
                 .product(name: "Wire", package: "SupportPlatform"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // The transport benchmark's two echo servers: this project's, and grpc-swift-2's.
         .executableTarget(

@@ -1,5 +1,6 @@
 import CommonAPI
 import Foundation
+import GRDB
 import OrdersAPI
 import OrdersService
 import RPC
@@ -72,9 +73,11 @@ func measure(_ count: Int, _ call: (Int) async throws -> Void) async throws -> (
     return (percentile(samples, 0.5), percentile(samples, 0.99))
 }
 
-let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-var results: [(size: Int, name: String, p50: Double, p99: Double)] = []
-for size in sizes.isEmpty ? [1_000, 1_000_000] : sizes {
+/// One size's measurements. A nonisolated function, so the calls it times run on the global
+/// executor as a server's handlers do (top-level code is main-actor isolated, and every call from
+/// it would pay two extra thread hops).
+func run(size: Int) async throws -> [(size: Int, name: String, p50: Double, p99: Double)] {
+    var results: [(size: Int, name: String, p50: Double, p99: Double)] = []
     let directory = NSTemporaryDirectory() + "orders-read-bench-\(size)"
     try? FileManager.default.removeItem(atPath: directory)
     let database = try ServiceDatabase(directory: directory, name: "orders", migrations: OrdersService.migrations)
@@ -106,12 +109,34 @@ for size in sizes.isEmpty ? [1_000, 1_000_000] : sizes {
                 $0.page = PageRequest.with { $0.pageSize = 10 }
             })
     }
+    // For comparison: the same row read through GRDB's async API, which hops to a reader queue
+    // and back (the service reads on the calling thread; see ServiceDatabase.read).
+    let raw = try await measure(ids.count) { index in
+        let id = "order-\(ids[index])"
+        _ = try await database.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: [id])
+        }
+    }
+    let direct = try await measure(ids.count) { index in
+        _ = try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: ["order-\(ids[index])"])
+        }
+    }
     results += [
+        (size, "GRDB async read", raw.p50, raw.p99),
+        (size, "database.read", direct.p50, direct.p99),
         (size, "GetOrder", get.p50, get.p99), (size, "GetOrderStatus", status.p50, status.p99),
         (size, "ListOrders (10)", list.p50, list.p99),
     ]
     database.close()
     try? FileManager.default.removeItem(atPath: directory)
+    return results
+}
+
+let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+var results: [(size: Int, name: String, p50: Double, p99: Double)] = []
+for size in sizes.isEmpty ? [1_000, 1_000_000] : sizes {
+    results += try await run(size: size)
 }
 
 print("\nsize       call              p50 us   p99 us")

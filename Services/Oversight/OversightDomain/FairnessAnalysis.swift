@@ -1,0 +1,62 @@
+/// Outcome rates by group, with disparities flagged: a group is flagged when it has enough
+/// decisions to judge (``minimumDecisions``) and its favorable rate differs from the overall rate
+/// by more than ``thresholdPPM`` (parts per million; 50,000 = 5 percentage points).
+public struct FairnessAnalysis: Sendable, Hashable {
+    /// One group's outcomes.
+    public struct Group: Sendable, Hashable {
+        /// The group, such as "EU" or "<50".
+        public var name: String
+        /// Decisions in the group.
+        public var decisions: Int64
+        /// Favorable ones.
+        public var favorable: Int64
+        /// favorable / decisions in ppm.
+        public var ratePPM: Int64
+        /// Whether the rate is a flagged disparity.
+        public var flagged: Bool
+    }
+
+    /// One dimension (region, order value band, account age band) and its groups.
+    public struct Dimension: Sendable, Hashable {
+        /// "region", "order_value_band" or "account_age_band".
+        public var name: String
+        /// Its groups, by name.
+        public var groups: [Group]
+    }
+
+    /// Largest allowed gap from the overall rate.
+    public static let thresholdPPM: Int64 = 50_000
+    /// Fewest decisions a group needs before it is judged.
+    public static let minimumDecisions: Int64 = 30
+
+    /// Overall favorable rate in ppm.
+    public var overallPPM: Int64
+    /// All decisions.
+    public var decisions: Int64
+    /// The dimensions.
+    public var dimensions: [Dimension]
+    /// Whether any group is flagged.
+    public var disparityFlagged: Bool { dimensions.contains { $0.groups.contains(where: \.flagged) } }
+
+    /// The analysis of decision counts: per dimension, per group, (decisions, favorable).
+    public init(counts: [String: [String: (decisions: Int64, favorable: Int64)]]) {
+        var total: Int64 = 0
+        var favorable: Int64 = 0
+        for (_, group) in counts["region"] ?? [:] {
+            total += group.decisions
+            favorable += group.favorable
+        }
+        decisions = total
+        let overall = total == 0 ? 0 : favorable * 1_000_000 / total
+        overallPPM = overall
+        dimensions = ["region", "order_value_band", "account_age_band"].map { name in
+            let groups = (counts[name] ?? [:]).map { group, tally in
+                let rate = tally.decisions == 0 ? 0 : tally.favorable * 1_000_000 / tally.decisions
+                return Group(
+                    name: group, decisions: tally.decisions, favorable: tally.favorable, ratePPM: rate,
+                    flagged: tally.decisions >= Self.minimumDecisions && abs(rate - overall) > Self.thresholdPPM)
+            }
+            return Dimension(name: name, groups: groups.sorted { $0.name < $1.name })
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// Why an Oversight command was refused. Each case maps to one gRPC status in the handlers.
+public enum OversightError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A field is missing, malformed or out of range (INVALID_ARGUMENT).
+    case invalid(String)
+    /// Not found, or not visible to the caller (NOT_FOUND).
+    case notFound(String)
+    /// Not allowed in the current state (FAILED_PRECONDITION).
+    case notAllowed(String)
+    /// The caller may not do this (PERMISSION_DENIED).
+    case forbidden(String)
+
+    /// The message for the caller.
+    public var description: String {
+        switch self {
+        case .invalid(let message), .notFound(let message), .notAllowed(let message), .forbidden(let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import OversightDomain
+import RPC
+
+extension OversightError {
+    /// The gRPC status for the error, with its message.
+    var status: RPCError {
+        switch self {
+        case .invalid(let message): RPCError(.invalidArgument, message)
+        case .notFound(let message): RPCError(.notFound, message)
+        case .notAllowed(let message): RPCError(.failedPrecondition, message)
+        case .forbidden(let message): RPCError(.permissionDenied, message)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import GRDB
+
+/// The Oversight database's migrations. The audit log is the record; beside it, each event's
+/// report-relevant facts are kept in narrow tables with covering indexes, so a report over a
+/// million events is a handful of index scans that SQLite aggregates, not a million decodes.
+enum OversightSchema {
+    /// Every migration, oldest first; never edit one that has shipped, add a new one.
+    static let migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
+        (
+            "oversight-1",
+            { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE audit_log (
+                            sequence INTEGER PRIMARY KEY,
+                            event_id TEXT NOT NULL UNIQUE,
+                            aggregate_id TEXT NOT NULL,
+                            recorded_at_ns INTEGER NOT NULL,
+                            event BLOB NOT NULL,
+                            previous_hash BLOB NOT NULL,
+                            hash BLOB NOT NULL
+                        );
+                        CREATE INDEX audit_by_aggregate ON audit_log (aggregate_id, sequence);
+                        CREATE TABLE audit_head (
+                            id INTEGER PRIMARY KEY CHECK (id = 1),
+                            sequence INTEGER NOT NULL,
+                            hash BLOB NOT NULL
+                        );
+                        CREATE TABLE event_facts (
+                            sequence INTEGER PRIMARY KEY,
+                            occurred_at REAL NOT NULL,
+                            kind INTEGER NOT NULL,
+                            category TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            value_band TEXT NOT NULL,
+                            age_band TEXT NOT NULL,
+                            favorable INTEGER NOT NULL,
+                            followed INTEGER NOT NULL
+                        );
+                        CREATE INDEX facts_by_time ON event_facts (occurred_at);
+                        CREATE INDEX facts_by_kind ON event_facts
+                            (kind, occurred_at, region, value_band, age_band, favorable, followed, category);
+                        CREATE TABLE cases (
+                            case_key TEXT PRIMARY KEY,
+                            customer_id TEXT NOT NULL,
+                            opened_at REAL,
+                            first_response_at REAL,
+                            resolved_at REAL
+                        ) WITHOUT ROWID;
+                        CREATE INDEX cases_by_opened ON cases (opened_at, first_response_at, resolved_at);
+                        CREATE TABLE refund_sla (
+                            refund_id TEXT PRIMARY KEY,
+                            approved_at REAL,
+                            expected_by REAL,
+                            finished_at REAL,
+                            completed INTEGER NOT NULL DEFAULT 0,
+                            breached INTEGER NOT NULL DEFAULT 0
+                        ) WITHOUT ROWID;
+                        CREATE INDEX refund_sla_by_approval ON refund_sla (approved_at);
+                        CREATE TABLE ratings (
+                            rating_id TEXT PRIMARY KEY,
+                            case_key TEXT NOT NULL,
+                            customer_id TEXT NOT NULL,
+                            score INTEGER NOT NULL,
+                            rated_at REAL NOT NULL,
+                            body BLOB NOT NULL
+                        ) WITHOUT ROWID;
+                        CREATE INDEX ratings_by_time ON ratings (rated_at, score);
+                        CREATE TABLE audit_samples (
+                            sample_id TEXT PRIMARY KEY,
+                            body BLOB NOT NULL
+                        ) WITHOUT ROWID;
+                        CREATE TABLE complaints (
+                            complaint_id TEXT PRIMARY KEY,
+                            customer_id TEXT NOT NULL,
+                            state INTEGER NOT NULL,
+                            filed_at REAL NOT NULL,
+                            body BLOB NOT NULL
+                        ) WITHOUT ROWID;
+                        CREATE INDEX complaints_by_time ON complaints (filed_at DESC, complaint_id DESC);
+                        CREATE INDEX complaints_by_customer ON complaints (customer_id, filed_at DESC);
+                        CREATE TABLE staff (
+                            staff_id TEXT PRIMARY KEY,
+                            body BLOB NOT NULL
+                        ) WITHOUT ROWID;
+                        """)
+            }
+        )
+    ]
+}

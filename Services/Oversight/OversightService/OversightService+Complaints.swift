@@ -1,0 +1,252 @@
+import CommonAPI
+import Foundation
+import GRDB
+import OversightAPI
+import OversightDomain
+import RPC
+import Runtime
+import SupportPolicy
+import Wire
+
+extension OversightService {
+    /// Files a complaint or suggestion.
+    public func fileComplaint(_ request: FileComplaintRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        let customerID = caller.role == .customer ? caller.subject : request.customerID
+        guard !customerID.isEmpty else {
+            throw RPCError(.invalidArgument, "customer_id is required for service callers")
+        }
+        let kind: OversightDomain.Complaint.Kind
+        switch request.kind {
+        case .complaint: kind = .complaint
+        case .suggestion: kind = .suggestion
+        default: throw RPCError(.invalidArgument, "kind must be COMPLAINT or SUGGESTION")
+        }
+        let complaintID = "CMP-\(UUID().uuidString.lowercased())"
+        return try await command(Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller) {
+            db, now in
+            let (complaint, changes) = try OversightDomain.Complaint.file(
+                id: complaintID, kind: kind, customerID: customerID, subject: request.subject, text: request.text,
+                relatedCase: request.relatedCase, at: now)
+            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: db)
+            return complaint.wire
+        }
+    }
+
+    /// Assigns a complaint to complaints staff.
+    public func assignComplaint(_ request: AssignComplaintRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        return try await change(
+            Oversight.Method.assignComplaint, request, key: request.idempotencyKey, id: request.complaintID,
+            caller: caller
+        ) {
+            complaint, db, now in
+            let member = try Data.fetchOne(
+                db, sql: "SELECT body FROM staff WHERE staff_id = ?", arguments: [request.staffID]
+            )
+            .map { try StaffMember(serializedBytes: [UInt8]($0)) }
+            let eligible = member.map { $0.active && $0.teams.contains(OversightDomain.Complaint.staffTeam) } ?? false
+            return try complaint.assign(to: request.staffID, isComplaintsStaff: eligible, at: now)
+        }
+    }
+
+    /// Starts the investigation.
+    public func startInvestigation(_ request: StartInvestigationRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        return try await change(
+            Oversight.Method.startInvestigation, request, key: request.idempotencyKey, id: request.complaintID,
+            caller: caller
+        ) {
+            complaint, _, now in try complaint.startInvestigation(at: now)
+        }
+    }
+
+    /// Resolves a complaint and informs the customer.
+    public func resolveComplaint(_ request: ResolveComplaintRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        return try await change(
+            Oversight.Method.resolveComplaint, request, key: request.idempotencyKey, id: request.complaintID,
+            caller: caller
+        ) {
+            complaint, _, now in try complaint.resolve(request.resolution, at: now)
+        }
+    }
+
+    /// Closes a resolved complaint.
+    public func closeComplaint(_ request: CloseComplaintRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        return try await change(
+            Oversight.Method.closeComplaint, request, key: request.idempotencyKey, id: request.complaintID,
+            caller: caller
+        ) {
+            complaint, _, now in try complaint.close(at: now)
+        }
+    }
+
+    /// Adds a message.
+    public func addComplaintMessage(_ request: AddComplaintMessageRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        return try await change(
+            Oversight.Method.addComplaintMessage, request, key: request.idempotencyKey, id: request.complaintID,
+            caller: caller
+        ) {
+            complaint, _, now in try complaint.addMessage(request.text, by: SupportPolicy.Actor(caller), at: now)
+        }
+    }
+
+    /// One complaint.
+    public func getComplaint(_ request: GetComplaintRequest, context: ServerContext) async throws
+        -> OversightAPI.Complaint
+    {
+        let caller = try context.identity
+        let found = try await database.read { db in try Self.complaint(request.complaintID, in: db) }
+        guard let found, caller.role != .customer || found.customerID == caller.subject else {
+            throw RPCError(.notFound, "complaint '\(request.complaintID)' not found")
+        }
+        return found.wire
+    }
+
+    /// Complaints, newest first.
+    public func listComplaints(_ request: ListComplaintsRequest, context: ServerContext) async throws
+        -> ListComplaintsResponse
+    {
+        let caller = try context.identity
+        if caller.role == .customer, !request.customerID.isEmpty, request.customerID != caller.subject {
+            throw RPCError(.permissionDenied, "a customer can only list their own complaints")
+        }
+        let customerID = caller.role == .customer ? caller.subject : request.customerID
+        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
+        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        let state = OversightDomain.ComplaintState(rawValue: Int(request.state.rawValue))
+        if state == nil, request.state != .unspecified {
+            throw RPCError(.invalidArgument, "state is not a known state")
+        }
+        let complaints = try await database.read { db in
+            var sql = "SELECT body FROM complaints WHERE 1 = 1"
+            var arguments: StatementArguments = []
+            if !customerID.isEmpty {
+                sql += " AND customer_id = ?"
+                arguments += [customerID]
+            }
+            if let state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            if let cursor {
+                sql += " AND (filed_at, complaint_id) < (?, ?)"
+                arguments += [cursor.sortKey, cursor.id]
+            }
+            sql += " ORDER BY filed_at DESC, complaint_id DESC LIMIT ?"
+            arguments += [size + 1]
+            return try Data.fetchAll(db, sql: sql, arguments: arguments).map {
+                try OversightDomain.Complaint(stored: OversightAPI.Complaint(serializedBytes: [UInt8]($0)))
+            }
+        }
+        return ListComplaintsResponse.with {
+            $0.complaints = complaints.prefix(size).map(\.wire)
+            if complaints.count > size, let last = complaints.prefix(size).last {
+                $0.nextPageToken = PageCursor(sortKey: last.filedAt.timeIntervalSince1970, id: last.id).token
+            }
+        }
+    }
+
+    /// Adds or updates a staff member.
+    public func upsertStaffMember(_ request: UpsertStaffMemberRequest, context: ServerContext) async throws
+        -> StaffMember
+    {
+        let caller = try context.identity
+        guard let member = request.member, !member.staffID.isEmpty, member.staffID.utf8.count <= 128,
+            !member.name.isEmpty, member.name.count <= 200, member.teams.count <= 20
+        else { throw RPCError(.invalidArgument, "member needs a staff_id (1-128 bytes), a name and at most 20 teams") }
+        return try await command(
+            Oversight.Method.upsertStaffMember, request, key: request.idempotencyKey, caller: caller
+        ) {
+            db, _ in
+            try db.execute(
+                sql:
+                    "INSERT INTO staff (staff_id, body) VALUES (?, ?) ON CONFLICT (staff_id) DO UPDATE SET body = excluded.body",
+                arguments: [member.staffID, Data(member.serializedBytes())])
+            return member
+        }
+    }
+
+    /// The roster.
+    public func listStaff(_ request: ListStaffRequest, context: ServerContext) async throws -> ListStaffResponse {
+        _ = try context.identity
+        let members = try await database.read { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM staff ORDER BY staff_id").map {
+                try StaffMember(serializedBytes: [UInt8]($0))
+            }
+        }
+        return ListStaffResponse.with {
+            $0.members = members.filter { request.team.isEmpty || $0.teams.contains(request.team) }
+        }
+    }
+
+    private func change<Request: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, id: String, caller: Identity,
+        _ step: @escaping @Sendable (inout OversightDomain.Complaint, Database, Date) throws -> [CaseChange]
+    ) async throws -> OversightAPI.Complaint {
+        try await command(method, request, key: key, caller: caller) { db, now in
+            guard var complaint = try Self.complaint(id, in: db),
+                caller.role != .customer || complaint.customerID == caller.subject
+            else { throw OversightError.notFound("complaint '\(id)' not found") }
+            let changes = try step(&complaint, db, now)
+            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: db)
+            return complaint.wire
+        }
+    }
+
+    private func command<Request: WireMessage, Response: WireMessage>(
+        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
+        _ body: @escaping @Sendable (Database, Date) throws -> Response
+    ) async throws -> Response {
+        let now = clock()
+        do {
+            let bytes = try await database.write { db in
+                try IdempotencyLedger.perform(
+                    key: key, caller: caller.subject, method: method, request: request.serializedBytes(), in: db
+                ) { db in try body(db, now).serializedBytes() }
+            }
+            return try Response(serializedBytes: bytes)
+        } catch let error as OversightError {
+            throw error.status
+        }
+    }
+
+    static func complaint(_ id: String, in db: Database) throws -> OversightDomain.Complaint? {
+        try Data.fetchOne(db, sql: "SELECT body FROM complaints WHERE complaint_id = ?", arguments: [id]).map {
+            try OversightDomain.Complaint(stored: OversightAPI.Complaint(serializedBytes: [UInt8]($0)))
+        }
+    }
+
+    static func save(
+        _ complaint: OversightDomain.Complaint, _ changes: [CaseChange], by actor: SupportPolicy.Actor, at now: Date,
+        in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO complaints (complaint_id, customer_id, state, filed_at, body) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (complaint_id) DO UPDATE SET state = excluded.state, body = excluded.body
+                """,
+            arguments: [
+                complaint.id, complaint.customerID, complaint.state.rawValue, complaint.filedAt.timeIntervalSince1970,
+                Data(complaint.wire.serializedBytes()),
+            ])
+        try appendOwn(
+            changes, caseType: "complaint", caseID: complaint.id, customerID: complaint.customerID,
+            category: complaint.kind == .complaint ? "COMPLAINT" : "SUGGESTION", by: actor, at: now, in: db)
+    }
+}

@@ -1,0 +1,185 @@
+import CommonAPI
+import Foundation
+import GRDB
+import OversightAPI
+import OversightDomain
+import RPC
+import Runtime
+import SupportPolicy
+import Wire
+
+/// `support.oversight.v1.Oversight`: the append-only, hash-chained audit log of every service's
+/// events (deduplicated by event id), the reports computed from it, audit samples, ratings,
+/// complaints and the staff roster. Its own cases (complaints, ratings) are appended to the same
+/// log in the same transaction as the change.
+public struct OversightService: Oversight.ServiceProtocol {
+    let database: ServiceDatabase
+    let clock: @Sendable () -> Date
+
+    /// The service on `database`; `clock` gives "now".
+    public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// The migrations of the Oversight database.
+    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+        OversightSchema.migrations
+    }
+
+    /// Who may call which method.
+    public static var accessPolicy: AccessPolicy { OversightAccess.policy }
+
+    /// The contract's descriptors (with imports), for reflection.
+    public static let protoFiles: [ProtoFile] = [
+        .supportOversightV1Oversight, .supportCommonV1Common, .googleProtobufTimestamp, .googleProtobufDuration,
+    ]
+
+    /// The most events one RecordEvents call may carry.
+    static let maximumBatch = 1_000
+
+    /// Appends events from the services.
+    public func recordEvents(_ request: RecordEventsRequest, context: ServerContext) async throws
+        -> RecordEventsResponse
+    {
+        _ = try context.identity
+        guard request.events.count <= Self.maximumBatch else {
+            throw RPCError(
+                .invalidArgument, "at most \(Self.maximumBatch) events per call (got \(request.events.count))")
+        }
+        for (index, event) in request.events.enumerated() {
+            if let problem = Self.problem(with: event) {
+                throw RPCError(.invalidArgument, "events[\(index)]: \(problem)")
+            }
+        }
+        let now = clock()
+        let outcome = try await database.write { db in try AuditLogWriter(db: db).append(request.events, at: now) }
+        return RecordEventsResponse.with {
+            $0.accepted = Int32(outcome.accepted)
+            $0.duplicates = Int32(outcome.duplicates)
+            $0.lastSequence = outcome.lastSequence
+        }
+    }
+
+    /// Lists audit records in log order.
+    public func listAuditRecords(_ request: ListAuditRecordsRequest, context: ServerContext) async throws
+        -> ListAuditRecordsResponse
+    {
+        _ = try context.identity
+        guard request.limit >= 0, request.fromSequence >= 0 else {
+            throw RPCError(.invalidArgument, "from_sequence and limit must not be negative")
+        }
+        let limit = request.limit == 0 ? 100 : min(Int(request.limit), 1_000)
+        let from = max(1, request.fromSequence)
+        let records = try await database.read { db in
+            var sql = "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log WHERE sequence >= ?"
+            var arguments: StatementArguments = [from]
+            if !request.aggregateID.isEmpty {
+                sql += " AND aggregate_id = ?"
+                arguments += [request.aggregateID]
+            }
+            sql += " ORDER BY sequence LIMIT ?"
+            arguments += [limit + 1]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record)
+        }
+        return ListAuditRecordsResponse.with {
+            $0.records = Array(records.prefix(limit))
+            if records.count > limit, let next = records.last { $0.nextSequence = next.sequence }
+        }
+    }
+
+    /// Walks the whole chain.
+    public func verifyAuditLog(_ request: VerifyAuditLogRequest, context: ServerContext) async throws
+        -> AuditLogVerification
+    {
+        _ = try context.identity
+        let result = try await database.read { db in
+            var verifier = AuditChain.Verifier()
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log ORDER BY sequence")
+            while let row = try rows.next() {
+                let event: Data = row["event"]
+                let previous: Data = row["previous_hash"]
+                let hash: Data = row["hash"]
+                let record = AuditChain.Record(
+                    sequence: row["sequence"], recordedAtNanos: row["recorded_at_ns"], event: [UInt8](event),
+                    previousHash: [UInt8](previous), hash: [UInt8](hash))
+                if !verifier.check(record) { break }
+            }
+            let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_head WHERE id = 1")
+            var verification = verifier.finish(expectedCount: head?["sequence"] ?? 0)
+            if verification.valid, let head, (head["hash"] as Data) != Data(verification.headHash) {
+                verification = AuditChain.Verification(
+                    valid: false, recordsChecked: verification.recordsChecked,
+                    firstInvalidSequence: head["sequence"], problem: "the last record does not match the recorded head",
+                    headHash: verification.headHash)
+            }
+            return verification
+        }
+        return AuditLogVerification.with {
+            $0.valid = result.valid
+            $0.recordsChecked = result.recordsChecked
+            $0.firstInvalidSequence = result.firstInvalidSequence ?? 0
+            $0.problem = result.problem
+            $0.headHash = result.headHash
+        }
+    }
+
+    /// Why an incoming event cannot be recorded, or nil.
+    static func problem(with event: Event) -> String? {
+        for (name, value, limit) in [
+            ("event_id", event.eventID, 256), ("source_service", event.sourceService, 64),
+            ("aggregate_type", event.aggregateType, 64), ("aggregate_id", event.aggregateID, 256),
+        ] where value.isEmpty || value.utf8.count > limit {
+            return "\(name) must be 1 to \(limit) bytes"
+        }
+        switch event.kind {
+        case .unspecified, .unrecognized: return "kind must be one of the EventKind values"
+        default: break
+        }
+        guard let occurred = event.occurredAt, occurred.isValid else { return "occurred_at is required" }
+        guard event.summary.count <= 4_000, event.category.count <= 200 else { return "summary or category too long" }
+        return nil
+    }
+
+    /// An audit record from its row.
+    static func record(_ row: Row) throws -> AuditRecord {
+        let event: Data = row["event"]
+        let previous: Data = row["previous_hash"]
+        let hash: Data = row["hash"]
+        let nanos: Int64 = row["recorded_at_ns"]
+        return AuditRecord.with {
+            $0.sequence = row["sequence"]
+            $0.event = try? Event(serializedBytes: [UInt8](event))
+            $0.recordedAt = Timestamp(seconds: nanos / 1_000_000_000, nanos: Int32(nanos % 1_000_000_000))
+            $0.previousHash = [UInt8](previous)
+            $0.hash = [UInt8](hash)
+        }
+    }
+
+    /// Appends Oversight's own events about a case (complaints, ratings) in the same transaction.
+    static func appendOwn(
+        _ changes: [CaseChange], caseType: String, caseID: String, customerID: String, category: String,
+        by actor: SupportPolicy.Actor, at now: Date, in db: Database
+    ) throws {
+        let base = Event.with {
+            $0.sourceService = "oversight"
+            $0.aggregateType = caseType
+            $0.aggregateID = caseID
+            $0.actor = actor.wire
+            $0.occurredAt = Timestamp(now)
+            $0.customerID = customerID
+            $0.category = category
+        }
+        let next =
+            try Int64.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM audit_log WHERE aggregate_id = ?", arguments: [caseID]) ?? 0
+        let events = changes.enumerated().map { offset, change in
+            var event = change.event(from: base, resolvedAs: "")
+            event.aggregateSequence = next + Int64(offset) + 1
+            event.eventID = "oversight:\(caseType):\(caseID):\(event.aggregateSequence)"
+            return event
+        }
+        _ = try AuditLogWriter(db: db).append(events, at: now)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import OversightAPI
+import OversightDomain
+import Runtime
+import Wire
+
+/// Computes the service report for a period from the report facts filed at ingestion: each
+/// figure is one aggregate query over a covering index.
+struct ReportQuery {
+    /// The connection (a read snapshot).
+    let db: Database
+
+    /// The report for events that occurred in [from, to).
+    func report(from: Date, to: Date) throws -> Report {
+        let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        var report = Report()
+        report.from = Timestamp(from)
+        report.to = Timestamp(to)
+        report.events =
+            try Int64.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM event_facts WHERE occurred_at >= ? AND occurred_at < ?", arguments: range
+            )
+            ?? 0
+        try fillDecisions(&report, range)
+        report.firstResponse = try percentiles(
+            sql: """
+                SELECT first_response_at - opened_at FROM cases
+                WHERE opened_at >= ? AND opened_at < ? AND first_response_at IS NOT NULL
+                """, range)
+        report.resolution = try percentiles(
+            sql: """
+                SELECT resolved_at - opened_at FROM cases
+                WHERE opened_at >= ? AND opened_at < ? AND resolved_at IS NOT NULL
+                """, range)
+        report.refundSla = try refundSLA(range, now: min(to, Date()))
+        report.satisfaction = try satisfaction(range)
+        report.topCategories = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT category, COUNT(*) AS count FROM event_facts
+                WHERE kind = ? AND occurred_at >= ? AND occurred_at < ? AND category != ''
+                GROUP BY category ORDER BY count DESC, category LIMIT 10
+                """,
+            arguments: [EventKind.caseOpened.rawValue] + range
+        ).map { row in
+            CategoryCount.with {
+                $0.category = row["category"]
+                $0.count = row["count"]
+            }
+        }
+        return report
+    }
+
+    private func fillDecisions(_ report: inout Report, _ range: StatementArguments) throws {
+        var counts: [String: [String: (decisions: Int64, favorable: Int64)]] = [:]
+        var decisions: Int64 = 0
+        var followed: Int64 = 0
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT region, value_band, age_band, COUNT(*) AS n, SUM(favorable) AS f, SUM(followed) AS p
+                FROM event_facts WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?
+                GROUP BY region, value_band, age_band
+                """,
+            arguments: [EventKind.decision.rawValue] + range)
+        while let row = try rows.next() {
+            let n: Int64 = row["n"]
+            let f: Int64 = row["f"]
+            decisions += n
+            followed += row["p"] as Int64
+            for (dimension, column) in [
+                ("region", "region"), ("order_value_band", "value_band"), ("account_age_band", "age_band"),
+            ] {
+                let group: String = row[column]
+                let tally = counts[dimension, default: [:]][group, default: (0, 0)]
+                counts[dimension, default: [:]][group] = (tally.decisions + n, tally.favorable + f)
+            }
+        }
+        report.decisions = decisions
+        report.standardizationPpm = decisions == 0 ? 0 : followed * 1_000_000 / decisions
+        let analysis = FairnessAnalysis(counts: counts)
+        report.fairness = FairnessReport.with {
+            $0.overallRatePpm = analysis.overallPPM
+            $0.decisions = analysis.decisions
+            $0.thresholdPpm = FairnessAnalysis.thresholdPPM
+            $0.minGroupDecisions = FairnessAnalysis.minimumDecisions
+            $0.disparityFlagged = analysis.disparityFlagged
+            $0.dimensions = analysis.dimensions.map { dimension in
+                FairnessDimension.with {
+                    $0.dimension = dimension.name
+                    $0.groups = dimension.groups.map { group in
+                        GroupOutcome.with {
+                            $0.group = group.name
+                            $0.decisions = group.decisions
+                            $0.favorable = group.favorable
+                            $0.ratePpm = group.ratePPM
+                            $0.flagged = group.flagged
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func percentiles(sql: String, _ range: StatementArguments) throws -> DurationPercentiles {
+        let values = try Double.fetchAll(db, sql: sql, arguments: range)
+        let result = Percentiles(values)
+        return DurationPercentiles.with {
+            $0.count = Int64(result.count)
+            $0.p50 = Self.duration(result.p50)
+            $0.p90 = Self.duration(result.p90)
+            $0.p99 = Self.duration(result.p99)
+        }
+    }
+
+    private func refundSLA(_ range: StatementArguments, now: Date) throws -> RefundSla {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) AS refunds,
+                    SUM(completed = 1 AND breached = 0 AND finished_at <= expected_by) AS on_time,
+                    SUM(breached = 1 OR (completed = 1 AND finished_at > expected_by)
+                        OR (finished_at IS NULL AND expected_by < ?)) AS late
+                FROM refund_sla WHERE approved_at >= ? AND approved_at < ?
+                """,
+            arguments: [now.timeIntervalSince1970] + range)
+        let refunds: Int64 = row?["refunds"] ?? 0
+        let onTime: Int64 = row?["on_time"] ?? 0
+        let late: Int64 = row?["late"] ?? 0
+        return RefundSla.with {
+            $0.refunds = refunds
+            $0.onTime = onTime
+            $0.breached = late
+            $0.compliancePpm = onTime + late == 0 ? 1_000_000 : onTime * 1_000_000 / (onTime + late)
+        }
+    }
+
+    private func satisfaction(_ range: StatementArguments) throws -> Satisfaction {
+        var distribution = [Int64](repeating: 0, count: 5)
+        var total: Int64 = 0
+        var sum: Int64 = 0
+        for row in try Row.fetchAll(
+            db, sql: "SELECT score, COUNT(*) AS n FROM ratings WHERE rated_at >= ? AND rated_at < ? GROUP BY score",
+            arguments: range)
+        {
+            let score: Int = row["score"]
+            let n: Int64 = row["n"]
+            guard (1...5).contains(score) else { continue }
+            distribution[score - 1] = n
+            total += n
+            sum += Int64(score) * n
+        }
+        return Satisfaction.with {
+            $0.ratings = total
+            $0.meanScoreMilli = total == 0 ? 0 : sum * 1_000 / total
+            $0.distribution = distribution
+        }
+    }
+
+    static func duration(_ seconds: Double) -> ProtoDuration {
+        let whole = seconds.rounded(.down)
+        return ProtoDuration(
+            seconds: Int64(whole), nanos: Int32(min(999_999_999, ((seconds - whole) * 1_000_000_000).rounded())))
+    }
+}
