@@ -205,6 +205,13 @@ let package = Package(
         tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
         tests("ReturnsDomainTests", ["ReturnsDomain", "SupportPolicy"]),
         tests("RefundsDomainTests", ["RefundsDomain", "SupportPolicy"]),
+        tests("OversightDomainTests", ["OversightDomain", "SupportPolicy"]),
+        tests(
+            "OversightServiceTests",
+            [
+                "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         tests(
             "PostPurchaseTests",
             [

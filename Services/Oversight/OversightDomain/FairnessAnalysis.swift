@@ -1,6 +1,9 @@
-/// Outcome rates by group, with disparities flagged: a group is flagged when it has enough
-/// decisions to judge (``minimumDecisions``) and its favorable rate differs from the overall rate
-/// by more than ``thresholdPPM`` (parts per million; 50,000 = 5 percentage points).
+/// Outcome rates by group, with disparities flagged by the four-fifths rule: a group with enough
+/// decisions to judge (``minimumDecisions``) is flagged when its favorable rate is below
+/// ``thresholdPPM`` parts per million (80%) of the best-treated group's rate in the same dimension.
+/// Comparing with the best group rather than the overall rate flags the disadvantaged group only:
+/// one badly treated group pulls the overall rate down, which would make every other group look
+/// "different" too.
 public struct FairnessAnalysis: Sendable, Hashable {
     /// One group's outcomes.
     public struct Group: Sendable, Hashable {
@@ -25,7 +28,7 @@ public struct FairnessAnalysis: Sendable, Hashable {
     }
 
     /// Largest allowed gap from the overall rate.
-    public static let thresholdPPM: Int64 = 50_000
+    public static let thresholdPPM: Int64 = 800_000
     /// Fewest decisions a group needs before it is judged.
     public static let minimumDecisions: Int64 = 30
 
@@ -50,11 +53,16 @@ public struct FairnessAnalysis: Sendable, Hashable {
         let overall = total == 0 ? 0 : favorable * 1_000_000 / total
         overallPPM = overall
         dimensions = ["region", "order_value_band", "account_age_band"].map { name in
-            let groups = (counts[name] ?? [:]).map { group, tally in
-                let rate = tally.decisions == 0 ? 0 : tally.favorable * 1_000_000 / tally.decisions
-                return Group(
-                    name: group, decisions: tally.decisions, favorable: tally.favorable, ratePPM: rate,
-                    flagged: tally.decisions >= Self.minimumDecisions && abs(rate - overall) > Self.thresholdPPM)
+            let tallies = counts[name] ?? [:]
+            func rate(_ tally: (decisions: Int64, favorable: Int64)) -> Int64 {
+                tally.decisions == 0 ? 0 : tally.favorable * 1_000_000 / tally.decisions
+            }
+            let best = tallies.values.filter { $0.decisions >= Self.minimumDecisions }.map(rate).max() ?? 0
+            let groups = tallies.map { group, tally in
+                Group(
+                    name: group, decisions: tally.decisions, favorable: tally.favorable, ratePPM: rate(tally),
+                    flagged: tally.decisions >= Self.minimumDecisions
+                        && rate(tally) * 1_000_000 < best * Self.thresholdPPM)
             }
             return Dimension(name: name, groups: groups.sorted { $0.name < $1.name })
         }

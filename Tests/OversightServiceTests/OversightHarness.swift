@@ -1,0 +1,99 @@
+import CommonAPI
+import Crypto
+import Foundation
+import GRDB
+import OversightAPI
+import OversightService
+import RPC
+import Runtime
+import Wire
+
+/// Oversight on a real SQLite file behind its real router and access policy.
+final class OversightHarness: Sendable {
+    nonisolated(unsafe) static let key = P256.Signing.PrivateKey()
+    static let minter = TokenMinter(key: key, issuer: "support-platform", audience: "support")
+    /// 2026-10-01 00:00 UTC.
+    static let start = Date(timeIntervalSince1970: 1_790_812_800)
+
+    let directory: String
+    let database: ServiceDatabase
+    let router: Router
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
+        database = try ServiceDatabase(directory: directory, name: "oversight", migrations: OversightService.migrations)
+        let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
+        let service = OversightService(
+            database: database, clock: { OversightHarness.start.addingTimeInterval(40 * 86_400) })
+        router = Router(services: [service]).intercepted(by: [
+            AuthenticationInterceptor(verifier: verifier, policy: OversightService.accessPolicy)
+        ])
+    }
+
+    deinit {
+        database.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func client(_ subject: String, _ role: Role) throws -> Oversight.Client {
+        Oversight.Client(
+            RPCClient(
+                transport: InProcessTransport(router: router),
+                interceptors: [BearerTokenInterceptor(token: try Self.minter.mint(subject: subject, role: role))]))
+    }
+
+    /// An event of `kind` on case `caseID`, `minutes` after the start.
+    static func event(
+        _ id: String, _ kind: EventKind, caseID: String, minutes: Double, customer: String = "customer-1",
+        region: String = "EU", favorable: Bool = true, category: String = "SHIPPING_ANOMALY"
+    ) -> Event {
+        Event.with {
+            $0.eventID = id
+            $0.sourceService = "orders"
+            $0.aggregateType = "issue"
+            $0.aggregateID = caseID
+            $0.kind = kind
+            $0.occurredAt = Timestamp(start.addingTimeInterval(minutes * 60))
+            $0.customerID = customer
+            $0.category = category
+            $0.fairness = FairnessAttributes.with {
+                $0.region = region
+                $0.orderValue = Money.with {
+                    $0.minorUnits = 5_000; $0.currencyCode = "EUR"
+                }
+                $0.accountCreatedAt = Timestamp(start.addingTimeInterval(-400 * 86_400))
+            }
+            if kind == .decision {
+                $0.decision = DecisionDetail.with {
+                    $0.decisionType = "issue_resolution"
+                    $0.outcome = favorable ? "RESHIP" : "ESCALATE"
+                    $0.favorable = favorable
+                    $0.followedPlaybook = true
+                }
+            }
+        }
+    }
+
+    /// Records events as the services would.
+    @discardableResult
+    func record(_ events: [Event]) async throws -> RecordEventsResponse {
+        try await client("orders", .service).recordEvents(RecordEventsRequest.with { $0.events = events })
+    }
+
+    /// Runs SQL straight on the file, as someone tampering with it would.
+    func tamper(_ sql: String) async throws {
+        try await database.write { db in try db.execute(sql: sql) }
+    }
+}
+
+/// The error of a call that must fail.
+func rpcError(_ call: () async throws -> Void) async -> RPCError? {
+    do {
+        try await call()
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        return RPCError(.unknown, "\(error)")
+    }
+}
