@@ -36,7 +36,9 @@ let package = Package(
         .executable(name: "refunds", targets: ["RefundsServer"]),
         .executable(name: "returns", targets: ["ReturnsServer"]),
         .executable(name: "oversight", targets: ["OversightServer"]),
+        .executable(name: "inquiries", targets: ["InquiriesServer"]),
         .library(name: "OversightService", targets: ["OversightService"]),
+        .library(name: "OversightAPI", targets: ["OversightAPI"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RPC", targets: ["RPC"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
@@ -131,6 +133,17 @@ let package = Package(
         library(
             "OversightDomain", "Services/Oversight/OversightDomain",
             ["SupportPolicy", .product(name: "Crypto", package: "swift-crypto")]),
+        library("InquiriesDomain", "Services/Inquiries/InquiriesDomain", ["SupportPolicy"]),
+        library(
+            "InquiriesService", "Services/Inquiries/InquiriesService",
+            [
+                "InquiriesDomain", "InquiriesAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC",
+                "Wire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .executableTarget(
+            name: "InquiriesServer", dependencies: ["InquiriesService", "Runtime"],
+            path: "Services/Inquiries/InquiriesServer", swiftSettings: sharedSettings),
         library(
             "OversightService", "Services/Oversight/OversightService",
             [

@@ -11,6 +11,7 @@ let package = Package(
         .package(name: "SupportPlatform", path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
@@ -46,6 +47,19 @@ let package = Package(
                 .product(name: "RPC", package: "SupportPlatform"),
                 .product(name: "Wire", package: "SupportPlatform"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // Oversight ingestion rate and report time over 1,000,000 events, through its RPC.
+        .executableTarget(
+            name: "OversightBenchmark",
+            dependencies: [
+                .product(name: "OversightService", package: "SupportPlatform"),
+                .product(name: "OversightAPI", package: "SupportPlatform"),
+                .product(name: "CommonAPI", package: "SupportPlatform"),
+                .product(name: "Runtime", package: "SupportPlatform"),
+                .product(name: "HTTP2", package: "SupportPlatform"),
+                .product(name: "RPC", package: "SupportPlatform"),
+                .product(name: "Wire", package: "SupportPlatform"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The transport benchmark's two echo servers: this project's, and grpc-swift-2's.
         .executableTarget(

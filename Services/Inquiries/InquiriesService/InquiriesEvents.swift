@@ -1,0 +1,53 @@
+import CommonAPI
+import Foundation
+import InquiriesDomain
+import OversightAPI
+import Runtime
+import SupportPolicy
+import Wire
+
+/// Inquiries' events for Oversight: every ticket step, and every answer given from the rules.
+enum InquiriesEvents {
+    /// The events of a ticket change.
+    static func events(for changes: [CaseChange], ticket: Ticket, by actor: Actor, at now: Date) -> [Event] {
+        let base = Event.with {
+            $0.sourceService = "inquiries"
+            $0.aggregateType = "ticket"
+            $0.aggregateID = ticket.id
+            $0.actor = actor.wire
+            $0.occurredAt = Timestamp(now)
+            $0.customerID = ticket.askedBy.subject
+            $0.category = "UNANSWERED_QUESTION"
+        }
+        var events = changes.map { $0.event(from: base, resolvedAs: ticket.state.name) }
+        if changes.contains(.resolved) {
+            var decision = base
+            decision.kind = .decision
+            decision.decision = DecisionDetail.with {
+                $0.decisionType = "ticket_answer"
+                $0.outcome = "ANSWERED"
+                $0.favorable = true
+                $0.rule = ticket.answerRule?.wire
+                $0.followedPlaybook = ticket.answerRule != nil
+            }
+            decision.summary = "ticket answered" + (ticket.answerRule.map { " citing \($0.id)" } ?? " without a rule")
+            events.append(decision)
+        }
+        return events
+    }
+
+    /// An answer composed from official rules: one interaction, with the rules cited.
+    static func answered(_ question: String, parts: [AnswerPart], by actor: Actor, at now: Date) -> Event {
+        Event.with {
+            $0.sourceService = "inquiries"
+            $0.aggregateType = "question"
+            $0.aggregateID = "Q-\(UUID().uuidString.lowercased())"
+            $0.kind = .interaction
+            $0.actor = actor.wire
+            $0.occurredAt = Timestamp(now)
+            $0.customerID = actor.role == .customer ? actor.subject : ""
+            $0.category = parts.map { "\($0.topic)" }.joined(separator: "+")
+            $0.summary = "answered from \(parts.map(\.rule.id).joined(separator: ", ")): \(question.prefix(200))"
+        }
+    }
+}
