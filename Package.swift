@@ -219,6 +219,13 @@ let package = Package(
         tests("ReturnsDomainTests", ["ReturnsDomain", "SupportPolicy"]),
         tests("RefundsDomainTests", ["RefundsDomain", "SupportPolicy"]),
         tests("OversightDomainTests", ["OversightDomain", "SupportPolicy"]),
+        tests("InquiriesDomainTests", ["InquiriesDomain", "SupportPolicy"]),
+        tests(
+            "InquiriesServiceTests",
+            [
+                "InquiriesService", "InquiriesAPI", "CommonAPI", "Runtime", "RPC", "Wire",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         tests(
             "OversightServiceTests",
             [
