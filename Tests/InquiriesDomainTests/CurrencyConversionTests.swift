@@ -10,11 +10,11 @@ import Testing
     static let table = RateTable(
         version: 3, base: "EUR",
         entries: [
-            "EUR": .init(minorDigits: 2, rate: ExchangeRate(decimal: "1")!),
-            "USD": .init(minorDigits: 2, rate: ExchangeRate(decimal: "1.08")!),
-            "JPY": .init(minorDigits: 0, rate: ExchangeRate(decimal: "160")!),
-            "KWD": .init(minorDigits: 3, rate: ExchangeRate(decimal: "0.4")!),
-            "BHD": .init(minorDigits: 3, rate: ExchangeRate(decimal: "0.4125")!),
+            "EUR": .init(minorDigits: 2, rate: ExchangeRate(billionths: 1_000_000_000)),
+            "USD": .init(minorDigits: 2, rate: ExchangeRate(billionths: 1_080_000_000)),
+            "JPY": .init(minorDigits: 0, rate: ExchangeRate(billionths: 160_000_000_000)),
+            "KWD": .init(minorDigits: 3, rate: ExchangeRate(billionths: 400_000_000)),
+            "BHD": .init(minorDigits: 3, rate: ExchangeRate(billionths: 412_500_000)),
         ], publishedAt: Date(timeIntervalSince1970: 0))
 
     static func convert(_ minor: Int64, _ from: String, to target: String) throws -> Int64 {

@@ -5,6 +5,11 @@ public struct ExchangeRate: Sendable, Hashable, Codable {
     /// The rate times 10^9.
     public var billionths: Int64
 
+    /// A rate of `billionths` / 10^9.
+    public init(billionths: Int64) {
+        self.billionths = billionths
+    }
+
     /// The rate written as a decimal string such as "1.0845"; nil unless it is a positive decimal
     /// with at most 9 fractional digits and at most 9 integer digits.
     public init?(decimal text: String) {
