@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Contract tests from outside: Python grpcio clients generated from proto/ drive each service's
 # real executable over a real socket (Tests/Python/*_contract.py); then the end-to-end journey
-# across all five processes (Tests/Python/e2e_journey.py).
+# across all five processes (Tests/Python/e2e_journey.py) and the deployment check
+# (Tests/Python/deploy_test.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build >/dev/null
@@ -11,4 +12,5 @@ for script in Tests/Python/*_contract.py; do
     python3 "$script" --bin "$bin" || status=1
 done
 python3 Tests/Python/e2e_journey.py --bin "$bin" || status=1
+python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 exit $status

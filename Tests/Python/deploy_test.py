@@ -1,0 +1,149 @@
+"""Checks deploy/: the committed files are what deploy/render.py writes; every manifest parses;
+and ports, probes, environment variables, peers, drain times and security settings agree with
+each service's own configuration (its --help, the peers its main.swift calls) and with each
+other. Finally each service is started with its ConfigMap's environment to prove it accepts it.
+
+    python3 deploy_test.py --bin .build/debug
+"""
+
+import argparse
+import filecmp
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+import support_stubs
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEPLOY = os.path.join(ROOT, "deploy")
+SERVICES = ["orders", "returns", "refunds", "inquiries", "oversight"]
+
+
+def load(path):
+    with open(path) as handle:
+        return [document for document in yaml.safe_load_all(handle) if document]
+
+
+def peers_in_source(service):
+    """The peers a service's main.swift calls: client(for: "x"), plus oversight for its relay."""
+    path = os.path.join(ROOT, "Services", service.title(), f"{service.title()}Server", "main.swift")
+    with open(path) as handle:
+        source = handle.read()
+    peers = set(re.findall(r'client\(for: "([a-z]+)"\)', source))
+    if "oversightRelay" in source:
+        peers.add("oversight")
+    return peers
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    args = parser.parse_args()
+    checks = support_stubs.Checks()
+
+    def rendered_matches_committed():
+        out = tempfile.mkdtemp(prefix="deploy-")
+        subprocess.check_call([sys.executable, os.path.join(DEPLOY, "render.py"), out])
+        for directory, _, names in os.walk(out):
+            for name in names:
+                relative = os.path.relpath(os.path.join(directory, name), out)
+                committed = os.path.join(DEPLOY, relative)
+                assert os.path.exists(committed), f"{relative} is not committed"
+                assert filecmp.cmp(os.path.join(directory, name), committed, shallow=False), \
+                    f"{relative} differs from deploy/render.py's output: run python3 deploy/render.py"
+
+    def every_manifest_parses():
+        count = 0
+        for directory, _, names in os.walk(os.path.join(DEPLOY, "kubernetes")):
+            for name in names:
+                documents = load(os.path.join(directory, name))
+                assert documents and all("kind" in d and "apiVersion" in d for d in documents), name
+                if name == "kustomization.yaml":
+                    for resource in documents[0]["resources"]:
+                        assert os.path.exists(os.path.join(directory, resource)), f"{directory}: missing {resource}"
+                count += len(documents)
+        assert count >= 5 * 8, count
+
+    def service_agrees(service):
+        def check():
+            base = os.path.join(DEPLOY, "kubernetes", service)
+            config = load(os.path.join(base, "configmap.yaml"))[0]["data"]
+            deployment = load(os.path.join(base, "deployment.yaml"))[0]
+            svc = load(os.path.join(base, "service.yaml"))[0]
+            policy = load(os.path.join(base, "networkpolicy.yaml"))[0]
+            pdb = load(os.path.join(base, "pdb.yaml"))[0]
+            pvc = load(os.path.join(base, "pvc.yaml"))[0]
+            help_text = subprocess.run([os.path.join(args.bin, service), "--help"], capture_output=True, text=True).stdout
+            for variable in config:
+                assert f"({variable}" in help_text, f"{variable} is not a setting of {service}"
+            port = int(config["SUPPORT_PORT"])
+            pod = deployment["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            assert container["ports"][0]["containerPort"] == port
+            assert svc["spec"]["ports"][0]["port"] == port and svc["spec"]["ports"][0]["targetPort"] == "grpc"
+            for probe in ("readinessProbe", "livenessProbe"):
+                assert container[probe]["grpc"]["port"] == port, probe
+            declared = {entry.split("=")[0] for entry in config["SUPPORT_PEERS"].split(",") if entry}
+            assert declared == peers_in_source(service), (declared, peers_in_source(service))
+            for entry in filter(None, config["SUPPORT_PEERS"].split(",")):
+                name, address = entry.split("=")
+                peer_config = load(os.path.join(DEPLOY, "kubernetes", name, "configmap.yaml"))[0]["data"]
+                assert address.endswith(":" + peer_config["SUPPORT_PORT"]), entry
+            egress = {rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                      for rule in policy["spec"]["egress"] if "podSelector" in rule["to"][0]
+                      and "app.kubernetes.io/name" in rule["to"][0]["podSelector"].get("matchLabels", {})}
+            assert egress == declared, (egress, declared)
+            callers = {s for s in SERVICES if service in peers_in_source(s)}
+            ingress = {source["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                       for source in policy["spec"]["ingress"][0]["from"] if "podSelector" in source}
+            assert ingress == callers, (ingress, callers)
+            pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+            assert pod["terminationGracePeriodSeconds"] > pre_stop + int(config["SUPPORT_GRACE_PERIOD"])
+            assert pod["securityContext"]["runAsNonRoot"] is True
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False
+            assert container["resources"]["requests"] and container["resources"]["limits"]
+            mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+            assert mounts["data"] == config["SUPPORT_DATA_DIR"]
+            claims = {v["name"]: v.get("persistentVolumeClaim", {}).get("claimName") for v in pod["volumes"]}
+            assert claims["data"] == pvc["metadata"]["name"]
+            assert os.path.dirname(config["SUPPORT_TOKEN_PUBLIC_KEY"]) == mounts["keys"]
+            labels = deployment["spec"]["template"]["metadata"]["labels"]
+            assert all(labels[k] == v for k, v in pdb["spec"]["selector"]["matchLabels"].items())
+            assert all(labels[k] == v for k, v in svc["spec"]["selector"].items())
+            with open(os.path.join(DEPLOY, "systemd", f"support-{service}.service")) as handle:
+                unit = handle.read()
+            assert f"Environment=SUPPORT_PORT={port}" in unit
+            assert re.search(rf"^ExecStart=/usr/local/bin/{service}\b", unit, re.M)
+            unit_peers = set(re.findall(r"--peer ([a-z]+)=", unit))
+            assert unit_peers == declared, (unit_peers, declared)
+            stop = int(re.search(r"TimeoutStopSec=(\d+)", unit).group(1))
+            assert stop > int(config["SUPPORT_GRACE_PERIOD"])
+            # The service starts with exactly this environment (paths moved somewhere writable).
+            work = tempfile.mkdtemp(prefix=f"deploy-{service}-")
+            private, public = support_stubs.keygen(args.bin, work)
+            environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0",
+                               SUPPORT_DATA_DIR=os.path.join(work, "data"), SUPPORT_TOKEN_PUBLIC_KEY=public,
+                               SUPPORT_TOKEN_SIGNING_KEY=private, PATH=os.environ.get("PATH", ""))
+            process = subprocess.Popen([os.path.join(args.bin, service)], env=environment, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+            line = process.stdout.readline()
+            process.terminate()
+            _, errors = process.communicate(timeout=30)
+            assert "listening on port" in line, (line, errors[-500:])
+            assert process.returncode == 0, process.returncode
+        return check
+
+    checks.run("deploy rendered files are committed", rendered_matches_committed)
+    checks.run("deploy manifests parse", every_manifest_parses)
+    for service in SERVICES:
+        checks.run(f"deploy {service} agrees with its configuration", service_agrees(service))
+    checks.exit()
+
+
+if __name__ == "__main__":
+    main()
