@@ -15,6 +15,7 @@ IMAGE = "registry.example.com/support/{service}:1.0.0"
 GRACE_SECONDS = 20          # --grace-period: calls in flight may finish within it
 PRESTOP_SECONDS = 5         # endpoints stop routing before SIGTERM
 TERMINATION_SECONDS = GRACE_SECONDS + PRESTOP_SECONDS + 5
+METRICS_PORT = 9100         # --metrics-port: Prometheus text at /metrics
 
 # name: (port, peers it calls, cpu request, memory request, memory limit)
 SERVICES = {
@@ -60,6 +61,7 @@ data:
   SUPPORT_TOKEN_ISSUER: "support-platform"
   SUPPORT_TOKEN_AUDIENCE: "support"
   SUPPORT_GRACE_PERIOD: "{GRACE_SECONDS}"
+  SUPPORT_METRICS_PORT: "{METRICS_PORT}"
   SUPPORT_LOG_LEVEL: "info"
 """
     files["secret.yaml"] = f"""# The token keys. Replace the placeholders (for example with `supportctl token keygen`) or
@@ -106,6 +108,10 @@ spec:
     metadata:
       labels:
         {labels.replace(chr(10) + '    ', chr(10) + '        ')}
+      annotations:
+        prometheus.io/scrape: "true"
+        prometheus.io/port: "{METRICS_PORT}"
+        prometheus.io/path: /metrics
     spec:
       terminationGracePeriodSeconds: {TERMINATION_SECONDS}
       automountServiceAccountToken: false
@@ -123,6 +129,9 @@ spec:
           ports:
             - name: grpc
               containerPort: {port}
+              protocol: TCP
+            - name: metrics
+              containerPort: {METRICS_PORT}
               protocol: TCP
           envFrom:
             - configMapRef:
@@ -233,6 +242,13 @@ spec:
 {ingress_from}      ports:
         - port: {port}
           protocol: TCP
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              support.example.com/monitoring: "true"
+      ports:
+        - port: {METRICS_PORT}
+          protocol: TCP
   egress:
     - to:
         - namespaceSelector: {{}}
@@ -280,6 +296,7 @@ Environment=SUPPORT_DATA_DIR=/var/lib/support/{service}
 Environment=SUPPORT_TOKEN_PUBLIC_KEY=/etc/support/keys/token-public.pem
 Environment=SUPPORT_TOKEN_SIGNING_KEY=/etc/support/keys/token-signing.pem
 Environment=SUPPORT_GRACE_PERIOD={GRACE_SECONDS}
+Environment=SUPPORT_METRICS_PORT={METRICS_PORT + list(SERVICES).index(service)}
 ExecStart=/usr/local/bin/{service}{" " + peer_flags if peer_flags else ""}
 KillSignal=SIGTERM
 TimeoutStopSec={TERMINATION_SECONDS}

@@ -84,6 +84,9 @@ def main():
             pod = deployment["spec"]["template"]["spec"]
             container = pod["containers"][0]
             assert container["ports"][0]["containerPort"] == port
+            assert container["ports"][1]["containerPort"] == int(config["SUPPORT_METRICS_PORT"])
+            annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+            assert annotations["prometheus.io/port"] == config["SUPPORT_METRICS_PORT"]
             assert svc["spec"]["ports"][0]["port"] == port and svc["spec"]["ports"][0]["targetPort"] == "grpc"
             for probe in ("readinessProbe", "livenessProbe"):
                 assert container[probe]["grpc"]["port"] == port, probe
@@ -100,6 +103,7 @@ def main():
             callers = {s for s in SERVICES if service in peers_in_source(s)}
             ingress = {source["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
                        for source in policy["spec"]["ingress"][0]["from"] if "podSelector" in source}
+            assert policy["spec"]["ingress"][1]["ports"][0]["port"] == int(config["SUPPORT_METRICS_PORT"])
             assert ingress == callers, (ingress, callers)
             pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
             assert pod["terminationGracePeriodSeconds"] > pre_stop + int(config["SUPPORT_GRACE_PERIOD"])
@@ -126,15 +130,15 @@ def main():
             # The service starts with exactly this environment (paths moved somewhere writable).
             work = tempfile.mkdtemp(prefix=f"deploy-{service}-")
             private, public = support_stubs.keygen(args.bin, work)
-            environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0",
+            environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0", SUPPORT_METRICS_PORT="0",
                                SUPPORT_DATA_DIR=os.path.join(work, "data"), SUPPORT_TOKEN_PUBLIC_KEY=public,
                                SUPPORT_TOKEN_SIGNING_KEY=private, PATH=os.environ.get("PATH", ""))
             process = subprocess.Popen([os.path.join(args.bin, service)], env=environment, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True)
-            line = process.stdout.readline()
+            port_bound = support_stubs.wait_for_port(process)
             process.terminate()
             _, errors = process.communicate(timeout=30)
-            assert "listening on port" in line, (line, errors[-500:])
+            assert port_bound, errors[-500:]
             assert process.returncode == 0, process.returncode
         return check
 

@@ -200,7 +200,7 @@ def main():
                      "--data-dir", os.path.join(work, "oversight"), "--token-public-key", public,
                      "--token-signing-key", private]
         processes["oversight"] = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert "listening on port" in processes["oversight"].stdout.readline()
+        assert support_stubs.wait_for_port(processes["oversight"]) == ports["oversight"]
         fresh = oversight_pb2_grpc.OversightStub(channel("oversight"))
 
         def delivered():

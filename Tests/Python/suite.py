@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import support_stubs
+
 # The fixed local ports `make run` uses, and the peers each service calls.
 PORTS = {"orders": 50051, "returns": 50052, "refunds": 50053, "inquiries": 50054, "oversight": 50055}
 PEERS = {
@@ -43,13 +45,13 @@ def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
             os.makedirs(log_dir, exist_ok=True)
             stderr = open(os.path.join(log_dir, f"{name}.log"), "ab")
         process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=stderr, text=True)
-        line = process.stdout.readline()
-        if "listening on port" not in line:
+        port = support_stubs.wait_for_port(process)
+        if port is None:
             for other in processes.values():
                 other.terminate()
-            raise SystemExit(f"{name} did not start: {line!r}")
+            raise SystemExit(f"{name} did not start")
         processes[name] = process
-        bound[name] = int(line.split()[-1])
+        bound[name] = port
     return processes, bound, (private, public)
 
 

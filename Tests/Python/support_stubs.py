@@ -33,16 +33,28 @@ def generate():
     sys.path.insert(0, out)
 
 
+def wait_for_port(process):
+    """The gRPC port from a service's "<name> listening on port N" line (other lines, such as the
+    metrics port's, may come first); None if the process exits first."""
+    for _ in range(20):
+        line = process.stdout.readline()
+        if not line:
+            return None
+        if "listening on port" in line:
+            return int(line.split()[-1])
+    return None
+
+
 def start_service(binary, data_dir, *extra):
     """Starts a service binary on a free port; returns (process, port)."""
     process = subprocess.Popen(
         [binary, "--port", "0", "--data-dir", data_dir, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    if "listening on port" not in line:
+    port = wait_for_port(process)
+    if port is None:
         process.kill()
-        raise SystemExit(f"{binary} did not start: {line!r}")
-    return process, int(line.split()[-1])
+        raise SystemExit(f"{binary} did not start")
+    return process, port
 
 
 def mint(bin_dir, key, subject, role):

@@ -33,6 +33,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var logLevel: String
     /// How long calls in flight may take to finish once shutdown begins.
     public var gracePeriod: Duration
+    /// The port of the Prometheus metrics endpoint, if it is on.
+    public var metricsPort: Int?
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -93,6 +95,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
                 setting: "--grace-period", problem: "'\(graceText)' is not a number of seconds between 0 and 3600")
         }
         gracePeriod = .seconds(grace)
+        if let metricsText = options.metricsPort.map(String.init) ?? value(nil, "SUPPORT_METRICS_PORT") {
+            guard let metrics = Int(metricsText), (0...65_535).contains(metrics) else {
+                throw ConfigurationError(
+                    setting: "--metrics-port", problem: "'\(metricsText)' is not a port between 0 and 65535")
+            }
+            metricsPort = metrics
+        }
     }
 
     /// The `--help` text listing every setting.

@@ -44,6 +44,9 @@ public struct ServiceOptions: ParsableArguments {
         help: "Seconds that calls in flight may take to finish after SIGTERM (SUPPORT_GRACE_PERIOD; default 10).")
     var gracePeriod: Int?
 
+    @Option(help: "Port serving Prometheus metrics at /metrics over HTTP/1.1 (SUPPORT_METRICS_PORT; off when unset).")
+    var metricsPort: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (SUPPORT_LOG_LEVEL; default info).")
     var logLevel: String?
 

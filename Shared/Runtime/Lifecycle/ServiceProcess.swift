@@ -4,6 +4,8 @@ import GRDB
 import GRPCServices
 import HTTP2
 import Logging
+import Metrics
+import Prometheus
 import RPC
 import ServiceLifecycle
 import UnixSignals
@@ -29,11 +31,17 @@ public struct ServiceProcess: Sendable {
     private let credentials: ServiceCredentialsInterceptor?
     private let verifier: TokenVerifier?
     private let database = DatabaseHolder()
+    /// Where the process's metrics are collected (served at /metrics with `--metrics-port`).
+    public let metrics: PrometheusCollectorRegistry
 
     /// A process for `name` with `configuration`; throws a ``ConfigurationError`` naming the
     /// setting when a key file cannot be read.
-    public init(name: String, configuration: ServiceConfiguration, logger: Logger) throws(ConfigurationError) {
+    public init(
+        name: String, configuration: ServiceConfiguration, logger: Logger,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) throws(ConfigurationError) {
         self.name = name
+        self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
         verifier = try configuration.tokenPublicKey.map { path throws(ConfigurationError) in
@@ -66,7 +74,10 @@ public struct ServiceProcess: Sendable {
             let configuration = try ServiceConfiguration.load(arguments: arguments, environment: environment)
             let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
             LoggingSystem.bootstrap { _ in JSONLogHandler(service: name, level: level) }
-            return try ServiceProcess(name: name, configuration: configuration, logger: Logger(label: name))
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            return try ServiceProcess(
+                name: name, configuration: configuration, logger: Logger(label: name), metrics: registry)
         } catch {
             FileHandle.standardError.write(Data("\(name): \(error.description)\n".utf8))
             exit(64)
@@ -146,6 +157,10 @@ public struct ServiceProcess: Sendable {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
         members += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let metricsPort = configuration.metricsPort {
+            let endpoint = MetricsEndpoint(registry: metrics, host: configuration.host, port: metricsPort)
+            members.append(.init(service: MetricsLifecycleService(endpoint: endpoint, name: name, logger: logger)))
+        }
         members.append(.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
