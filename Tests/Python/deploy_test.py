@@ -142,7 +142,34 @@ def main():
             assert process.returncode == 0, process.returncode
         return check
 
+    def image_carries_every_runtime_library():
+        # The final image installs these; debian:bookworm-slim already has libc6, libgcc-s1 and
+        # libstdc++6. The Swift runtime is linked statically there (--static-swift-stdlib), so
+        # libraries from the toolchain are left out of this check.
+        with open(os.path.join(DEPLOY, "Dockerfile")) as handle:
+            dockerfile = handle.read()
+        runtime_stage = dockerfile.split("FROM debian:bookworm-slim", 1)[1]
+        installed = set(re.findall(r"\b(lib[a-z0-9.+-]+|zlib1g|ca-certificates)\b", runtime_stage))
+        installed |= {"libc6", "libgcc-s1", "libstdc++6"}
+        toolchain = os.path.dirname(os.path.dirname(os.path.realpath(subprocess.check_output(
+            ["bash", "-c", "command -v swiftc"], text=True).strip())))
+        for service in SERVICES:
+            output = subprocess.check_output(["ldd", os.path.join(args.bin, service)], text=True)
+            for path in re.findall(r"=> (/\S+)", output):
+                real = os.path.realpath(path)
+                if real.startswith(toolchain) or "/.build/" in real:
+                    continue
+                package = None
+                for candidate in (path, real, real.replace("/usr/lib/", "/lib/"), real.replace("/lib/", "/usr/lib/", 1)):
+                    found = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+                    if found.returncode == 0:
+                        package = found.stdout.split(":")[0]
+                        break
+                assert package, f"{service}: no Debian package owns {path}"
+                assert package in installed, f"{service} needs {package} ({path}), which the image does not install"
+
     checks.run("deploy rendered files are committed", rendered_matches_committed)
+    checks.run("deploy image carries every runtime library", image_carries_every_runtime_library)
     checks.run("deploy manifests parse", every_manifest_parses)
     for service in SERVICES:
         checks.run(f"deploy {service} agrees with its configuration", service_agrees(service))
