@@ -181,6 +181,33 @@ def main():
             assert called.returncode == 0, (name, called.stderr)
             json.loads(called.stdout)
 
+    def supportctl():
+        binary = os.path.join(args.bin, "supportctl")
+        addresses = []
+        for name, port in ports.items():
+            addresses += ["--address", f"{name}=127.0.0.1:{port}"]
+        key = ["--key", private]
+
+        def run(*arguments):
+            return subprocess.run([binary, *arguments, *addresses], capture_output=True, text=True, timeout=60)
+
+        health = run("health", "--json")
+        assert health.returncode == 0, health.stderr
+        assert {row["status"] for row in json.loads(health.stdout)} == {"SERVING"}, health.stdout
+        status = run("order", "status", "E2E-1", "--as", "maria:customer", *key, "--json")
+        assert json.loads(status.stdout)["status"] == "DELIVERED", status.stdout
+        table = run("order", "status", "E2E-1", "--as", "maria:customer", *key)
+        assert "summary" in table.stdout and "DELIVERED" in table.stdout, table.stdout
+        missing = run("order", "status", "NOPE", "--as", "maria:customer", *key)
+        assert missing.returncode == 1 and missing.stderr.strip() == "error: NOT_FOUND: order 'NOPE' not found", \
+            (missing.returncode, missing.stderr)
+        refunds_listed = json.loads(run("refund", "list", "--order", "E2E-1", "--as", "agent-7:agent", *key, "--json").stdout)
+        assert [r["state"] for r in refunds_listed] == ["COMPLETED"], refunds_listed
+        verify = json.loads(run("oversight", "verify", "--as", "auditor-1:auditor", *key, "--json").stdout)
+        assert verify["valid"] is True, verify
+        sample = run("oversight", "sample", "--seed", "7", "--size", "3", "--as", "auditor-1:auditor", *key, "--json")
+        assert len(json.loads(sample.stdout)) == 3, sample.stdout
+
     def stopped_service_and_outbox_catch_up():
         # Oversight stops: the others keep serving, their events wait in their outboxes.
         processes["oversight"].terminate()
@@ -214,7 +241,7 @@ def main():
     try:
         for name, check in [("pre-purchase question", question), ("order", order), ("issue resolved", issue),
                             ("return and refund", return_and_refund), ("rating", rating),
-                            ("oversight report", report), ("grpcurl via reflection", grpcurl_sees_every_service),
+                            ("oversight report", report), ("grpcurl via reflection", grpcurl_sees_every_service), ("supportctl", supportctl),
                             ("service stopped, outbox catches up", stopped_service_and_outbox_catch_up)]:
             checks.run(f"e2e {name}", check)
     finally:
