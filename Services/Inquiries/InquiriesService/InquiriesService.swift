@@ -134,7 +134,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         do throws(InquiriesError) {
             return try CurrencyConversion.convert(amount, to: request.targetCurrency, with: table).wire
         } catch {
-            throw error.status
+            throw error.rpcError
         }
     }
 
@@ -206,7 +206,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         do {
             return try body()
         } catch {
-            throw error.status
+            throw error.rpcError
         }
     }
 
@@ -222,7 +222,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
             ) { transaction in try body(transaction, now).serializedBytes() }
             return try Response(serializedBytes: bytes)
         } catch let error as InquiriesError {
-            throw error.status
+            throw error.rpcError
         }
     }
 }

@@ -56,10 +56,8 @@ struct SQLiteInquiriesStore: InquiriesStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.write { db in
-            try IdempotencyLedger.perform(key: key, caller: caller, method: method, request: request, in: db) { db in
-                try body(SQLiteInquiriesTransaction(db: db))
-            }
+        try await database.command(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLiteInquiriesTransaction(db: db))
         }
     }
 

@@ -19,7 +19,7 @@ extension OrdersService {
                 try order.validate(now: now)
                 domain.append(order)
             } catch {
-                throw error.status
+                throw error.rpcError
             }
         }
         let batch = domain

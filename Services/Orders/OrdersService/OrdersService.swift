@@ -46,7 +46,7 @@ public struct OrdersService: Orders.ServiceProtocol {
             ) { transaction in try body(transaction, now).serializedBytes() }
             return try Response(serializedBytes: bytes)
         } catch let error as OrdersError {
-            throw error.status
+            throw error.rpcError
         }
     }
 
@@ -55,7 +55,7 @@ public struct OrdersService: Orders.ServiceProtocol {
         do {
             return try await body()
         } catch let error as OrdersError {
-            throw error.status
+            throw error.rpcError
         }
     }
 

@@ -16,10 +16,8 @@ struct SQLiteOrderStore: OrderStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.write { db in
-            try IdempotencyLedger.perform(key: key, caller: caller, method: method, request: request, in: db) { db in
-                try body(SQLiteOrdersTransaction(db: db))
-            }
+        try await database.command(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLiteOrdersTransaction(db: db))
         }
     }
 

@@ -222,7 +222,7 @@ extension OversightService {
             }
             return try Response(serializedBytes: bytes)
         } catch let error as OversightError {
-            throw error.status
+            throw error.rpcError
         }
     }
 

@@ -64,7 +64,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
         do throws(RefundsError) {
             source = try RefundSource(wire: request.source)
         } catch {
-            throw error.status
+            throw error.rpcError
         }
         let facts: OrderFacts
         if let known = try await store.orderFacts(id: request.orderID) {
@@ -207,7 +207,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
             ) { transaction in try body(transaction, now).serializedBytes() }
             return try Response(serializedBytes: bytes)
         } catch let error as RefundsError {
-            throw error.status
+            throw error.rpcError
         }
     }
 

@@ -17,10 +17,8 @@ struct SQLiteRefundStore: RefundStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any RefundsTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.write { db in
-            try IdempotencyLedger.perform(key: key, caller: caller, method: method, request: request, in: db) { db in
-                try body(SQLiteRefundsTransaction(db: db))
-            }
+        try await database.command(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLiteRefundsTransaction(db: db))
         }
     }
 

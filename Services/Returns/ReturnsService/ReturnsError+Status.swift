@@ -1,9 +1,9 @@
 import RPC
 import ReturnsDomain
 
-extension ReturnsError {
+extension ReturnsError: RPCErrorConvertible {
     /// The gRPC status for the error, with its message.
-    var status: RPCError {
+    public var rpcError: RPCError {
         switch self {
         case .invalid(let message): RPCError(.invalidArgument, message)
         case .notFound(let message): RPCError(.notFound, message)

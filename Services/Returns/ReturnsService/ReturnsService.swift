@@ -111,7 +111,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
         do throws(ReturnsError) {
             return try Self.visible(found, id: request.returnID, to: caller).wire
         } catch {
-            throw error.status
+            throw error.rpcError
         }
     }
 
@@ -246,7 +246,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
             ) { transaction in try body(transaction, now).serializedBytes() }
             return try Response(serializedBytes: bytes)
         } catch let error as ReturnsError {
-            throw error.status
+            throw error.rpcError
         }
     }
 

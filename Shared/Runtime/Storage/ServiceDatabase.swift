@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RPC
 
 /// A service's own SQLite database (GRDB): one file under the data directory, WAL mode so that
 /// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
@@ -39,6 +40,19 @@ public final class ServiceDatabase: Sendable {
     public func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result
     {
         try await pool.write(body)
+    }
+
+    /// Runs one state-changing command in one write transaction: `body` makes the change (and
+    /// writes its outbox events) and returns the encoded response, which the idempotency ledger
+    /// stores under `key` (scoped to `caller`) in the same transaction; a retry gets the stored
+    /// response without running `body` again.
+    public func command(
+        key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        _ body: @escaping @Sendable (Database) throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        try await write { db in
+            try IdempotencyLedger.perform(key: key, caller: caller, method: method, request: request, in: db, body)
+        }
     }
 
     /// Runs `body` on a read-only snapshot, on the calling thread.
