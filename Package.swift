@@ -198,7 +198,7 @@ let package = Package(
             path: "Services/SupportCtl", swiftSettings: sharedSettings),
 
         // Tests.
-        library("TestSupport", "Tests/TestSupport"),
+        library("TestSupport", "Tests/TestSupport", ["RPC"]),
         .executableTarget(
             name: "StorageWriter", dependencies: ["Runtime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/StorageWriter", swiftSettings: sharedSettings),
@@ -235,12 +235,14 @@ let package = Package(
         tests(
             "OversightServiceTests",
             [
+                "TestSupport",
                 "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(
             "PostPurchaseTests",
             [
+                "TestSupport",
                 "OrdersService", "RefundsService", "ReturnsService", "OrdersAPI", "RefundsAPI", "ReturnsAPI",
                 "CommonAPI",
                 "OversightAPI", "Runtime", "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
@@ -249,6 +251,7 @@ let package = Package(
         tests(
             "OrdersServiceTests",
             [
+                "TestSupport",
                 "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -4,6 +4,7 @@ import OrdersAPI
 import OrdersService
 import RPC
 import Runtime
+import TestSupport
 import Testing
 import Wire
 

@@ -8,6 +8,7 @@ import OversightAPI
 import RPC
 import Runtime
 import Synchronization
+import TestSupport
 import Wire
 
 /// The Orders service on a real SQLite file behind the real router, authentication and access
@@ -142,29 +143,5 @@ final class OrdersHarness: Sendable {
                 try OversightAPI.Event(serializedBytes: [UInt8]($0))
             }
         }
-    }
-}
-
-/// The status code of a call (OK if it succeeded).
-func statusCode(_ call: () async throws -> Void) async -> StatusCode {
-    do {
-        try await call()
-        return .ok
-    } catch let error as RPCError {
-        return error.code
-    } catch {
-        return .unknown
-    }
-}
-
-/// The error of a call that must fail.
-func rpcError(_ call: () async throws -> Void) async -> RPCError? {
-    do {
-        try await call()
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        return RPCError(.unknown, "\(error)")
     }
 }

@@ -5,6 +5,7 @@ import OrdersService
 import OversightAPI
 import RPC
 import Runtime
+import TestSupport
 import Testing
 import Wire
 

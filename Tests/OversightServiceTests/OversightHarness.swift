@@ -85,15 +85,3 @@ final class OversightHarness: Sendable {
         try await database.write { db in try db.execute(sql: sql) }
     }
 }
-
-/// The error of a call that must fail.
-func rpcError(_ call: () async throws -> Void) async -> RPCError? {
-    do {
-        try await call()
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        return RPCError(.unknown, "\(error)")
-    }
-}

@@ -4,6 +4,7 @@ import OversightAPI
 import OversightService
 import RPC
 import Runtime
+import TestSupport
 import Testing
 import Wire
 

@@ -11,6 +11,7 @@ import RefundsService
 import ReturnsAPI
 import ReturnsService
 import Runtime
+import TestSupport
 import Wire
 
 /// Orders, Refunds and Returns, each on its own SQLite file behind its real router and access
@@ -197,17 +198,5 @@ final class PostPurchaseHarness: Sendable {
                 try OversightAPI.Event(serializedBytes: [UInt8]($0))
             }
         }
-    }
-}
-
-/// The error of a call that must fail.
-func rpcError(_ call: () async throws -> Void) async -> RPCError? {
-    do {
-        try await call()
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        return RPCError(.unknown, "\(error)")
     }
 }
