@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OversightAPI
 import OversightDomain
 import RPC
@@ -26,11 +25,11 @@ extension OversightService {
         }
         let complaintID = "CMP-\(UUID().uuidString.lowercased())"
         return try await command(Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller) {
-            db, now in
+            transaction, now in
             let (complaint, changes) = try OversightDomain.Complaint.file(
                 id: complaintID, kind: kind, customerID: customerID, subject: request.subject, text: request.text,
                 relatedCase: request.relatedCase, at: now)
-            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: db)
+            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: transaction)
             return complaint.wire
         }
     }
@@ -44,11 +43,8 @@ extension OversightService {
             Oversight.Method.assignComplaint, request, key: request.idempotencyKey, id: request.complaintID,
             caller: caller
         ) {
-            complaint, db, now in
-            let member = try Data.fetchOne(
-                db, sql: "SELECT body FROM staff WHERE staff_id = ?", arguments: [request.staffID]
-            )
-            .map { try StaffMember(serializedBytes: [UInt8]($0)) }
+            complaint, transaction, now in
+            let member = try transaction.staffMember(id: request.staffID)
             let eligible = member.map { $0.active && $0.teams.contains(OversightDomain.Complaint.staffTeam) } ?? false
             return try complaint.assign(to: request.staffID, isComplaintsStaff: eligible, at: now)
         }
@@ -111,7 +107,7 @@ extension OversightService {
         -> OversightAPI.Complaint
     {
         let caller = try context.identity
-        let found = try await database.read { db in try Self.complaint(request.complaintID, in: db) }
+        let found = try await store.read { try $0.complaint(id: request.complaintID) }
         guard let found, caller.role != .customer || found.customerID == caller.subject else {
             throw RPCError(.notFound, "complaint '\(request.complaintID)' not found")
         }
@@ -133,26 +129,9 @@ extension OversightService {
         if state == nil, request.state != .unspecified {
             throw RPCError(.invalidArgument, "state is not a known state")
         }
-        let complaints = try await database.read { db in
-            var sql = "SELECT body FROM complaints WHERE 1 = 1"
-            var arguments: StatementArguments = []
-            if !customerID.isEmpty {
-                sql += " AND customer_id = ?"
-                arguments += [customerID]
-            }
-            if let state {
-                sql += " AND state = ?"
-                arguments += [state.rawValue]
-            }
-            if let cursor {
-                sql += " AND (filed_at, complaint_id) < (?, ?)"
-                arguments += [cursor.sortKey, cursor.id]
-            }
-            sql += " ORDER BY filed_at DESC, complaint_id DESC LIMIT ?"
-            arguments += [size + 1]
-            return try Data.fetchAll(db, sql: sql, arguments: arguments).map {
-                try OversightDomain.Complaint(stored: OversightAPI.Complaint(serializedBytes: [UInt8]($0)))
-            }
+        let complaints = try await store.read {
+            try $0.complaints(
+                customerID: customerID.isEmpty ? nil : customerID, state: state, after: cursor, limit: size + 1)
         }
         return ListComplaintsResponse.with {
             $0.complaints = complaints.prefix(size).map(\.wire)
@@ -173,11 +152,8 @@ extension OversightService {
         return try await command(
             Oversight.Method.upsertStaffMember, request, key: request.idempotencyKey, caller: caller
         ) {
-            db, _ in
-            try db.execute(
-                sql:
-                    "INSERT INTO staff (staff_id, body) VALUES (?, ?) ON CONFLICT (staff_id) DO UPDATE SET body = excluded.body",
-                arguments: [member.staffID, Data(member.serializedBytes())])
+            transaction, _ in
+            try transaction.upsert(member)
             return member
         }
     }
@@ -185,11 +161,7 @@ extension OversightService {
     /// The roster.
     public func listStaff(_ request: ListStaffRequest, context: ServerContext) async throws -> ListStaffResponse {
         _ = try context.identity
-        let members = try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM staff ORDER BY staff_id").map {
-                try StaffMember(serializedBytes: [UInt8]($0))
-            }
-        }
+        let members = try await store.read { try $0.staffMembers() }
         return ListStaffResponse.with {
             $0.members = members.filter { request.team.isEmpty || $0.teams.contains(request.team) }
         }
@@ -197,56 +169,37 @@ extension OversightService {
 
     private func change<Request: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, id: String, caller: Identity,
-        _ step: @escaping @Sendable (inout OversightDomain.Complaint, Database, Date) throws -> [CaseChange]
+        _ step:
+            @escaping @Sendable (inout OversightDomain.Complaint, any OversightTransaction, Date) throws -> [CaseChange]
     ) async throws -> OversightAPI.Complaint {
-        try await command(method, request, key: key, caller: caller) { db, now in
-            guard var complaint = try Self.complaint(id, in: db),
+        try await command(method, request, key: key, caller: caller) { transaction, now in
+            guard var complaint = try transaction.complaint(id: id),
                 caller.role != .customer || complaint.customerID == caller.subject
             else { throw OversightError.notFound("complaint '\(id)' not found") }
-            let changes = try step(&complaint, db, now)
-            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: db)
+            let changes = try step(&complaint, transaction, now)
+            try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: transaction)
             return complaint.wire
         }
     }
 
     private func command<Request: WireMessage, Response: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (Database, Date) throws -> Response
+        _ body: @escaping @Sendable (any OversightTransaction, Date) throws -> Response
     ) async throws -> Response {
         let now = clock()
-        do {
-            let bytes = try await database.write { db in
-                try IdempotencyLedger.perform(
-                    key: key, caller: caller.subject, method: method, request: request.serializedBytes(), in: db
-                ) { db in try body(db, now).serializedBytes() }
-            }
-            return try Response(serializedBytes: bytes)
-        } catch let error as OversightError {
-            throw error.rpcError
-        }
-    }
-
-    static func complaint(_ id: String, in db: Database) throws -> OversightDomain.Complaint? {
-        try Data.fetchOne(db, sql: "SELECT body FROM complaints WHERE complaint_id = ?", arguments: [id]).map {
-            try OversightDomain.Complaint(stored: OversightAPI.Complaint(serializedBytes: [UInt8]($0)))
-        }
+        let bytes = try await store.perform(
+            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+        ) { transaction in try body(transaction, now).serializedBytes() }
+        return try Response(serializedBytes: bytes)
     }
 
     static func save(
         _ complaint: OversightDomain.Complaint, _ changes: [CaseChange], by actor: SupportPolicy.Actor, at now: Date,
-        in db: Database
+        in transaction: any OversightTransaction
     ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO complaints (complaint_id, customer_id, state, filed_at, body) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (complaint_id) DO UPDATE SET state = excluded.state, body = excluded.body
-                """,
-            arguments: [
-                complaint.id, complaint.customerID, complaint.state.rawValue, complaint.filedAt.timeIntervalSince1970,
-                Data(complaint.wire.serializedBytes()),
-            ])
+        try transaction.save(complaint)
         try appendOwn(
             changes, caseType: "complaint", caseID: complaint.id, customerID: complaint.customerID,
-            category: complaint.kind == .complaint ? "COMPLAINT" : "SUGGESTION", by: actor, at: now, in: db)
+            category: complaint.kind == .complaint ? "COMPLAINT" : "SUGGESTION", by: actor, at: now, in: transaction)
     }
 }

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OversightAPI
 import OversightDomain
 import RPC
@@ -15,7 +14,7 @@ extension OversightService {
         guard let from = request.from, let to = request.to, from.isValid, to.isValid, from < to else {
             throw RPCError(.invalidArgument, "from and to are required, with from before to")
         }
-        return try await database.read { db in try ReportQuery(db: db).report(from: from.date, to: to.date) }
+        return try await store.report(from: from.date, to: to.date)
     }
 
     /// Records a rating of one case; customers rate only their own cases.
@@ -35,40 +34,30 @@ extension OversightService {
         let caseKey = "\(request.aggregateType)/\(request.aggregateID)"
         let ratingID = "RAT-\(UUID().uuidString.lowercased())"
         let now = clock()
-        let bytes = try await database.write { db in
-            try IdempotencyLedger.perform(
-                key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.recordRating,
-                request: request.serializedBytes(), in: db
-            ) { db in
-                let owner = try String.fetchOne(
-                    db, sql: "SELECT customer_id FROM cases WHERE case_key = ?", arguments: [caseKey])
-                guard owner == customerID else {
-                    throw RPCError(.notFound, "case '\(caseKey)' of customer '\(customerID)' not found")
-                }
-                let rating = Rating.with {
-                    $0.ratingID = ratingID
-                    $0.aggregateType = request.aggregateType
-                    $0.aggregateID = request.aggregateID
-                    $0.customerID = customerID
-                    $0.score = request.score
-                    $0.comment = request.comment
-                    $0.ratedAt = Timestamp(now)
-                }
-                try db.execute(
-                    sql:
-                        "INSERT INTO ratings (rating_id, case_key, customer_id, score, rated_at, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [
-                        ratingID, caseKey, customerID, request.score, now.timeIntervalSince1970,
-                        Data(rating.serializedBytes()),
-                    ])
-                let rater = SupportPolicy.Actor(subject: customerID, role: .customer)
-                let message = SupportPolicy.CaseMessage(
-                    id: ratingID, author: rater, text: "rating \(request.score)/5: \(request.comment)", sentAt: now)
-                try Self.appendOwn(
-                    [.message(message)], caseType: request.aggregateType, caseID: request.aggregateID,
-                    customerID: customerID, category: "RATING", by: rater, at: now, in: db)
-                return rating.serializedBytes()
+        let bytes = try await store.perform(
+            key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.recordRating,
+            request: request.serializedBytes()
+        ) { transaction in
+            guard try transaction.caseOwner(caseKey) == customerID else {
+                throw RPCError(.notFound, "case '\(caseKey)' of customer '\(customerID)' not found")
             }
+            let rating = Rating.with {
+                $0.ratingID = ratingID
+                $0.aggregateType = request.aggregateType
+                $0.aggregateID = request.aggregateID
+                $0.customerID = customerID
+                $0.score = request.score
+                $0.comment = request.comment
+                $0.ratedAt = Timestamp(now)
+            }
+            try transaction.insert(rating, caseKey: caseKey)
+            let rater = SupportPolicy.Actor(subject: customerID, role: .customer)
+            let message = SupportPolicy.CaseMessage(
+                id: ratingID, author: rater, text: "rating \(request.score)/5: \(request.comment)", sentAt: now)
+            try Self.appendOwn(
+                [.message(message)], caseType: request.aggregateType, caseID: request.aggregateID,
+                customerID: customerID, category: "RATING", by: rater, at: now, in: transaction)
+            return rating.serializedBytes()
         }
         return try Rating(serializedBytes: bytes)
     }
@@ -83,41 +72,25 @@ extension OversightService {
             throw RPCError(.invalidArgument, "from and to are required, with from before to")
         }
         let sampleID = "AS-\(UUID().uuidString.lowercased())"
-        let bytes = try await database.write { db in
-            try IdempotencyLedger.perform(
-                key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.createAuditSample,
-                request: request.serializedBytes(), in: db
-            ) { db in
-                let candidates = try Int64.fetchAll(
-                    db,
-                    sql:
-                        "SELECT sequence FROM event_facts WHERE occurred_at >= ? AND occurred_at < ? ORDER BY sequence",
-                    arguments: [from.date.timeIntervalSince1970, to.date.timeIntervalSince1970])
-                let chosen = AuditSampler.sample(candidates, size: Int(request.size), seed: request.seed)
-                var items: [AuditItem] = []
-                for sequence in chosen {
-                    guard
-                        let row = try Row.fetchOne(
-                            db,
-                            sql:
-                                "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log WHERE sequence = ?",
-                            arguments: [sequence])
-                    else { continue }
-                    let record = try Self.record(row)
-                    items.append(AuditItem.with { $0.record = record })
-                }
-                let sample = AuditSample.with {
-                    $0.sampleID = sampleID
-                    $0.seed = request.seed
-                    $0.from = from
-                    $0.to = to
-                    $0.items = items
-                }
-                try db.execute(
-                    sql: "INSERT INTO audit_samples (sample_id, body) VALUES (?, ?)",
-                    arguments: [sampleID, Data(sample.serializedBytes())])
-                return sample.serializedBytes()
+        let bytes = try await store.perform(
+            key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.createAuditSample,
+            request: request.serializedBytes()
+        ) { transaction in
+            let candidates = try transaction.sequences(occurredFrom: from.date, to: to.date)
+            var items: [AuditItem] = []
+            for sequence in AuditSampler.sample(candidates, size: Int(request.size), seed: request.seed) {
+                guard let record = try transaction.auditRecord(sequence: sequence) else { continue }
+                items.append(AuditItem.with { $0.record = record })
             }
+            let sample = AuditSample.with {
+                $0.sampleID = sampleID
+                $0.seed = request.seed
+                $0.from = from
+                $0.to = to
+                $0.items = items
+            }
+            try transaction.save(sample)
+            return sample.serializedBytes()
         }
         return try AuditSample(serializedBytes: bytes)
     }
@@ -125,13 +98,10 @@ extension OversightService {
     /// One sample.
     public func getAuditSample(_ request: GetAuditSampleRequest, context: ServerContext) async throws -> AuditSample {
         _ = try context.identity
-        guard
-            let body = try await database.read({ db in
-                try Data.fetchOne(
-                    db, sql: "SELECT body FROM audit_samples WHERE sample_id = ?", arguments: [request.sampleID])
-            })
-        else { throw RPCError(.notFound, "audit sample '\(request.sampleID)' not found") }
-        return try AuditSample(serializedBytes: [UInt8](body))
+        guard let sample = try await store.read({ try $0.sample(id: request.sampleID) }) else {
+            throw RPCError(.notFound, "audit sample '\(request.sampleID)' not found")
+        }
+        return sample
     }
 
     /// Marks one sampled record.
@@ -143,29 +113,23 @@ extension OversightService {
         guard request.note.count <= 4_000 else {
             throw RPCError(.invalidArgument, "note is longer than 4000 characters")
         }
-        let bytes = try await database.write { db in
-            try IdempotencyLedger.perform(
-                key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.markAuditItem,
-                request: request.serializedBytes(), in: db
-            ) { db in
-                guard
-                    let body = try Data.fetchOne(
-                        db, sql: "SELECT body FROM audit_samples WHERE sample_id = ?", arguments: [request.sampleID])
-                else { throw RPCError(.notFound, "audit sample '\(request.sampleID)' not found") }
-                var sample = try AuditSample(serializedBytes: [UInt8](body))
-                guard let index = sample.items.firstIndex(where: { $0.record?.sequence == request.sequence }) else {
-                    throw RPCError(.notFound, "record \(request.sequence) is not in sample '\(request.sampleID)'")
-                }
-                sample.items[index].verdict = request.verdict
-                sample.items[index].note = request.note
-                sample.items[index].markedBy = SupportPolicy.Actor(caller).wire
-                sample.passed = Int32(sample.items.filter { $0.verdict == .pass }.count)
-                sample.failed = Int32(sample.items.filter { $0.verdict == .fail }.count)
-                try db.execute(
-                    sql: "UPDATE audit_samples SET body = ? WHERE sample_id = ?",
-                    arguments: [Data(sample.serializedBytes()), request.sampleID])
-                return sample.serializedBytes()
+        let bytes = try await store.perform(
+            key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.markAuditItem,
+            request: request.serializedBytes()
+        ) { transaction in
+            guard var sample = try transaction.sample(id: request.sampleID) else {
+                throw RPCError(.notFound, "audit sample '\(request.sampleID)' not found")
             }
+            guard let index = sample.items.firstIndex(where: { $0.record?.sequence == request.sequence }) else {
+                throw RPCError(.notFound, "record \(request.sequence) is not in sample '\(request.sampleID)'")
+            }
+            sample.items[index].verdict = request.verdict
+            sample.items[index].note = request.note
+            sample.items[index].markedBy = SupportPolicy.Actor(caller).wire
+            sample.passed = Int32(sample.items.filter { $0.verdict == .pass }.count)
+            sample.failed = Int32(sample.items.filter { $0.verdict == .fail }.count)
+            try transaction.save(sample)
+            return sample.serializedBytes()
         }
         return try AuditSample(serializedBytes: bytes)
     }

@@ -13,12 +13,12 @@ import Wire
 /// complaints and the staff roster. Its own cases (complaints, ratings) are appended to the same
 /// log in the same transaction as the change.
 public struct OversightService: Oversight.ServiceProtocol {
-    let database: ServiceDatabase
+    let store: any OversightStore
     let clock: @Sendable () -> Date
 
     /// The service on `database`; `clock` gives "now".
     public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+        self.store = SQLiteOversightStore(database: database)
         self.clock = clock
     }
 
@@ -53,7 +53,7 @@ public struct OversightService: Oversight.ServiceProtocol {
             }
         }
         let now = clock()
-        let outcome = try await database.write { db in try AuditLogWriter(db: db).append(request.events, at: now) }
+        let outcome = try await store.append(request.events, at: now)
         return RecordEventsResponse.with {
             $0.accepted = Int32(outcome.accepted)
             $0.duplicates = Int32(outcome.duplicates)
@@ -71,16 +71,9 @@ public struct OversightService: Oversight.ServiceProtocol {
         }
         let limit = request.limit == 0 ? 100 : min(Int(request.limit), 1_000)
         let from = max(1, request.fromSequence)
-        let records = try await database.read { db in
-            var sql = "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log WHERE sequence >= ?"
-            var arguments: StatementArguments = [from]
-            if !request.aggregateID.isEmpty {
-                sql += " AND aggregate_id = ?"
-                arguments += [request.aggregateID]
-            }
-            sql += " ORDER BY sequence LIMIT ?"
-            arguments += [limit + 1]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record)
+        let aggregateID = request.aggregateID.isEmpty ? nil : request.aggregateID
+        let records = try await store.read {
+            try $0.auditRecords(from: from, aggregateID: aggregateID, limit: limit + 1)
         }
         return ListAuditRecordsResponse.with {
             $0.records = Array(records.prefix(limit))
@@ -93,29 +86,7 @@ public struct OversightService: Oversight.ServiceProtocol {
         -> AuditLogVerification
     {
         _ = try context.identity
-        let result = try await database.read { db in
-            var verifier = AuditChain.Verifier()
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log ORDER BY sequence")
-            while let row = try rows.next() {
-                let event: Data = row["event"]
-                let previous: Data = row["previous_hash"]
-                let hash: Data = row["hash"]
-                let record = AuditChain.Record(
-                    sequence: row["sequence"], recordedAtNanos: row["recorded_at_ns"], event: [UInt8](event),
-                    previousHash: [UInt8](previous), hash: [UInt8](hash))
-                if !verifier.check(record) { break }
-            }
-            let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_head WHERE id = 1")
-            var verification = verifier.finish(expectedCount: head?["sequence"] ?? 0)
-            if verification.valid, let head, (head["hash"] as Data) != Data(verification.headHash) {
-                verification = AuditChain.Verification(
-                    valid: false, recordsChecked: verification.recordsChecked,
-                    firstInvalidSequence: head["sequence"], problem: "the last record does not match the recorded head",
-                    headHash: verification.headHash)
-            }
-            return verification
-        }
+        let result = try await store.verify()
         return AuditLogVerification.with {
             $0.valid = result.valid
             $0.recordsChecked = result.recordsChecked
@@ -142,25 +113,10 @@ public struct OversightService: Oversight.ServiceProtocol {
         return nil
     }
 
-    /// An audit record from its row.
-    static func record(_ row: Row) throws -> AuditRecord {
-        let event: Data = row["event"]
-        let previous: Data = row["previous_hash"]
-        let hash: Data = row["hash"]
-        let nanos: Int64 = row["recorded_at_ns"]
-        return AuditRecord.with {
-            $0.sequence = row["sequence"]
-            $0.event = try? Event(serializedBytes: [UInt8](event))
-            $0.recordedAt = Timestamp(seconds: nanos / 1_000_000_000, nanos: Int32(nanos % 1_000_000_000))
-            $0.previousHash = [UInt8](previous)
-            $0.hash = [UInt8](hash)
-        }
-    }
-
     /// Appends Oversight's own events about a case (complaints, ratings) in the same transaction.
     static func appendOwn(
         _ changes: [CaseChange], caseType: String, caseID: String, customerID: String, category: String,
-        by actor: SupportPolicy.Actor, at now: Date, in db: Database
+        by actor: SupportPolicy.Actor, at now: Date, in transaction: any OversightTransaction
     ) throws {
         let base = Event.with {
             $0.sourceService = "oversight"
@@ -171,15 +127,13 @@ public struct OversightService: Oversight.ServiceProtocol {
             $0.customerID = customerID
             $0.category = category
         }
-        let next =
-            try Int64.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM audit_log WHERE aggregate_id = ?", arguments: [caseID]) ?? 0
+        let next = try transaction.eventCount(aggregateID: caseID)
         let events = changes.enumerated().map { offset, change in
             var event = change.event(from: base, resolvedAs: "")
             event.aggregateSequence = next + Int64(offset) + 1
             event.eventID = "oversight:\(caseType):\(caseID):\(event.aggregateSequence)"
             return event
         }
-        _ = try AuditLogWriter(db: db).append(events, at: now)
+        try transaction.append(events, at: now)
     }
 }

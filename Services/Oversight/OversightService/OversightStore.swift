@@ -1,0 +1,60 @@
+import Foundation
+import OversightAPI
+import OversightDomain
+import RPC
+import Runtime
+
+/// Where Oversight keeps its audit log, report facts, samples, ratings, complaints and roster.
+/// The handlers see only this protocol; ``SQLiteOversightStore`` implements it (with
+/// ``AuditLogWriter`` and ``ReportQuery``), and a PostgreSQL store can follow.
+protocol OversightStore: Sendable {
+    /// Appends events from the services in one transaction.
+    func append(_ events: [Event], at now: Date) async throws -> AuditLogWriter.Outcome
+    /// Walks the whole chain.
+    func verify() async throws -> AuditChain.Verification
+    /// The report for events that occurred in [from, to).
+    func report(from: Date, to: Date) async throws -> Report
+    /// Runs one command in one transaction with its idempotency record.
+    func perform(
+        key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        _ body: @escaping @Sendable (any OversightTransaction) throws -> [UInt8]
+    ) async throws -> [UInt8]
+    /// Reads in one snapshot.
+    func read<Result: Sendable>(_ body: @escaping @Sendable (any OversightTransaction) throws -> Result) async throws
+        -> Result
+}
+
+/// What a command or read may do inside its transaction.
+protocol OversightTransaction {
+    /// Audit records from `from` in log order (only of `aggregateID`, if given), at most `limit`.
+    func auditRecords(from: Int64, aggregateID: String?, limit: Int) throws -> [AuditRecord]
+    /// One audit record.
+    func auditRecord(sequence: Int64) throws -> AuditRecord?
+    /// Sequences of the records whose events occurred in [from, to), in log order.
+    func sequences(occurredFrom from: Date, to: Date) throws -> [Int64]
+    /// How many records a case has.
+    func eventCount(aggregateID: String) throws -> Int64
+    /// Appends Oversight's own events (complaints, ratings) in this transaction.
+    func append(_ events: [Event], at now: Date) throws
+    /// The customer a case belongs to, as its events said.
+    func caseOwner(_ caseKey: String) throws -> String?
+    /// Stores a rating.
+    func insert(_ rating: Rating, caseKey: String) throws
+    /// One audit sample.
+    func sample(id: String) throws -> AuditSample?
+    /// Stores a new or changed sample.
+    func save(_ sample: AuditSample) throws
+    /// One complaint.
+    func complaint(id: String) throws -> Complaint?
+    /// Complaints, newest first (of `customerID` and in `state`, if given), after `cursor`.
+    func complaints(customerID: String?, state: ComplaintState?, after cursor: PageCursor?, limit: Int) throws
+        -> [Complaint]
+    /// Stores a new or changed complaint.
+    func save(_ complaint: Complaint) throws
+    /// One staff member.
+    func staffMember(id: String) throws -> StaffMember?
+    /// The roster.
+    func staffMembers() throws -> [StaffMember]
+    /// Adds or replaces a staff member.
+    func upsert(_ member: StaffMember) throws
+}
