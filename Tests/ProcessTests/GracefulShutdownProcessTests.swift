@@ -19,13 +19,19 @@ import Wire
         let rpc = RPCClient(transport: transport)
         let client = TestService.Client(rpc)
 
+        // The watcher is registered (its first status arrived) before anything else happens.
+        let (watching, watchStarted) = AsyncStream<Void>.makeStream()
         let watch = Task {
             try await Health.Client(rpc).watch(HealthCheckRequest()) { responses, _ in
                 var statuses: [HealthCheckResponse.ServingStatus] = []
-                for try await response in responses { statuses.append(response.status) }
+                for try await response in responses {
+                    statuses.append(response.status)
+                    watchStarted.yield()
+                }
                 return statuses
             }
         }
+        for await _ in watching { break }
         // Five responses 300 ms apart: about 1.5 s of work, under way when the signal arrives.
         let slow = StreamingOutputCallRequest.with { request in
             request.responseParameters = (0..<5).map { _ in
