@@ -23,7 +23,15 @@ extension Router {
                 ReflectionV1AlphaAPI.ServerReflection.serviceName,
             ])
         let index = ReflectionIndex(files: files + Self.standardProtoFiles, services: Array(services))
-        ReflectionV1Service(index: index).register(into: &self)
-        ReflectionV1AlphaService(index: index).register(into: &self)
+        let reflection = ReflectionV1Service(index: index)
+        reflection.register(into: &self)
+        // v1alpha's messages are v1's, field for field: the same implementation serves both.
+        addBidirectionalStreaming(ReflectionV1AlphaAPI.ServerReflection.Method.serverReflectionInfo) {
+            (
+                requests: RequestStream<ReflectionV1API.ServerReflectionRequest>,
+                responses: ResponseWriter<ReflectionV1API.ServerReflectionResponse>, context
+            ) in
+            try await reflection.serverReflectionInfo(requests, responses: responses, context: context)
+        }
     }
 }

@@ -122,14 +122,7 @@ extension Ticket {
             $0.openedAt = Timestamp(openedAt)
             $0.answeredAt = answeredAt.map { Timestamp($0) }
             $0.closedAt = closedAt.map { Timestamp($0) }
-            $0.notifications = notifications.map { note in
-                Notification.with {
-                    $0.notificationID = note.id
-                    $0.customerID = askedBy.subject
-                    $0.text = note.text
-                    $0.createdAt = Timestamp(note.sentAt)
-                }
-            }
+            $0.notifications = notifications.map { $0.notification(for: askedBy.subject) }
         }
     }
 
@@ -143,10 +136,8 @@ extension Ticket {
             topics: wire.topics.compactMap { Topic(rawValue: Int($0.rawValue)) }, state: state, answer: wire.answer,
             answerRule: wire.answerRule.map { PolicyRule(wire: $0) },
             messages: wire.messages.map { CaseMessage(wire: $0, default: opened.date) },
-            notifications: wire.notifications.map { note in
-                CaseMessage(
-                    id: note.notificationID, author: Actor(subject: "inquiries", role: .service), text: note.text,
-                    sentAt: note.createdAt?.date ?? opened.date)
+            notifications: wire.notifications.map {
+                CaseMessage(notification: $0, from: "inquiries", default: opened.date)
             }, openedAt: opened.date, answeredAt: wire.answeredAt?.date, closedAt: wire.closedAt?.date)
     }
 }

@@ -131,11 +131,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         guard let table = try await store.read({ try $0.latestRateTable() }) else {
             throw RPCError(.failedPrecondition, "no official rate table has been published yet")
         }
-        do throws(InquiriesError) {
-            return try CurrencyConversion.convert(amount, to: request.targetCurrency, with: table).wire
-        } catch {
-            throw error.rpcError
-        }
+        return try CurrencyConversion.convert(amount, to: request.targetCurrency, with: table).wire
     }
 
     /// The current rules.
@@ -158,11 +154,8 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
     {
         let caller = try context.identity
         guard let wire = request.rule else { throw RPCError(.invalidArgument, "rule is required") }
-        let rule = try Self.map { () throws(InquiriesError) in
-            let rule = try KnowledgeRule(wire: wire)
-            try rule.validate()
-            return rule
-        }
+        let rule = try KnowledgeRule(wire: wire)
+        try rule.validate()
         return try await command(Inquiries.Method.publishRule, request, key: request.idempotencyKey, caller: caller) {
             transaction, now in try transaction.publish(rule, at: now).wire
         }
@@ -174,11 +167,8 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
     {
         let caller = try context.identity
         guard let wire = request.product else { throw RPCError(.invalidArgument, "product is required") }
-        let product = try Self.map { () throws(InquiriesError) in
-            let product = try Product(wire: wire)
-            try product.validate()
-            return product
-        }
+        let product = try Product(wire: wire)
+        try product.validate()
         return try await command(Inquiries.Method.upsertProduct, request, key: request.idempotencyKey, caller: caller) {
             transaction, _ in try transaction.upsert(product).wire
         }
@@ -190,23 +180,12 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
     {
         let caller = try context.identity
         let now = clock()
-        let table = try Self.map { () throws(InquiriesError) in
-            let table = try RateTable(version: 0, base: request.baseCurrency, rates: request.rates, publishedAt: now)
-            try table.validate()
-            return table
-        }
+        let table = try RateTable(version: 0, base: request.baseCurrency, rates: request.rates, publishedAt: now)
+        try table.validate()
         return try await command(
             Inquiries.Method.publishRateTable, request, key: request.idempotencyKey, caller: caller
         ) {
             transaction, _ in try transaction.publish(table).wire
-        }
-    }
-
-    static func map<Value>(_ body: () throws(InquiriesError) -> Value) throws(RPCError) -> Value {
-        do {
-            return try body()
-        } catch {
-            throw error.rpcError
         }
     }
 
@@ -216,13 +195,9 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         _ body: @escaping @Sendable (any InquiriesTransaction, Date) throws -> Response
     ) async throws -> Response {
         let now = clock()
-        do {
-            let bytes = try await store.perform(
-                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-            ) { transaction in try body(transaction, now).serializedBytes() }
-            return try Response(serializedBytes: bytes)
-        } catch let error as InquiriesError {
-            throw error.rpcError
-        }
+        let bytes = try await store.perform(
+            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+        ) { transaction in try body(transaction, now).serializedBytes() }
+        return try Response(serializedBytes: bytes)
     }
 }

@@ -69,6 +69,14 @@ public struct Order: Sendable, Hashable, Codable {
         Money.sum(payments.map(\.amount), currency: currency) ?? .zero(currency)
     }
 
+    /// The fairness facts recorded with the order's cases: as the platform gave them, with the
+    /// order's value filled in from its total when the platform left it out.
+    public var recordedFairness: FairnessFacts {
+        var facts = fairness
+        if facts.orderValue == nil { facts.orderValue = total }
+        return facts
+    }
+
     /// The order's latest tracking event.
     public var latestTrackingEvent: TrackingEvent? { trackingEvents.last }
 

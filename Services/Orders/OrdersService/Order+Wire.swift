@@ -17,7 +17,7 @@ extension Order {
             $0.total = total.wire
             $0.payments = payments.map(\.wire)
             $0.shippingAddress = shippingAddress.wire
-            $0.status = WireOrderStatus(rawValue: Int32(status.rawValue))
+            $0.status = status.wire
             $0.placedAt = Timestamp(placedAt)
             $0.shippedAt = shippedAt.map { Timestamp($0) }
             $0.deliveredAt = deliveredAt.map { Timestamp($0) }
@@ -71,6 +71,11 @@ extension Order {
                 "order.total \(total.minorUnits) \(total.currencyCode) is not the sum of the lines (\(self.total))")
         }
     }
+}
+
+extension OrderStatus {
+    /// The contract's value.
+    var wire: WireOrderStatus { WireOrderStatus(rawValue: Int32(rawValue)) }
 }
 
 extension OrderLine {

@@ -44,9 +44,7 @@ enum OrdersEvents {
             $0.actor = actor.wire
             $0.occurredAt = Timestamp(now)
             $0.customerID = order.customerID
-            var fairness = order.fairness
-            if fairness.orderValue == nil { fairness.orderValue = order.total }
-            $0.fairness = fairness.wire
+            $0.fairness = order.recordedFairness.wire
         }
     }
 }

@@ -63,9 +63,7 @@ extension OrdersService {
     /// One issue with its log.
     public func getIssue(_ request: GetIssueRequest, context: ServerContext) async throws -> OrdersAPI.Issue {
         let caller = try context.identity
-        return try await query {
-            try Self.visible(await store.issue(id: request.issueID), id: request.issueID, to: caller).wire
-        }
+        return try Self.visible(await store.issue(id: request.issueID), id: request.issueID, to: caller).wire
     }
 
     /// The issues of an order or a customer, newest first.
@@ -79,18 +77,14 @@ extension OrdersService {
                 throw RPCError(.permissionDenied, "a customer can only list their own issues")
             }
             if !request.orderID.isEmpty {
-                _ = try await query {
-                    try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
-                }
+                _ = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
             }
         }
         let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
         let cursor = try PageCursor(token: request.page?.pageToken ?? "")
-        let issues = try await query {
-            try await store.issues(
-                orderID: request.orderID.isEmpty ? nil : request.orderID,
-                customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
-        }
+        let issues = try await store.issues(
+            orderID: request.orderID.isEmpty ? nil : request.orderID,
+            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
         return ListIssuesResponse.with {
             $0.issues = issues.prefix(size).map(\.wire)
             if issues.count > size, let last = issues.prefix(size).last {

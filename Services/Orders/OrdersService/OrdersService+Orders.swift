@@ -12,8 +12,8 @@ extension OrdersService {
     public func importOrder(_ request: ImportOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
         let caller = try context.identity
         guard let wireOrder = request.order else { throw RPCError(.invalidArgument, "order is required") }
-        let order = try await query { try Order(wire: wireOrder) }
-        try await query { try order.validate(now: clock()) }
+        let order = try Order(wire: wireOrder)
+        try order.validate(now: clock())
         return try await command(Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller) {
             transaction, _ in
             if try transaction.order(id: order.id) != nil {
@@ -30,7 +30,7 @@ extension OrdersService {
     {
         let caller = try context.identity
         guard let wireEvent = request.event else { throw RPCError(.invalidArgument, "event is required") }
-        let event = try await query { try TrackingEvent(wire: wireEvent) }
+        let event = try TrackingEvent(wire: wireEvent)
         return try await command(
             Orders.Method.recordTrackingEvent, request, key: request.idempotencyKey, caller: caller
         ) { transaction, now in
@@ -43,9 +43,7 @@ extension OrdersService {
     /// One order.
     public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
         let caller = try context.identity
-        return try await query {
-            try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller).wire
-        }
+        return try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller).wire
     }
 
     /// An order's status, confirmed.
@@ -53,18 +51,17 @@ extension OrdersService {
         -> OrderStatusReply
     {
         let caller = try context.identity
-        return try await query {
-            let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
-            let open = try await store.openIssueCount(orderID: order.id)
-            return OrderStatusReply.with {
-                $0.orderID = order.id
-                $0.status = order.wire.status
-                $0.latestEvent = order.latestTrackingEvent?.wire
-                $0.updatedAt = Timestamp(order.statusChangedAt)
-                $0.summary = order.statusSummary
-                $0.openIssueCount = Int32(clamping: open)
-            }
+        let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
+        let open = try await store.openIssueCount(orderID: order.id)
+        return OrderStatusReply.with {
+            $0.orderID = order.id
+            $0.status = order.status.wire
+            $0.latestEvent = order.latestTrackingEvent?.wire
+            $0.updatedAt = Timestamp(order.statusChangedAt)
+            $0.summary = order.statusSummary
+            $0.openIssueCount = Int32(clamping: open)
         }
+
     }
 
     /// A customer's orders, newest first.
@@ -76,9 +73,7 @@ extension OrdersService {
         }
         let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
         let cursor = try PageCursor(token: request.page?.pageToken ?? "")
-        let orders = try await query {
-            try await store.orders(customerID: request.customerID, limit: size + 1, after: cursor)
-        }
+        let orders = try await store.orders(customerID: request.customerID, limit: size + 1, after: cursor)
         return ListOrdersResponse.with {
             $0.orders = orders.prefix(size).map(\.wire)
             if orders.count > size, let last = orders.prefix(size).last {
@@ -92,20 +87,17 @@ extension OrdersService {
         -> PurchaseFacts
     {
         let caller = try context.identity
-        return try await query {
-            let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
-            return PurchaseFacts.with {
-                $0.orderID = order.id
-                $0.customerID = order.customerID
-                $0.paid = order.paid.wire
-                $0.status = order.wire.status
-                $0.deliveredAt = order.deliveredAt.map { Timestamp($0) }
-                $0.lines = order.lines.map(\.wire)
-                var fairness = order.fairness
-                if fairness.orderValue == nil { fairness.orderValue = order.total }
-                $0.fairness = fairness.wire
-            }
+        let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
+        return PurchaseFacts.with {
+            $0.orderID = order.id
+            $0.customerID = order.customerID
+            $0.paid = order.paid.wire
+            $0.status = order.status.wire
+            $0.deliveredAt = order.deliveredAt.map { Timestamp($0) }
+            $0.lines = order.lines.map(\.wire)
+            $0.fairness = order.recordedFairness.wire
         }
+
     }
 
     /// Corrects the address: on the order before shipment, by carrier redirect after.

@@ -14,13 +14,9 @@ extension OrdersService {
         var domain: [Order] = []
         domain.reserveCapacity(orders.count)
         for wire in orders {
-            do throws(OrdersError) {
-                let order = try Order(wire: wire)
-                try order.validate(now: now)
-                domain.append(order)
-            } catch {
-                throw error.rpcError
-            }
+            let order = try Order(wire: wire)
+            try order.validate(now: now)
+            domain.append(order)
         }
         let batch = domain
         return try await store.seed(batch)

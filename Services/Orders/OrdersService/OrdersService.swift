@@ -34,29 +34,16 @@ public struct OrdersService: Orders.ServiceProtocol {
     ]
 
     /// Runs a state-changing command: idempotent by `key` (scoped to the caller), in one
-    /// transaction; domain errors become their gRPC status.
+    /// transaction. Domain errors reach the caller with their status (``RPC/RPCErrorConvertible``).
     func command<Request: WireMessage, Response: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
         _ body: @escaping @Sendable (any OrdersTransaction, Date) throws -> Response
     ) async throws -> Response {
         let now = clock()
-        do {
-            let bytes = try await store.perform(
-                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-            ) { transaction in try body(transaction, now).serializedBytes() }
-            return try Response(serializedBytes: bytes)
-        } catch let error as OrdersError {
-            throw error.rpcError
-        }
-    }
-
-    /// Runs a read, turning domain errors into their gRPC status.
-    func query<Result>(_ body: () async throws -> Result) async throws -> Result {
-        do {
-            return try await body()
-        } catch let error as OrdersError {
-            throw error.rpcError
-        }
+        let bytes = try await store.perform(
+            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+        ) { transaction in try body(transaction, now).serializedBytes() }
+        return try Response(serializedBytes: bytes)
     }
 
     /// `order` if it exists and `caller` may see it; customers see only their own (another

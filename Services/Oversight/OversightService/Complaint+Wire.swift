@@ -20,14 +20,7 @@ extension OversightDomain.Complaint {
             $0.assignedTo = assignedTo
             $0.resolution = resolution
             $0.messages = messages.map(\.wire)
-            $0.notifications = notifications.map { note in
-                Notification.with {
-                    $0.notificationID = note.id
-                    $0.customerID = customerID
-                    $0.text = note.text
-                    $0.createdAt = Timestamp(note.sentAt)
-                }
-            }
+            $0.notifications = notifications.map { $0.notification(for: customerID) }
             $0.filedAt = Timestamp(filedAt)
             $0.resolvedAt = resolvedAt.map { Timestamp($0) }
             $0.closedAt = closedAt.map { Timestamp($0) }
@@ -44,10 +37,8 @@ extension OversightDomain.Complaint {
             subject: wire.subject, text: wire.text, relatedCase: wire.relatedCase, state: state,
             assignedTo: wire.assignedTo, resolution: wire.resolution,
             messages: wire.messages.map { SupportPolicy.CaseMessage(wire: $0, default: filed.date) },
-            notifications: wire.notifications.map { note in
-                SupportPolicy.CaseMessage(
-                    id: note.notificationID, author: SupportPolicy.Actor(subject: "oversight", role: .service),
-                    text: note.text, sentAt: note.createdAt?.date ?? filed.date)
+            notifications: wire.notifications.map {
+                SupportPolicy.CaseMessage(notification: $0, from: "oversight", default: filed.date)
             },
             filedAt: filed.date, resolvedAt: wire.resolvedAt?.date, closedAt: wire.closedAt?.date)
     }

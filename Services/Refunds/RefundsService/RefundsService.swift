@@ -60,12 +60,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
         let caller = try context.identity
         try Self.checkID(request.orderID, "order_id")
         let amount = try Money(wire: request.amount, field: "amount")
-        let source: RefundSource
-        do throws(RefundsError) {
-            source = try RefundSource(wire: request.source)
-        } catch {
-            throw error.rpcError
-        }
+        let source = try RefundSource(wire: request.source)
         let facts: OrderFacts
         if let known = try await store.orderFacts(id: request.orderID) {
             facts = known
@@ -201,14 +196,10 @@ public struct RefundsService: Refunds.ServiceProtocol {
         _ body: @escaping @Sendable (any RefundsTransaction, Date) throws -> Response
     ) async throws -> Response {
         let now = clock()
-        do {
-            let bytes = try await store.perform(
-                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-            ) { transaction in try body(transaction, now).serializedBytes() }
-            return try Response(serializedBytes: bytes)
-        } catch let error as RefundsError {
-            throw error.rpcError
-        }
+        let bytes = try await store.perform(
+            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+        ) { transaction in try body(transaction, now).serializedBytes() }
+        return try Response(serializedBytes: bytes)
     }
 
     private static func checkID(_ value: String, _ field: String) throws(RPCError) {

@@ -51,14 +51,7 @@ extension ProductReturn {
                 }
             }
             $0.messages = messages.map(\.wire)
-            $0.notifications = notifications.map { note in
-                Notification.with {
-                    $0.notificationID = note.id
-                    $0.customerID = customerID
-                    $0.text = note.text
-                    $0.createdAt = Timestamp(note.sentAt)
-                }
-            }
+            $0.notifications = notifications.map { $0.notification(for: customerID) }
             $0.requestedAt = Timestamp(requestedAt)
         }
     }
@@ -94,11 +87,7 @@ extension ProductReturn {
                     at: entry.at?.date ?? when)
             },
             messages: wire.messages.map { CaseMessage(wire: $0, default: when) },
-            notifications: wire.notifications.map { note in
-                CaseMessage(
-                    id: note.notificationID, author: Actor(subject: "returns", role: .service), text: note.text,
-                    sentAt: note.createdAt?.date ?? when)
-            },
+            notifications: wire.notifications.map { CaseMessage(notification: $0, from: "returns", default: when) },
             requestedAt: when)
     }
 }

@@ -107,12 +107,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
     /// One return.
     public func getReturn(_ request: GetReturnRequest, context: ServerContext) async throws -> ReturnsAPI.Return {
         let caller = try context.identity
-        let found = try await store.productReturn(id: request.returnID)
-        do throws(ReturnsError) {
-            return try Self.visible(found, id: request.returnID, to: caller).wire
-        } catch {
-            throw error.rpcError
-        }
+        return try Self.visible(await store.productReturn(id: request.returnID), id: request.returnID, to: caller).wire
     }
 
     /// The returns of an order or a customer.
@@ -240,14 +235,10 @@ public struct ReturnsService: Returns.ServiceProtocol {
         _ body: @escaping @Sendable (any ReturnsTransaction, Date) throws -> Response
     ) async throws -> Response {
         let now = clock()
-        do {
-            let bytes = try await store.perform(
-                key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-            ) { transaction in try body(transaction, now).serializedBytes() }
-            return try Response(serializedBytes: bytes)
-        } catch let error as ReturnsError {
-            throw error.rpcError
-        }
+        let bytes = try await store.perform(
+            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
+        ) { transaction in try body(transaction, now).serializedBytes() }
+        return try Response(serializedBytes: bytes)
     }
 
     static func visible(_ productReturn: ProductReturn?, id: String, to caller: Identity) throws(ReturnsError)

@@ -123,3 +123,22 @@ extension SupportPolicy.CaseMessage {
             sentAt: wire.sentAt?.date ?? date)
     }
 }
+
+extension SupportPolicy.CaseMessage {
+    /// This message as the record that `customerID` was informed of it.
+    public func notification(for customerID: String) -> CommonAPI.Notification {
+        CommonAPI.Notification.with {
+            $0.notificationID = id
+            $0.customerID = customerID
+            $0.text = text
+            $0.createdAt = Timestamp(sentAt)
+        }
+    }
+
+    /// A stored notification as the message `service` sent (`date` stands in for a missing time).
+    public init(notification: CommonAPI.Notification, from service: String, default date: Date) {
+        self.init(
+            id: notification.notificationID, author: SupportPolicy.Actor(subject: service, role: .service),
+            text: notification.text, sentAt: notification.createdAt?.date ?? date)
+    }
+}
