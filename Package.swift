@@ -216,7 +216,8 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", "OversightAPI",
+                "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -236,7 +237,7 @@ let package = Package(
             "OversightServiceTests",
             [
                 "TestSupport",
-                "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire",
+                "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(

@@ -35,6 +35,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var gracePeriod: Duration
     /// The port of the Prometheus metrics endpoint, if it is on.
     public var metricsPort: Int?
+    /// How long idempotency records are kept before they are pruned (7 days).
+    public var idempotencyRetention: Duration = .seconds(7 * 86_400)
+    /// How long delivered outbox events are kept before they are pruned (1 day).
+    public var deliveredOutboxRetention: Duration = .seconds(86_400)
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -102,6 +106,23 @@ public struct ServiceConfiguration: Sendable, Equatable {
             }
             metricsPort = metrics
         }
+        idempotencyRetention = try Self.hours(
+            options.idempotencyRetentionHours.map(String.init) ?? value(nil, "SUPPORT_IDEMPOTENCY_RETENTION_HOURS"),
+            default: 168, setting: "--idempotency-retention-hours")
+        deliveredOutboxRetention = try Self.hours(
+            options.outboxRetentionHours.map(String.init) ?? value(nil, "SUPPORT_OUTBOX_RETENTION_HOURS"),
+            default: 24, setting: "--outbox-retention-hours")
+    }
+
+    /// A retention given in hours: 1 to 8760 (a year).
+    private static func hours(_ text: String?, default fallback: Int, setting: String) throws(ConfigurationError)
+        -> Duration
+    {
+        guard let text else { return .seconds(fallback * 3_600) }
+        guard let hours = Int(text), (1...8_760).contains(hours) else {
+            throw ConfigurationError(setting: setting, problem: "'\(text)' is not a number of hours between 1 and 8760")
+        }
+        return .seconds(hours * 3_600)
     }
 
     /// The `--help` text listing every setting.

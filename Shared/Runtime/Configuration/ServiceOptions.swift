@@ -50,6 +50,17 @@ public struct ServiceOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical (SUPPORT_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(
+        help:
+            "Hours an idempotency key's stored answer is kept; a retry after that runs again (SUPPORT_IDEMPOTENCY_RETENTION_HOURS; default 168)."
+    )
+    var idempotencyRetentionHours: Int?
+
+    @Option(
+        help: "Hours a delivered outbox event is kept before it is pruned (SUPPORT_OUTBOX_RETENTION_HOURS; default 24)."
+    )
+    var outboxRetentionHours: Int?
+
     /// Flags as parsed; environment fallbacks are applied by ``ServiceConfiguration``.
     public init() {}
 }

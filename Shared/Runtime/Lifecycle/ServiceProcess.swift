@@ -124,7 +124,8 @@ public struct ServiceProcess: Sendable {
     }
 
     /// Serves `services` (described for reflection by `files`, imports included) under `policy`
-    /// and runs `relays` and `background` loops (each until shutdown), until SIGTERM or SIGINT;
+    /// and runs `relays` and `background` loops (each until shutdown, with the hourly pruning of
+    /// idempotency records and delivered outbox events past their retention), until SIGTERM or SIGINT;
     /// then reports NOT_SERVING, sends GOAWAY, lets calls in flight finish within the grace
     /// period, stops the relays and loops and closes the database.
     /// Once listening it prints "<name> listening on port N" on standard output (scripts and tests
@@ -157,6 +158,15 @@ public struct ServiceProcess: Sendable {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
         members += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let opened = database.current {
+            let retention = StorageRetention(
+                idempotency: configuration.idempotencyRetention,
+                deliveredOutbox: configuration.deliveredOutboxRetention)
+            let pruning = BackgroundLoop("storage-retention", every: .seconds(3_600)) {
+                try await retention.prune(opened, now: Date())
+            }
+            members.append(.init(service: pruning))
+        }
         if let metricsPort = configuration.metricsPort {
             let endpoint = MetricsEndpoint(registry: metrics, host: configuration.host, port: metricsPort)
             members.append(.init(service: MetricsLifecycleService(endpoint: endpoint, name: name, logger: logger)))

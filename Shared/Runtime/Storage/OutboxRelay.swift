@@ -1,32 +1,68 @@
 import GRDB
+import Logging
+import Metrics
+import RPC
 
-/// Delivers a destination's outbox events: oldest first, in batches, each batch marked delivered
-/// only after the receiver accepted it, so delivery is at least once and in order (per aggregate
-/// and overall). While the receiver fails, the relay backs off (doubling up to a ceiling) and
-/// retries the same batch; events keep accumulating meanwhile and nothing is lost.
+/// Delivers a destination's outbox events: oldest first, in batches (at most `batchSize` events
+/// and `maximumBatchBytes` of payload), each marked delivered only after the receiver accepted it,
+/// so delivery is at least once and in order (per aggregate and overall). While the receiver
+/// fails for a while (UNAVAILABLE, DEADLINE_EXCEEDED, ...), the relay backs off (doubling up to a
+/// ceiling) and retries the same batch; events keep accumulating meanwhile and nothing is lost.
+/// What the receiver refuses for good (``isRefusedForGood(_:)``) never stalls the relay: the
+/// batch is split in halves until the refused event is alone, that event is parked as a dead
+/// letter (a warning in the log, `outbox_dead_letters_total` and the `outbox_dead_letters`
+/// gauge), and the events after it keep flowing.
 public struct OutboxRelay: Sendable {
     private let database: ServiceDatabase
     private let destination: String
     private let batchSize: Int
+    private let maximumBatchBytes: Int
     private let idleDelay: Duration
     private let maximumBackoff: Duration
     private let deliver: @Sendable ([OutboxMessage]) async throws -> Void
+    private let logger = Logger(label: "outbox-relay")
+    private let parked: Counter
+    private let deadLetters: Gauge
 
-    /// A relay of `destination`'s events from `database` to `deliver`.
+    /// A relay of `destination`'s events from `database` to `deliver`, counting dead letters in `metrics`.
     public init(
-        database: ServiceDatabase, destination: String, batchSize: Int = 200, idleDelay: Duration = .milliseconds(200),
-        maximumBackoff: Duration = .seconds(30), deliver: @escaping @Sendable ([OutboxMessage]) async throws -> Void
+        database: ServiceDatabase, destination: String, batchSize: Int = 200, maximumBatchBytes: Int = 1 << 20,
+        idleDelay: Duration = .milliseconds(200), maximumBackoff: Duration = .seconds(30),
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        deliver: @escaping @Sendable ([OutboxMessage]) async throws -> Void
     ) {
         self.database = database
         self.destination = destination
-        self.batchSize = batchSize
+        self.batchSize = max(1, batchSize)
+        self.maximumBatchBytes = max(1, maximumBatchBytes)
         self.idleDelay = idleDelay
         self.maximumBackoff = maximumBackoff
         self.deliver = deliver
+        parked = Counter(
+            label: "outbox_dead_letters_total", dimensions: [("destination", destination)], factory: metrics)
+        deadLetters = Gauge(label: "outbox_dead_letters", dimensions: [("destination", destination)], factory: metrics)
+    }
+
+    /// Whether the receiver refused for good, so that retrying the same events cannot succeed:
+    /// INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED, ALREADY_EXISTS and
+    /// RESOURCE_EXHAUSTED (a message over the receiver's limit). Anything else, UNAVAILABLE and
+    /// DEADLINE_EXCEEDED among them, is worth retrying.
+    public static func isRefusedForGood(_ error: any Error) -> Bool {
+        guard let error = error as? RPCError else { return false }
+        switch error.code {
+        case .invalidArgument, .failedPrecondition, .outOfRange, .permissionDenied, .alreadyExists, .resourceExhausted:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Delivers until the task is cancelled.
     public func run() async {
+        let destination = self.destination
+        if let count = try? await database.read({ db in try Outbox.deadLetterCount(for: destination, in: db) }) {
+            deadLetters.record(count)
+        }
         var backoff = Duration.milliseconds(50)
         while !Task.isCancelled {
             do {
@@ -40,20 +76,57 @@ public struct OutboxRelay: Sendable {
         }
     }
 
-    /// Delivers the oldest pending batch; returns how many events it delivered.
+    /// Delivers the oldest pending batch; returns how many events left the outbox (delivered or
+    /// parked). Throws when the receiver failed in a way worth retrying.
     @discardableResult
     public func deliverOneBatch() async throws -> Int {
         let destination = self.destination
         let batchSize = self.batchSize
-        let batch = try await database.read { db in try Outbox.pending(for: destination, limit: batchSize, in: db) }
+        let pending = try await database.read { db in
+            try Outbox.pending(for: destination, limit: batchSize, in: db)
+        }
+        var bytes = 0
+        let batch = pending.prefix { message in
+            defer { bytes += message.payload.count }
+            return bytes == 0 || bytes + message.payload.count <= maximumBatchBytes
+        }
         guard !batch.isEmpty else { return 0 }
+        return try await deliverSplitting(batch)
+    }
+
+    /// Delivers `batch`; if the receiver refuses it for good, delivers each half in turn, down to
+    /// single events, which are parked. Returns how many events left the outbox.
+    private func deliverSplitting(_ batch: ArraySlice<OutboxMessage>) async throws -> Int {
+        let messages = Array(batch)
         do {
-            try await deliver(batch)
+            try await deliver(messages)
+        } catch let error where Self.isRefusedForGood(error) {
+            guard messages.count > 1 else {
+                try await park(messages[0], error: error)
+                return 1
+            }
+            let middle = batch.startIndex + batch.count / 2
+            let first = try await deliverSplitting(batch[..<middle])
+            return first + (try await deliverSplitting(batch[middle...]))
         } catch {
-            try? await database.write { db in try Outbox.markAttempted(batch, in: db) }
+            try? await database.write { db in try Outbox.markAttempted(messages, in: db) }
             throw error
         }
-        try await database.write { db in try Outbox.markDelivered(batch, in: db) }
-        return batch.count
+        try await database.write { db in try Outbox.markDelivered(messages, in: db) }
+        return messages.count
+    }
+
+    /// Moves `message` to the dead letters, says so in the log and the metrics.
+    private func park(_ message: OutboxMessage, error: any Error) async throws {
+        let failure = String(String(describing: error).prefix(1_000))
+        let count = try await database.write { db in try Outbox.park(message, failure: failure, in: db) }
+        parked.increment()
+        deadLetters.record(count)
+        logger.warning(
+            "outbox event refused for good by its receiver; parked as a dead letter, later events go on",
+            metadata: [
+                "destination": "\(destination)", "event_id": "\(message.eventID)",
+                "aggregate_id": "\(message.aggregateID)", "sequence": "\(message.sequence)", "failure": "\(failure)",
+            ])
     }
 }

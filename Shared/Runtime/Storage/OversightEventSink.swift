@@ -16,11 +16,17 @@ public struct OversightEventSink: Sendable {
         self.client = Oversight.Client(client)
     }
 
-    /// Sends one batch; throws (and the relay retries later) unless Oversight accepted it.
+    /// Sends one batch; throws (and the relay retries later, or parks what is refused for good)
+    /// unless Oversight accepted it. An undecodable payload is INVALID_ARGUMENT (refused for good).
     @Sendable public func deliver(_ messages: [OutboxMessage]) async throws {
         var request = RecordEventsRequest()
         request.events.reserveCapacity(messages.count)
-        for message in messages { request.events.append(try Event(serializedBytes: message.payload)) }
+        for message in messages {
+            guard let event = try? Event(serializedBytes: message.payload) else {
+                throw RPCError(.invalidArgument, "outbox event \(message.eventID) is not a decodable Event")
+            }
+            request.events.append(event)
+        }
         _ = try await client.recordEvents(request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+
+/// Prunes what a service's database only needs for a while: idempotency records older than
+/// `idempotency` (a retry after that runs again) and outbox events delivered longer ago than
+/// `deliveredOutbox` (pending events and dead letters are never pruned). Deletes in bounded chunks,
+/// one short write transaction each, so commands never wait long behind it. ``ServiceProcess``
+/// runs it in a ``BackgroundLoop``.
+public struct StorageRetention: Sendable {
+    /// Rows deleted per transaction.
+    static let chunk = 5_000
+
+    /// How long idempotency records are kept.
+    public var idempotency: Duration
+    /// How long delivered outbox events are kept.
+    public var deliveredOutbox: Duration
+
+    /// A retention of `idempotency` for idempotency records and `deliveredOutbox` for delivered events.
+    public init(idempotency: Duration, deliveredOutbox: Duration) {
+        self.idempotency = idempotency
+        self.deliveredOutbox = deliveredOutbox
+    }
+
+    /// What one ``prune(_:now:)`` removed.
+    public struct Pruned: Sendable, Equatable {
+        /// Idempotency records removed.
+        public var idempotency = 0
+        /// Delivered outbox events removed.
+        public var deliveredOutbox = 0
+    }
+
+    /// The runtime migration indexing the columns pruning selects on.
+    @Sendable static func createIndexes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX idempotency_created_at ON idempotency (created_at);
+                CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+                """)
+    }
+
+    /// Removes from `database` what is older than its retention at `now`.
+    @discardableResult
+    public func prune(_ database: ServiceDatabase, now: Date) async throws -> Pruned {
+        var pruned = Pruned()
+        let idempotencyCutoff = now.timeIntervalSince1970 - Self.seconds(idempotency)
+        pruned.idempotency = try await Self.deleteInChunks(
+            database,
+            sql: """
+                DELETE FROM idempotency WHERE rowid IN
+                (SELECT rowid FROM idempotency WHERE created_at < ? LIMIT ?)
+                """, cutoff: idempotencyCutoff)
+        let outboxCutoff = now.timeIntervalSince1970 - Self.seconds(deliveredOutbox)
+        pruned.deliveredOutbox = try await Self.deleteInChunks(
+            database,
+            sql: """
+                DELETE FROM outbox WHERE sequence IN
+                (SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
+                """, cutoff: outboxCutoff)
+        return pruned
+    }
+
+    private static func deleteInChunks(_ database: ServiceDatabase, sql: String, cutoff: Double) async throws -> Int {
+        var total = 0
+        while !Task.isCancelled {
+            let deleted = try await database.write { db in
+                try db.execute(sql: sql, arguments: [cutoff, chunk])
+                return db.changesCount
+            }
+            total += deleted
+            if deleted < chunk { break }
+        }
+        return total
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import MetricsTestKit
+import RPC
+import Synchronization
+import Testing
+
+@testable import Runtime
+
+/// The relay never stalls behind one event: what the receiver refuses for good is split out and
+/// parked as a dead letter (with its metrics), everything around it is delivered in order, and a
+/// failure worth retrying still leaves the batch pending.
+@Suite struct OutboxDeadLetterTests {
+    /// A receiver that refuses some event ids for good and records what it accepted; it refuses a
+    /// whole batch as soon as one of its events is refused (as Oversight does).
+    final class Receiver: Sendable {
+        let refused: Set<String>
+        let refusal: StatusCode
+        let accepted = Mutex<[String]>([])
+        let calls = Mutex(0)
+
+        init(refusing refused: Set<String>, with refusal: StatusCode = .invalidArgument) {
+            self.refused = refused
+            self.refusal = refusal
+        }
+
+        @Sendable func deliver(_ batch: [OutboxMessage]) throws {
+            calls.withLock { $0 += 1 }
+            if let bad = batch.first(where: { refused.contains($0.eventID) }) {
+                throw RPCError(refusal, "event \(bad.eventID) is refused")
+            }
+            accepted.withLock { $0 += batch.map(\.eventID) }
+        }
+    }
+
+    static func database(events: Int) async throws -> (ServiceDatabase, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dead-\(UUID())").path
+        let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
+        try await database.write { db in
+            for index in 1...events {
+                try Outbox.enqueue(
+                    eventID: "e\(index)", aggregateID: "case-\(index % 2)", destination: "oversight",
+                    payload: [UInt8(index)], in: db)
+            }
+        }
+        return (database, directory)
+    }
+
+    @Test(arguments: [StatusCode.invalidArgument, .failedPrecondition, .permissionDenied, .resourceExhausted])
+    func refusedEventsAreParkedAndEverythingElseArrivesInOrder(_ refusal: StatusCode) async throws {
+        let (database, directory) = try await Self.database(events: 20)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let receiver = Receiver(refusing: ["e4", "e13"], with: refusal)
+        let metrics = TestMetrics()
+        let relay = OutboxRelay(
+            database: database, destination: "oversight", batchSize: 8, metrics: metrics, deliver: receiver.deliver)
+
+        var left = 0
+        for _ in 0..<10 { left += try await relay.deliverOneBatch() }
+
+        #expect(left == 20)
+        #expect(receiver.accepted.withLock { $0 } == (1...20).filter { $0 != 4 && $0 != 13 }.map { "e\($0)" })
+        #expect(try await database.read { db in try Outbox.pendingCount(for: "oversight", in: db) } == 0)
+        #expect(try await database.read { db in try Outbox.deadLetterIDs(for: "oversight", in: db) } == ["e4", "e13"])
+        let failure = try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT failure FROM outbox_dead_letter WHERE event_id = 'e4'")
+        }
+        #expect(failure?.contains("event e4 is refused") == true)
+        #expect(try metrics.expectCounter("outbox_dead_letters_total", [("destination", "oversight")]).totalValue == 2)
+        #expect(try metrics.expectGauge("outbox_dead_letters", [("destination", "oversight")]).lastValue == 2)
+    }
+
+    @Test func aFailureWorthRetryingParksNothingAndKeepsTheBatch() async throws {
+        let (database, directory) = try await Self.database(events: 5)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        for code in [StatusCode.unavailable, .deadlineExceeded, .unauthenticated, .internal] {
+            let receiver = Receiver(refusing: ["e2"], with: code)
+            let relay = OutboxRelay(database: database, destination: "oversight", deliver: receiver.deliver)
+            await #expect(throws: RPCError.self) { try await relay.deliverOneBatch() }
+            #expect(receiver.calls.withLock { $0 } == 1, "\(code) was split instead of retried")
+        }
+        #expect(try await database.read { db in try Outbox.pendingCount(for: "oversight", in: db) } == 5)
+        #expect(try await database.read { db in try Outbox.deadLetterCount(for: "oversight", in: db) } == 0)
+        let attempts = try await database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(attempts) FROM outbox") }
+        #expect(attempts == 4)
+    }
+
+    @Test func batchesAreBoundedByPayloadBytes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dead-\(UUID())").path
+        let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        try await database.write { db in
+            for index in 1...5 {
+                try Outbox.enqueue(
+                    eventID: "e\(index)", aggregateID: "case", destination: "oversight",
+                    payload: [UInt8](repeating: 7, count: 400), in: db)
+            }
+        }
+        let sizes = Mutex<[Int]>([])
+        let relay = OutboxRelay(database: database, destination: "oversight", maximumBatchBytes: 1_000) { batch in
+            sizes.withLock { $0.append(batch.count) }
+        }
+        while try await relay.deliverOneBatch() > 0 {}
+        #expect(sizes.withLock { $0 } == [2, 2, 1])
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Runtime
+
+/// Pruning removes idempotency records and delivered outbox events past their retention and keeps
+/// everything else: recent records, recent deliveries, pending events and dead letters.
+@Suite struct StorageRetentionTests {
+    @Test func oldRowsArePrunedAndRecentOnesKept() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID())").path
+        let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let now = Date(timeIntervalSince1970: 1_790_812_800)
+        let day = 86_400.0
+        let t = now.timeIntervalSince1970
+        try await database.write { db in
+            // More old idempotency records than one pruning chunk holds.
+            for index in 0..<(StorageRetention.chunk * 2 + 1) {
+                try db.execute(
+                    sql:
+                        "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES (?, 'm', x'00', x'00', ?)",
+                    arguments: ["old-\(index)", t - 8 * day])
+            }
+            try db.execute(
+                sql:
+                    "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES ('recent', 'm', x'00', x'00', ?)",
+                arguments: [t - 6 * day])
+            for (id, created, delivered) in [
+                ("delivered-old", t - 3 * day, t - 2 * day), ("delivered-recent", t - 3 * day, t - 0.5 * day),
+            ] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at, delivered_at)
+                        VALUES (?, 'case', 'oversight', x'00', ?, ?)
+                        """, arguments: [id, created, delivered])
+            }
+            try Outbox.enqueue(
+                eventID: "pending-old", aggregateID: "case", destination: "oversight", payload: [0], in: db)
+            try db.execute(
+                sql: "UPDATE outbox SET created_at = ? WHERE event_id = 'pending-old'", arguments: [t - 30 * day])
+            try Outbox.enqueue(
+                eventID: "parked-old", aggregateID: "case", destination: "oversight", payload: [0], in: db)
+            let parked = try #require(try Outbox.pending(for: "oversight", limit: 10, in: db).last)
+            _ = try Outbox.park(parked, failure: "INVALID_ARGUMENT: bad", in: db)
+            try db.execute(
+                sql: "UPDATE outbox_dead_letter SET parked_at = ?, created_at = ?",
+                arguments: [t - 30 * day, t - 30 * day])
+        }
+        let retention = StorageRetention(idempotency: .seconds(7 * 86_400), deliveredOutbox: .seconds(86_400))
+
+        let pruned = try await retention.prune(database, now: now)
+
+        #expect(pruned == StorageRetention.Pruned(idempotency: StorageRetention.chunk * 2 + 1, deliveredOutbox: 1))
+        let keys = try await database.read { db in try String.fetchAll(db, sql: "SELECT key FROM idempotency") }
+        #expect(keys == ["recent"])
+        let events = try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT event_id FROM outbox ORDER BY sequence")
+        }
+        #expect(events == ["delivered-recent", "pending-old"])
+        #expect(try await database.read { db in try Outbox.deadLetterIDs(for: "oversight", in: db) } == ["parked-old"])
+        #expect(try await retention.prune(database, now: now) == StorageRetention.Pruned())
+    }
+
+    @Test func retentionsComeFromFlagsOrTheEnvironmentWithDefaults() throws {
+        let base = ["--port", "1", "--data-dir", "d"]
+        let defaults = try ServiceConfiguration.load(arguments: base, environment: [:])
+        #expect(defaults.idempotencyRetention == .seconds(7 * 86_400))
+        #expect(defaults.deliveredOutboxRetention == .seconds(86_400))
+        let configured = try ServiceConfiguration.load(
+            arguments: base + ["--idempotency-retention-hours", "48"],
+            environment: ["SUPPORT_OUTBOX_RETENTION_HOURS": "2", "SUPPORT_IDEMPOTENCY_RETENTION_HOURS": "1"])
+        #expect(configured.idempotencyRetention == .seconds(48 * 3_600))
+        #expect(configured.deliveredOutboxRetention == .seconds(2 * 3_600))
+        for (flag, value) in [("--idempotency-retention-hours", "0"), ("--outbox-retention-hours", "9000")] {
+            #expect(
+                throws: ConfigurationError(
+                    setting: flag, problem: "'\(value)' is not a number of hours between 1 and 8760")
+            ) {
+                try ServiceConfiguration.load(arguments: base + [flag, value], environment: [:])
+            }
+        }
+    }
+}
