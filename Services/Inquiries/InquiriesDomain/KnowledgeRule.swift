@@ -48,12 +48,15 @@ public struct KnowledgeRule: Sendable, Hashable {
         guard !id.isEmpty, id.utf8.count <= 100, id.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .invalid("rule_id must be 1 to 100 printable ASCII characters")
         }
-        guard !title.isEmpty, title.count <= 200 else { throw .invalid("title must be 1 to 200 characters") }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("text must be 1 to 4000 characters")
+        guard !title.isEmpty, TextLimit.admits(title, characters: 200) else {
+            throw .invalid("title must be 1 to 200 characters (800 UTF-8 bytes)")
         }
-        guard keywords.count <= 50, keywords.allSatisfy({ !$0.isEmpty && $0.count <= 100 }) else {
-            throw .invalid("keywords: at most 50, each 1 to 100 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
+        }
+        guard keywords.count <= 50, keywords.allSatisfy({ !$0.isEmpty && TextLimit.admits($0, characters: 100) }) else {
+            throw .invalid("keywords: at most 50, each 1 to 100 characters (400 UTF-8 bytes)")
         }
     }
 }

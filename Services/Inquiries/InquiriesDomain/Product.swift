@@ -42,9 +42,11 @@ public struct Product: Sendable, Hashable {
     /// Checks a product before it is stored.
     public func validate() throws(InquiriesError) {
         guard !sku.isEmpty, sku.utf8.count <= 100 else { throw .invalid("sku must be 1 to 100 characters") }
-        guard !name.isEmpty, name.count <= 200 else { throw .invalid("name must be 1 to 200 characters") }
-        guard description.count <= 4_000, specifications.count <= 100 else {
-            throw .invalid("description at most 4000 characters, at most 100 specifications")
+        guard !name.isEmpty, TextLimit.admits(name, characters: 200) else {
+            throw .invalid("name must be 1 to 200 characters (800 UTF-8 bytes)")
+        }
+        guard TextLimit.admits(description, characters: 4_000), specifications.count <= 100 else {
+            throw .invalid("description at most 4000 characters (16000 UTF-8 bytes), at most 100 specifications")
         }
         guard Currency.isValid(price.currency), price.minorUnits >= 0 else {
             throw .invalid("price must be a non-negative amount in an ISO 4217 currency the platform accepts")

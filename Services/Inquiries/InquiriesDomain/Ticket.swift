@@ -70,8 +70,9 @@ public struct Ticket: Sendable, Hashable {
         guard state == .open else {
             throw .notAllowed("ticket \(id) is \(state.name); it can be answered only when OPEN")
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("answer must be 1 to 4000 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("answer must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
         answer = text
         answerRule = rule
@@ -92,8 +93,9 @@ public struct Ticket: Sendable, Hashable {
         -> [CaseChange]
     {
         guard state != .closed else { throw .notAllowed("ticket \(id) is CLOSED; ask a new question instead") }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("text must be 1 to 4000 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)

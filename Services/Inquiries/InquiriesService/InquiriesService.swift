@@ -38,8 +38,9 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
     /// Answers a question, or opens a ticket.
     public func askQuestion(_ request: AskQuestionRequest, context: ServerContext) async throws -> AskQuestionResponse {
         let caller = try context.identity
-        guard !request.question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, request.question.count <= 4_000
-        else { throw RPCError(.invalidArgument, "question must be 1 to 4000 characters") }
+        guard TextLimit.admits(request.question, characters: 4_000),
+            !request.question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else { throw RPCError(.invalidArgument, "question must be 1 to 4000 characters (16000 UTF-8 bytes)") }
         let given = request.topics.compactMap { Topic(rawValue: Int($0.rawValue)) }
         guard given.count == request.topics.count else {
             throw RPCError(.invalidArgument, "topics must be Topic values (not UNSPECIFIED)")
@@ -105,8 +106,8 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         -> ListProductsResponse
     {
         _ = try context.identity
-        guard request.query.count <= 200 else {
-            throw RPCError(.invalidArgument, "query is longer than 200 characters")
+        guard TextLimit.admits(request.query, characters: 200) else {
+            throw RPCError(.invalidArgument, "query is longer than 200 characters (800 UTF-8 bytes)")
         }
         let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
         let after = try PageCursor(token: request.page?.pageToken ?? "")?.id ?? ""

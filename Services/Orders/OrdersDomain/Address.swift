@@ -1,4 +1,5 @@
 import Foundation
+import SupportPolicy
 
 /// A postal address.
 public struct Address: Sendable, Hashable, Codable {
@@ -40,8 +41,8 @@ public struct Address: Sendable, Hashable, Codable {
         for (name, value) in [
             ("recipient", recipient), ("line1", line1), ("line2", line2), ("city", city), ("state", state),
             ("postal_code", postalCode),
-        ] where value.count > 200 {
-            return "address.\(name) is longer than 200 characters"
+        ] where !TextLimit.admits(value, characters: 200) {
+            return "address.\(name) is longer than 200 characters (800 UTF-8 bytes)"
         }
         guard countryCode.count == 2, countryCode.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             return "address.country_code must be an ISO 3166-1 alpha-2 code such as \"DE\""

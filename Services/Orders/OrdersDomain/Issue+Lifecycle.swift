@@ -86,8 +86,8 @@ extension Issue {
         guard state == .mediation else { throw transitionRefused("given evidence", allowedFrom: [.mediation]) }
         try Order.checkText(statement, "statement")
         guard attachmentURIs.count <= 10 else { throw .invalid("attachment_uris has more than 10 entries") }
-        for uri in attachmentURIs where uri.isEmpty || uri.count > 2_000 {
-            throw .invalid("attachment_uris entries must be 1 to 2000 characters")
+        for uri in attachmentURIs where uri.isEmpty || !TextLimit.admits(uri, characters: 2_000) {
+            throw .invalid("attachment_uris entries must be 1 to 2000 characters (8000 UTF-8 bytes)")
         }
         if actor.role == .customer, party != .customer {
             throw .forbidden("a customer can only submit evidence for the customer's side")

@@ -1,4 +1,5 @@
 import Foundation
+import SupportPolicy
 
 extension Order {
     /// The rule: an address may change on the order only before shipment.
@@ -40,7 +41,9 @@ extension Order {
             throw .notAllowed("an adjustment cannot remove every line; cancel the order instead")
         }
         if let note {
-            guard note.count <= Self.maximumTextLength else { throw .invalid("customer_note is too long") }
+            guard TextLimit.admits(note, characters: Self.maximumTextLength) else {
+                throw .invalid("customer_note is too long")
+            }
             customerNote = note
         }
         lines = adjusted

@@ -1,4 +1,5 @@
 import Foundation
+import SupportPolicy
 
 extension Order {
     /// Records a carrier event and moves the status forward (never back): picked up is shipped,
@@ -7,10 +8,12 @@ extension Order {
     @discardableResult
     public mutating func record(_ event: TrackingEvent, now: Date) throws(OrdersError) -> Bool {
         try Self.checkID(event.id, "event.event_id")
-        guard !event.carrier.isEmpty, event.carrier.count <= 100 else {
-            throw .invalid("event.carrier must be 1 to 100 characters")
+        guard !event.carrier.isEmpty, TextLimit.admits(event.carrier, characters: 100) else {
+            throw .invalid("event.carrier must be 1 to 100 characters (400 UTF-8 bytes)")
         }
-        guard event.trackingNumber.count <= 100, event.description.count <= 1_000, event.location.count <= 200 else {
+        guard TextLimit.admits(event.trackingNumber, characters: 100),
+            TextLimit.admits(event.description, characters: 1_000), TextLimit.admits(event.location, characters: 200)
+        else {
             throw .invalid("event text fields are too long")
         }
         guard event.occurredAt <= now else { throw .invalid("event.occurred_at is in the future") }

@@ -28,10 +28,12 @@ extension Order {
             guard line.unitPrice.currency == currency else {
                 throw .invalid("order.lines[\(index)].unit_price is in \(line.unitPrice.currency), not \(currency)")
             }
-            guard !line.sku.isEmpty, line.sku.count <= 100 else {
-                throw .invalid("order.lines[\(index)].sku must be 1 to 100 characters")
+            guard !line.sku.isEmpty, TextLimit.admits(line.sku, characters: 100) else {
+                throw .invalid("order.lines[\(index)].sku must be 1 to 100 characters (400 UTF-8 bytes)")
             }
-            guard line.title.count <= 500 else { throw .invalid("order.lines[\(index)].title is too long") }
+            guard TextLimit.admits(line.title, characters: 500) else {
+                throw .invalid("order.lines[\(index)].title is too long")
+            }
             guard line.amount != nil else { throw .invalid("order.lines[\(index)] amount overflows") }
         }
         guard Money.sum(lines.compactMap(\.amount), currency: currency) != nil else {
@@ -63,8 +65,9 @@ extension Order {
                 throw .invalid("order.delivered_at needs shipped_at and must be between it and now")
             }
         }
-        guard customerNote.count <= Self.maximumTextLength else {
-            throw .invalid("order.customer_note is longer than \(Self.maximumTextLength) characters")
+        guard TextLimit.admits(customerNote, characters: Self.maximumTextLength) else {
+            throw .invalid(
+                "order.customer_note is longer than \(TextLimit.describe(characters: Self.maximumTextLength))")
         }
         switch status {
         case .delivered where deliveredAt == nil: throw .invalid("a delivered order needs delivered_at")
@@ -81,13 +84,13 @@ extension Order {
         }
     }
 
-    /// Checks free text: 1 to ``maximumTextLength`` characters.
+    /// Checks free text: 1 to ``maximumTextLength`` characters and 4x as many UTF-8 bytes (``TextLimit``).
     public static func checkText(_ value: String, _ field: String) throws(OrdersError) {
         guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .invalid("\(field) is required")
         }
-        guard value.count <= maximumTextLength else {
-            throw .invalid("\(field) is longer than \(maximumTextLength) characters")
+        guard TextLimit.admits(value, characters: maximumTextLength) else {
+            throw .invalid("\(field) is longer than \(TextLimit.describe(characters: maximumTextLength))")
         }
     }
 }

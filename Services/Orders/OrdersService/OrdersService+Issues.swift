@@ -37,7 +37,7 @@ extension OrdersService {
         guard let cause = IssueCause(rawValue: Int(request.cause.rawValue)) else {
             throw RPCError(.invalidArgument, "cause must be SYSTEM_TECHNICAL_FAULT, SHIPPING or HUMAN_ERROR")
         }
-        guard request.note.count <= Order.maximumTextLength else {
+        guard TextLimit.admits(request.note, characters: Order.maximumTextLength) else {
             throw RPCError(.invalidArgument, "note is too long")
         }
         return try await change(
@@ -50,7 +50,7 @@ extension OrdersService {
     /// Applies a classified issue's resolution.
     public func resolveIssue(_ request: ResolveIssueRequest, context: ServerContext) async throws -> OrdersAPI.Issue {
         let caller = try context.identity
-        guard request.note.count <= Order.maximumTextLength else {
+        guard TextLimit.admits(request.note, characters: Order.maximumTextLength) else {
             throw RPCError(.invalidArgument, "note is too long")
         }
         return try await change(

@@ -9,13 +9,18 @@ extension Complaint {
     public static func file(
         id: String, kind: Kind, customerID: String, subject: String, text: String, relatedCase: String, at now: Date
     ) throws(OversightError) -> (Complaint, [CaseChange]) {
-        guard !subject.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, subject.count <= 200 else {
-            throw .invalid("subject must be 1 to 200 characters")
+        guard TextLimit.admits(subject, characters: 200),
+            !subject.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("subject must be 1 to 200 characters (800 UTF-8 bytes)")
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("text must be 1 to 4000 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
-        guard relatedCase.count <= 200 else { throw .invalid("related_case is longer than 200 characters") }
+        guard TextLimit.admits(relatedCase, characters: 200) else {
+            throw .invalid("related_case is longer than 200 characters (800 UTF-8 bytes)")
+        }
         var complaint = Complaint(
             id: id, kind: kind, customerID: customerID, subject: subject, text: text, relatedCase: relatedCase,
             state: .submitted, assignedTo: "", resolution: "", messages: [], notifications: [], filedAt: now,
@@ -52,8 +57,10 @@ extension Complaint {
     /// Records the result and informs the customer.
     public mutating func resolve(_ result: String, at now: Date) throws(OversightError) -> [CaseChange] {
         guard state == .investigating else { throw refused("resolved", allowedFrom: [.investigating]) }
-        guard !result.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, result.count <= 4_000 else {
-            throw .invalid("resolution must be 1 to 4000 characters")
+        guard TextLimit.admits(result, characters: 4_000),
+            !result.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("resolution must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
         resolution = result
         state = .resolved
@@ -81,8 +88,9 @@ extension Complaint {
         -> [CaseChange]
     {
         guard state != .closed else { throw .notAllowed("complaint \(id) is CLOSED") }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("text must be 1 to 4000 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)

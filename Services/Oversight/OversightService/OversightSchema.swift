@@ -85,6 +85,23 @@ enum OversightSchema {
                         ) WITHOUT ROWID;
                         """)
             }
-        )
+        ),
+        (
+            // One rating per customer per case. Ratings recorded before this rule (a customer who
+            // rated a case several times) keep only the first; the audit log still holds them all.
+            "oversight-2-one-rating-per-customer-per-case",
+            { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM ratings WHERE rating_id IN (
+                            SELECT rating_id FROM (
+                                SELECT rating_id, ROW_NUMBER() OVER (
+                                    PARTITION BY case_key, customer_id ORDER BY rated_at, rating_id) AS position
+                                FROM ratings)
+                            WHERE position > 1);
+                        CREATE UNIQUE INDEX ratings_one_per_customer ON ratings (case_key, customer_id);
+                        """)
+            }
+        ),
     ]
 }

@@ -147,7 +147,7 @@ extension OversightService {
     {
         let caller = try context.identity
         guard let member = request.member, !member.staffID.isEmpty, member.staffID.utf8.count <= 128,
-            !member.name.isEmpty, member.name.count <= 200, member.teams.count <= 20
+            !member.name.isEmpty, TextLimit.admits(member.name, characters: 200), member.teams.count <= 20
         else { throw RPCError(.invalidArgument, "member needs a staff_id (1-128 bytes), a name and at most 20 teams") }
         return try await command(
             Oversight.Method.upsertStaffMember, request, key: request.idempotencyKey, caller: caller

@@ -17,12 +17,13 @@ extension OversightService {
         return try await store.report(from: from.date, to: to.date)
     }
 
-    /// Records a rating of one case; customers rate only their own cases.
+    /// Records a rating of one case; customers rate only their own cases, each case once (a second
+    /// rating is ALREADY_EXISTS).
     public func recordRating(_ request: RecordRatingRequest, context: ServerContext) async throws -> Rating {
         let caller = try context.identity
         guard (1...5).contains(request.score) else { throw RPCError(.invalidArgument, "score must be 1 to 5") }
-        guard request.comment.count <= 4_000 else {
-            throw RPCError(.invalidArgument, "comment is longer than 4000 characters")
+        guard TextLimit.admits(request.comment, characters: 4_000) else {
+            throw RPCError(.invalidArgument, "comment is longer than 4000 characters (16000 UTF-8 bytes)")
         }
         guard !request.aggregateType.isEmpty, !request.aggregateID.isEmpty else {
             throw RPCError(.invalidArgument, "aggregate_type and aggregate_id name the case rated")
@@ -40,6 +41,12 @@ extension OversightService {
         ) { transaction in
             guard try transaction.caseOwner(caseKey) == customerID else {
                 throw RPCError(.notFound, "case '\(caseKey)' of customer '\(customerID)' not found")
+            }
+            if let first = try transaction.rating(caseKey: caseKey, customerID: customerID) {
+                throw RPCError(
+                    .alreadyExists,
+                    "customer '\(customerID)' already rated case '\(caseKey)' (\(first.ratingID)); a case is rated once"
+                )
             }
             let rating = Rating.with {
                 $0.ratingID = ratingID
@@ -110,8 +117,8 @@ extension OversightService {
         guard request.verdict == .pass || request.verdict == .fail else {
             throw RPCError(.invalidArgument, "verdict must be PASS or FAIL")
         }
-        guard request.note.count <= 4_000 else {
-            throw RPCError(.invalidArgument, "note is longer than 4000 characters")
+        guard TextLimit.admits(request.note, characters: 4_000) else {
+            throw RPCError(.invalidArgument, "note is longer than 4000 characters (16000 UTF-8 bytes)")
         }
         let bytes = try await store.perform(
             key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.markAuditItem,

@@ -109,7 +109,15 @@ public struct OversightService: Oversight.ServiceProtocol {
         default: break
         }
         guard let occurred = event.occurredAt, occurred.isValid else { return "occurred_at is required" }
-        guard event.summary.count <= 4_000, event.category.count <= 200 else { return "summary or category too long" }
+        guard TextLimit.admits(event.summary, characters: 4_000), TextLimit.admits(event.category, characters: 200)
+        else {
+            return "summary or category too long"
+        }
+        // Services hold message texts to 4,000 characters (16,000 bytes); room is left for what
+        // they prefix (such as "rating 5/5: ").
+        guard TextLimit.admits(event.message?.message?.text ?? "", characters: 8_000) else {
+            return "message text is longer than \(TextLimit.describe(characters: 8_000))"
+        }
         return nil
     }
 

@@ -38,6 +38,8 @@ protocol OversightTransaction {
     func append(_ events: [Event], at now: Date) throws
     /// The customer a case belongs to, as its events said.
     func caseOwner(_ caseKey: String) throws -> String?
+    /// The rating `customerID` gave the case `caseKey`, if any (one per customer per case).
+    func rating(caseKey: String, customerID: String) throws -> Rating?
     /// Stores a rating.
     func insert(_ rating: Rating, caseKey: String) throws
     /// One audit sample.

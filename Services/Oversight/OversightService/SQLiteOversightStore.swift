@@ -104,6 +104,13 @@ struct SQLiteOversightTransaction: OversightTransaction {
         try String.fetchOne(db, sql: "SELECT customer_id FROM cases WHERE case_key = ?", arguments: [caseKey])
     }
 
+    func rating(caseKey: String, customerID: String) throws -> Rating? {
+        try Data.fetchOne(
+            db, sql: "SELECT body FROM ratings WHERE case_key = ? AND customer_id = ?",
+            arguments: [caseKey, customerID]
+        ).map { try Rating(serializedBytes: [UInt8]($0)) }
+    }
+
     func insert(_ rating: Rating, caseKey: String) throws {
         try db.execute(
             sql:

@@ -14,8 +14,8 @@ extension Refund {
         }
         switch source {
         case .returnID(let value), .issueID(let value), .agentNote(let value):
-            guard !value.isEmpty, value.count <= 4_000 else {
-                throw .invalid("source is required (1 to 4000 characters)")
+            guard !value.isEmpty, TextLimit.admits(value, characters: 4_000) else {
+                throw .invalid("source is required: 1 to 4000 characters (16000 UTF-8 bytes)")
             }
         }
         let balance = RefundBalance(paid: paid, refunds: existing)
@@ -49,8 +49,8 @@ extension Refund {
     /// The payment side could not pay it out.
     public mutating func fail(reason: String, at now: Date) throws(RefundsError) {
         guard state.isOpen else { throw refused("failed", allowedFrom: [.pending, .processing]) }
-        guard !reason.isEmpty, reason.count <= 1_000 else {
-            throw .invalid("failure_reason must be 1 to 1000 characters")
+        guard !reason.isEmpty, TextLimit.admits(reason, characters: 1_000) else {
+            throw .invalid("failure_reason must be 1 to 1000 characters (4000 UTF-8 bytes)")
         }
         failureReason = reason
         state = .failed
@@ -58,8 +58,8 @@ extension Refund {
     }
 
     private static func checkReference(_ reference: String) throws(RefundsError) {
-        guard !reference.isEmpty, reference.count <= 200 else {
-            throw .invalid("payment reference must be 1 to 200 characters")
+        guard !reference.isEmpty, TextLimit.admits(reference, characters: 200) else {
+            throw .invalid("payment reference must be 1 to 200 characters (800 UTF-8 bytes)")
         }
     }
 

@@ -13,7 +13,9 @@ extension ProductReturn {
         guard eligibility.eligible else {
             throw .notAllowed("\(eligibility.explanation) (rule \(eligibility.rule.id))")
         }
-        guard description.count <= 4_000 else { throw .invalid("description is longer than 4000 characters") }
+        guard TextLimit.admits(description, characters: 4_000) else {
+            throw .invalid("description is longer than 4000 characters (16000 UTF-8 bytes)")
+        }
         guard !lines.isEmpty else { throw .invalid("lines must name at least one order line") }
         var seen = Set<Int>()
         var value: Int64 = 0
@@ -72,7 +74,9 @@ extension ProductReturn {
         throws(ReturnsError) -> [CaseChange]
     {
         guard state == .received else { throw refused("inspected", allowedFrom: [.received]) }
-        guard notes.count <= 4_000 else { throw .invalid("notes is longer than 4000 characters") }
+        guard TextLimit.admits(notes, characters: 4_000) else {
+            throw .invalid("notes is longer than 4000 characters (16000 UTF-8 bytes)")
+        }
         self.finding = finding
         let (approved, rule, explanation): (Bool, PolicyRule, String) =
             switch finding {
@@ -131,8 +135,9 @@ extension ProductReturn {
     /// Adds a message to the return's conversation.
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(ReturnsError) -> [CaseChange]
     {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.count <= 4_000 else {
-            throw .invalid("text must be 1 to 4000 characters")
+        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)
