@@ -52,6 +52,11 @@ import Wire
                 .invalidArgument, "description is longer than 4000 characters"
             ),
             (
+                "one character of 40 KB (a letter and 20,000 combining accents)",
+                await report(customer) { $0.description = "e" + String(repeating: "\u{301}", count: 20_000) },
+                .invalidArgument, "description is longer than 4000 characters (16000 UTF-8 bytes)"
+            ),
+            (
                 "no category", await report(customer) { $0.category = .unspecified }, .invalidArgument,
                 "category must be"
             ),
