@@ -110,7 +110,7 @@ func run(size: Int) async throws -> [(size: Int, name: String, p50: Double, p99:
             })
     }
     // For comparison: the same row read through GRDB's async API, which hops to a reader queue
-    // and back (the service reads on the calling thread; see ServiceDatabase.read).
+    // and back (the service hands reads to its own read threads; see ServiceDatabase.read).
     let raw = try await measure(ids.count) { index in
         let id = "order-\(ids[index])"
         _ = try await database.pool.read { db in
