@@ -80,7 +80,7 @@ let package = Package(
             swiftSettings: sharedSettings),
 
         // Generated contracts.
-        library("CommonAPI", "Shared/CommonAPI", ["Wire"]),
+        library("CommonAPI", "Shared/CommonAPI", ["Wire", "RPC"]),
         library("InteropAPI", "Shared/InteropAPI", ["Wire", "RPC"]),
         library("HealthAPI", "Shared/HealthAPI", ["Wire", "RPC"]),
         library("ReflectionV1API", "Shared/ReflectionV1API", ["Wire", "RPC"]),
@@ -216,7 +216,7 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", "OversightAPI",
+                "Runtime", "RPC", "Wire", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -236,7 +236,7 @@ let package = Package(
             "OversightServiceTests",
             [
                 "TestSupport",
-                "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire",
+                "OversightService", "OversightAPI", "OversightDomain", "CommonAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(

@@ -9,6 +9,11 @@ final class DatabaseHolder: Sendable {
         database.withLock { $0 = opened }
     }
 
+    /// The database opened, if any.
+    var current: ServiceDatabase? {
+        database.withLock { $0 }
+    }
+
     /// Closes the database, if one was opened (checkpointing the WAL).
     func close() {
         let opened = database.withLock { current in

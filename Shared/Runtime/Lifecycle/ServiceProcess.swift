@@ -1,3 +1,4 @@
+import CommonAPI
 import Crypto
 import Foundation
 import GRDB
@@ -30,6 +31,10 @@ public struct ServiceProcess: Sendable {
     public let logger: Logger
     private let credentials: ServiceCredentialsInterceptor?
     private let verifier: TokenVerifier?
+    /// The keys this process trusts (`--token-keys` and `--token-public-key`), if any.
+    public let keyRing: TokenKeyRing?
+    /// This service's own private key (`--token-signing-key`), if any.
+    public let signingKey: SigningKey?
     private let database = DatabaseHolder()
     /// Where the process's metrics are collected (served at /metrics with `--metrics-port`).
     public let metrics: PrometheusCollectorRegistry
@@ -44,18 +49,24 @@ public struct ServiceProcess: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        verifier = try configuration.tokenPublicKey.map { path throws(ConfigurationError) in
-            let key = try Self.readKey(path, setting: "--token-public-key") {
-                try P256.Signing.PublicKey(pemRepresentation: $0)
-            }
-            return TokenVerifier(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
+        keyRing = try Self.keyRing(configuration)
+        verifier = keyRing.map {
+            TokenVerifier(
+                ring: $0, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience,
+                maximumLifetime: configuration.tokenMaximumLifetime)
         }
-        credentials = try configuration.tokenSigningKey.map { path throws(ConfigurationError) in
+        if let path = configuration.tokenSigningKey {
             let key = try Self.readKey(path, setting: "--token-signing-key") {
                 try P256.Signing.PrivateKey(pemRepresentation: $0)
             }
-            let minter = TokenMinter(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
-            return ServiceCredentialsInterceptor(minter: minter, subject: name)
+            signingKey = SigningKey(key: key, keyID: configuration.tokenKeyID)
+            let minter = TokenMinter(
+                key: key, keyID: configuration.tokenKeyID, issuer: configuration.tokenIssuer,
+                audience: configuration.tokenAudience)
+            credentials = ServiceCredentialsInterceptor(minter: minter, subject: name)
+        } else {
+            signingKey = nil
+            credentials = nil
         }
     }
 
@@ -119,7 +130,7 @@ public struct ServiceProcess: Sendable {
 
     /// A relay delivering the outbox's Oversight events to the `oversight` peer.
     public func oversightRelay(for database: ServiceDatabase) -> OutboxRelay {
-        let sink = OversightEventSink(client: client(for: "oversight"))
+        let sink = OversightEventSink(client: client(for: "oversight"), checkpoints: database)
         return OutboxRelay(database: database, destination: OversightEventSink.destination, deliver: sink.deliver)
     }
 
@@ -134,7 +145,15 @@ public struct ServiceProcess: Sendable {
         background: [BackgroundLoop] = []
     ) async throws {
         if verifier == nil {
-            logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")
+            logger.warning("no --token-keys: every call that needs a token will be UNAUTHENTICATED")
+        }
+        var services = services
+        var policy = policy
+        var files = files
+        if let opened = database.current {
+            services.append(AuditCheckpointService(name: name, database: opened))
+            policy = policy.adding(AuditCheckpointService.rules)
+            files.append(.supportCommonV1AuditCheckpoint)
         }
         var router = Router(services: services).intercepted(by: [
             ObservabilityInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier, policy: policy),
@@ -182,6 +201,29 @@ public struct ServiceProcess: Sendable {
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
             exit(1)
         }
+    }
+
+    /// The ring of `--token-keys` and `--token-public-key` together; nil when neither is set.
+    private static func keyRing(_ configuration: ServiceConfiguration) throws(ConfigurationError) -> TokenKeyRing? {
+        var keys: [TokenKey] = []
+        if let path = configuration.tokenKeys {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(setting: "--token-keys", problem: "cannot read '\(path)'")
+            }
+            do {
+                keys += try TokenKeyRing(jwks: data).keys
+            } catch {
+                throw ConfigurationError(setting: "--token-keys", problem: "'\(path)': \(error.description)")
+            }
+        }
+        if let path = configuration.tokenPublicKey {
+            keys.append(
+                TokenKey(
+                    publicKey: try readKey(path, setting: "--token-public-key") {
+                        try P256.Signing.PublicKey(pemRepresentation: $0)
+                    }))
+        }
+        return keys.isEmpty ? nil : TokenKeyRing(keys: keys)
     }
 
     private static func readKey<Key>(

@@ -1,3 +1,4 @@
+import CommonAPI
 import OversightAPI
 import RPC
 import Wire
@@ -10,10 +11,13 @@ public struct OversightEventSink: Sendable {
     public static let destination = "oversight"
 
     private let client: Oversight.Client
+    private let checkpoints: ServiceDatabase?
 
-    /// A sink calling Oversight through `client`.
-    public init(client: RPCClient) {
+    /// A sink calling Oversight through `client`; the signed checkpoint each answer carries is
+    /// kept in `checkpoints` (``AuditCheckpointStore``), if given.
+    public init(client: RPCClient, checkpoints: ServiceDatabase? = nil) {
         self.client = Oversight.Client(client)
+        self.checkpoints = checkpoints
     }
 
     /// Sends one batch; throws (and the relay retries later) unless Oversight accepted it.
@@ -21,6 +25,10 @@ public struct OversightEventSink: Sendable {
         var request = RecordEventsRequest()
         request.events.reserveCapacity(messages.count)
         for message in messages { request.events.append(try Event(serializedBytes: message.payload)) }
-        _ = try await client.recordEvents(request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
+        let response = try await client.recordEvents(
+            request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
+        if let checkpoint = response.checkpoint, let checkpoints {
+            try? await checkpoints.write { db in try AuditCheckpointStore.keep(checkpoint, in: db) }
+        }
     }
 }

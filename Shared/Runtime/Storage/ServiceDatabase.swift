@@ -30,6 +30,7 @@ public final class ServiceDatabase: Sendable {
         migrator.registerMigration("runtime-1-idempotency", migrate: IdempotencyLedger.createTable)
         migrator.registerMigration("runtime-2-outbox", migrate: Outbox.createTable)
         migrator.registerMigration("runtime-3-aggregate-sequence", migrate: OversightOutbox.createTable)
+        migrator.registerMigration("runtime-audit-checkpoint", migrate: AuditCheckpointStore.createTable)
         for migration in migrations {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }
