@@ -119,6 +119,33 @@ import Wire
         #expect(!checked.valid)
         #expect(checked.firstInvalidSequence == 40)
         #expect(checked.problem.contains("does not match Oversight's checkpoint"))
+
+        // Later events do not replace the evidence: Oversight sees the held checkpoint no longer
+        // matches and hands back no new one.
+        var more: [Event] = []
+        for index in 41...60 { more.append(Self.event("e-\(index)", source: "orders", minutes: Double(index))) }
+        let after = try await harness.client("orders", .service).recordEvents(
+            RecordEventsRequest.with {
+                $0.events = more
+                $0.heldCheckpoint = held
+            })
+        #expect(after.accepted == 20)
+        #expect(after.heldCheckpointMismatch)
+        #expect(after.checkpoint == nil)
+    }
+
+    @Test func aMatchingHeldCheckpointIsReplacedByANewerOne() async throws {
+        let harness = try OversightHarness(checkpointing: OversightHarness.checkpointing(every: 2))
+        let held = try #require(
+            try await harness.record([Self.event("e-1", source: "orders"), Self.event("e-2", source: "orders")])
+                .checkpoint)
+        let next = try await harness.client("orders", .service).recordEvents(
+            RecordEventsRequest.with {
+                $0.events = [Self.event("e-3", source: "orders"), Self.event("e-4", source: "orders")]
+                $0.heldCheckpoint = held
+            })
+        #expect(!next.heldCheckpointMismatch)
+        #expect(next.checkpoint?.sequence == 4)
     }
 
     @Test func aLogCutShortBeforeACheckpointIsCaught() async throws {

@@ -70,11 +70,17 @@ public struct OversightService: Oversight.ServiceProtocol {
         }
         let now = clock()
         let outcome = try await store.append(request.events, at: now, checkpointing: checkpointing)
+        var mismatch = false
+        if let held = request.heldCheckpoint {
+            let hash = try await store.read { try $0.recordHash(sequence: held.sequence) }
+            mismatch = hash != held.headHash
+        }
         return RecordEventsResponse.with {
             $0.accepted = Int32(outcome.accepted)
             $0.duplicates = Int32(outcome.duplicates)
             $0.lastSequence = outcome.lastSequence
-            $0.checkpoint = outcome.checkpoint
+            $0.checkpoint = mismatch ? nil : outcome.checkpoint
+            $0.heldCheckpointMismatch = mismatch
         }
     }
 

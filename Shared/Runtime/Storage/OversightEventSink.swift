@@ -14,7 +14,8 @@ public struct OversightEventSink: Sendable {
     private let checkpoints: ServiceDatabase?
 
     /// A sink calling Oversight through `client`; the signed checkpoint each answer carries is
-    /// kept in `checkpoints` (``AuditCheckpointStore``), if given.
+    /// kept in `checkpoints` (``AuditCheckpointStore``), if given, and the one held is sent with
+    /// each batch (Oversight hands back no newer one if its log no longer matches it).
     public init(client: RPCClient, checkpoints: ServiceDatabase? = nil) {
         self.client = Oversight.Client(client)
         self.checkpoints = checkpoints
@@ -25,6 +26,9 @@ public struct OversightEventSink: Sendable {
         var request = RecordEventsRequest()
         request.events.reserveCapacity(messages.count)
         for message in messages { request.events.append(try Event(serializedBytes: message.payload)) }
+        if let checkpoints {
+            request.heldCheckpoint = try? await checkpoints.read { db in try AuditCheckpointStore.latest(in: db) }
+        }
         let response = try await client.recordEvents(
             request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
         if let checkpoint = response.checkpoint, let checkpoints {
