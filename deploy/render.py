@@ -344,7 +344,8 @@ metadata:
 # public keys only, each with its kid and what it may sign for. One entry per service key (only
 # `service` tokens naming that service) and the identity provider's (customer, agent, auditor and
 # outside callers' service tokens). To rotate a key: add the new entry, roll the signer onto the
-# new key, and remove the old entry once its tokens have expired. Fill it from
+# new key, and remove the old entry once its tokens have expired; the services re-read the
+# mounted file when the kubelet updates it (SUPPORT_TOKEN_KEYS_RELOAD), no restart. Fill it from
 # `supportctl token keygen` (data/keys/jwks.json shows the format).
 apiVersion: v1
 kind: ConfigMap

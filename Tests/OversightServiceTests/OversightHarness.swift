@@ -29,7 +29,8 @@ final class OversightHarness: Sendable {
     /// Checkpoints signed with Oversight's key every `events` events.
     static func checkpointing(every events: Int) -> AuditCheckpointing {
         AuditCheckpointing(
-            key: SigningKey(key: oversightKey, keyID: "oversight-1"), ring: checkpointRing, everyEvents: events,
+            key: SigningKey(key: oversightKey, keyID: "oversight-1"), keys: KeyRingSource(checkpointRing),
+            everyEvents: events,
             everySeconds: 86_400)
     }
 

@@ -107,4 +107,27 @@ import Testing
     func badKeySetsAreRefusedWithAReason(_ text: String) {
         #expect(throws: KeyRingError.self) { try TokenKeyRing(jwks: Data(text.utf8)) }
     }
+
+    @Test func aReloadedKeySetFileAppliesToTheNextCallAndABadOneIsIgnored() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jwks-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let next = P256.Signing.PrivateKey()
+        let nextKey = TokenKey(publicKey: next.publicKey, keyID: "idp-2", roles: [.agent])
+        try TokenKeyRing(keys: Self.ring.keys + [nextKey]).jwks().write(to: URL(fileURLWithPath: path))
+        let file = try KeyRingFile(path: path)
+        let verifier = TokenVerifier(keys: file.source, issuer: "support-platform", audience: "support")
+        let oldToken = try Self.minter(Self.identityProvider, "idp-1").mint(subject: "agent-7", role: .agent)
+        let newToken = try Self.minter(next, "idp-2").mint(subject: "agent-8", role: .agent)
+        #expect(try verifier.verify(oldToken).subject == "agent-7")
+        #expect(try file.reload() == false)
+
+        try TokenKeyRing(keys: [nextKey]).jwks().write(to: URL(fileURLWithPath: path))
+        #expect(try file.reload())
+        #expect(throws: TokenError.unknownKey) { try verifier.verify(oldToken) }
+        #expect(try verifier.verify(newToken).subject == "agent-8")
+
+        try Data("{\"keys\": [".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: KeyRingError.self) { try file.reload() }
+        #expect(try verifier.verify(newToken).subject == "agent-8")
+    }
 }

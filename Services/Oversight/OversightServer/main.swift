@@ -6,7 +6,7 @@ let process = ServiceProcess.fromCommandLine(name: "oversight")
 await process.main {
     let database = try process.openDatabase(migrations: OversightService.migrations)
     let checkpointing = AuditCheckpointing(
-        key: process.signingKey, ring: process.keyRing, everyEvents: process.configuration.checkpointEvery,
+        key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
         everySeconds: process.configuration.checkpointSeconds)
     try await process.run(
         services: [OversightService(database: database, checkpointing: checkpointing)],

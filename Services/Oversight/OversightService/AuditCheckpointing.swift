@@ -7,17 +7,17 @@ import Runtime
 public struct AuditCheckpointing: Sendable {
     /// Oversight's own key.
     public var key: SigningKey?
-    /// The keys that verify checkpoints (the platform's key set).
-    public var ring: TokenKeyRing?
+    /// The keys that verify checkpoints (the platform's key set, as reloaded).
+    public var keys: KeyRingSource?
     /// Events between checkpoints.
     public var everyEvents: Int
     /// Seconds between checkpoints while events arrive.
     public var everySeconds: Int
 
     /// A configuration; without a key no checkpoints are signed.
-    public init(key: SigningKey? = nil, ring: TokenKeyRing? = nil, everyEvents: Int = 100, everySeconds: Int = 60) {
+    public init(key: SigningKey? = nil, keys: KeyRingSource? = nil, everyEvents: Int = 100, everySeconds: Int = 60) {
         self.key = key
-        self.ring = ring
+        self.keys = keys
         self.everyEvents = max(1, everyEvents)
         self.everySeconds = max(1, everySeconds)
     }

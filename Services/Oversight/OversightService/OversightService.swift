@@ -115,7 +115,7 @@ public struct OversightService: Oversight.ServiceProtocol {
                 "at most \(Self.maximumCheckpoints) checkpoints per call (got \(request.checkpoints.count))")
         }
         if !request.checkpoints.isEmpty {
-            guard let ring = checkpointing.ring else {
+            guard let ring = checkpointing.keys?.ring else {
                 throw RPCError(
                     .failedPrecondition, "Oversight has no key set (--token-keys) to verify checkpoints with")
             }

@@ -30,6 +30,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var tokenSigningKey: String?
     /// The signing key's kid (nil: its thumbprint).
     public var tokenKeyID: String?
+    /// Seconds between checks of the key set file for changes.
+    public var tokenKeysReloadSeconds: Int
     /// The longest token lifetime accepted, in seconds.
     public var tokenMaximumLifetime: Int
     /// Oversight: events between signed checkpoints.
@@ -94,6 +96,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
         tokenPublicKey = value(options.tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY")
         tokenSigningKey = value(options.tokenSigningKey, "SUPPORT_TOKEN_SIGNING_KEY")
         tokenKeyID = value(options.tokenKeyId, "SUPPORT_TOKEN_KEY_ID")
+        tokenKeysReloadSeconds = try Self.number(
+            options.tokenKeysReload, value(nil, "SUPPORT_TOKEN_KEYS_RELOAD"), default: 10, range: 1...3_600,
+            setting: "--token-keys-reload", unit: "seconds")
         tokenMaximumLifetime = try Self.number(
             options.tokenMaxLifetime, value(nil, "SUPPORT_TOKEN_MAX_LIFETIME"),
             default: TokenVerifier.defaultMaximumLifetime,

@@ -33,6 +33,10 @@ public struct ServiceOptions: ParsableArguments {
     var tokenKeys: String?
 
     @Option(
+        help: "Seconds between checks of --token-keys for a changed key set (SUPPORT_TOKEN_KEYS_RELOAD; default 10).")
+    var tokenKeysReload: Int?
+
+    @Option(
         help: "One PEM public key, trusted for every subject and role, that verifies tokens (SUPPORT_TOKEN_PUBLIC_KEY)."
     )
     var tokenPublicKey: String?

@@ -13,7 +13,7 @@ public struct TokenVerifier: Sendable {
     /// The default longest lifetime of a token, in seconds.
     public static let defaultMaximumLifetime = 3_600
 
-    private let ring: TokenKeyRing
+    private let keys: KeyRingSource
     private let issuer: String
     private let audience: String
     private let leeway: Double
@@ -27,7 +27,17 @@ public struct TokenVerifier: Sendable {
         ring: TokenKeyRing, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
         leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
-        self.ring = ring
+        self.init(
+            keys: KeyRingSource(ring), issuer: issuer, audience: audience, maximumLifetime: maximumLifetime,
+            leeway: leeway, now: now)
+    }
+
+    /// A verifier reading its keys from `keys` on every call (so a reloaded ring applies at once).
+    public init(
+        keys: KeyRingSource, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
+        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
@@ -54,6 +64,7 @@ public struct TokenVerifier: Sendable {
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == "ES256" else { throw .algorithmNotAllowed(header.alg) }
+        let ring = keys.ring
         guard let trusted = ring.key(id: header.kid) else { throw .unknownKey }
 
         let signed = Data((parts[0] + "." + parts[1]).utf8)

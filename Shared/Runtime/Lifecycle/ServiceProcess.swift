@@ -31,8 +31,10 @@ public struct ServiceProcess: Sendable {
     public let logger: Logger
     private let credentials: ServiceCredentialsInterceptor?
     private let verifier: TokenVerifier?
-    /// The keys this process trusts (`--token-keys` and `--token-public-key`), if any.
-    public let keyRing: TokenKeyRing?
+    /// The keys this process trusts (`--token-keys` and `--token-public-key`), if any; re-read
+    /// from `--token-keys` when the file changes.
+    public let keys: KeyRingSource?
+    private let keysFile: KeyRingFile?
     /// This service's own private key (`--token-signing-key`), if any.
     public let signingKey: SigningKey?
     private let database = DatabaseHolder()
@@ -49,10 +51,10 @@ public struct ServiceProcess: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        keyRing = try Self.keyRing(configuration)
-        verifier = keyRing.map {
+        (keys, keysFile) = try Self.keys(configuration)
+        verifier = keys.map {
             TokenVerifier(
-                ring: $0, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience,
+                keys: $0, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience,
                 maximumLifetime: configuration.tokenMaximumLifetime)
         }
         if let path = configuration.tokenSigningKey {
@@ -176,6 +178,9 @@ public struct ServiceProcess: Sendable {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
         members += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let keysFile {
+            members.append(.init(service: reloading(keysFile)))
+        }
         if let metricsPort = configuration.metricsPort {
             let endpoint = MetricsEndpoint(registry: metrics, host: configuration.host, port: metricsPort)
             members.append(.init(service: MetricsLifecycleService(endpoint: endpoint, name: name, logger: logger)))
@@ -203,27 +208,46 @@ public struct ServiceProcess: Sendable {
         }
     }
 
-    /// The ring of `--token-keys` and `--token-public-key` together; nil when neither is set.
-    private static func keyRing(_ configuration: ServiceConfiguration) throws(ConfigurationError) -> TokenKeyRing? {
-        var keys: [TokenKey] = []
-        if let path = configuration.tokenKeys {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(setting: "--token-keys", problem: "cannot read '\(path)'")
-            }
+    /// A loop re-reading `file` every `--token-keys-reload` seconds; a changed key set applies to
+    /// the next call, an invalid one is logged and the keys in use are kept.
+    private func reloading(_ file: KeyRingFile) -> BackgroundLoop {
+        BackgroundLoop("token-keys", every: .seconds(configuration.tokenKeysReloadSeconds)) { [logger] in
             do {
-                keys += try TokenKeyRing(jwks: data).keys
+                if try file.reload() {
+                    logger.notice(
+                        "token keys reloaded",
+                        metadata: ["file": "\(file.path)", "kids": "\(file.source.ring.keys.map(\.keyID))"])
+                }
             } catch {
-                throw ConfigurationError(setting: "--token-keys", problem: "'\(path)': \(error.description)")
+                logger.error(
+                    "token keys not reloaded; the keys in use are kept",
+                    metadata: ["file": "\(file.path)", "error": "\(error)"])
             }
         }
+    }
+
+    /// The keys of `--token-keys` (with its reloadable file) and `--token-public-key` together;
+    /// nil when neither is set.
+    private static func keys(_ configuration: ServiceConfiguration) throws(ConfigurationError) -> (
+        KeyRingSource?, KeyRingFile?
+    ) {
+        var extra: [TokenKey] = []
         if let path = configuration.tokenPublicKey {
-            keys.append(
+            extra.append(
                 TokenKey(
                     publicKey: try readKey(path, setting: "--token-public-key") {
                         try P256.Signing.PublicKey(pemRepresentation: $0)
                     }))
         }
-        return keys.isEmpty ? nil : TokenKeyRing(keys: keys)
+        guard let path = configuration.tokenKeys else {
+            return (extra.isEmpty ? nil : KeyRingSource(TokenKeyRing(keys: extra)), nil)
+        }
+        do {
+            let file = try KeyRingFile(path: path, extra: extra)
+            return (file.source, file)
+        } catch {
+            throw ConfigurationError(setting: "--token-keys", problem: error.description)
+        }
     }
 
     private static func readKey<Key>(
