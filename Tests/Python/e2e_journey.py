@@ -208,6 +208,8 @@ def main():
         assert [r["state"] for r in refunds_listed] == ["COMPLETED"], refunds_listed
         verify = json.loads(run("oversight", "verify", "--as", "auditor-1:auditor", *key, "--json").stdout)
         assert verify["valid"] is True, verify
+        # Checked against the Oversight checkpoints the services hold (Orders has sent events).
+        assert verify["checkpoints_checked"] >= 1 and "orders@" in verify["checkpoints"], verify
         sample = run("oversight", "sample", "--seed", "7", "--size", "3", "--as", "auditor-1:auditor", *key, "--json")
         assert len(json.loads(sample.stdout)) == 3, sample.stdout
 
