@@ -65,7 +65,8 @@ public struct ServiceProcess: Sendable {
             let minter = TokenMinter(
                 key: key, keyID: configuration.tokenKeyID, issuer: configuration.tokenIssuer,
                 audience: configuration.tokenAudience)
-            credentials = ServiceCredentialsInterceptor(minter: minter, subject: name)
+            credentials = ServiceCredentialsInterceptor(
+                minter: minter, subject: name, lifetime: Double(min(300, configuration.tokenMaximumLifetime)))
         } else {
             signingKey = nil
             credentials = nil
@@ -148,6 +149,11 @@ public struct ServiceProcess: Sendable {
     ) async throws {
         if verifier == nil {
             logger.warning("no --token-keys: every call that needs a token will be UNAUTHENTICATED")
+        }
+        if let signingKey, let keys, !keys.ring.keys.contains(where: { $0.keyID == signingKey.keyID }) {
+            logger.warning(
+                "this service's own key is not in the key set: peers trusting the same set will refuse its calls",
+                metadata: ["kid": "\(signingKey.keyID)"])
         }
         var services = services
         var policy = policy
