@@ -133,7 +133,7 @@ public struct ServiceProcess: Sendable {
 
     /// A relay delivering the outbox's Oversight events to the `oversight` peer.
     public func oversightRelay(for database: ServiceDatabase) -> OutboxRelay {
-        let sink = OversightEventSink(client: client(for: "oversight"), checkpoints: database)
+        let sink = OversightEventSink(client: client(for: "oversight"), checkpoints: database, logger: logger)
         return OutboxRelay(database: database, destination: OversightEventSink.destination, deliver: sink.deliver)
     }
 
