@@ -35,6 +35,12 @@ import Wire
             minter = TokenMinter(key: provider, issuer: "support-platform", audience: "support")
         }
 
+        /// The key set only: enough for a service that calls no peer.
+        var flags: [String] {
+            ["--token-keys", "\(directory)/jwks.json"]
+        }
+
+        /// The key set and `service`'s own key.
         func flags(_ service: String) -> [String] {
             ["--token-keys", "\(directory)/jwks.json", "--token-signing-key", "\(directory)/\(service).pem"]
         }
