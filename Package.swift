@@ -80,7 +80,7 @@ let package = Package(
             swiftSettings: sharedSettings),
 
         // Generated contracts.
-        library("CommonAPI", "Shared/CommonAPI", ["Wire"]),
+        library("CommonAPI", "Shared/CommonAPI", ["Wire", "RPC"]),
         library("InteropAPI", "Shared/InteropAPI", ["Wire", "RPC"]),
         library("HealthAPI", "Shared/HealthAPI", ["Wire", "RPC"]),
         library("ReflectionV1API", "Shared/ReflectionV1API", ["Wire", "RPC"]),
@@ -216,7 +216,7 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI",
+                "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
@@ -237,7 +237,7 @@ let package = Package(
             "OversightServiceTests",
             [
                 "TestSupport",
-                "OversightService", "OversightAPI", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
+                "OversightService", "OversightAPI", "OversightDomain", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(

@@ -5,6 +5,7 @@ table; `make test` fails if the committed files differ from what it writes.
     python3 deploy/render.py [output directory, default deploy/]
 """
 
+import json
 import os
 import sys
 
@@ -16,6 +17,10 @@ GRACE_SECONDS = 20          # --grace-period: calls in flight may finish within 
 PRESTOP_SECONDS = 5         # endpoints stop routing before SIGTERM
 TERMINATION_SECONDS = GRACE_SECONDS + PRESTOP_SECONDS + 5
 METRICS_PORT = 9100         # --metrics-port: Prometheus text at /metrics
+JWKS_CONFIGMAP = "token-keys"    # the key set every service trusts (public keys only)
+JWKS_MOUNT = "/etc/support/token-keys"
+# Each service's key may sign only its own service tokens; the identity provider's signs the rest.
+IDENTITY_PROVIDER_ROLES = ["customer", "agent", "auditor", "service"]
 
 # name: (port, peers it calls, cpu request, memory request, memory limit)
 SERVICES = {
@@ -56,16 +61,19 @@ data:
   SUPPORT_PORT: "{port}"
   SUPPORT_DATA_DIR: "/var/lib/support/{service}"
   SUPPORT_PEERS: "{peers(service)}"
-  SUPPORT_TOKEN_PUBLIC_KEY: "/etc/support/keys/token-public.pem"
+  SUPPORT_TOKEN_KEYS: "{JWKS_MOUNT}/jwks.json"
   SUPPORT_TOKEN_SIGNING_KEY: "/etc/support/keys/token-signing.pem"
+  SUPPORT_TOKEN_KEY_ID: "{service}-1"
   SUPPORT_TOKEN_ISSUER: "support-platform"
   SUPPORT_TOKEN_AUDIENCE: "support"
   SUPPORT_GRACE_PERIOD: "{GRACE_SECONDS}"
   SUPPORT_METRICS_PORT: "{METRICS_PORT}"
   SUPPORT_LOG_LEVEL: "info"
 """
-    files["secret.yaml"] = f"""# The token keys. Replace the placeholders (for example with `supportctl token keygen`) or
-# create the secret from your identity provider; never commit real keys.
+    files["secret.yaml"] = f"""# {service}'s own private key, and nothing else: it signs only {service}'s service tokens
+# (the key set allows its kid nothing more){" and Oversight's audit-log checkpoints" if service == "oversight" else ""}.
+# Create it with `supportctl token keygen --out-dir DIR --name {service} --service`, put the public
+# half in the shared key set ({JWKS_CONFIGMAP}); never commit real keys.
 apiVersion: v1
 kind: Secret
 metadata:
@@ -74,8 +82,7 @@ metadata:
     {labels}
 type: Opaque
 stringData:
-  token-public.pem: "REPLACE WITH THE PEM PUBLIC KEY THAT VERIFIES TOKENS"
-  token-signing.pem: "REPLACE WITH THIS SERVICE'S PEM SIGNING KEY"
+  token-signing.pem: "REPLACE WITH {service.upper()}'S OWN PEM PRIVATE KEY"
 """
     files["pvc.yaml"] = f"""apiVersion: v1
 kind: PersistentVolumeClaim
@@ -168,6 +175,9 @@ spec:
             - name: keys
               mountPath: /etc/support/keys
               readOnly: true
+            - name: token-keys
+              mountPath: {JWKS_MOUNT}
+              readOnly: true
             - name: tmp
               mountPath: /tmp
       volumes:
@@ -178,6 +188,9 @@ spec:
           secret:
             secretName: {service}-keys
             defaultMode: 0400
+        - name: token-keys
+          configMap:
+            name: {JWKS_CONFIGMAP}
         - name: tmp
           emptyDir: {{}}
 """
@@ -280,7 +293,8 @@ def systemd(service):
     port, calls, _, _, memory_limit = SERVICES[service]
     peer_flags = " ".join(f"--peer {peer}=127.0.0.1:{SERVICES[peer][0]}" for peer in calls)
     write(f"systemd/support-{service}.service", f"""# The {service} service on a plain machine: `systemctl enable --now support-{service}`.
-# Binary in /usr/local/bin, data in /var/lib/support/{service}, keys in /etc/support/keys.
+# Binary in /usr/local/bin, data in /var/lib/support/{service}, the key set and the keys in
+# /etc/support/keys.
 [Unit]
 Description=Support platform: {service}
 After=network-online.target
@@ -293,8 +307,11 @@ Group=support
 Environment=SUPPORT_HOST=0.0.0.0
 Environment=SUPPORT_PORT={port}
 Environment=SUPPORT_DATA_DIR=/var/lib/support/{service}
-Environment=SUPPORT_TOKEN_PUBLIC_KEY=/etc/support/keys/token-public.pem
-Environment=SUPPORT_TOKEN_SIGNING_KEY=/etc/support/keys/token-signing.pem
+Environment=SUPPORT_TOKEN_KEYS=/etc/support/keys/jwks.json
+# Only this service's own key is handed to it (root-owned /etc/support/keys/{service}.pem, 0600).
+LoadCredential=token-signing.pem:/etc/support/keys/{service}.pem
+Environment=SUPPORT_TOKEN_SIGNING_KEY=%d/token-signing.pem
+Environment=SUPPORT_TOKEN_KEY_ID={service}-1
 Environment=SUPPORT_GRACE_PERIOD={GRACE_SECONDS}
 Environment=SUPPORT_METRICS_PORT={METRICS_PORT + list(SERVICES).index(service)}
 ExecStart=/usr/local/bin/{service}{" " + peer_flags if peer_flags else ""}
@@ -323,8 +340,28 @@ kind: Namespace
 metadata:
   name: {NAMESPACE}
 """)
+    write("kubernetes/token-keys.yaml", f"""# The key set every service verifies bearer tokens (and Oversight's checkpoints) with: the
+# public keys only, each with its kid and what it may sign for. One entry per service key (only
+# `service` tokens naming that service) and the identity provider's (customer, agent, auditor and
+# outside callers' service tokens). To rotate a key: add the new entry, roll the signer onto the
+# new key, and remove the old entry once its tokens have expired; the services re-read the
+# mounted file when the kubelet updates it (SUPPORT_TOKEN_KEYS_RELOAD), no restart. Fill it from
+# `supportctl token keygen` (data/keys/jwks.json shows the format).
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {JWKS_CONFIGMAP}
+  labels:
+    app.kubernetes.io/part-of: support-platform
+data:
+  jwks.json: |
+    {{"keys": [
+{"".join(f'      {{"kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": "{name}-1", "x": "REPLACE", "y": "REPLACE", "subjects": ["{name}"], "roles": ["service"]}},{chr(10)}' for name in SERVICES)}      {{"kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": "identity-provider-1", "x": "REPLACE", "y": "REPLACE", "roles": {json.dumps(IDENTITY_PROVIDER_ROLES)}}}
+    ]}}
+""")
     write("kubernetes/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-          f"namespace: {NAMESPACE}\nresources:\n  - namespace.yaml\n" + "".join(f"  - {s}\n" for s in SERVICES))
+          f"namespace: {NAMESPACE}\nresources:\n  - namespace.yaml\n  - token-keys.yaml\n"
+          + "".join(f"  - {s}\n" for s in SERVICES))
 
 
 if __name__ == "__main__":

@@ -17,11 +17,11 @@ import suite  # noqa: E402
 def main():
     bin_dir = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True).strip()
     data_dir = os.path.join(ROOT, "data")
-    processes, ports, (private, public) = suite.start(bin_dir, data_dir, ports=suite.PORTS,
+    processes, ports, keys = suite.start(bin_dir, data_dir, ports=suite.PORTS,
                                                       log_dir=os.path.join(data_dir, "logs"))
     try:
         import demo_data
-        loaded = demo_data.load(ports, bin_dir, private)
+        loaded = demo_data.load(ports, bin_dir, keys.identity_provider)
         supportctl = os.path.join(bin_dir, "supportctl")
         print(f"""
 The support platform is running (logs in data/logs, databases in data/<service>):
@@ -37,8 +37,11 @@ Try:
   {supportctl} ask "If I return it after 45 days, when do I get my refund?" --as ana:customer
   {supportctl} convert 4999 EUR JPY --as demo-agent:agent
   {supportctl} oversight report --days 30 --as audit:auditor
-  {supportctl} token mint --key data/keys/token-signing.pem --subject ana --role customer
-(--as mints a token with data/keys/token-signing.pem; add --json for machine-readable output.)
+  {supportctl} oversight verify --as audit:auditor
+  {supportctl} token mint --key data/keys/identity-provider.pem --subject ana --role customer
+(--as mints a token with data/keys/identity-provider.pem, the local identity provider's key; each
+service signs its own calls with its own key in data/keys, and all trust data/keys/jwks.json.
+Add --json for machine-readable output.)
 Press Ctrl-C to stop.""", flush=True)
         while True:
             signal.pause()

@@ -20,7 +20,8 @@ struct ConnectionOptions: ParsableArguments {
         help: "Call as SUBJECT:ROLE (role: customer, agent, service, auditor), minting a token.")
     var identity: String?
 
-    @Option(help: "PEM signing key used with --as (default data/keys/token-signing.pem, or SUPPORT_TOKEN_SIGNING_KEY).")
+    @Option(
+        help: "PEM signing key used with --as (default data/keys/identity-provider.pem, or SUPPORT_TOKEN_SIGNING_KEY).")
     var key: String?
 
     @Option(help: "A bearer token to send instead of --as.")
@@ -61,7 +62,7 @@ struct ConnectionOptions: ParsableArguments {
             throw ValidationError("--as must be SUBJECT:ROLE with role customer, agent, service or auditor")
         }
         let path =
-            key ?? ProcessInfo.processInfo.environment["SUPPORT_TOKEN_SIGNING_KEY"] ?? "data/keys/token-signing.pem"
+            key ?? ProcessInfo.processInfo.environment["SUPPORT_TOKEN_SIGNING_KEY"] ?? "data/keys/identity-provider.pem"
         guard let pem = try? String(contentsOfFile: path, encoding: .utf8),
             let signingKey = try? P256.Signing.PrivateKey(pemRepresentation: pem)
         else { throw ValidationError("cannot read the signing key '\(path)' (pass --key, or --token)") }

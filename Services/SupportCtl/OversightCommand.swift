@@ -1,6 +1,8 @@
 import ArgumentParser
+import CommonAPI
 import Foundation
 import OversightAPI
+import RPC
 import Runtime
 import Wire
 
@@ -96,21 +98,44 @@ struct OversightCommand: AsyncParsableCommand {
         }
     }
 
-    /// `supportctl oversight verify`.
+    /// `supportctl oversight verify`: the hash chain, checked against the signed checkpoints the
+    /// services hold (a service that cannot be reached is named on standard error and skipped).
     struct VerifyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "verify", abstract: "Verify the audit log's hash chain.")
+            commandName: "verify",
+            abstract: "Verify the audit log's hash chain against the checkpoints the services hold.")
         @OptionGroup var connection: ConnectionOptions
+        @Option(
+            parsing: .upToNextOption,
+            help: "The services whose checkpoints to collect (default orders returns refunds inquiries; none to skip).")
+        var checkpointsFrom: [String] = ["orders", "returns", "refunds", "inquiries"]
 
         func run() async throws {
             try await Failure.report {
+                var checkpoints: [AuditCheckpoint] = []
+                var held: [String] = []
+                for service in checkpointsFrom where service != "none" {
+                    do {
+                        let response = try await AuditCheckpoints.Client(try connection.client(for: service))
+                            .getLatestCheckpoint(
+                                GetLatestCheckpointRequest(), options: CallOptions(timeout: .seconds(5)))
+                        if let checkpoint = response.checkpoint {
+                            checkpoints.append(checkpoint)
+                            held.append("\(service)@\(checkpoint.sequence)")
+                        }
+                    } catch {
+                        FileHandle.standardError.write(Data("note: no checkpoint from \(service): \(error)\n".utf8))
+                    }
+                }
                 let result = try await Oversight.Client(try connection.client(for: "oversight")).verifyAuditLog(
-                    VerifyAuditLogRequest())
+                    VerifyAuditLogRequest.with { $0.checkpoints = checkpoints })
                 Output(json: connection.json).record([
                     ("valid", result.valid), ("records_checked", Int(result.recordsChecked)),
                     ("first_invalid", Int(result.firstInvalidSequence)),
                     ("problem", result.problem.isEmpty ? "-" : result.problem),
                     ("head_hash", result.headHash.map { String(format: "%02x", $0) }.joined()),
+                    ("checkpoints", held.isEmpty ? "-" : held.joined(separator: ", ")),
+                    ("checkpoints_checked", Int(result.checkpointsChecked)),
                 ])
                 if !result.valid { throw ExitCode(2) }
             }

@@ -9,8 +9,14 @@ struct TokenMintCommand: ParsableCommand {
         commandName: "mint",
         abstract: "Print a bearer token (ES256 JWT) for a subject acting in a role.")
 
-    @Option(help: "PEM private key (token-signing.pem from `supportctl token keygen`; SUPPORT_TOKEN_SIGNING_KEY).")
+    @Option(
+        help:
+            "PEM private key from `supportctl token keygen` (SUPPORT_TOKEN_SIGNING_KEY; default data/keys/identity-provider.pem)."
+    )
     var key: String?
+
+    @Option(help: "The key's kid in the services' key set (default the key's RFC 7638 thumbprint).")
+    var keyId: String?
 
     @Option(help: "Who the token names: a customer id, a staff id or a service name.")
     var subject: String
@@ -32,13 +38,12 @@ struct TokenMintCommand: ParsableCommand {
             throw ValidationError("--role must be one of customer, agent, service, auditor")
         }
         guard ttl > 0 else { throw ValidationError("--ttl must be positive") }
-        guard let path = key ?? ProcessInfo.processInfo.environment["SUPPORT_TOKEN_SIGNING_KEY"] else {
-            throw ValidationError("--key is required (or set SUPPORT_TOKEN_SIGNING_KEY)")
-        }
+        let path =
+            key ?? ProcessInfo.processInfo.environment["SUPPORT_TOKEN_SIGNING_KEY"] ?? "data/keys/identity-provider.pem"
         guard let pem = try? String(contentsOfFile: path, encoding: .utf8),
             let privateKey = try? P256.Signing.PrivateKey(pemRepresentation: pem)
         else { throw ValidationError("\(path) is not a readable PEM P-256 private key") }
-        let minter = TokenMinter(key: privateKey, issuer: issuer, audience: audience)
+        let minter = TokenMinter(key: privateKey, keyID: keyId, issuer: issuer, audience: audience)
         print(try minter.mint(subject: subject, role: role, lifetime: Double(ttl)))
     }
 }

@@ -7,7 +7,8 @@ import Testing
 /// enum value in `proto/` must carry a comment.
 @Suite struct ContractDocumentationTests {
     static let files = [
-        "support/common/v1/common.proto", "support/orders/v1/orders.proto", "support/returns/v1/returns.proto",
+        "support/common/v1/common.proto", "support/common/v1/audit_checkpoint.proto", "support/orders/v1/orders.proto",
+        "support/returns/v1/returns.proto",
         "support/refunds/v1/refunds.proto", "support/inquiries/v1/inquiries.proto",
         "support/oversight/v1/oversight.proto",
     ]

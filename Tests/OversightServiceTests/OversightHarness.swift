@@ -19,12 +19,28 @@ final class OversightHarness: Sendable {
     let database: ServiceDatabase
     let router: Router
 
-    init() throws {
+    /// Oversight's own key, which signs its checkpoints.
+    nonisolated(unsafe) static let oversightKey = P256.Signing.PrivateKey()
+    /// The key set verifying checkpoints: Oversight's key, allowed to sign only for "oversight".
+    static let checkpointRing = TokenKeyRing(keys: [
+        TokenKey(publicKey: oversightKey.publicKey, keyID: "oversight-1", subjects: ["oversight"], roles: [.service])
+    ])
+
+    /// Checkpoints signed with Oversight's key every `events` events.
+    static func checkpointing(every events: Int) -> AuditCheckpointing {
+        AuditCheckpointing(
+            key: SigningKey(key: oversightKey, keyID: "oversight-1"), keys: KeyRingSource(checkpointRing),
+            everyEvents: events,
+            everySeconds: 86_400)
+    }
+
+    init(checkpointing: AuditCheckpointing = AuditCheckpointing()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
         database = try ServiceDatabase(directory: directory, name: "oversight", migrations: OversightService.migrations)
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
         let service = OversightService(
-            database: database, clock: { OversightHarness.start.addingTimeInterval(40 * 86_400) })
+            database: database, checkpointing: checkpointing,
+            clock: { OversightHarness.start.addingTimeInterval(40 * 86_400) })
         router = Router(services: [service]).intercepted(by: [
             AuthenticationInterceptor(verifier: verifier, policy: OversightService.accessPolicy)
         ])
@@ -76,8 +92,8 @@ final class OversightHarness: Sendable {
 
     /// Records events as the services would.
     @discardableResult
-    func record(_ events: [Event]) async throws -> RecordEventsResponse {
-        try await client("orders", .service).recordEvents(RecordEventsRequest.with { $0.events = events })
+    func record(_ events: [Event], as service: String = "orders") async throws -> RecordEventsResponse {
+        try await client(service, .service).recordEvents(RecordEventsRequest.with { $0.events = events })
     }
 
     /// Runs SQL straight on the file, as someone tampering with it would.

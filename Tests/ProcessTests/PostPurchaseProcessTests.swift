@@ -15,23 +15,34 @@ import Wire
 /// sockets and SQLite files: a return approved while Refunds is down, Returns killed with SIGKILL
 /// and restarted, and the approval retried, still produce exactly one refund.
 @Suite struct PostPurchaseProcessTests {
-    /// Keys written as PEM files, and tokens minted with them.
+    /// Each service's own key and the identity provider's, written as PEM files with the key set
+    /// (jwks.json) they all trust; tokens for callers are minted with the identity provider's.
     struct Keys {
         let directory: String
         let minter: TokenMinter
 
         init(directory: String) throws {
-            let key = P256.Signing.PrivateKey()
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try key.pemRepresentation.write(toFile: "\(directory)/signing.pem", atomically: true, encoding: .utf8)
-            try key.publicKey.pemRepresentation.write(
-                toFile: "\(directory)/public.pem", atomically: true, encoding: .utf8)
+            let provider = P256.Signing.PrivateKey()
+            var trusted = [TokenKey(publicKey: provider.publicKey, roles: [.customer, .agent, .auditor, .service])]
+            for name in ["orders", "refunds", "returns"] {
+                let key = P256.Signing.PrivateKey()
+                try key.pemRepresentation.write(toFile: "\(directory)/\(name).pem", atomically: true, encoding: .utf8)
+                trusted.append(TokenKey(publicKey: key.publicKey, subjects: [name], roles: [.service]))
+            }
+            try TokenKeyRing(keys: trusted).jwks().write(to: URL(fileURLWithPath: "\(directory)/jwks.json"))
             self.directory = directory
-            minter = TokenMinter(key: key, issuer: "support-platform", audience: "support")
+            minter = TokenMinter(key: provider, issuer: "support-platform", audience: "support")
         }
 
+        /// The key set only: enough for a service that calls no peer.
         var flags: [String] {
-            ["--token-public-key", "\(directory)/public.pem", "--token-signing-key", "\(directory)/signing.pem"]
+            ["--token-keys", "\(directory)/jwks.json"]
+        }
+
+        /// The key set and `service`'s own key.
+        func flags(_ service: String) -> [String] {
+            ["--token-keys", "\(directory)/jwks.json", "--token-signing-key", "\(directory)/\(service).pem"]
         }
 
         func client(port: Int, _ subject: String, _ role: Role) throws -> RPCClient {
@@ -44,7 +55,7 @@ import Wire
     static func start(_ name: String, data: String, keys: Keys, peers: [String: Int] = [:]) async throws -> (
         ChildProcess, Int
     ) {
-        var arguments = ["--port", "0", "--data-dir", "\(data)/\(name)", "--grace-period", "2"] + keys.flags
+        var arguments = ["--port", "0", "--data-dir", "\(data)/\(name)", "--grace-period", "2"] + keys.flags(name)
         for (peer, port) in peers.sorted(by: { $0.key < $1.key }) {
             arguments += ["--peer", "\(peer)=127.0.0.1:\(port)"]
         }

@@ -33,7 +33,8 @@ import Wire
         // Nothing listens on port 1.
         let returns = try ChildProcess(
             "returns",
-            ["--port", "0", "--data-dir", "\(directory)/returns", "--peer", "orders=127.0.0.1:1"] + keys.flags)
+            ["--port", "0", "--data-dir", "\(directory)/returns", "--peer", "orders=127.0.0.1:1"]
+                + keys.flags("returns"))
         let port = try await returns.waitForPort()
         let client = Returns.Client(try keys.client(port: port, "customer-1", .customer))
         let started = ContinuousClock.now

@@ -8,6 +8,7 @@ other. Finally each service is started with its ConfigMap's environment to prove
 
 import argparse
 import filecmp
+import json
 import os
 import re
 import subprocess
@@ -115,7 +116,24 @@ def main():
             assert mounts["data"] == config["SUPPORT_DATA_DIR"]
             claims = {v["name"]: v.get("persistentVolumeClaim", {}).get("claimName") for v in pod["volumes"]}
             assert claims["data"] == pvc["metadata"]["name"]
-            assert os.path.dirname(config["SUPPORT_TOKEN_PUBLIC_KEY"]) == mounts["keys"]
+            # Identity per service: the pod gets only its own private key (its own Secret, one
+            # file) and the shared key set of public keys, in which its kid may sign only its
+            # own service tokens.
+            assert "SUPPORT_TOKEN_PUBLIC_KEY" not in config
+            assert os.path.dirname(config["SUPPORT_TOKEN_SIGNING_KEY"]) == mounts["keys"]
+            assert os.path.dirname(config["SUPPORT_TOKEN_KEYS"]) == mounts["token-keys"]
+            volumes = {v["name"]: v for v in pod["volumes"]}
+            assert volumes["keys"]["secret"]["secretName"] == f"{service}-keys"
+            secret = load(os.path.join(base, "secret.yaml"))[0]
+            assert secret["metadata"]["name"] == f"{service}-keys"
+            assert set(secret["stringData"]) == {os.path.basename(config["SUPPORT_TOKEN_SIGNING_KEY"])}, secret
+            jwks_map = load(os.path.join(DEPLOY, "kubernetes", "token-keys.yaml"))[0]
+            assert volumes["token-keys"]["configMap"]["name"] == jwks_map["metadata"]["name"]
+            assert "token-keys.yaml" in load(os.path.join(DEPLOY, "kubernetes", "kustomization.yaml"))[0]["resources"]
+            ring = json.loads(jwks_map["data"][os.path.basename(config["SUPPORT_TOKEN_KEYS"])])["keys"]
+            own = [k for k in ring if k["kid"] == config["SUPPORT_TOKEN_KEY_ID"]]
+            assert len(own) == 1 and own[0]["subjects"] == [service] and own[0]["roles"] == ["service"], own
+            assert all(service not in k.get("subjects", []) for k in ring if k is not own[0])
             labels = deployment["spec"]["template"]["metadata"]["labels"]
             assert all(labels[k] == v for k, v in pdb["spec"]["selector"]["matchLabels"].items())
             assert all(labels[k] == v for k, v in svc["spec"]["selector"].items())
@@ -127,12 +145,17 @@ def main():
             assert unit_peers == declared, (unit_peers, declared)
             stop = int(re.search(r"TimeoutStopSec=(\d+)", unit).group(1))
             assert stop > int(config["SUPPORT_GRACE_PERIOD"])
-            # The service starts with exactly this environment (paths moved somewhere writable).
+            assert re.findall(r"^LoadCredential=.*$", unit, re.M) == \
+                [f"LoadCredential=token-signing.pem:/etc/support/keys/{service}.pem"], "the unit loads another key"
+            assert f"Environment=SUPPORT_TOKEN_KEY_ID={config['SUPPORT_TOKEN_KEY_ID']}" in unit
+            # The service starts with exactly this environment (paths moved somewhere writable;
+            # its own key under the kid the ConfigMap names).
             work = tempfile.mkdtemp(prefix=f"deploy-{service}-")
-            private, public = support_stubs.keygen(args.bin, work)
+            keys = support_stubs.LocalKeys(args.bin, work, services=[])
+            keys.add(service, "--service", "--kid", config["SUPPORT_TOKEN_KEY_ID"])
             environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0", SUPPORT_METRICS_PORT="0",
-                               SUPPORT_DATA_DIR=os.path.join(work, "data"), SUPPORT_TOKEN_PUBLIC_KEY=public,
-                               SUPPORT_TOKEN_SIGNING_KEY=private, PATH=os.environ.get("PATH", ""))
+                               SUPPORT_DATA_DIR=os.path.join(work, "data"), SUPPORT_TOKEN_KEYS=keys.jwks,
+                               SUPPORT_TOKEN_SIGNING_KEY=keys.key(service), PATH=os.environ.get("PATH", ""))
             process = subprocess.Popen([os.path.join(args.bin, service)], env=environment, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True)
             port_bound = support_stubs.wait_for_port(process)

@@ -60,11 +60,11 @@ def main():
     parser.add_argument("--bin", required=True)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="e2e-")
-    processes, ports, (private, public) = suite.start(args.bin, work, log_dir=os.path.join(work, "logs"))
+    processes, ports, keys = suite.start(args.bin, work, log_dir=os.path.join(work, "logs"))
     checks = support_stubs.Checks()
 
     def as_(subject, role):
-        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+        return [("authorization", "Bearer " + keys.mint(subject, role))]
 
     customer, agent, platform, payments, auditor = (
         as_("maria", "customer"), as_("agent-7", "agent"), as_("storefront", "service"), as_("payments", "service"),
@@ -172,7 +172,7 @@ def main():
                  "returns": ("CheckEligibility", {"order_id": "E2E-1"}),
                  "refunds": ("GetRefundBalance", {"order_id": "E2E-1"}),
                  "inquiries": ("ListRules", {}), "oversight": ("VerifyAuditLog", {})}
-        token = support_stubs.mint(args.bin, private, "agent-7", "agent")
+        token = keys.mint("agent-7", "agent")
         for name, service in expected.items():
             listed = subprocess.run([binary, "-plaintext", f"127.0.0.1:{ports[name]}", "list"],
                                     capture_output=True, text=True, timeout=30)
@@ -189,7 +189,7 @@ def main():
         addresses = []
         for name, port in ports.items():
             addresses += ["--address", f"{name}=127.0.0.1:{port}"]
-        key = ["--key", private]
+        key = ["--key", keys.identity_provider]
 
         def run(*arguments):
             return subprocess.run([binary, *arguments, *addresses], capture_output=True, text=True, timeout=60)
@@ -208,6 +208,8 @@ def main():
         assert [r["state"] for r in refunds_listed] == ["COMPLETED"], refunds_listed
         verify = json.loads(run("oversight", "verify", "--as", "auditor-1:auditor", *key, "--json").stdout)
         assert verify["valid"] is True, verify
+        # Checked against the Oversight checkpoints the services hold (Orders has sent events).
+        assert verify["checkpoints_checked"] >= 1 and "orders@" in verify["checkpoints"], verify
         sample = run("oversight", "sample", "--seed", "7", "--size", "3", "--as", "auditor-1:auditor", *key, "--json")
         assert len(json.loads(sample.stdout)) == 3, sample.stdout
 
@@ -227,8 +229,7 @@ def main():
             description="The status page shows two deliveries"), metadata=customer)
         # Oversight comes back on the same port with the same data; the outbox catches up.
         arguments = [os.path.join(args.bin, "oversight"), "--port", str(ports["oversight"]),
-                     "--data-dir", os.path.join(work, "oversight"), "--token-public-key", public,
-                     "--token-signing-key", private]
+                     "--data-dir", os.path.join(work, "oversight"), *keys.flags("oversight")]
         processes["oversight"] = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert support_stubs.wait_for_port(processes["oversight"]) == ports["oversight"]
         fresh = oversight_pb2_grpc.OversightStub(channel("oversight"))

@@ -33,18 +33,20 @@ def main():
     parser.add_argument("--bin", required=True)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="inquiries-oversight-contract-")
-    private, public = support_stubs.keygen(args.bin, os.path.join(work, "keys"))
-    keys = ["--token-public-key", public, "--token-signing-key", private]
+    keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"))
     data = os.path.join(work, "data")
-    oversight, oversight_port = support_stubs.start_service(os.path.join(args.bin, "oversight"), data, *keys)
+    oversight, oversight_port = support_stubs.start_service(
+        os.path.join(args.bin, "oversight"), data, *keys.flags("oversight"))
     inquiries, inquiries_port = support_stubs.start_service(
-        os.path.join(args.bin, "inquiries"), data, *keys, "--peer", f"oversight=127.0.0.1:{oversight_port}")
+        os.path.join(args.bin, "inquiries"), data, *keys.flags("inquiries"), "--peer",
+        f"oversight=127.0.0.1:{oversight_port}")
 
-    def as_(subject, role):
-        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+    def as_(subject, role, key=None):
+        return [("authorization", "Bearer " + keys.mint(subject, role, key))]
 
     customer, agent, auditor, service = (
-        as_("customer-py", "customer"), as_("agent-py", "agent"), as_("auditor-py", "auditor"), as_("orders", "service"))
+        as_("customer-py", "customer"), as_("agent-py", "agent"), as_("auditor-py", "auditor"),
+        as_("orders", "service", keys.key("orders")))
     ask = inquiries_pb2_grpc.InquiriesStub(grpc.insecure_channel(f"127.0.0.1:{inquiries_port}"))
     watch = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{oversight_port}"))
     checks = support_stubs.Checks()

@@ -48,14 +48,14 @@ def main():
     parser.add_argument("--bin", required=True)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="orders-contract-")
-    private, public = support_stubs.keygen(args.bin, os.path.join(work, "keys"))
+    keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"), services=["orders"])
     process, port = support_stubs.start_service(
-        os.path.join(args.bin, "orders"), os.path.join(work, "data"), "--token-public-key", public)
+        os.path.join(args.bin, "orders"), os.path.join(work, "data"), *keys.flags("orders"))
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     stub = orders_pb2_grpc.OrdersStub(channel)
 
     def as_(subject, role):
-        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+        return [("authorization", "Bearer " + keys.mint(subject, role))]
 
     service, customer, stranger, agent = (
         as_("storefront", "service"), as_("customer-py", "customer"), as_("customer-other", "customer"),

@@ -40,22 +40,21 @@ def main():
     parser.add_argument("--bin", required=True)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="post-purchase-contract-")
-    private, public = support_stubs.keygen(args.bin, os.path.join(work, "keys"))
-    keys = ["--token-public-key", public, "--token-signing-key", private]
+    keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"))
     data = os.path.join(work, "data")
     processes = []
-    orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys)
+    orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys.flags("orders"))
     processes.append(orders)
     refunds, refunds_port = support_stubs.start_service(
-        os.path.join(args.bin, "refunds"), data, *keys, "--peer", f"orders=127.0.0.1:{orders_port}")
+        os.path.join(args.bin, "refunds"), data, *keys.flags("refunds"), "--peer", f"orders=127.0.0.1:{orders_port}")
     processes.append(refunds)
     returns, returns_port = support_stubs.start_service(
-        os.path.join(args.bin, "returns"), data, *keys, "--peer", f"orders=127.0.0.1:{orders_port}",
+        os.path.join(args.bin, "returns"), data, *keys.flags("returns"), "--peer", f"orders=127.0.0.1:{orders_port}",
         "--peer", f"refunds=127.0.0.1:{refunds_port}")
     processes.append(returns)
 
     def as_(subject, role):
-        return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
+        return [("authorization", "Bearer " + keys.mint(subject, role))]
 
     service, customer, stranger, agent = (
         as_("storefront", "service"), as_("customer-py", "customer"), as_("customer-other", "customer"),

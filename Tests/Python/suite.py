@@ -1,5 +1,6 @@
 """Starts the whole suite (all five services, wired to each other) for `make run` and the
-end-to-end test: keys from `supportctl token keygen`, one SQLite directory per service, the peers
+end-to-end test: a key per service and the identity provider's, with the key set they all trust
+(`supportctl token keygen`), one SQLite directory per service, the peers
 each service calls, and each process's readiness line awaited."""
 
 import os
@@ -21,23 +22,18 @@ START_ORDER = ["oversight", "orders", "refunds", "returns", "inquiries"]
 
 
 def ensure_keys(bin_dir, key_dir):
-    """The local signing key pair, created once."""
-    private = os.path.join(key_dir, "token-signing.pem")
-    public = os.path.join(key_dir, "token-public.pem")
-    if not os.path.exists(private):
-        subprocess.check_call([os.path.join(bin_dir, "supportctl"), "token", "keygen", "--out-dir", key_dir],
-                              stdout=subprocess.DEVNULL)
-    return private, public
+    """The local keys (support_stubs.LocalKeys), created once."""
+    return support_stubs.LocalKeys(bin_dir, key_dir)
 
 
 def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
-    """Starts every service; `ports` None picks free ports. Returns ({name: process}, {name: port}, keys)."""
-    private, public = ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
+    """Starts every service; `ports` None picks free ports. Returns ({name: process}, {name: port},
+    support_stubs.LocalKeys)."""
+    keys = ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
     processes, bound = {}, {}
     for name in START_ORDER:
         arguments = [os.path.join(bin_dir, name), "--port", str(ports[name] if ports else 0),
-                     "--data-dir", os.path.join(data_dir, name), "--token-public-key", public,
-                     "--token-signing-key", private, "--grace-period", "5"]
+                     "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5"]
         for peer in PEERS[name]:
             arguments += ["--peer", f"{peer}=127.0.0.1:{bound[peer]}"]
         stderr = subprocess.DEVNULL if quiet else None
@@ -52,7 +48,7 @@ def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
             raise SystemExit(f"{name} did not start")
         processes[name] = process
         bound[name] = port
-    return processes, bound, (private, public)
+    return processes, bound, keys
 
 
 def stop(processes, timeout=30):

@@ -64,6 +64,45 @@ def mint(bin_dir, key, subject, role):
         text=True).strip()
 
 
+class LocalKeys:
+    """The local key layout `make run` and the tests use, created once in `directory`: the identity
+    provider's key (customer, agent and auditor tokens, and service tokens of outside callers such
+    as the storefront), one key per service (only `service` tokens naming that service) and the key
+    set jwks.json every service trusts. `flags(name)` are a service's token settings."""
+
+    SERVICES = ["oversight", "orders", "refunds", "returns", "inquiries"]
+
+    def __init__(self, bin_dir, directory, services=None):
+        self.bin_dir = bin_dir
+        self.directory = directory
+        self.jwks = os.path.join(directory, "jwks.json")
+        self.identity_provider = os.path.join(directory, "identity-provider.pem")
+        if not os.path.exists(self.identity_provider):
+            self.add("identity-provider", "--roles", "customer,agent,auditor,service")
+        for name in self.SERVICES if services is None else services:
+            if not os.path.exists(self.key(name)):
+                self.add(name, "--service")
+
+    def key(self, name):
+        """The private key file of `name`."""
+        return os.path.join(self.directory, f"{name}.pem")
+
+    def add(self, name, *restrictions):
+        """A new key `name` with `restrictions` (keygen flags), added to the key set."""
+        subprocess.check_call(
+            [os.path.join(self.bin_dir, "supportctl"), "token", "keygen", "--out-dir", self.directory, "--name", name,
+             "--force", *restrictions], stdout=subprocess.DEVNULL)
+        return self.key(name)
+
+    def flags(self, name):
+        """The token settings of the service `name`: the key set and its own key."""
+        return ["--token-keys", self.jwks, "--token-signing-key", self.key(name)]
+
+    def mint(self, subject, role, key=None):
+        """A token signed by `key` (default the identity provider's)."""
+        return mint(self.bin_dir, key or self.identity_provider, subject, role)
+
+
 def keygen(bin_dir, directory):
     """A signing key pair from `supportctl token keygen`; returns (private, public) paths."""
     subprocess.check_call(

@@ -1,3 +1,5 @@
+import CommonAPI
+import Crypto
 import Foundation
 import OversightAPI
 import RPC
@@ -51,5 +53,51 @@ import Wire
         #expect(batches.map(\.count) == [3, 2])
         #expect(batches.flatMap { $0 }.map(\.aggregateSequence) == [1, 2, 3, 4, 5])
         #expect(batches.flatMap { $0 }.map(\.summary) == (1...5).map { "step \($0)" })
+    }
+
+    @Test func theServiceKeepsTheLatestCheckpointOversightHandsBack() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sink-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
+        let key = SigningKey(key: P256.Signing.PrivateKey(), keyID: "oversight-1")
+        // Oversight answers with a checkpoint of the sequence the test sets; an older one must not
+        // replace a newer one already kept.
+        let handedBack = Mutex<Int64>(0)
+        var router = Router()
+        router.addUnary(Oversight.Method.recordEvents) { (request: RecordEventsRequest, _: ServerContext) in
+            let sequence = handedBack.withLock { $0 }
+            return try RecordEventsResponse.with {
+                $0.accepted = Int32(request.events.count)
+                if sequence > 0 {
+                    $0.checkpoint = try AuditCheckpoint.signed(
+                        sequence: sequence, headHash: [UInt8](repeating: UInt8(sequence), count: 32), at: Date(),
+                        by: key)
+                }
+            }
+        }
+        let sink = OversightEventSink(
+            client: RPCClient(transport: InProcessTransport(router: router)), checkpoints: database)
+        let service = AuditCheckpointService(name: "orders", database: database)
+        func latest() async throws -> AuditCheckpoint? {
+            try await service.getLatestCheckpoint(
+                GetLatestCheckpointRequest(),
+                context: ServerContext(method: AuditCheckpoints.Method.getLatestCheckpoint)
+            ).checkpoint
+        }
+        let message = OutboxMessage(
+            sequence: 1, eventID: "e", aggregateID: "a", destination: "oversight", payload: Event().serializedBytes())
+
+        try await sink.deliver([message])
+        #expect(try await latest() == nil)
+        for (sent, kept) in [(Int64(12), Int64(12)), (30, 30), (20, 30)] {
+            handedBack.withLock { $0 = sent }
+            try await sink.deliver([message])
+            #expect(try await latest()?.sequence == kept)
+        }
+        let ring = TokenKeyRing(keys: [
+            TokenKey(publicKey: P256.Signing.PrivateKey().publicKey, keyID: "other"),
+            TokenKey(publicKey: try #require(key.publicKey), keyID: "oversight-1", subjects: ["oversight"]),
+        ])
+        #expect(try await latest()?.problem(verifiedWith: ring) == nil)
     }
 }

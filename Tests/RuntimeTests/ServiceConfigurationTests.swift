@@ -14,6 +14,22 @@ import Testing
         #expect(configuration.peers.isEmpty)
         #expect(configuration.logLevel == "info")
         #expect(configuration.tokenIssuer == "support-platform")
+        #expect(configuration.tokenMaximumLifetime == 3_600)
+        #expect(configuration.checkpointEvery == 100)
+        #expect(configuration.checkpointSeconds == 60)
+    }
+
+    @Test func identitySettingsComeFromFlagsOrTheEnvironment() throws {
+        let configuration = try ServiceConfiguration.load(
+            arguments: ["--port", "1", "--data-dir", "d", "--token-max-lifetime", "600"],
+            environment: [
+                "SUPPORT_TOKEN_KEYS": "/keys/jwks.json", "SUPPORT_TOKEN_KEY_ID": "orders-2",
+                "SUPPORT_TOKEN_MAX_LIFETIME": "900", "SUPPORT_CHECKPOINT_EVERY": "5",
+            ])
+        #expect(configuration.tokenKeys == "/keys/jwks.json")
+        #expect(configuration.tokenKeyID == "orders-2")
+        #expect(configuration.tokenMaximumLifetime == 600)
+        #expect(configuration.checkpointEvery == 5)
     }
 
     @Test func environmentVariablesFillAbsentFlagsAndFlagsWin() throws {
@@ -45,6 +61,11 @@ import Testing
         (["--port", "1", "--data-dir", "d", "--grace-period", "99999"], "--grace-period"),
         (["--port", "1", "--data-dir", "d", "--colour", "blue"], "arguments"),
         (["--port", "fifty", "--data-dir", "d"], "arguments"),
+        (["--port", "1", "--data-dir", "d", "--token-max-lifetime", "0"], "--token-max-lifetime"),
+        (["--port", "1", "--data-dir", "d", "--token-max-lifetime", "9999999"], "--token-max-lifetime"),
+        (["--port", "1", "--data-dir", "d", "--token-keys-reload", "0"], "--token-keys-reload"),
+        (["--port", "1", "--data-dir", "d", "--checkpoint-every", "0"], "--checkpoint-every"),
+        (["--port", "1", "--data-dir", "d", "--checkpoint-seconds", "90000"], "--checkpoint-seconds"),
     ])
     func badSettingsNameTheSetting(_ arguments: [String], _ setting: String) {
         #expect(throws: ConfigurationError.self) {
@@ -63,7 +84,8 @@ import Testing
         for flag in [
             "--host", "--port", "--data-dir", "--peer", "--tls-cert", "--tls-key", "--tls-ca",
             "--token-public-key", "--token-signing-key", "--token-issuer", "--token-audience", "--log-level",
-            "--grace-period",
+            "--grace-period", "--token-keys", "--token-key-id", "--token-max-lifetime", "--token-keys-reload",
+            "--checkpoint-every", "--checkpoint-seconds",
         ] {
             #expect(help.contains(flag), "\(flag) is not in --help")
         }

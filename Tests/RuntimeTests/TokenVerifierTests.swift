@@ -13,9 +13,10 @@ import Testing
 
     static func claims(
         exp: Double = Date().timeIntervalSince1970 + 600, nbf: Double? = nil, iss: String = "support-platform",
-        aud: String = "support", sub: String = "customer-1", role: String = "customer"
+        aud: String = "support", sub: String = "customer-1", role: String = "customer",
+        iat: Double? = Date().timeIntervalSince1970
     ) -> TokenClaims {
-        TokenClaims(sub: sub, role: role, iss: iss, aud: .one(aud), exp: exp, nbf: nbf, iat: nil)
+        TokenClaims(sub: sub, role: role, iss: iss, aud: .one(aud), exp: exp, nbf: nbf, iat: iat)
     }
 
     static let header = #"{"alg":"ES256","typ":"JWT"}"#
@@ -54,9 +55,17 @@ import Testing
     }
 
     @Test func aTokenSignedWithAnotherKeyIsRefused() throws {
-        let other = TokenMinter(key: P256.Signing.PrivateKey(), issuer: "support-platform", audience: "support")
-        let token = try other.mint(subject: "customer-1", role: .customer)
+        // Another key claiming the trusted key's kid: the signature does not verify.
+        let impostor = TokenMinter(
+            key: P256.Signing.PrivateKey(), keyID: TokenKey.thumbprint(of: Self.key.publicKey),
+            issuer: "support-platform", audience: "support")
+        let token = try impostor.mint(subject: "customer-1", role: .customer)
         #expect(throws: TokenError.badSignature) { try Self.verifier.verify(token) }
+        // Another key under its own kid: not in the ring.
+        let other = TokenMinter(key: P256.Signing.PrivateKey(), issuer: "support-platform", audience: "support")
+        #expect(throws: TokenError.unknownKey) {
+            try Self.verifier.verify(try other.mint(subject: "customer-1", role: .customer))
+        }
     }
 
     @Test func anAllZeroSignatureIsRefused() throws {
@@ -88,5 +97,34 @@ import Testing
         #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(role) }
         let subject = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: ""))
         #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(subject) }
+    }
+
+    @Test func iatIsRequiredAndNotInTheFuture() throws {
+        let missing = try Self.minter.sign(header: Self.header, claims: Self.claims(iat: nil))
+        #expect(throws: TokenError.issuedAtMissing) { try Self.verifier.verify(missing) }
+        let future = try Self.minter.sign(
+            header: Self.header, claims: Self.claims(iat: Date().timeIntervalSince1970 + 300))
+        #expect(throws: TokenError.issuedInTheFuture) { try Self.verifier.verify(future) }
+        let withinLeeway = try Self.minter.sign(
+            header: Self.header, claims: Self.claims(iat: Date().timeIntervalSince1970 + 5))
+        #expect(try Self.verifier.verify(withinLeeway) == Identity(subject: "customer-1", role: .customer))
+    }
+
+    @Test func tokensLivingLongerThanTheMaximumAreRefused() throws {
+        let now = Date().timeIntervalSince1970
+        let verifier = TokenVerifier(
+            key: Self.key.publicKey, issuer: "support-platform", audience: "support", maximumLifetime: 600)
+        let atLimit = try Self.minter.sign(header: Self.header, claims: Self.claims(exp: now + 600, iat: now))
+        #expect(try verifier.verify(atLimit).subject == "customer-1")
+        let tooLong = try Self.minter.sign(header: Self.header, claims: Self.claims(exp: now + 601, iat: now))
+        #expect(throws: TokenError.lifetimeTooLong(limit: 600)) { try verifier.verify(tooLong) }
+        // Backdating iat does not help: the lifetime is exp - iat.
+        let backdated = try Self.minter.sign(header: Self.header, claims: Self.claims(exp: now + 60, iat: now - 3_600))
+        #expect(throws: TokenError.lifetimeTooLong(limit: 600)) { try verifier.verify(backdated) }
+    }
+
+    @Test func aTokenNamingAKidTheRingLacksIsRefused() throws {
+        let other = TokenMinter(key: Self.key, keyID: "retired", issuer: "support-platform", audience: "support")
+        #expect(throws: TokenError.unknownKey) { try Self.verifier.verify(try other.mint(subject: "a", role: .agent)) }
     }
 }

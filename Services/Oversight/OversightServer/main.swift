@@ -5,7 +5,11 @@ import Runtime
 let process = ServiceProcess.fromCommandLine(name: "oversight")
 await process.main {
     let database = try process.openDatabase(migrations: OversightService.migrations)
+    let checkpointing = AuditCheckpointing(
+        key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
+        everySeconds: process.configuration.checkpointSeconds)
     try await process.run(
-        services: [OversightService(database: database)], files: OversightService.protoFiles,
+        services: [OversightService(database: database, checkpointing: checkpointing)],
+        files: OversightService.protoFiles,
         policy: OversightService.accessPolicy)
 }

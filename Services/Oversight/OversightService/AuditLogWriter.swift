@@ -8,8 +8,9 @@ import SupportPolicy
 import Wire
 
 /// Appends events to the hash-chained audit log inside the caller's write transaction, and files
-/// each event's report facts beside it. An event whose id is already in the log is a duplicate:
-/// counted, not appended. The head (last sequence and hash) is also kept in its own row, so a log
+/// each event's report facts beside it. Event ids live in their source service's namespace: an
+/// event whose (source_service, event_id) is already in the log is a duplicate: counted, not
+/// appended. The head (last sequence and hash) is also kept in its own row, so a log
 /// cut short at its end is detected too.
 struct AuditLogWriter {
     /// The connection, in a write transaction.
@@ -20,6 +21,8 @@ struct AuditLogWriter {
         var accepted = 0
         var duplicates = 0
         var lastSequence: Int64 = 0
+        /// The latest signed checkpoint after the append.
+        var checkpoint: AuditCheckpoint?
     }
 
     /// Appends `events`, recorded at `now`.
@@ -29,15 +32,16 @@ struct AuditLogWriter {
         let nanos = Int64((now.timeIntervalSince1970 * 1_000_000_000).rounded())
         let insertLog = try db.cachedStatement(
             sql: """
-                INSERT INTO audit_log (sequence, event_id, aggregate_id, recorded_at_ns, event, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                INSERT INTO audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_service, event_id) DO NOTHING
                 """)
         for event in events {
             let bytes = event.serializedBytes()
             let next = sequence + 1
             let hash = AuditChain.hash(previous: previous, sequence: next, recordedAtNanos: nanos, event: bytes)
             try insertLog.execute(arguments: [
-                next, event.eventID, event.aggregateID, nanos, Data(bytes), Data(previous), Data(hash),
+                next, event.sourceService, event.eventID, event.aggregateID, nanos, Data(bytes), Data(previous),
+                Data(hash),
             ])
             guard db.changesCount == 1 else {
                 outcome.duplicates += 1
@@ -58,6 +62,28 @@ struct AuditLogWriter {
         }
         outcome.lastSequence = sequence
         return outcome
+    }
+
+    /// The latest signed checkpoint, after signing a new one of the current head if `checkpointing`
+    /// has a key and the last one is `everyEvents` events behind or `everySeconds` old.
+    func checkpoint(at now: Date, with checkpointing: AuditCheckpointing) throws -> AuditCheckpoint? {
+        let latest = try Data.fetchOne(db, sql: "SELECT body FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1")
+            .map { try AuditCheckpoint(serializedBytes: [UInt8]($0)) }
+        guard let key = checkpointing.key else { return latest }
+        let (sequence, hash) = try head()
+        guard sequence > 0 else { return latest }
+        if let latest {
+            let behind = sequence - latest.sequence
+            let age = now.timeIntervalSince1970 - (latest.signedAt?.date.timeIntervalSince1970 ?? 0)
+            let due =
+                behind >= Int64(checkpointing.everyEvents) || (behind > 0 && age >= Double(checkpointing.everySeconds))
+            guard due else { return latest }
+        }
+        let checkpoint = try AuditCheckpoint.signed(sequence: sequence, headHash: hash, at: now, by: key)
+        try db.execute(
+            sql: "INSERT INTO audit_checkpoints (sequence, body) VALUES (?, ?) ON CONFLICT (sequence) DO NOTHING",
+            arguments: [sequence, Data(checkpoint.serializedBytes())])
+        return checkpoint
     }
 
     /// The last record's sequence and hash (0 and the genesis hash for an empty log).

@@ -1,4 +1,7 @@
+import Foundation
 import GRDB
+import OversightAPI
+import Wire
 
 /// The Oversight database's migrations. The audit log is the record; beside it, each event's
 /// report-relevant facts are kept in narrow tables with covering indexes, so a report over a
@@ -86,10 +89,24 @@ enum OversightSchema {
                         """)
             }
         ),
+        ("oversight-2-event-namespaces", migrateToEventNamespaces),
+        (
+            "oversight-3-audit-checkpoints",
+            { db in
+                // Every checkpoint Oversight signed, by the log position it covers.
+                try db.execute(
+                    sql: """
+                        CREATE TABLE audit_checkpoints (
+                            sequence INTEGER PRIMARY KEY,
+                            body BLOB NOT NULL
+                        )
+                        """)
+            }
+        ),
         (
             // One rating per customer per case. Ratings recorded before this rule (a customer who
             // rated a case several times) keep only the first; the audit log still holds them all.
-            "oversight-2-one-rating-per-customer-per-case",
+            "oversight-4-one-rating-per-customer-per-case",
             { db in
                 try db.execute(
                     sql: """
@@ -104,4 +121,45 @@ enum OversightSchema {
             }
         ),
     ]
+
+    /// Event ids live in their source service's namespace: the log is unique by (source_service,
+    /// event_id), so no service can take another's id first. Existing rows are copied over with
+    /// the source read from their event.
+    @Sendable static func migrateToEventNamespaces(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX audit_by_aggregate;
+                ALTER TABLE audit_log RENAME TO audit_log_v1;
+                CREATE TABLE audit_log (
+                    sequence INTEGER PRIMARY KEY,
+                    source_service TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    aggregate_id TEXT NOT NULL,
+                    recorded_at_ns INTEGER NOT NULL,
+                    event BLOB NOT NULL,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    UNIQUE (source_service, event_id)
+                );
+                """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log_v1 ORDER BY sequence")
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        while let row = try rows.next() {
+            let bytes: Data = row["event"]
+            let source = (try? Event(serializedBytes: [UInt8](bytes)))?.sourceService ?? ""
+            try insert.execute(arguments: [
+                row["sequence"], source, row["event_id"], row["aggregate_id"], row["recorded_at_ns"], bytes,
+                row["previous_hash"], row["hash"],
+            ])
+        }
+        try db.execute(
+            sql: """
+                DROP TABLE audit_log_v1;
+                CREATE INDEX audit_by_aggregate ON audit_log (aggregate_id, sequence);
+                """)
+    }
 }

@@ -15,12 +15,21 @@ import Wire
 public struct OversightService: Oversight.ServiceProtocol {
     let store: any OversightStore
     let clock: @Sendable () -> Date
+    let checkpointing: AuditCheckpointing
 
-    /// The service on `database`; `clock` gives "now".
-    public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// The service on `database`, signing and checking checkpoints as `checkpointing` says;
+    /// `clock` gives "now".
+    public init(
+        database: ServiceDatabase, checkpointing: AuditCheckpointing = AuditCheckpointing(),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = SQLiteOversightStore(database: database)
         self.clock = clock
+        self.checkpointing = checkpointing
     }
+
+    /// The most checkpoints one VerifyAuditLog call may carry.
+    static let maximumCheckpoints = 100
 
     /// The migrations of the Oversight database.
     public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
@@ -32,7 +41,8 @@ public struct OversightService: Oversight.ServiceProtocol {
 
     /// The contract's descriptors (with imports), for reflection.
     public static let protoFiles: [ProtoFile] = [
-        .supportOversightV1Oversight, .supportCommonV1Common, .googleProtobufTimestamp, .googleProtobufDuration,
+        .supportOversightV1Oversight, .supportCommonV1Common, .supportCommonV1AuditCheckpoint, .googleProtobufTimestamp,
+        .googleProtobufDuration,
     ]
 
     /// The most events one RecordEvents call may carry.
@@ -42,7 +52,7 @@ public struct OversightService: Oversight.ServiceProtocol {
     public func recordEvents(_ request: RecordEventsRequest, context: ServerContext) async throws
         -> RecordEventsResponse
     {
-        _ = try context.identity
+        let caller = try context.identity
         guard request.events.count <= Self.maximumBatch else {
             throw RPCError(
                 .invalidArgument, "at most \(Self.maximumBatch) events per call (got \(request.events.count))")
@@ -51,13 +61,26 @@ public struct OversightService: Oversight.ServiceProtocol {
             if let problem = Self.problem(with: event) {
                 throw RPCError(.invalidArgument, "events[\(index)]: \(problem)")
             }
+            guard event.sourceService == caller.subject else {
+                throw RPCError(
+                    .permissionDenied,
+                    "events[\(index)]: a service records only its own events; source_service '\(event.sourceService)' is not the caller '\(caller.subject)'"
+                )
+            }
         }
         let now = clock()
-        let outcome = try await store.append(request.events, at: now)
+        let outcome = try await store.append(request.events, at: now, checkpointing: checkpointing)
+        var mismatch = false
+        if let held = request.heldCheckpoint {
+            let hash = try await store.read { try $0.recordHash(sequence: held.sequence) }
+            mismatch = hash != held.headHash
+        }
         return RecordEventsResponse.with {
             $0.accepted = Int32(outcome.accepted)
             $0.duplicates = Int32(outcome.duplicates)
             $0.lastSequence = outcome.lastSequence
+            $0.checkpoint = mismatch ? nil : outcome.checkpoint
+            $0.heldCheckpointMismatch = mismatch
         }
     }
 
@@ -81,19 +104,53 @@ public struct OversightService: Oversight.ServiceProtocol {
         }
     }
 
-    /// Walks the whole chain.
+    /// Walks the whole chain, then checks it against the signed checkpoints given.
     public func verifyAuditLog(_ request: VerifyAuditLogRequest, context: ServerContext) async throws
         -> AuditLogVerification
     {
         _ = try context.identity
+        guard request.checkpoints.count <= Self.maximumCheckpoints else {
+            throw RPCError(
+                .invalidArgument,
+                "at most \(Self.maximumCheckpoints) checkpoints per call (got \(request.checkpoints.count))")
+        }
+        if !request.checkpoints.isEmpty {
+            guard let ring = checkpointing.keys?.ring else {
+                throw RPCError(
+                    .failedPrecondition, "Oversight has no key set (--token-keys) to verify checkpoints with")
+            }
+            for (index, checkpoint) in request.checkpoints.enumerated() {
+                if let problem = checkpoint.problem(verifiedWith: ring) {
+                    throw RPCError(.invalidArgument, "checkpoints[\(index)] is not Oversight's: \(problem)")
+                }
+            }
+        }
         let result = try await store.verify()
-        return AuditLogVerification.with {
+        var verification = AuditLogVerification.with {
             $0.valid = result.valid
             $0.recordsChecked = result.recordsChecked
             $0.firstInvalidSequence = result.firstInvalidSequence ?? 0
             $0.problem = result.problem
             $0.headHash = result.headHash
         }
+        guard result.valid, !request.checkpoints.isEmpty else { return verification }
+        let checkpoints = request.checkpoints.sorted { $0.sequence < $1.sequence }
+        let hashes = try await store.read { transaction in
+            try checkpoints.map { try transaction.recordHash(sequence: $0.sequence) }
+        }
+        for (checkpoint, hash) in zip(checkpoints, hashes) {
+            verification.checkpointsChecked += 1
+            guard hash != checkpoint.headHash else { continue }
+            let signed = checkpoint.signedAt.map { "\(ISO8601DateFormatter().string(from: $0.date))" } ?? "?"
+            verification.valid = false
+            verification.firstInvalidSequence = checkpoint.sequence
+            verification.problem =
+                hash == nil
+                ? "the log ends before record \(checkpoint.sequence), which Oversight's checkpoint signed at \(signed) covers"
+                : "record \(checkpoint.sequence) does not match Oversight's checkpoint signed at \(signed): the log was rewritten"
+            break
+        }
+        return verification
     }
 
     /// Why an incoming event cannot be recorded, or nil.

@@ -8,8 +8,10 @@ import Runtime
 /// The handlers see only this protocol; ``SQLiteOversightStore`` implements it (with
 /// ``AuditLogWriter`` and ``ReportQuery``), and a PostgreSQL store can follow.
 protocol OversightStore: Sendable {
-    /// Appends events from the services in one transaction.
-    func append(_ events: [Event], at now: Date) async throws -> AuditLogWriter.Outcome
+    /// Appends events from the services in one transaction, signing a checkpoint of the new head
+    /// when `checkpointing` says one is due.
+    func append(_ events: [Event], at now: Date, checkpointing: AuditCheckpointing) async throws
+        -> AuditLogWriter.Outcome
     /// Walks the whole chain.
     func verify() async throws -> AuditChain.Verification
     /// The report for events that occurred in [from, to).
@@ -30,6 +32,8 @@ protocol OversightTransaction {
     func auditRecords(from: Int64, aggregateID: String?, limit: Int) throws -> [AuditRecord]
     /// One audit record.
     func auditRecord(sequence: Int64) throws -> AuditRecord?
+    /// The stored hash of record `sequence`, if the log has it.
+    func recordHash(sequence: Int64) throws -> [UInt8]?
     /// Sequences of the records whose events occurred in [from, to), in log order.
     func sequences(occurredFrom from: Date, to: Date) throws -> [Int64]
     /// How many records a case has.

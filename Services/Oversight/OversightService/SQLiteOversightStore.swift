@@ -11,8 +11,15 @@ struct SQLiteOversightStore: OversightStore {
     /// The database.
     let database: ServiceDatabase
 
-    func append(_ events: [Event], at now: Date) async throws -> AuditLogWriter.Outcome {
-        try await database.write { db in try AuditLogWriter(db: db).append(events, at: now) }
+    func append(_ events: [Event], at now: Date, checkpointing: AuditCheckpointing) async throws
+        -> AuditLogWriter.Outcome
+    {
+        try await database.write { db in
+            let writer = AuditLogWriter(db: db)
+            var outcome = try writer.append(events, at: now)
+            outcome.checkpoint = try writer.checkpoint(at: now, with: checkpointing)
+            return outcome
+        }
     }
 
     func verify() async throws -> AuditChain.Verification {
@@ -83,6 +90,12 @@ struct SQLiteOversightTransaction: OversightTransaction {
             db, sql: "SELECT sequence, recorded_at_ns, event, previous_hash, hash FROM audit_log WHERE sequence = ?",
             arguments: [sequence]
         ).map(Self.record)
+    }
+
+    func recordHash(sequence: Int64) throws -> [UInt8]? {
+        try Data.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE sequence = ?", arguments: [sequence]).map {
+            [UInt8]($0)
+        }
     }
 
     func sequences(occurredFrom from: Date, to: Date) throws -> [Int64] {

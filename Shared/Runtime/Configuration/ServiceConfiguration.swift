@@ -21,10 +21,23 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var tlsKey: String?
     /// CA bundle for client certificates (mTLS), if required.
     public var tlsCA: String?
-    /// PEM public key verifying tokens.
+    /// JWKS file of the keys verifying tokens.
+    public var tokenKeys: String?
+    /// One PEM public key verifying tokens, trusted for every subject and role.
     public var tokenPublicKey: String?
-    /// PEM private key signing the service's tokens for its peers.
+    /// The service's own PEM private key, signing its tokens for its peers (and Oversight's
+    /// checkpoints).
     public var tokenSigningKey: String?
+    /// The signing key's kid (nil: its thumbprint).
+    public var tokenKeyID: String?
+    /// Seconds between checks of the key set file for changes.
+    public var tokenKeysReloadSeconds: Int
+    /// The longest token lifetime accepted, in seconds.
+    public var tokenMaximumLifetime: Int
+    /// Oversight: events between signed checkpoints.
+    public var checkpointEvery: Int
+    /// Oversight: seconds after which a new checkpoint is signed.
+    public var checkpointSeconds: Int
     /// Expected token issuer.
     public var tokenIssuer: String
     /// Expected token audience.
@@ -83,8 +96,23 @@ public struct ServiceConfiguration: Sendable, Equatable {
         if tlsCA != nil, tlsCertificate == nil {
             throw ConfigurationError(setting: "--tls-ca", problem: "requiring client certificates needs TLS on")
         }
+        tokenKeys = value(options.tokenKeys, "SUPPORT_TOKEN_KEYS")
         tokenPublicKey = value(options.tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY")
         tokenSigningKey = value(options.tokenSigningKey, "SUPPORT_TOKEN_SIGNING_KEY")
+        tokenKeyID = value(options.tokenKeyId, "SUPPORT_TOKEN_KEY_ID")
+        tokenKeysReloadSeconds = try Self.number(
+            options.tokenKeysReload, value(nil, "SUPPORT_TOKEN_KEYS_RELOAD"), default: 10, range: 1...3_600,
+            setting: "--token-keys-reload", unit: "seconds")
+        tokenMaximumLifetime = try Self.number(
+            options.tokenMaxLifetime, value(nil, "SUPPORT_TOKEN_MAX_LIFETIME"),
+            default: TokenVerifier.defaultMaximumLifetime,
+            range: 60...604_800, setting: "--token-max-lifetime", unit: "seconds")
+        checkpointEvery = try Self.number(
+            options.checkpointEvery, value(nil, "SUPPORT_CHECKPOINT_EVERY"), default: 100, range: 1...1_000_000,
+            setting: "--checkpoint-every", unit: "events")
+        checkpointSeconds = try Self.number(
+            options.checkpointSeconds, value(nil, "SUPPORT_CHECKPOINT_SECONDS"), default: 60, range: 1...86_400,
+            setting: "--checkpoint-seconds", unit: "seconds")
         tokenIssuer = value(options.tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
         tokenAudience = value(options.tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
         let level = value(options.logLevel, "SUPPORT_LOG_LEVEL") ?? "info"
@@ -123,6 +151,20 @@ public struct ServiceConfiguration: Sendable, Equatable {
             throw ConfigurationError(setting: setting, problem: "'\(text)' is not a number of hours between 1 and 8760")
         }
         return .seconds(hours * 3_600)
+    }
+
+    /// A whole number from a flag or its environment variable, within `range`.
+    private static func number(
+        _ flag: Int?, _ variable: String?, default defaultValue: Int, range: ClosedRange<Int>, setting: String,
+        unit: String
+    ) throws(ConfigurationError) -> Int {
+        let text = flag.map(String.init) ?? variable ?? String(defaultValue)
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(
+                setting: setting,
+                problem: "'\(text)' is not a number of \(unit) between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number
     }
 
     /// The `--help` text listing every setting.

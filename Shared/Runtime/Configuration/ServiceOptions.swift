@@ -26,13 +26,44 @@ public struct ServiceOptions: ParsableArguments {
     @Option(help: "PEM CA bundle; when set, clients must present certificates (SUPPORT_TLS_CA).")
     var tlsCa: String?
 
-    @Option(help: "PEM public key that verifies bearer tokens (SUPPORT_TOKEN_PUBLIC_KEY).")
+    @Option(
+        help:
+            "JWKS file of the keys that verify bearer tokens, each with its kid and what it may sign for (SUPPORT_TOKEN_KEYS)."
+    )
+    var tokenKeys: String?
+
+    @Option(
+        help: "Seconds between checks of --token-keys for a changed key set (SUPPORT_TOKEN_KEYS_RELOAD; default 10).")
+    var tokenKeysReload: Int?
+
+    @Option(
+        help: "One PEM public key, trusted for every subject and role, that verifies tokens (SUPPORT_TOKEN_PUBLIC_KEY)."
+    )
     var tokenPublicKey: String?
 
     @Option(
         help:
-            "PEM private key signing this service's own tokens for calls to its peers (SUPPORT_TOKEN_SIGNING_KEY).")
+            "This service's own PEM private key: signs its service tokens to its peers (SUPPORT_TOKEN_SIGNING_KEY).")
     var tokenSigningKey: String?
+
+    @Option(
+        help: "The kid of --token-signing-key in the key set (SUPPORT_TOKEN_KEY_ID; default its RFC 7638 thumbprint).")
+    var tokenKeyId: String?
+
+    @Option(help: "Longest accepted token lifetime, exp - iat, in seconds (SUPPORT_TOKEN_MAX_LIFETIME; default 3600).")
+    var tokenMaxLifetime: Int?
+
+    @Option(
+        help:
+            "Oversight only: sign a checkpoint of the audit log after this many events (SUPPORT_CHECKPOINT_EVERY; default 100)."
+    )
+    var checkpointEvery: Int?
+
+    @Option(
+        help:
+            "Oversight only: sign a checkpoint when the last is older than this many seconds (SUPPORT_CHECKPOINT_SECONDS; default 60)."
+    )
+    var checkpointSeconds: Int?
 
     @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
     var tokenIssuer: String?

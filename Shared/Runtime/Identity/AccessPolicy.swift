@@ -8,7 +8,7 @@ public struct AccessPolicy: Sendable {
         "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
     ]
 
-    private let allowed: [String: Set<Role>]
+    private var allowed: [String: Set<Role>]
     private let open: Set<String>
 
     /// A policy allowing each method (by descriptor) to the roles listed for it; every other
@@ -19,6 +19,13 @@ public struct AccessPolicy: Sendable {
         for (method, roles) in rules { allowed[method.path] = roles }
         self.allowed = allowed
         self.open = Self.publicServices.union(alsoPublic)
+    }
+
+    /// This policy with `rules` added (a method in both gets the roles of `rules`).
+    public func adding(_ rules: [MethodDescriptor: Set<Role>]) -> AccessPolicy {
+        var policy = self
+        for (method, roles) in rules { policy.allowed[method.path] = roles }
+        return policy
     }
 
     /// Whether `method` needs no token.

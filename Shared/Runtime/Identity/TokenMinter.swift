@@ -1,17 +1,23 @@
 import Crypto
 import Foundation
 
-/// Mints the platform's bearer tokens (ES256 JWTs), for local runs, demo data and tests. In
-/// production the identity provider holds the private key; services only hold the public key.
+/// Mints the platform's bearer tokens (ES256 JWTs whose header names the signing key's `kid`). A
+/// service mints its own `service` tokens with its own key; `supportctl` mints local tokens with
+/// the local identity provider's key. In production the identity provider holds its private key
+/// and each service only its own.
 public struct TokenMinter: Sendable {
     /// The key's raw representation: swift-crypto's key types are not Sendable on Linux.
     private let keyBytes: Data
+    /// The key id written in each token's header.
+    public let keyID: String
     private let issuer: String
     private let audience: String
 
-    /// A minter signing with `key` as `issuer` for `audience`.
-    public init(key: P256.Signing.PrivateKey, issuer: String, audience: String) {
+    /// A minter signing with `key` (named `keyID`, by default its RFC 7638 thumbprint) as `issuer`
+    /// for `audience`.
+    public init(key: P256.Signing.PrivateKey, keyID: String? = nil, issuer: String, audience: String) {
         self.keyBytes = key.rawRepresentation
+        self.keyID = keyID ?? TokenKey.thumbprint(of: key.publicKey)
         self.issuer = issuer
         self.audience = audience
     }
@@ -23,7 +29,15 @@ public struct TokenMinter: Sendable {
         let claims = TokenClaims(
             sub: subject, role: role.rawValue, iss: issuer, aud: .one(audience), exp: (notBefore ?? now) + lifetime,
             nbf: notBefore ?? now, iat: now)
-        return try sign(header: #"{"alg":"ES256","typ":"JWT"}"#, claims: claims)
+        return try sign(claims: claims)
+    }
+
+    /// Signs `claims` under this minter's header.
+    func sign(claims: TokenClaims) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let header = try encoder.encode(["alg": "ES256", "kid": keyID, "typ": "JWT"])
+        return try sign(header: String(decoding: header, as: UTF8.self), claims: claims)
     }
 
     /// Signs arbitrary claims under an arbitrary header (tests use it to forge bad tokens).

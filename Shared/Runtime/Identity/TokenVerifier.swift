@@ -1,32 +1,58 @@
 import Crypto
 import Foundation
 
-/// Verifies the platform's bearer tokens: compact JWTs signed with ES256 (ECDSA P-256, SHA-256).
-/// The algorithm is pinned (`none`, HS256 and the rest are refused before anything else is
-/// read), the signature is checked before any claim is trusted, and `exp`, `nbf`, `iss`, `aud`,
-/// the subject, the role and the token's size are all enforced.
+/// Verifies the platform's bearer tokens: compact JWTs signed with ES256 (ECDSA P-256, SHA-256)
+/// by one of the keys of a ``TokenKeyRing``, chosen by the header's `kid`. The algorithm is pinned
+/// (`none`, HS256 and the rest are refused before anything else is read), the signature is
+/// checked before any claim is trusted, and `exp`, `nbf`, `iat` (required, not in the future),
+/// the lifetime (`exp - iat`), `iss`, `aud`, the subject, the role, the token's size and what the
+/// signing key may sign for are all enforced.
 public struct TokenVerifier: Sendable {
     /// Tokens longer than this are refused unread.
     public static let maximumTokenSize = 4_096
+    /// The default longest lifetime of a token, in seconds.
+    public static let defaultMaximumLifetime = 3_600
 
-    /// The key's raw representation: swift-crypto's key types are not Sendable on Linux.
-    private let keyBytes: Data
+    private let keys: KeyRingSource
     private let issuer: String
     private let audience: String
     private let leeway: Double
+    private let maximumLifetime: Int
     private let now: @Sendable () -> Double
 
-    /// A verifier accepting tokens signed by `key`'s private key, issued by `issuer` for
-    /// `audience`, allowing `leeway` seconds of clock skew.
+    /// A verifier accepting tokens signed by the keys of `ring`, issued by `issuer` for
+    /// `audience`, valid for at most `maximumLifetime` seconds, allowing `leeway` seconds of clock
+    /// skew.
     public init(
-        key: P256.Signing.PublicKey, issuer: String, audience: String, leeway: Double = 30,
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        ring: TokenKeyRing, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
+        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
-        self.keyBytes = key.rawRepresentation
+        self.init(
+            keys: KeyRingSource(ring), issuer: issuer, audience: audience, maximumLifetime: maximumLifetime,
+            leeway: leeway, now: now)
+    }
+
+    /// A verifier reading its keys from `keys` on every call (so a reloaded ring applies at once).
+    public init(
+        keys: KeyRingSource, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
+        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self.maximumLifetime = maximumLifetime
         self.now = now
+    }
+
+    /// A verifier trusting one unrestricted key (tests and single-key setups).
+    public init(
+        key: P256.Signing.PublicKey, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
+        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.init(
+            ring: TokenKeyRing(keys: [TokenKey(publicKey: key)]), issuer: issuer, audience: audience,
+            maximumLifetime: maximumLifetime, leeway: leeway, now: now)
     }
 
     /// The identity a token proves, or why it proves none.
@@ -38,25 +64,32 @@ public struct TokenVerifier: Sendable {
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == "ES256" else { throw .algorithmNotAllowed(header.alg) }
+        let ring = keys.ring
+        guard let trusted = ring.key(id: header.kid) else { throw .unknownKey }
 
         let signed = Data((parts[0] + "." + parts[1]).utf8)
         guard signature.count == 64, let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
-            let key = try? P256.Signing.PublicKey(rawRepresentation: keyBytes), key.isValidSignature(ecdsa, for: signed)
+            let key = trusted.publicKey, key.isValidSignature(ecdsa, for: signed)
         else { throw .badSignature }
 
         guard let payload = Base64URL.decode(parts[1]),
             let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload))
         else { throw .malformed }
         let current = now()
-        guard claims.exp > current - leeway else { throw .expired }
-        if let notBefore = claims.nbf, notBefore > current + leeway { throw .notYetValid }
+        guard claims.exp.isFinite, claims.exp > current - leeway else { throw .expired }
+        if let notBefore = claims.nbf, !(notBefore <= current + leeway) { throw .notYetValid }
+        guard let issuedAt = claims.iat, issuedAt.isFinite else { throw .issuedAtMissing }
+        guard issuedAt <= current + leeway else { throw .issuedInTheFuture }
+        guard claims.exp - issuedAt <= Double(maximumLifetime) else { throw .lifetimeTooLong(limit: maximumLifetime) }
         guard claims.iss == issuer else { throw .wrongIssuer }
         guard claims.aud.contains(audience) else { throw .wrongAudience }
         guard !claims.sub.isEmpty, let role = Role(rawValue: claims.role) else { throw .invalidClaims }
+        guard ring.allows(trusted, subject: claims.sub, role: role) else { throw .keyNotAllowed(keyID: trusted.keyID) }
         return Identity(subject: claims.sub, role: role)
     }
 
     private struct Header: Decodable {
         var alg: String
+        var kid: String?
     }
 }

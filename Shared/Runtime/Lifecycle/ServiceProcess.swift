@@ -1,3 +1,4 @@
+import CommonAPI
 import Crypto
 import Foundation
 import GRDB
@@ -30,6 +31,12 @@ public struct ServiceProcess: Sendable {
     public let logger: Logger
     private let credentials: ServiceCredentialsInterceptor?
     private let verifier: TokenVerifier?
+    /// The keys this process trusts (`--token-keys` and `--token-public-key`), if any; re-read
+    /// from `--token-keys` when the file changes.
+    public let keys: KeyRingSource?
+    private let keysFile: KeyRingFile?
+    /// This service's own private key (`--token-signing-key`), if any.
+    public let signingKey: SigningKey?
     private let database = DatabaseHolder()
     /// Where the process's metrics are collected (served at /metrics with `--metrics-port`).
     public let metrics: PrometheusCollectorRegistry
@@ -44,18 +51,25 @@ public struct ServiceProcess: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        verifier = try configuration.tokenPublicKey.map { path throws(ConfigurationError) in
-            let key = try Self.readKey(path, setting: "--token-public-key") {
-                try P256.Signing.PublicKey(pemRepresentation: $0)
-            }
-            return TokenVerifier(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
+        (keys, keysFile) = try Self.keys(configuration)
+        verifier = keys.map {
+            TokenVerifier(
+                keys: $0, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience,
+                maximumLifetime: configuration.tokenMaximumLifetime)
         }
-        credentials = try configuration.tokenSigningKey.map { path throws(ConfigurationError) in
+        if let path = configuration.tokenSigningKey {
             let key = try Self.readKey(path, setting: "--token-signing-key") {
                 try P256.Signing.PrivateKey(pemRepresentation: $0)
             }
-            let minter = TokenMinter(key: key, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience)
-            return ServiceCredentialsInterceptor(minter: minter, subject: name)
+            signingKey = SigningKey(key: key, keyID: configuration.tokenKeyID)
+            let minter = TokenMinter(
+                key: key, keyID: configuration.tokenKeyID, issuer: configuration.tokenIssuer,
+                audience: configuration.tokenAudience)
+            credentials = ServiceCredentialsInterceptor(
+                minter: minter, subject: name, lifetime: Double(min(300, configuration.tokenMaximumLifetime)))
+        } else {
+            signingKey = nil
+            credentials = nil
         }
     }
 
@@ -119,7 +133,7 @@ public struct ServiceProcess: Sendable {
 
     /// A relay delivering the outbox's Oversight events to the `oversight` peer.
     public func oversightRelay(for database: ServiceDatabase) -> OutboxRelay {
-        let sink = OversightEventSink(client: client(for: "oversight"))
+        let sink = OversightEventSink(client: client(for: "oversight"), checkpoints: database, logger: logger)
         return OutboxRelay(database: database, destination: OversightEventSink.destination, deliver: sink.deliver)
     }
 
@@ -135,7 +149,20 @@ public struct ServiceProcess: Sendable {
         background: [BackgroundLoop] = []
     ) async throws {
         if verifier == nil {
-            logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")
+            logger.warning("no --token-keys: every call that needs a token will be UNAUTHENTICATED")
+        }
+        if let signingKey, let keys, !keys.ring.keys.contains(where: { $0.keyID == signingKey.keyID }) {
+            logger.warning(
+                "this service's own key is not in the key set: peers trusting the same set will refuse its calls",
+                metadata: ["kid": "\(signingKey.keyID)"])
+        }
+        var services = services
+        var policy = policy
+        var files = files
+        if let opened = database.current {
+            services.append(AuditCheckpointService(name: name, database: opened))
+            policy = policy.adding(AuditCheckpointService.rules)
+            files.append(.supportCommonV1AuditCheckpoint)
         }
         var router = Router(services: services).intercepted(by: [
             ObservabilityInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier, policy: policy),
@@ -167,6 +194,9 @@ public struct ServiceProcess: Sendable {
             }
             members.append(.init(service: pruning))
         }
+        if let keysFile {
+            members.append(.init(service: reloading(keysFile)))
+        }
         if let metricsPort = configuration.metricsPort {
             let endpoint = MetricsEndpoint(registry: metrics, host: configuration.host, port: metricsPort)
             members.append(.init(service: MetricsLifecycleService(endpoint: endpoint, name: name, logger: logger)))
@@ -191,6 +221,48 @@ public struct ServiceProcess: Sendable {
             logger.critical("\(name) stopped", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
             exit(1)
+        }
+    }
+
+    /// A loop re-reading `file` every `--token-keys-reload` seconds; a changed key set applies to
+    /// the next call, an invalid one is logged and the keys in use are kept.
+    private func reloading(_ file: KeyRingFile) -> BackgroundLoop {
+        BackgroundLoop("token-keys", every: .seconds(configuration.tokenKeysReloadSeconds)) { [logger] in
+            do {
+                if try file.reload() {
+                    logger.notice(
+                        "token keys reloaded",
+                        metadata: ["file": "\(file.path)", "kids": "\(file.source.ring.keys.map(\.keyID))"])
+                }
+            } catch {
+                logger.error(
+                    "token keys not reloaded; the keys in use are kept",
+                    metadata: ["file": "\(file.path)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The keys of `--token-keys` (with its reloadable file) and `--token-public-key` together;
+    /// nil when neither is set.
+    private static func keys(_ configuration: ServiceConfiguration) throws(ConfigurationError) -> (
+        KeyRingSource?, KeyRingFile?
+    ) {
+        var extra: [TokenKey] = []
+        if let path = configuration.tokenPublicKey {
+            extra.append(
+                TokenKey(
+                    publicKey: try readKey(path, setting: "--token-public-key") {
+                        try P256.Signing.PublicKey(pemRepresentation: $0)
+                    }))
+        }
+        guard let path = configuration.tokenKeys else {
+            return (extra.isEmpty ? nil : KeyRingSource(TokenKeyRing(keys: extra)), nil)
+        }
+        do {
+            let file = try KeyRingFile(path: path, extra: extra)
+            return (file.source, file)
+        } catch {
+            throw ConfigurationError(setting: "--token-keys", problem: error.description)
         }
     }
 

@@ -1,3 +1,5 @@
+import CommonAPI
+import Logging
 import OversightAPI
 import RPC
 import Wire
@@ -10,10 +12,16 @@ public struct OversightEventSink: Sendable {
     public static let destination = "oversight"
 
     private let client: Oversight.Client
+    private let checkpoints: ServiceDatabase?
+    private let logger: Logger?
 
-    /// A sink calling Oversight through `client`.
-    public init(client: RPCClient) {
+    /// A sink calling Oversight through `client`; the signed checkpoint each answer carries is
+    /// kept in `checkpoints` (``AuditCheckpointStore``), if given, and the one held is sent with
+    /// each batch (Oversight hands back no newer one if its log no longer matches it).
+    public init(client: RPCClient, checkpoints: ServiceDatabase? = nil, logger: Logger? = nil) {
         self.client = Oversight.Client(client)
+        self.checkpoints = checkpoints
+        self.logger = logger
     }
 
     /// Sends one batch; throws (and the relay retries later, or parks what is refused for good)
@@ -27,6 +35,18 @@ public struct OversightEventSink: Sendable {
             }
             request.events.append(event)
         }
-        _ = try await client.recordEvents(request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
+        if let checkpoints {
+            request.heldCheckpoint = try? await checkpoints.read { db in try AuditCheckpointStore.latest(in: db) }
+        }
+        let response = try await client.recordEvents(
+            request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
+        if response.heldCheckpointMismatch {
+            logger?.critical(
+                "Oversight's audit log no longer matches the checkpoint this service holds: it was rewritten",
+                metadata: ["checkpoint_sequence": "\(request.heldCheckpoint?.sequence ?? 0)"])
+        }
+        if let checkpoint = response.checkpoint, let checkpoints {
+            try? await checkpoints.write { db in try AuditCheckpointStore.keep(checkpoint, in: db) }
+        }
     }
 }

@@ -37,6 +37,7 @@ public final class ServiceDatabase: Sendable {
         migrator.registerMigration("runtime-3-aggregate-sequence", migrate: OversightOutbox.createTable)
         migrator.registerMigration("runtime-4-outbox-dead-letters", migrate: Outbox.createDeadLetterTable)
         migrator.registerMigration("runtime-5-retention-indexes", migrate: StorageRetention.createIndexes)
+        migrator.registerMigration("runtime-audit-checkpoint", migrate: AuditCheckpointStore.createTable)
         for migration in migrations {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }
