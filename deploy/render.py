@@ -16,6 +16,8 @@ GRACE_SECONDS = 20          # --grace-period: calls in flight may finish within 
 PRESTOP_SECONDS = 5         # endpoints stop routing before SIGTERM
 TERMINATION_SECONDS = GRACE_SECONDS + PRESTOP_SECONDS + 5
 METRICS_PORT = 9100         # --metrics-port: Prometheus text at /metrics
+OPEN_FILES = 4096           # LimitNOFILE and --max-open-files: one descriptor per connection
+MAX_CONNECTIONS = 1024      # --max-connections: well below OPEN_FILES
 
 # name: (port, peers it calls, cpu request, memory request, memory limit)
 SERVICES = {
@@ -62,6 +64,8 @@ data:
   SUPPORT_TOKEN_AUDIENCE: "support"
   SUPPORT_GRACE_PERIOD: "{GRACE_SECONDS}"
   SUPPORT_METRICS_PORT: "{METRICS_PORT}"
+  SUPPORT_MAX_OPEN_FILES: "{OPEN_FILES}"
+  SUPPORT_MAX_CONNECTIONS: "{MAX_CONNECTIONS}"
   SUPPORT_LOG_LEVEL: "info"
 """
     files["secret.yaml"] = f"""# The token keys. Replace the placeholders (for example with `supportctl token keygen`) or
@@ -297,6 +301,8 @@ Environment=SUPPORT_TOKEN_PUBLIC_KEY=/etc/support/keys/token-public.pem
 Environment=SUPPORT_TOKEN_SIGNING_KEY=/etc/support/keys/token-signing.pem
 Environment=SUPPORT_GRACE_PERIOD={GRACE_SECONDS}
 Environment=SUPPORT_METRICS_PORT={METRICS_PORT + list(SERVICES).index(service)}
+Environment=SUPPORT_MAX_OPEN_FILES={OPEN_FILES}
+Environment=SUPPORT_MAX_CONNECTIONS={MAX_CONNECTIONS}
 ExecStart=/usr/local/bin/{service}{" " + peer_flags if peer_flags else ""}
 KillSignal=SIGTERM
 TimeoutStopSec={TERMINATION_SECONDS}
@@ -304,6 +310,7 @@ Restart=on-failure
 RestartSec=2
 StateDirectory=support/{service}
 MemoryMax={memory_limit.replace("Mi", "M").replace("Gi", "G")}
+LimitNOFILE={OPEN_FILES}
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

@@ -31,6 +31,11 @@ struct MessageDeframer {
     /// Whether bytes of an incomplete message are buffered.
     var hasPartialMessage: Bool { buffer.readableBytes > 0 }
 
+    /// Drops every buffered byte: the stream's call has ended.
+    mutating func reset() {
+        buffer = ByteBuffer()
+    }
+
     /// Adds received bytes.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         buffer.writeBytes(bytes)

@@ -38,15 +38,33 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var pingTimeout: Scheduled<Void>?
     /// Called once when the connection closes.
     let onClose: @Sendable () -> Void
+    /// Request bytes buffered by this connection's streams, and the budget shared with the
+    /// server's other connections (see ``ConnectionLimits``).
+    var bufferedBytes = 0
+    let budget: RequestBufferBudget
+    /// The connection's life: whether the peer's SETTINGS and a HEADERS frame have arrived, the
+    /// timer of the current phase (handshake, first HEADERS, idle), and the age timers.
+    var receivedSettings = false
+    var receivedHeaders = false
+    var lifeTimer: Scheduled<Void>?
+    var ageTimers: [Scheduled<Void>] = []
 
-    init?(router: Router, configuration: ServerConfiguration, onClose: @escaping @Sendable () -> Void = {}) {
+    /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
+    /// budget of its own when not given). Returns nil if nghttp2 cannot allocate a session.
+    init?(
+        router: Router, configuration: ServerConfiguration, budget: RequestBufferBudget? = nil,
+        onClose: @escaping @Sendable () -> Void = {}
+    ) {
         var limits = NGHTTP2Session.Limits()
-        limits.maxConcurrentStreams = UInt32(configuration.maximumConcurrentStreams)
-        limits.maxHeaderListSize = UInt32(configuration.maximumHeaderListSize)
+        limits.maxConcurrentStreams = UInt32(clamping: configuration.maximumConcurrentStreams)
+        limits.maxHeaderListSize = UInt32(clamping: configuration.maximumHeaderListSize)
+        limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
+        limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
         guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
         self.router = router
         self.configuration = configuration
         self.session = session
+        self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.onClose = onClose
         session.delegate = self
     }
@@ -64,6 +82,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         writePending(flush: true)
         startKeepalive(context: context)
+        startLifeTimers(context: context)
         context.fireChannelActive()
     }
 
@@ -96,6 +115,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         keepaliveTask?.cancel()
         pingTimeout?.cancel()
+        lifeTimer?.cancel()
+        for timer in ageTimers { timer.cancel() }
         for stream in streams.values { abandon(stream) }
         streams.removeAll()
         onClose()
@@ -120,6 +141,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// (drained after a graceful shutdown, or the session has ended).
     func writePending(flush: Bool) {
         guard let context else { return }
+        updateIdleTimer()
         let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
         let closing = drained || !session.isAlive
         guard output.drain(session, to: context, flush: flush || closing) else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTP2
 
 /// One service's validated configuration, from command-line flags with environment-variable
 /// fallbacks. Only `--port` and `--data-dir` are required; peers may be absent or down (calls that
@@ -35,6 +36,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var gracePeriod: Duration
     /// The port of the Prometheus metrics endpoint, if it is on.
     public var metricsPort: Int?
+    /// Deadlines longer than this are shortened to it (`--max-deadline`).
+    public var maximumDeadline: Duration = .seconds(3_600)
+    /// What a peer may cost the server: windows, buffers, connections, timeouts.
+    public var connectionLimits = ConnectionLimits()
+    /// The soft RLIMIT_NOFILE the process raises itself to (`--max-open-files`).
+    public var maximumOpenFiles = 4_096
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -102,6 +109,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
             }
             metricsPort = metrics
         }
+        try readTransportLimits(options: options, environment: environment)
     }
 
     /// The `--help` text listing every setting.

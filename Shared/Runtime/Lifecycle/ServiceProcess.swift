@@ -136,12 +136,16 @@ public struct ServiceProcess: Sendable {
         if verifier == nil {
             logger.warning("no --token-public-key: every call that needs a token will be UNAUTHENTICATED")
         }
-        var router = Router(services: services).intercepted(by: [
-            ObservabilityInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier, policy: policy),
-        ])
+        // Authentication is the router's admission: the transport runs it on HEADERS, before
+        // accepting any request body.
+        var router = Router(services: services)
+            .intercepted(by: [ObservabilityInterceptor(logger: logger)])
+            .admitting(by: AuthenticationInterceptor(verifier: verifier, policy: policy))
         let health = HealthService(services: Array(router.serviceNames))
         router.addStandardServices(health: health, files: files)
-        var serverConfiguration = ServerConfiguration(host: configuration.host, port: configuration.port)
+        var serverConfiguration = ServerConfiguration(
+            host: configuration.host, port: configuration.port, maximumDeadline: configuration.maximumDeadline,
+            limits: transportLimits())
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             serverConfiguration.tls = TLSConfiguration(
                 certificateChainFile: certificate, privateKeyFile: key, trustRootsFile: configuration.tlsCA)
@@ -170,6 +174,21 @@ public struct ServiceProcess: Sendable {
             logger.notice("stopped")
         }
         try await group.run()
+    }
+
+    /// The configured connection limits, with the connection limit kept below the open-file limit
+    /// the process could raise itself to.
+    private func transportLimits() -> ConnectionLimits {
+        var limits = configuration.connectionLimits
+        let openFiles = FileDescriptorLimit.raise(to: configuration.maximumOpenFiles)
+        let connections = FileDescriptorLimit.connections(wanted: limits.maximumConnections, softLimit: openFiles)
+        if connections < limits.maximumConnections {
+            logger.warning(
+                "connection limit lowered to fit the open-file limit",
+                metadata: ["open-files": "\(openFiles)", "max-connections": "\(connections)"])
+            limits.maximumConnections = connections
+        }
+        return limits
     }
 
     /// Runs the process's `body` (open the database, run); if it fails (the database cannot be
