@@ -138,9 +138,11 @@ public struct ServiceProcess: Sendable {
         }
         // Authentication is the router's admission: the transport runs it on HEADERS, before
         // accepting any request body.
+        let observability = ObservabilityInterceptor(logger: logger)
+        let authentication = AuthenticationInterceptor(verifier: verifier, policy: policy)
         var router = Router(services: services)
-            .intercepted(by: [ObservabilityInterceptor(logger: logger)])
-            .admitting(by: AuthenticationInterceptor(verifier: verifier, policy: policy))
+            .intercepted(by: [observability])
+            .admitting(by: ObservedAdmission(authentication, observer: observability))
         let health = HealthService(services: Array(router.serviceNames))
         router.addStandardServices(health: health, files: files)
         var serverConfiguration = ServerConfiguration(
