@@ -38,41 +38,49 @@ extension ServerConnectionHandler {
     /// A stream began: the connection is in use.
     func streamBegan() {
         receivedHeaders = true
-        lifeTimer?.cancel()
-        lifeTimer = nil
+        idleSince = nil
     }
 
-    /// Starts the idle timer when the connection has no call left (the first-HEADERS timer before
-    /// any call), and cancels it when one starts.
+    /// Notes when the connection runs out of calls and makes sure a timer will look at it then:
+    /// the first-HEADERS timeout before any call, MAX_CONNECTION_IDLE after. A timer that finds
+    /// the connection busy lapses, and one that finds it idle for too short a time waits for the
+    /// rest; so calls coming and going do not reschedule a timer each.
     func updateIdleTimer() {
-        // A closed connection schedules nothing: a timer would keep the handler alive.
-        guard receivedSettings, !isShuttingDown, let context, context.channel.isActive else { return }
-        let idle = streams.isEmpty && runningHandlers == 0
-        guard idle else {
-            lifeTimer?.cancel()
-            lifeTimer = nil
+        guard streams.isEmpty, runningHandlers == 0 else {
+            idleSince = nil
             return
         }
-        guard lifeTimer == nil else { return }
-        let timeout: Duration
-        let reason: String
-        if receivedHeaders {
-            guard let maximumIdleTime = configuration.limits.maximumIdleTime else { return }
-            timeout = maximumIdleTime
-            reason = "max_idle"
-        } else {
-            timeout = configuration.limits.firstHeadersTimeout
-            reason = "no_headers"
-        }
+        // A closed connection schedules nothing: a timer would keep the handler alive.
+        guard receivedSettings, !isShuttingDown, let context, context.channel.isActive else { return }
+        let since = idleSince ?? context.eventLoop.now
+        idleSince = since
+        if lifeTimer == nil, let timeout = idleTimeout { scheduleIdleCheck(at: since + TimeAmount(timeout)) }
+    }
+
+    /// The idle time allowed now: before the first call, the first-HEADERS timeout.
+    private var idleTimeout: Duration? {
+        receivedHeaders ? configuration.limits.maximumIdleTime : configuration.limits.firstHeadersTimeout
+    }
+
+    private func scheduleIdleCheck(at deadline: NIODeadline) {
+        guard let context else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        lifeTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            let handler = loopBound.value
-            handler.lifeTimer = nil
-            guard handler.streams.isEmpty, handler.runningHandlers == 0, !handler.isShuttingDown else { return }
-            handler.isShuttingDown = true
-            handler.session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: reason)
-            handler.writePending(flush: true)
+        lifeTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            loopBound.value.idleCheck()
         }
+    }
+
+    private func idleCheck() {
+        lifeTimer = nil
+        guard let since = idleSince, !isShuttingDown, let timeout = idleTimeout, let context else { return }
+        let deadline = since + TimeAmount(timeout)
+        guard deadline <= context.eventLoop.now else {
+            scheduleIdleCheck(at: deadline)
+            return
+        }
+        isShuttingDown = true
+        session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: receivedHeaders ? "max_idle" : "no_headers")
+        writePending(flush: true)
     }
 
     /// MAX_CONNECTION_AGE: GOAWAY in two steps (calls started in between are still served), then

@@ -43,10 +43,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var bufferedBytes = 0
     let budget: RequestBufferBudget
     /// The connection's life: whether the peer's SETTINGS and a HEADERS frame have arrived, the
-    /// timer of the current phase (handshake, first HEADERS, idle), and the age timers.
+    /// timer of the current phase (handshake, then first HEADERS or idle), and the age timers.
     var receivedSettings = false
     var receivedHeaders = false
     var lifeTimer: Scheduled<Void>?
+    /// Since when the connection has had no call (nil while it has one).
+    var idleSince: NIODeadline?
     var ageTimers: [Scheduled<Void>] = []
 
     /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a

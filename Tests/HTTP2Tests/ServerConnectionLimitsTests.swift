@@ -211,6 +211,27 @@ import Testing
         #expect(!server.channel.isActive)
     }
 
+    @Test func eachCallRestartsTheIdleTime() throws {
+        var configuration = ServerConfiguration(port: 0)
+        configuration.limits.maximumIdleTime = .seconds(60)
+        configuration.limits.maximumAge = nil
+        let server = try Self.makeServer(configuration, observed: Observed())
+        let client = try TestClient()
+        for _ in 0..<3 {
+            let id = try #require(
+                client.request(path: "/test.Limits/Unary", extra: [("x-token", "good")], message: [1]))
+            try client.exchange(with: server.channel)
+            #expect(Self.status(of: id, client) == "0")
+            server.loop.advanceTime(by: .seconds(45))
+            try client.exchange(with: server.channel)
+            #expect(!Self.receivedGoaway(client))
+        }
+        server.loop.advanceTime(by: .seconds(16))
+        try client.exchange(with: server.channel)
+        #expect(Self.receivedGoaway(client))
+        #expect(!server.channel.isActive)
+    }
+
     @Test func aBusyConnectionGetsGoawayAtItsAgeAndClosesAfterTheGrace() throws {
         var configuration = ServerConfiguration(port: 0)
         configuration.limits.maximumIdleTime = nil
