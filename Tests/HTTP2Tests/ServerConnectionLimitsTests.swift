@@ -104,6 +104,24 @@ import Testing
         #expect(server.handler.bufferedBytes == 0)
     }
 
+    @Test func aUnaryCallsWindowReopensOnlyForItsOneMessage() throws {
+        let observed = Observed()
+        let server = try Self.makeServer(ServerConfiguration(port: 0), observed: observed)
+        let client = try TestClient()
+        let id = try #require(client.request(path: "/test.Limits/Unary", extra: [("x-token", "good")], message: [1]))
+        // After its one message the client goes on with 200,000 bytes of another, never ending.
+        let second = withUnsafeBytes(of: UInt32(1_000_000).bigEndian, Array.init)
+        client.body[id]? += [0] + second + [UInt8](repeating: 0, count: 200_000)
+        client.keepOpen.insert(id)
+        try client.exchange(with: server.channel)
+        // The window was not reopened past the first message: the client is still holding most of
+        // the rest, and the server buffered no more than its initial window.
+        let window = ServerConfiguration(port: 0).limits.initialWindowSize
+        #expect((client.body[id]?.count ?? 0) >= 200_000 - window)
+        #expect(server.handler.bufferedBytes <= window)
+        #expect(observed.handlersRun.load(ordering: .relaxed) == 0)
+    }
+
     @Test func aHugeTimeoutIsCappedAtTheMaximumDeadline() throws {
         let observed = Observed()
         let server = try Self.makeServer(
