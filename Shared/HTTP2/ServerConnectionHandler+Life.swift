@@ -51,7 +51,7 @@ extension ServerConnectionHandler {
             return
         }
         // A closed connection schedules nothing: a timer would keep the handler alive.
-        guard receivedSettings, !isShuttingDown, let context, context.channel.isActive else { return }
+        guard receivedSettings, !isGoingAway, !isShuttingDown, let context, context.channel.isActive else { return }
         let since = idleSince ?? context.eventLoop.now
         idleSince = since
         if lifeTimer == nil, let timeout = idleTimeout { scheduleIdleCheck(at: since + TimeAmount(timeout)) }
@@ -72,35 +72,47 @@ extension ServerConnectionHandler {
 
     private func idleCheck() {
         lifeTimer = nil
-        guard let since = idleSince, !isShuttingDown, let timeout = idleTimeout, let context else { return }
+        guard let since = idleSince, !isGoingAway, !isShuttingDown, let timeout = idleTimeout, let context else { return }
         let deadline = since + TimeAmount(timeout)
         guard deadline <= context.eventLoop.now else {
             scheduleIdleCheck(at: deadline)
             return
         }
-        isShuttingDown = true
-        session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: receivedHeaders ? "max_idle" : "no_headers")
-        writePending(flush: true)
+        goAway(debug: receivedHeaders ? "max_idle" : "no_headers")
     }
 
-    /// MAX_CONNECTION_AGE: GOAWAY in two steps (calls started in between are still served), then
-    /// the connection closes once its calls are done or the grace period has passed.
+    /// MAX_CONNECTION_AGE: GOAWAY (calls in flight go on), and the connection is closed once its
+    /// calls are done or the grace period has passed.
     func maximumAgeReached() {
-        guard !isShuttingDown, let context else { return }
+        guard !isGoingAway, !isShuttingDown, let context else { return }
+        goAway(debug: "max_age")
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        ageTimers.append(
+            context.eventLoop.scheduleTask(in: TimeAmount(configuration.limits.maximumAgeGrace) + Self.goawayRoundTrip) {
+                loopBound.value.context?.close(promise: nil)
+            })
+    }
+
+    /// How long after the shutdown notice the final GOAWAY follows.
+    static let goawayRoundTrip = TimeAmount.milliseconds(100)
+
+    /// GOAWAY in two steps, as gRPC servers do: a notice first (the client moves new calls to a
+    /// new connection, and calls it sends meanwhile are still served), then, a round trip later,
+    /// the final GOAWAY naming the last stream served. The connection closes once its calls are
+    /// done.
+    private func goAway(debug: String) {
+        guard !isGoingAway, let context else { return }
+        isGoingAway = true
         session.submitShutdownNotice()
         writePending(flush: true)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         ageTimers.append(
-            context.eventLoop.scheduleTask(in: .milliseconds(100)) {
+            context.eventLoop.scheduleTask(in: Self.goawayRoundTrip) {
                 let handler = loopBound.value
                 guard !handler.isShuttingDown else { return }
                 handler.isShuttingDown = true
-                handler.session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: "max_age")
+                handler.session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: debug)
                 handler.writePending(flush: true)
-            })
-        ageTimers.append(
-            context.eventLoop.scheduleTask(in: TimeAmount(configuration.limits.maximumAgeGrace) + .milliseconds(100)) {
-                loopBound.value.context?.close(promise: nil)
             })
     }
 }

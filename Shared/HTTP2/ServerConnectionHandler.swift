@@ -49,6 +49,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var lifeTimer: Scheduled<Void>?
     /// Since when the connection has had no call (nil while it has one).
     var idleSince: NIODeadline?
+    /// Whether the connection is going away for its idleness or age (GOAWAY sent or about to be).
+    var isGoingAway = false
     var ageTimers: [Scheduled<Void>] = []
 
     /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
