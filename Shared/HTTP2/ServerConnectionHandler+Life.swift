@@ -72,7 +72,9 @@ extension ServerConnectionHandler {
 
     private func idleCheck() {
         lifeTimer = nil
-        guard let since = idleSince, !isGoingAway, !isShuttingDown, let timeout = idleTimeout, let context else { return }
+        guard let since = idleSince, !isGoingAway, !isShuttingDown, let timeout = idleTimeout, let context else {
+            return
+        }
         let deadline = since + TimeAmount(timeout)
         guard deadline <= context.eventLoop.now else {
             scheduleIdleCheck(at: deadline)
@@ -88,7 +90,8 @@ extension ServerConnectionHandler {
         goAway(debug: "max_age")
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         ageTimers.append(
-            context.eventLoop.scheduleTask(in: TimeAmount(configuration.limits.maximumAgeGrace) + Self.goawayRoundTrip) {
+            context.eventLoop.scheduleTask(in: TimeAmount(configuration.limits.maximumAgeGrace) + Self.goawayRoundTrip)
+            {
                 loopBound.value.context?.close(promise: nil)
             })
     }
