@@ -12,6 +12,9 @@
 /// longer reopening windows, is deliberate: calls that each wait for buffer space that another
 /// waiting call holds would wait forever, while a refusal frees the space at once and tells the
 /// caller to retry.
+///
+/// The budgets count request bytes; the buffers that hold them grow by doubling, so the memory
+/// they take can reach about twice the budget.
 public struct ConnectionLimits: Sendable, Equatable {
     /// SETTINGS_INITIAL_WINDOW_SIZE: request bytes a peer may send on one stream before the
     /// server has consumed any (64 KiB).
