@@ -22,7 +22,7 @@ import Testing
         let configuration = try ServiceConfiguration.load(
             arguments: Self.required + [
                 "--max-deadline", "30", "--max-open-files", "2048", "--request-buffer-mib", "8",
-                "--connection-request-buffer-mib", "2", "--connection-window-kib", "256", "--handshake-timeout", "3",
+                "--connection-request-buffer-mib", "4", "--connection-window-kib", "256", "--handshake-timeout", "3",
                 "--first-headers-timeout", "4", "--max-connection-age", "60", "--max-connection-age-grace", "5",
             ], environment: environment)
         let limits = configuration.connectionLimits
@@ -33,7 +33,7 @@ import Testing
         #expect(limits.initialWindowSize == 16 * 1_024)
         #expect(limits.connectionWindowSize == 256 * 1_024)
         #expect(limits.maximumBufferedBytes == 8 * 1_048_576)
-        #expect(limits.maximumBufferedBytesPerConnection == 2 * 1_048_576)
+        #expect(limits.maximumBufferedBytesPerConnection == 4 * 1_048_576)
         #expect(limits.handshakeTimeout == .seconds(3))
         #expect(limits.firstHeadersTimeout == .seconds(4))
         #expect(limits.maximumAge == .seconds(60))
@@ -46,6 +46,8 @@ import Testing
         (["--stream-window-kib", "2097152"], "--stream-window-kib"),
         (["--request-buffer-mib", "99999999999"], "--request-buffer-mib"),
         (["--max-open-files", "5"], "--max-open-files"),
+        (["--connection-request-buffer-mib", "3"], "--connection-request-buffer-mib"),
+        (["--request-buffer-mib", "8", "--connection-request-buffer-mib", "16"], "--connection-request-buffer-mib"),
     ])
     func outOfRangeLimitsNameTheirFlag(_ arguments: [String], _ setting: String) {
         let error = #expect(throws: ConfigurationError.self) {

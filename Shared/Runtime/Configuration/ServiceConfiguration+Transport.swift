@@ -27,12 +27,18 @@ extension ServiceConfiguration {
             options.maxConnections, "--max-connections", "SUPPORT_MAX_CONNECTIONS", 1...1_000_000, default: 1_024)
         limits.maximumBufferedBytes =
             try number(
-                options.requestBufferMib, "--request-buffer-mib", "SUPPORT_REQUEST_BUFFER_MIB", 1...65_536, default: 64)
+                options.requestBufferMib, "--request-buffer-mib", "SUPPORT_REQUEST_BUFFER_MIB", 4...65_536, default: 64)
             * 1_048_576
         limits.maximumBufferedBytesPerConnection =
             try number(
                 options.connectionRequestBufferMib, "--connection-request-buffer-mib",
-                "SUPPORT_CONNECTION_REQUEST_BUFFER_MIB", 1...65_536, default: 16) * 1_048_576
+                "SUPPORT_CONNECTION_REQUEST_BUFFER_MIB", 4...65_536, default: 16) * 1_048_576
+        // Both budgets hold at least one largest message (4 MiB), and a connection's fits in the
+        // server's.
+        guard limits.maximumBufferedBytesPerConnection <= limits.maximumBufferedBytes else {
+            throw ConfigurationError(
+                setting: "--connection-request-buffer-mib", problem: "is larger than --request-buffer-mib")
+        }
         limits.initialWindowSize =
             try number(
                 options.streamWindowKib, "--stream-window-kib", "SUPPORT_STREAM_WINDOW_KIB", 1...2_097_151, default: 64)

@@ -63,11 +63,14 @@ public struct ServiceOptions: ParsableArguments {
         help: "Soft limit on open files the process raises itself to (SUPPORT_MAX_OPEN_FILES; default 4096).")
     var maxOpenFiles: Int?
 
-    @Option(help: "MiB of request bytes all connections may buffer (SUPPORT_REQUEST_BUFFER_MIB; default 64).")
+    @Option(
+        help: "MiB of request bytes all connections may buffer, at least 4 (SUPPORT_REQUEST_BUFFER_MIB; default 64).")
     var requestBufferMib: Int?
 
     @Option(
-        help: "MiB of request bytes one connection may buffer (SUPPORT_CONNECTION_REQUEST_BUFFER_MIB; default 16).")
+        help:
+            "MiB of request bytes one connection may buffer, 4 to --request-buffer-mib (SUPPORT_CONNECTION_REQUEST_BUFFER_MIB; default 16)."
+    )
     var connectionRequestBufferMib: Int?
 
     @Option(help: "HTTP/2 initial stream window in KiB (SUPPORT_STREAM_WINDOW_KIB; default 64).")
