@@ -5,6 +5,8 @@ import Synchronization
 
 /// A gRPC server on HTTP/2: NIO owns the sockets and event loops, nghttp2 the protocol, and a
 /// ``Router`` the handlers. Plaintext h2c with prior knowledge, or TLS 1.3 with ALPN `h2`.
+/// Connections beyond ``ConnectionLimits/maximumConnections`` are closed as they are accepted;
+/// the connections share one budget of buffered request bytes.
 public final class HTTP2Server: Sendable {
     private let configuration: ServerConfiguration
     private let router: Router
@@ -18,7 +20,8 @@ public final class HTTP2Server: Sendable {
         var connections: [ObjectIdentifier: any Channel] = [:]
     }
 
-    /// A server for `router`'s handlers (intercept the router first) on `group`'s event loops.
+    /// A server for `router`'s handlers (intercept the router and set its admissions first) on
+    /// `group`'s event loops.
     public init(
         configuration: ServerConfiguration, router: Router,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton

@@ -11,6 +11,11 @@ import RPC
 /// its reply leaves in the read's flush (no hop at all); one that suspends comes back with a
 /// single `EventLoop.execute`. Measured with the echo benchmark, this is what lets the transport
 /// reach gRPC C++'s throughput.
+///
+/// What a peer may cost is bounded by ``ConnectionLimits``: a call is routed and admitted (the
+/// router's ``RPC/CallAdmission``s, authentication) on its HEADERS, before any of its body is
+/// kept; request bytes count against the connection's and the server's budgets; windows reopen
+/// only as handlers take messages; the connection's life is timed (`+Life`).
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
