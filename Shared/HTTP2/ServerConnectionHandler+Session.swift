@@ -164,6 +164,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, error)
             return
         }
+        // The metadata an admitted call keeps counts against the budgets too.
+        guard reserve(stream.headerBytes, for: stream) else {
+            fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
+            return
+        }
         stream.handler = handler
         stream.context = callContext
         if let timeout, let context {

@@ -66,6 +66,9 @@ import Testing
         return Server(channel: channel, handler: handler, loop: loop)
     }
 
+    /// What a test call's header block counts against the budgets, at most.
+    static let headerAllowance = 1_024
+
     static func status(of id: Int32, _ client: TestClient) -> String? {
         ServerConnectionHandlerTests.value("grpc-status", in: client.headers[id]?.last)
     }
@@ -115,10 +118,10 @@ import Testing
         client.keepOpen.insert(id)
         try client.exchange(with: server.channel)
         // The window was not reopened past the first message: the client is still holding most of
-        // the rest, and the server buffered no more than its initial window.
+        // the rest, and the server buffered no more than its initial window (and the call's headers).
         let window = ServerConfiguration(port: 0).limits.initialWindowSize
         #expect((client.body[id]?.count ?? 0) >= 200_000 - window)
-        #expect(server.handler.bufferedBytes <= window)
+        #expect(server.handler.bufferedBytes <= window + Self.headerAllowance)
         #expect(observed.handlersRun.load(ordering: .relaxed) == 0)
     }
 
@@ -159,9 +162,29 @@ import Testing
         #expect(Self.status(of: next, client) == "0")
     }
 
+    @Test func anAdmittedCallsHeadersCountAgainstTheBudget() throws {
+        let observed = Observed()
+        var configuration = ServerConfiguration(port: 0)
+        configuration.limits.maximumBufferedBytesPerConnection = 400
+        let server = try Self.makeServer(configuration, observed: observed)
+        let client = try TestClient()
+        let small = try #require(
+            client.request(path: "/test.Limits/Unary", extra: [("x-token", "good")], message: [1]))
+        let padded = try #require(
+            client.request(
+                path: "/test.Limits/Unary",
+                extra: [("x-token", "good"), ("x-pad", String(repeating: "p", count: 500))],
+                message: [1]))
+        try client.exchange(with: server.channel)
+        #expect(Self.status(of: small, client) == "0")
+        #expect(Self.status(of: padded, client) == "8")
+        #expect(observed.handlersRun.load(ordering: .relaxed) == 1)
+        #expect(server.handler.bufferedBytes == 0)
+    }
+
     @Test func theServerWideBudgetIsSharedByConnections() throws {
         let observed = Observed()
-        let shared = RequestBufferBudget(limit: 100_000)
+        let shared = RequestBufferBudget(limit: 100_000 + Self.headerAllowance)
         let first = try Self.makeServer(ServerConfiguration(port: 0), observed: observed, budget: shared)
         let second = try Self.makeServer(ServerConfiguration(port: 0), observed: observed, budget: shared)
         // The first connection holds a 90,000-byte message whose request never ends.
@@ -172,8 +195,8 @@ import Testing
         )
         holder.keepOpen.insert(held)
         try holder.exchange(with: first.channel)
-        #expect(first.handler.bufferedBytes == 90_000)
-        #expect(shared.inUse == 90_000)
+        #expect((90_000...90_000 + Self.headerAllowance).contains(first.handler.bufferedBytes))
+        #expect(shared.inUse == first.handler.bufferedBytes)
         // The second connection's 20,000 bytes do not fit in what is left.
         let client = try TestClient()
         let id = try #require(
