@@ -21,6 +21,8 @@ JWKS_CONFIGMAP = "token-keys"    # the key set every service trusts (public keys
 JWKS_MOUNT = "/etc/support/token-keys"
 # Each service's key may sign only its own service tokens; the identity provider's signs the rest.
 IDENTITY_PROVIDER_ROLES = ["customer", "agent", "auditor", "service"]
+OPEN_FILES = 4096           # LimitNOFILE and --max-open-files: one descriptor per connection
+MAX_CONNECTIONS = 1024      # --max-connections: well below OPEN_FILES
 
 # name: (port, peers it calls, cpu request, memory request, memory limit)
 SERVICES = {
@@ -68,6 +70,8 @@ data:
   SUPPORT_TOKEN_AUDIENCE: "support"
   SUPPORT_GRACE_PERIOD: "{GRACE_SECONDS}"
   SUPPORT_METRICS_PORT: "{METRICS_PORT}"
+  SUPPORT_MAX_OPEN_FILES: "{OPEN_FILES}"
+  SUPPORT_MAX_CONNECTIONS: "{MAX_CONNECTIONS}"
   SUPPORT_LOG_LEVEL: "info"
 """
     files["secret.yaml"] = f"""# {service}'s own private key, and nothing else: it signs only {service}'s service tokens
@@ -314,6 +318,8 @@ Environment=SUPPORT_TOKEN_SIGNING_KEY=%d/token-signing.pem
 Environment=SUPPORT_TOKEN_KEY_ID={service}-1
 Environment=SUPPORT_GRACE_PERIOD={GRACE_SECONDS}
 Environment=SUPPORT_METRICS_PORT={METRICS_PORT + list(SERVICES).index(service)}
+Environment=SUPPORT_MAX_OPEN_FILES={OPEN_FILES}
+Environment=SUPPORT_MAX_CONNECTIONS={MAX_CONNECTIONS}
 ExecStart=/usr/local/bin/{service}{" " + peer_flags if peer_flags else ""}
 KillSignal=SIGTERM
 TimeoutStopSec={TERMINATION_SECONDS}
@@ -321,6 +327,7 @@ Restart=on-failure
 RestartSec=2
 StateDirectory=support/{service}
 MemoryMax={memory_limit.replace("Mi", "M").replace("Gi", "G")}
+LimitNOFILE={OPEN_FILES}
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

@@ -2,7 +2,8 @@
 # Contract tests from outside: Python grpcio clients generated from proto/ drive each service's
 # real executable over a real socket (Tests/Python/*_contract.py); then the end-to-end journey
 # across all five processes (Tests/Python/e2e_journey.py) and the deployment check
-# (Tests/Python/deploy_test.py).
+# (Tests/Python/deploy_test.py); then the transport attacks of issue 12 against the five
+# executables (Tests/Python/exposure_attacks.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build >/dev/null
@@ -13,4 +14,5 @@ for script in Tests/Python/*_contract.py; do
 done
 python3 Tests/Python/e2e_journey.py --bin "$bin" || status=1
 python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
+python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 exit $status

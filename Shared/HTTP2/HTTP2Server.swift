@@ -5,18 +5,23 @@ import Synchronization
 
 /// A gRPC server on HTTP/2: NIO owns the sockets and event loops, nghttp2 the protocol, and a
 /// ``Router`` the handlers. Plaintext h2c with prior knowledge, or TLS 1.3 with ALPN `h2`.
+/// Connections beyond ``ConnectionLimits/maximumConnections`` are closed as they are accepted;
+/// the connections share one budget of buffered request bytes.
 public final class HTTP2Server: Sendable {
     private let configuration: ServerConfiguration
     private let router: Router
     private let group: any EventLoopGroup
     private let state = Mutex<State>(State())
+    /// Request bytes buffered by all connections (``ConnectionLimits/maximumBufferedBytes``).
+    private let budget: RequestBufferBudget
 
     private struct State {
         var listener: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
     }
 
-    /// A server for `router`'s handlers (intercept the router first) on `group`'s event loops.
+    /// A server for `router`'s handlers (intercept the router and set its admissions first) on
+    /// `group`'s event loops.
     public init(
         configuration: ServerConfiguration, router: Router,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -24,6 +29,7 @@ public final class HTTP2Server: Sendable {
         self.configuration = configuration
         self.router = router
         self.group = group
+        self.budget = RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
     }
 
     /// Binds and starts accepting connections; returns the port bound.
@@ -31,6 +37,8 @@ public final class HTTP2Server: Sendable {
     public func start() async throws -> Int {
         let configuration = self.configuration
         let router = self.router
+        let budget = self.budget
+        let maximumConnections = configuration.limits.maximumConnections
         let tlsContext = try configuration.tls.map { try OpenSSLContext(server: $0) }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -40,14 +48,27 @@ public final class HTTP2Server: Sendable {
             .childChannelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = ObjectIdentifier(channel)
-                    self?.state.withLock { $0.connections[id] = channel }
+                    let admitted =
+                        self?.state.withLock { state in
+                            guard state.connections.count < maximumConnections else { return false }
+                            state.connections[id] = channel
+                            return true
+                        } ?? false
+                    guard admitted else {
+                        // Over the connection limit: closed at once, before any byte is read.
+                        channel.close(promise: nil)
+                        return
+                    }
                     let onClose: @Sendable () -> Void = { [weak self] in
                         _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
                     }
                     guard
                         let handler = ServerConnectionHandler(
-                            router: router, configuration: configuration, onClose: onClose)
-                    else { throw RPCError(.resourceExhausted, "could not create an HTTP/2 session") }
+                            router: router, configuration: configuration, budget: budget, onClose: onClose)
+                    else {
+                        onClose()
+                        throw RPCError(.resourceExhausted, "could not create an HTTP/2 session")
+                    }
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(
                             OpenSSLHandler(context: tlsContext, role: .server))
@@ -58,6 +79,11 @@ public final class HTTP2Server: Sendable {
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         state.withLock { $0.listener = listener }
         return listener.localAddress?.port ?? configuration.port
+    }
+
+    /// Connections open now.
+    public var connectionCount: Int {
+        state.withLock { $0.connections.count }
     }
 
     /// The port the server listens on, once started.

@@ -31,6 +31,11 @@ struct MessageDeframer {
     /// Whether bytes of an incomplete message are buffered.
     var hasPartialMessage: Bool { buffer.readableBytes > 0 }
 
+    /// Drops every buffered byte: the stream's call has ended.
+    mutating func reset() {
+        buffer = ByteBuffer()
+    }
+
     /// Adds received bytes.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         buffer.writeBytes(bytes)
@@ -49,7 +54,10 @@ struct MessageDeframer {
         guard buffer.readableBytes >= 5 + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: 5)
         let bytes = buffer.readBytes(length: Int(length)) ?? []
-        if buffer.readableBytes == 0 {
+        if buffer.readableBytes == 0, buffer.capacity > 65_536 {
+            // The large message now lives in its own array: do not hold its buffer twice.
+            buffer = ByteBuffer()
+        } else if buffer.readableBytes == 0 {
             buffer.clear()
         } else if buffer.readerIndex > 65_536 {
             buffer.discardReadBytes()

@@ -14,6 +14,11 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// How often an idle connection is pinged, and how long the reply may take.
     public var keepalive: Keepalive
+    /// Deadlines longer than this (from `grpc-timeout`) are shortened to it, not refused (1 hour).
+    public var maximumDeadline: Duration
+    /// What a peer may cost before it is trusted: flow-control windows, buffered request bytes,
+    /// connections and the timeouts of a connection's life.
+    public var limits: ConnectionLimits
 
     /// Keepalive and PING abuse limits.
     public struct Keepalive: Sendable {
@@ -39,7 +44,8 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int, maximumReceiveMessageSize: Int = 4 * 1024 * 1024,
         maximumConcurrentStreams: Int = 100, maximumHeaderListSize: Int = 16 * 1024, tls: TLSConfiguration? = nil,
-        keepalive: Keepalive = Keepalive()
+        keepalive: Keepalive = Keepalive(), maximumDeadline: Duration = .seconds(3_600),
+        limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.host = host
         self.port = port
@@ -48,5 +54,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumHeaderListSize = maximumHeaderListSize
         self.tls = tls
         self.keepalive = keepalive
+        self.maximumDeadline = maximumDeadline
+        self.limits = limits
     }
 }

@@ -175,6 +175,7 @@ extension ServerConnectionHandler {
             session.resumeData(streamID: stream.id)
         }
         stream.phase = .finished
+        releaseBuffers(of: stream)
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
     }
 
@@ -183,12 +184,5 @@ extension ServerConnectionHandler {
         var trailers = stream.context?.response.trailers ?? [:]
         for entry in error.metadata { trailers.add(entry) }
         finish(stream, code: error.code, message: error.message, trailers: trailers)
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -8,6 +8,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         streams[streamID] = ServerStream(
             id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         pingsWithoutData = 0
+        streamBegan()
     }
 
     func sessionReceivedHeader(
@@ -38,16 +39,29 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             return
         }
         pingsWithoutData = 0
-        stream.deframer.append(bytes)
-        if case .unary = stream.handler?.body {
+        guard reserve(bytes.count, for: stream) else {
+            fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             session.consume(streamID: streamID, count: bytes.count)
-        } else if stream.queuedMessages == 0 {
+            return
+        }
+        // The window reopens only for bytes the handler will take: a unary call's one message,
+        // and a streaming call's messages as its handler reads them.
+        let wanted: Bool
+        if case .unary = stream.handler?.body {
+            wanted = stream.unaryRequest == nil
+        } else {
+            wanted = stream.queuedMessages == 0
+        }
+        stream.deframer.append(bytes)
+        if wanted {
             session.consume(streamID: streamID, count: bytes.count)
         } else {
             stream.heldBytes += bytes.count
         }
         deliverMessages(of: stream)
     }
+
+    static let bufferFull = "the server is buffering too many request bytes; retry later"
 
     func sessionReceivedEndOfStream(streamID: Int32) {
         guard let stream = streams[streamID] else { return }
@@ -65,6 +79,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
+        releaseBuffers(of: stream)
         if stream.phase != .finished || errorCode != NGHTTP2_NO_ERROR.rawValue {
             abandon(stream)
         }
@@ -83,6 +98,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
+        if UInt32(type) == NGHTTP2_SETTINGS.rawValue { peerSettingsReceived() }
         guard UInt32(type) == NGHTTP2_PING.rawValue else { return }
         guard flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 else {
             keepaliveAcknowledged()
@@ -137,11 +153,25 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, RPCError(.unavailable, "the server is shutting down"))
             return
         }
+        // A deadline is never further away than the configured maximum.
+        let timeout = head.timeout.map { min($0, configuration.maximumDeadline) }
+        var callContext = ServerContext(
+            method: handler.method, requestMetadata: head.metadata, deadline: timeout.map { .now + $0 }, peer: peer)
+        do throws(RPCError) {
+            try router.admit(&callContext)
+        } catch {
+            // Refused on its HEADERS: DATA that follows is dropped as it arrives, never buffered.
+            fail(stream, error)
+            return
+        }
+        // The metadata an admitted call keeps counts against the budgets too.
+        guard reserve(stream.headerBytes, for: stream) else {
+            fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
+            return
+        }
         stream.handler = handler
-        stream.context = ServerContext(
-            method: handler.method, requestMetadata: head.metadata, deadline: head.timeout.map { .now + $0 },
-            peer: peer)
-        if let timeout = head.timeout, let context {
+        stream.context = callContext
+        if let timeout, let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
@@ -162,6 +192,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         do {
             while let message = try stream.deframer.next() {
                 let bytes = try decompress(message, of: stream)
+                // The message now holds its decompressed size instead of its framed size.
+                release(5 + message.bytes.count, for: stream)
+                guard reserve(bytes.count, for: stream) else {
+                    throw RPCError(.resourceExhausted, Self.bufferFull)
+                }
                 if case .unary = stream.handler?.body {
                     guard stream.unaryRequest == nil else {
                         throw RPCError(.unimplemented, "a unary call received more than one request message")
@@ -169,6 +204,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
                     stream.unaryRequest = MessageDeframer.Message(compressed: message.compressed, bytes: bytes)
                 } else {
                     stream.queuedMessages += 1
+                    stream.queuedSizes.append(bytes.count)
                     stream.requestContinuation?.yield(bytes)
                 }
             }
@@ -206,6 +242,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func messageConsumed(streamID: Int32) {
         guard let stream = streams[streamID] else { return }
         stream.queuedMessages = max(0, stream.queuedMessages - 1)
+        if !stream.queuedSizes.isEmpty { release(stream.queuedSizes.removeFirst(), for: stream) }
         if stream.queuedMessages == 0, stream.heldBytes > 0 {
             session.consume(streamID: streamID, count: stream.heldBytes)
             stream.heldBytes = 0
@@ -223,6 +260,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
     func abandon(_ stream: ServerStream) {
+        releaseBuffers(of: stream)
         stream.phase = .finished
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())

@@ -11,6 +11,11 @@ import RPC
 /// its reply leaves in the read's flush (no hop at all); one that suspends comes back with a
 /// single `EventLoop.execute`. Measured with the echo benchmark, this is what lets the transport
 /// reach gRPC C++'s throughput.
+///
+/// What a peer may cost is bounded by ``ConnectionLimits``: a call is routed and admitted (the
+/// router's ``RPC/CallAdmission``s, authentication) on its HEADERS, before any of its body is
+/// kept; request bytes count against the connection's and the server's budgets; windows reopen
+/// only as handlers take messages; the connection's life is timed (`+Life`).
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -38,15 +43,37 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var pingTimeout: Scheduled<Void>?
     /// Called once when the connection closes.
     let onClose: @Sendable () -> Void
+    /// Request bytes buffered by this connection's streams, and the budget shared with the
+    /// server's other connections (see ``ConnectionLimits``).
+    var bufferedBytes = 0
+    let budget: RequestBufferBudget
+    /// The connection's life: whether the peer's SETTINGS and a HEADERS frame have arrived, the
+    /// timer of the current phase (handshake, then first HEADERS or idle), and the age timers.
+    var receivedSettings = false
+    var receivedHeaders = false
+    var lifeTimer: Scheduled<Void>?
+    /// Since when the connection has had no call (nil while it has one).
+    var idleSince: NIODeadline?
+    /// Whether the connection is going away for its idleness or age (GOAWAY sent or about to be).
+    var isGoingAway = false
+    var ageTimers: [Scheduled<Void>] = []
 
-    init?(router: Router, configuration: ServerConfiguration, onClose: @escaping @Sendable () -> Void = {}) {
+    /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
+    /// budget of its own when not given). Returns nil if nghttp2 cannot allocate a session.
+    init?(
+        router: Router, configuration: ServerConfiguration, budget: RequestBufferBudget? = nil,
+        onClose: @escaping @Sendable () -> Void = {}
+    ) {
         var limits = NGHTTP2Session.Limits()
-        limits.maxConcurrentStreams = UInt32(configuration.maximumConcurrentStreams)
-        limits.maxHeaderListSize = UInt32(configuration.maximumHeaderListSize)
+        limits.maxConcurrentStreams = UInt32(clamping: configuration.maximumConcurrentStreams)
+        limits.maxHeaderListSize = UInt32(clamping: configuration.maximumHeaderListSize)
+        limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
+        limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
         guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
         self.router = router
         self.configuration = configuration
         self.session = session
+        self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.onClose = onClose
         session.delegate = self
     }
@@ -64,6 +91,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         writePending(flush: true)
         startKeepalive(context: context)
+        startLifeTimers(context: context)
         context.fireChannelActive()
     }
 
@@ -96,6 +124,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         keepaliveTask?.cancel()
         pingTimeout?.cancel()
+        lifeTimer?.cancel()
+        for timer in ageTimers { timer.cancel() }
         for stream in streams.values { abandon(stream) }
         streams.removeAll()
         onClose()
@@ -120,6 +150,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// (drained after a graceful shutdown, or the session has ended).
     func writePending(flush: Bool) {
         guard let context else { return }
+        updateIdleTimer()
         let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
         let closing = drained || !session.isAlive
         guard output.drain(session, to: context, flush: flush || closing) else {

@@ -39,6 +39,10 @@ final class ServerStream {
     /// reported consumed because of them (inbound flow control).
     var queuedMessages = 0
     var heldBytes = 0
+    /// Request bytes this call holds against the budgets (``ConnectionLimits``), and the size
+    /// reserved for each queued message of a streaming call, oldest first.
+    var bufferedBytes = 0
+    var queuedSizes: [Int] = []
 
     var phase = ResponsePhase.notStarted
     /// Framed response messages waiting for nghttp2 to take them, and writers waiting for room.

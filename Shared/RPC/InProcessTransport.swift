@@ -13,7 +13,7 @@ public struct InProcessTransport: ClientTransport {
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse
     {
         let handler = try lookUp(method)
-        let context = makeContext(method, options)
+        let context = try admit(method, options)
         do {
             let message: [UInt8]
             switch handler.body {
@@ -45,7 +45,7 @@ public struct InProcessTransport: ClientTransport {
         responses: @escaping @Sendable (StreamingResponse) async throws -> Result
     ) async throws -> Result {
         let handler = try lookUp(method)
-        let context = makeContext(method, options)
+        let context = try admit(method, options)
         let (requestStream, requestContinuation) = MessageStream.makeStream()
         let (responseStream, responseContinuation) = MessageStream.makeStream()
         let trailers = StreamingResponse.TrailerBox()
@@ -102,10 +102,14 @@ public struct InProcessTransport: ClientTransport {
         return handler
     }
 
-    private func makeContext(_ method: MethodDescriptor, _ options: CallOptions) -> ServerContext {
-        ServerContext(
+    /// The call's context, once the router's admissions (authentication) let it in: as on the
+    /// network, a refused call never reaches its handler.
+    private func admit(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError) -> ServerContext {
+        var context = ServerContext(
             method: method, requestMetadata: options.metadata, deadline: options.timeout.map { .now + $0 },
             peer: "in-process")
+        try router.admit(&context)
+        return context
     }
 }
 

@@ -2,6 +2,8 @@
 /// in it. A path with no handler is answered UNIMPLEMENTED by the transport.
 public struct Router: Sendable {
     private var handlers: [String: ServerHandler] = [:]
+    /// Checks every transport runs on a routed call before accepting its body, in order.
+    public private(set) var admissions: [any CallAdmission] = []
 
     /// An empty router.
     public init() {}
@@ -39,6 +41,19 @@ public struct Router: Sendable {
             router.handlers[path] = interceptors.reversed().reduce(handler) { $0.intercepted(by: $1) }
         }
         return router
+    }
+
+    /// The same routes with `admission` run on every call after the admissions already there.
+    public func admitting(by admission: any CallAdmission) -> Router {
+        var router = self
+        router.admissions.append(admission)
+        return router
+    }
+
+    /// Runs the admissions on a routed call: a transport calls this right after routing and
+    /// answers a thrown error at once, before accepting the request body.
+    public func admit(_ context: inout ServerContext) throws(RPCError) {
+        for admission in admissions { try admission.admit(&context) }
     }
 }
 

@@ -16,17 +16,24 @@ import Testing
         var data: [Int32: [UInt8]] = [:]
         var body: [Int32: [UInt8]] = [:]
         var closed: [Int32: UInt32] = [:]
+        /// Streams whose request is never ended (no END_STREAM after the body).
+        var keepOpen: Set<Int32> = []
+        /// Every frame received, as (type, stream id).
+        var frames: [(type: UInt8, streamID: Int32)] = []
 
         init() throws {
             session = try #require(NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()))
             session.delegate = self
         }
 
-        func request(path: String, contentType: String = "application/grpc", message: [UInt8]) -> Int32? {
-            let headers: HeaderList = [
-                (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "test"),
-                ("content-type", contentType), ("te", "trailers"),
-            ]
+        func request(
+            path: String, contentType: String = "application/grpc", extra: HeaderList = [], message: [UInt8]
+        ) -> Int32? {
+            let headers: HeaderList =
+                [
+                    (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "test"),
+                    ("content-type", contentType), ("te", "trailers"),
+                ] + extra
             guard let id = session.submitRequest(headers: headers) else { return nil }
             body[id] = [0] + withUnsafeBytes(of: UInt32(message.count).bigEndian, Array.init) + message
             return id
@@ -73,9 +80,13 @@ import Testing
                 }
             }
             body[streamID] = Array(pending.dropFirst(count))
-            return body[streamID]?.isEmpty == true ? .end(count: count, trailers: nil) : .data(count: count)
+            guard body[streamID]?.isEmpty == true else { return .data(count: count) }
+            if keepOpen.contains(streamID) { return count > 0 ? .data(count: count) : .deferred }
+            return .end(count: count, trailers: nil)
         }
-        func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {}
+        func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
+            frames.append((type, streamID))
+        }
         func sessionSentFrame(type: UInt8, flags: UInt8, streamID: Int32) {}
         func sessionReceivedInvalidFrame(streamID: Int32) {}
     }

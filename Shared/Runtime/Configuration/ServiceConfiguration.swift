@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTP2
 
 /// One service's validated configuration, from command-line flags with environment-variable
 /// fallbacks. Only `--port` and `--data-dir` are required; peers may be absent or down (calls that
@@ -52,6 +53,12 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var idempotencyRetention: Duration = .seconds(7 * 86_400)
     /// How long delivered outbox events are kept before they are pruned (1 day).
     public var deliveredOutboxRetention: Duration = .seconds(86_400)
+    /// Deadlines longer than this are shortened to it (`--max-deadline`).
+    public var maximumDeadline: Duration = .seconds(3_600)
+    /// What a peer may cost the server: windows, buffers, connections, timeouts.
+    public var connectionLimits = ConnectionLimits()
+    /// The soft RLIMIT_NOFILE the process raises itself to (`--max-open-files`).
+    public var maximumOpenFiles = 4_096
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -140,6 +147,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         deliveredOutboxRetention = try Self.hours(
             options.outboxRetentionHours.map(String.init) ?? value(nil, "SUPPORT_OUTBOX_RETENTION_HOURS"),
             default: 24, setting: "--outbox-retention-hours")
+        try readTransportLimits(options: options, environment: environment)
     }
 
     /// A retention given in hours: 1 to 8760 (a year).

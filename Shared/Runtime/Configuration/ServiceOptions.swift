@@ -92,6 +92,58 @@ public struct ServiceOptions: ParsableArguments {
     )
     var outboxRetentionHours: Int?
 
+    // Transport limits (what a peer may cost; see README "Configuration").
+
+    @Option(
+        help: "Longest deadline in seconds; longer grpc-timeouts are shortened (SUPPORT_MAX_DEADLINE; default 3600).")
+    var maxDeadline: Int?
+
+    @Option(help: "Incoming connections open at once; more are closed (SUPPORT_MAX_CONNECTIONS; default 1024).")
+    var maxConnections: Int?
+
+    @Option(
+        help: "Soft limit on open files the process raises itself to (SUPPORT_MAX_OPEN_FILES; default 4096).")
+    var maxOpenFiles: Int?
+
+    @Option(
+        help: "MiB of request bytes all connections may buffer, at least 4 (SUPPORT_REQUEST_BUFFER_MIB; default 64).")
+    var requestBufferMib: Int?
+
+    @Option(
+        help:
+            "MiB of request bytes one connection may buffer, 4 to --request-buffer-mib (SUPPORT_CONNECTION_REQUEST_BUFFER_MIB; default 16)."
+    )
+    var connectionRequestBufferMib: Int?
+
+    @Option(help: "HTTP/2 initial stream window in KiB (SUPPORT_STREAM_WINDOW_KIB; default 64).")
+    var streamWindowKib: Int?
+
+    @Option(help: "HTTP/2 connection receive window in KiB (SUPPORT_CONNECTION_WINDOW_KIB; default 1024).")
+    var connectionWindowKib: Int?
+
+    @Option(help: "Seconds for the TLS handshake and HTTP/2 preface (SUPPORT_HANDSHAKE_TIMEOUT; default 10).")
+    var handshakeTimeout: Int?
+
+    @Option(help: "Seconds from the preface to the first call (SUPPORT_FIRST_HEADERS_TIMEOUT; default 20).")
+    var firstHeadersTimeout: Int?
+
+    @Option(
+        help:
+            "Seconds without calls before a connection gets GOAWAY; 0 never (SUPPORT_MAX_CONNECTION_IDLE; default 300)."
+    )
+    var maxConnectionIdle: Int?
+
+    @Option(
+        help: "Seconds before a connection gets GOAWAY at any rate; 0 never (SUPPORT_MAX_CONNECTION_AGE; default 1800)."
+    )
+    var maxConnectionAge: Int?
+
+    @Option(
+        help:
+            "Seconds calls may finish after the age GOAWAY before the connection closes (SUPPORT_MAX_CONNECTION_AGE_GRACE; default 60)."
+    )
+    var maxConnectionAgeGrace: Int?
+
     /// Flags as parsed; environment fallbacks are applied by ``ServiceConfiguration``.
     public init() {}
 }

@@ -1,10 +1,15 @@
 import RPC
 
-/// Runs first on every call: verifies the `authorization: Bearer` token (UNAUTHENTICATED if it is
-/// missing or bad), checks the ``AccessPolicy`` (PERMISSION_DENIED), and hands the handler the
-/// caller in ``RPC/ServerContext/caller`` (typed as ``RPC/ServerContext/identity``). Calls to the
-/// standard services pass without a token.
-public struct AuthenticationInterceptor: ServerInterceptor {
+/// Verifies the `authorization: Bearer` token (UNAUTHENTICATED if it is missing or bad), checks
+/// the ``AccessPolicy`` (PERMISSION_DENIED), and hands the handler the caller in
+/// ``RPC/ServerContext/caller`` (typed as ``RPC/ServerContext/identity``). Calls to the standard
+/// services pass without a token.
+///
+/// Services run it as a ``RPC/CallAdmission`` (``RPC/Router/admitting(by:)``): the transport
+/// checks the token on the HEADERS frame, so an unauthenticated call is answered before any of its
+/// body is accepted. As a ``RPC/ServerInterceptor`` it does the same check once the request has
+/// arrived, for routers that do not admit.
+public struct AuthenticationInterceptor: ServerInterceptor, CallAdmission {
     private let verifier: TokenVerifier?
     private let policy: AccessPolicy
 
@@ -19,7 +24,15 @@ public struct AuthenticationInterceptor: ServerInterceptor {
     public func intercept<Result: Sendable>(
         _ context: ServerContext, next: @Sendable (ServerContext) async throws -> Result
     ) async throws -> Result {
-        if policy.isPublic(context.method) { return try await next(context) }
+        var context = context
+        try admit(&context)
+        return try await next(context)
+    }
+
+    /// Authenticates and authorizes the call, setting its caller; throws UNAUTHENTICATED or
+    /// PERMISSION_DENIED.
+    public func admit(_ context: inout ServerContext) throws(RPCError) {
+        if policy.isPublic(context.method) { return }
         guard let verifier else {
             throw RPCError(.unauthenticated, "this service has no token public key configured (--token-public-key)")
         }
@@ -30,9 +43,7 @@ public struct AuthenticationInterceptor: ServerInterceptor {
             throw RPCError(.unauthenticated, error.description)
         }
         try policy.authorize(identity, for: context.method)
-        var context = context
         context.caller = Caller(subject: identity.subject, role: identity.role.rawValue)
-        return try await next(context)
     }
 
     static func bearerToken(in metadata: Metadata) throws(TokenError) -> String {

@@ -164,12 +164,18 @@ public struct ServiceProcess: Sendable {
             policy = policy.adding(AuditCheckpointService.rules)
             files.append(.supportCommonV1AuditCheckpoint)
         }
-        var router = Router(services: services).intercepted(by: [
-            ObservabilityInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier, policy: policy),
-        ])
+        // Authentication is the router's admission: the transport runs it on HEADERS, before
+        // accepting any request body.
+        let observability = ObservabilityInterceptor(logger: logger)
+        let authentication = AuthenticationInterceptor(verifier: verifier, policy: policy)
+        var router = Router(services: services)
+            .intercepted(by: [observability])
+            .admitting(by: ObservedAdmission(authentication, observer: observability))
         let health = HealthService(services: Array(router.serviceNames))
         router.addStandardServices(health: health, files: files)
-        var serverConfiguration = ServerConfiguration(host: configuration.host, port: configuration.port)
+        var serverConfiguration = ServerConfiguration(
+            host: configuration.host, port: configuration.port, maximumDeadline: configuration.maximumDeadline,
+            limits: transportLimits())
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             serverConfiguration.tls = TLSConfiguration(
                 certificateChainFile: certificate, privateKeyFile: key, trustRootsFile: configuration.tlsCA)
@@ -210,6 +216,21 @@ public struct ServiceProcess: Sendable {
             logger.notice("stopped")
         }
         try await group.run()
+    }
+
+    /// The configured connection limits, with the connection limit kept below the open-file limit
+    /// the process could raise itself to.
+    private func transportLimits() -> ConnectionLimits {
+        var limits = configuration.connectionLimits
+        let openFiles = FileDescriptorLimit.raise(to: configuration.maximumOpenFiles)
+        let connections = FileDescriptorLimit.connections(wanted: limits.maximumConnections, softLimit: openFiles)
+        if connections < limits.maximumConnections {
+            logger.warning(
+                "connection limit lowered to fit the open-file limit",
+                metadata: ["open-files": "\(openFiles)", "max-connections": "\(connections)"])
+            limits.maximumConnections = connections
+        }
+        return limits
     }
 
     /// Runs the process's `body` (open the database, run); if it fails (the database cannot be

@@ -56,6 +56,20 @@ public final class ObservabilityInterceptor: ServerInterceptor {
         }
     }
 
+    /// Counts and logs a call refused before its handler ran (by a ``RPC/CallAdmission`` such as
+    /// authentication), as a failed call.
+    public func recordRefusal(of context: ServerContext, _ error: RPCError) {
+        let instruments = instruments(for: context.method)
+        instruments.calls.increment()
+        instruments.recordFailure(error.code)
+        logger.info(
+            "call refused",
+            metadata: [
+                "method": "\(context.method.path)", "status": "\(error.code)", "message": "\(error.message)",
+                "peer": "\(context.peer)",
+            ])
+    }
+
     private func instruments(for method: MethodDescriptor) -> MethodMetrics {
         metrics.withLock { cache in
             if let existing = cache[method.path] { return existing }

@@ -1,0 +1,36 @@
+/// Request bytes buffered per stream, against the connection's budget and the server's
+/// (``ConnectionLimits``).
+extension ServerConnectionHandler {
+    /// Reserves `count` bytes for `stream` if both budgets allow; returns whether they did.
+    func reserve(_ count: Int, for stream: ServerStream) -> Bool {
+        guard count > 0 else { return true }
+        guard bufferedBytes <= configuration.limits.maximumBufferedBytesPerConnection - count,
+            budget.reserve(count)
+        else { return false }
+        bufferedBytes += count
+        stream.bufferedBytes += count
+        return true
+    }
+
+    /// Returns up to `count` bytes `stream` reserved.
+    func release(_ count: Int, for stream: ServerStream) {
+        let released = min(max(0, count), stream.bufferedBytes)
+        guard released > 0 else { return }
+        stream.bufferedBytes -= released
+        bufferedBytes -= released
+        budget.release(released)
+    }
+
+    /// The stream's call has ended or is gone: drops what it buffered, returns its reservation and
+    /// reopens the window for request bytes held back for its handler.
+    func releaseBuffers(of stream: ServerStream) {
+        release(stream.bufferedBytes, for: stream)
+        stream.queuedSizes.removeAll()
+        stream.unaryRequest = nil
+        stream.deframer.reset()
+        if stream.heldBytes > 0, streams[stream.id] != nil {
+            session.consume(streamID: stream.id, count: stream.heldBytes)
+        }
+        stream.heldBytes = 0
+    }
+}

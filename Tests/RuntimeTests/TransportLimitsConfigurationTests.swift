@@ -1,0 +1,75 @@
+import HTTP2
+import Testing
+
+@testable import Runtime
+
+/// The transport's limits come from flags or SUPPORT_* variables, default to what a public
+/// deployment keeps, and are range-checked; the open-file limit is raised and bounds connections.
+@Suite struct TransportLimitsConfigurationTests {
+    static let required = ["--port", "1", "--data-dir", "d"]
+
+    @Test func defaultsAreThePublicDeploymentOnes() throws {
+        let configuration = try ServiceConfiguration.load(arguments: Self.required, environment: [:])
+        #expect(configuration.connectionLimits == ConnectionLimits())
+        #expect(configuration.maximumDeadline == .seconds(3_600))
+        #expect(configuration.maximumOpenFiles == 4_096)
+    }
+
+    @Test func flagsAndEnvironmentSetEveryLimit() throws {
+        let environment = [
+            "SUPPORT_MAX_CONNECTIONS": "10", "SUPPORT_MAX_CONNECTION_IDLE": "0", "SUPPORT_STREAM_WINDOW_KIB": "16",
+        ]
+        let configuration = try ServiceConfiguration.load(
+            arguments: Self.required + [
+                "--max-deadline", "30", "--max-open-files", "2048", "--request-buffer-mib", "8",
+                "--connection-request-buffer-mib", "4", "--connection-window-kib", "256", "--handshake-timeout", "3",
+                "--first-headers-timeout", "4", "--max-connection-age", "60", "--max-connection-age-grace", "5",
+            ], environment: environment)
+        let limits = configuration.connectionLimits
+        #expect(configuration.maximumDeadline == .seconds(30))
+        #expect(configuration.maximumOpenFiles == 2_048)
+        #expect(limits.maximumConnections == 10)
+        #expect(limits.maximumIdleTime == nil)
+        #expect(limits.initialWindowSize == 16 * 1_024)
+        #expect(limits.connectionWindowSize == 256 * 1_024)
+        #expect(limits.maximumBufferedBytes == 8 * 1_048_576)
+        #expect(limits.maximumBufferedBytesPerConnection == 4 * 1_048_576)
+        #expect(limits.handshakeTimeout == .seconds(3))
+        #expect(limits.firstHeadersTimeout == .seconds(4))
+        #expect(limits.maximumAge == .seconds(60))
+        #expect(limits.maximumAgeGrace == .seconds(5))
+    }
+
+    @Test(arguments: [
+        (["--max-deadline", "0"], "--max-deadline"),
+        (["--max-connections", "0"], "--max-connections"),
+        (["--stream-window-kib", "2097152"], "--stream-window-kib"),
+        (["--request-buffer-mib", "99999999999"], "--request-buffer-mib"),
+        (["--max-open-files", "5"], "--max-open-files"),
+        (["--connection-request-buffer-mib", "3"], "--connection-request-buffer-mib"),
+        (["--request-buffer-mib", "8", "--connection-request-buffer-mib", "16"], "--connection-request-buffer-mib"),
+    ])
+    func outOfRangeLimitsNameTheirFlag(_ arguments: [String], _ setting: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(arguments: Self.required + arguments, environment: [:])
+        }
+        #expect(error?.setting == setting)
+    }
+
+    @Test func anEnvironmentValueOutOfRangeIsRefusedToo() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration.load(
+                arguments: Self.required, environment: ["SUPPORT_MAX_CONNECTION_AGE": "forever"])
+        }
+        #expect(error?.setting == "--max-connection-age")
+    }
+
+    @Test func theOpenFileLimitIsRaisedAndBoundsConnections() {
+        let current = FileDescriptorLimit.raise(to: 0)
+        #expect(current > 0)
+        #expect(FileDescriptorLimit.raise(to: current) == current)
+        #expect(
+            FileDescriptorLimit.connections(wanted: 10_000, softLimit: 1_024) == 1_024 - FileDescriptorLimit.reserved)
+        #expect(FileDescriptorLimit.connections(wanted: 100, softLimit: 1_024) == 100)
+    }
+}
