@@ -85,6 +85,9 @@ import Wire
         #expect(approved.refundID.isEmpty)
         #expect(try await harness.returnsService.requestPendingRefunds() == 0)
         harness.refundsLink.setDown(false)
+        // The failed attempt was postponed: the next one waits for the retry delay.
+        #expect(try await harness.returnsService.requestPendingRefunds() == 0)
+        harness.clock.advance(ReturnsService.refundRetryDelay)
         #expect(try await harness.returnsService.requestPendingRefunds() == 1)
         #expect(try await harness.returnsService.requestPendingRefunds() == 0)
         let refunds = try await harness.refundsOf("o-1")
@@ -143,7 +146,7 @@ import Wire
                     $0.amount = Money.with {
                         $0.minorUnits = 500; $0.currencyCode = "EUR"
                     }
-                    $0.source = RefundSource.with { $0.kind = .issueID("ISS-1") }
+                    $0.source = RefundSource.with { $0.kind = .issueID("ISS-\(key)") }
                 })
         }
         let done = try await create("a")
