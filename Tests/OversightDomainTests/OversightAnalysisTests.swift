@@ -69,6 +69,25 @@ import Testing
         #expect(!FairnessAnalysis(counts: small).disparityFlagged)
     }
 
+    @Test func aGroupRefusedMoreOftenIsFlaggedAndTheSameVolumeOfRefusalsSpreadEvenlyIsNot() {
+        // LATAM is refused 40 times in 400 (10%), every other region 20 times (5%): grant rates of
+        // 90% and 95% pass the four-fifths test, refusal rates of 10% and 5% do not.
+        let biased = FairnessAnalysis(counts: Self.counts(biased: "LATAM", biasedRate: 360, rate: 380))
+        let groups = biased.dimensions.flatMap(\.groups)
+        #expect(groups.filter(\.flagged).map(\.name) == ["LATAM"])
+        #expect(groups.filter(\.refusedMoreOften).map(\.name) == ["LATAM"])
+        #expect(groups.filter(\.grantedLessOften).isEmpty)
+        #expect(groups.first { $0.name == "LATAM" }?.refusalRatePPM == 100_000)
+        #expect(groups.first { $0.name == "LATAM" }?.unfavorable == 40)
+        // The same 100 refusals spread evenly (25 per region) flag nothing.
+        let even = FairnessAnalysis(counts: Self.counts(biased: nil, biasedRate: 0, rate: 375))
+        #expect(even.overallRefusalPPM == biased.overallRefusalPPM)
+        #expect(!even.disparityFlagged)
+        // A gap below five points is not judged by ratio alone (1 refusal in 400 against none).
+        var rare = Self.counts(biased: "LATAM", biasedRate: 399, rate: 400)
+        #expect(!FairnessAnalysis(counts: rare).disparityFlagged)
+    }
+
     @Test func bandsFollowValueAndAccountAge() {
         #expect(FairnessBands.valueBand(Money(minorUnits: 4_999, currency: "EUR")) == "<50")
         #expect(FairnessBands.valueBand(Money(minorUnits: 5_000, currency: "EUR")) == "50-200")

@@ -146,6 +146,49 @@ import Wire
         #expect(flagged == ["LATAM"])
     }
 
+    @Test func eligibilityChecksDeniedMoreOftenInOneRegionAreFlaggedAndTheSameDenialsSpreadEvenlyAreNot()
+        async throws
+    {
+        // 200 eligibility checks per region, 80 denials in all. Biased: LATAM is denied 35 times
+        // (17.5%), every other region 15 times (7.5%): grant rates of 82.5% and 92.5% pass the
+        // four-fifths test, so only the refusal direction can see it. Unbiased: 20 denials each.
+        func report(biased: Bool) async throws -> FairnessReport? {
+            let harness = try OversightHarness()
+            var events: [Event] = []
+            for index in 0..<800 {
+                let region = ["EU", "NA", "APAC", "LATAM"][index % 4]
+                let denials = biased ? (region == "LATAM" ? 35 : 15) : 20
+                var event = OversightHarness.event(
+                    "e-\(index)", .decision, caseID: "ELG-\(index)", minutes: Double(index) / 2, region: region,
+                    favorable: index / 4 >= denials, category: "RETURN_ELIGIBILITY")
+                event.decision?.decisionType = "return_eligibility"
+                event.decision?.outcome = index / 4 >= denials ? "ELIGIBLE" : "NOT_ELIGIBLE"
+                events.append(event)
+            }
+            for batch in stride(from: 0, to: events.count, by: 400) {
+                try await harness.record(Array(events[batch..<batch + 400]))
+            }
+            return try await harness.client("auditor-1", .auditor).getReport(
+                GetReportRequest.with {
+                    $0.from = Timestamp(OversightHarness.start)
+                    $0.to = Timestamp(OversightHarness.start.addingTimeInterval(86_400))
+                }
+            ).fairness
+        }
+        let unbiased = try #require(try await report(biased: false))
+        #expect(unbiased.disparityFlagged == false)
+        #expect(unbiased.overallRefusalRatePpm == 100_000)
+        let biased = try #require(try await report(biased: true))
+        #expect(biased.overallRefusalRatePpm == unbiased.overallRefusalRatePpm)
+        #expect(biased.disparityFlagged == true)
+        let groups = biased.dimensions.flatMap(\.groups)
+        #expect(groups.filter(\.flagged).map(\.group) == ["LATAM"])
+        #expect(groups.filter(\.refusedMoreOften).map(\.group) == ["LATAM"])
+        #expect(groups.filter(\.grantedLessOften).isEmpty)
+        let latam = try #require(groups.first { $0.group == "LATAM" })
+        #expect(latam.unfavorable == 35 && latam.refusalRatePpm == 175_000)
+    }
+
     @Test func theSameSeedDrawsTheSameSampleAndAuditorsMarkIt() async throws {
         let harness = try OversightHarness()
         try await Self.filledLog(harness, cases: 50)

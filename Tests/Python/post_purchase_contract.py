@@ -216,6 +216,42 @@ def main():
         again = returns_stub.GetReturn(returns_pb2.GetReturnRequest(return_id=blocked.return_id), metadata=customer)
         assert again.state == returns_pb2.RETURN_STATE_REFUND_BLOCKED, again
 
+    def decisions_on_record():
+        # Every decision reaches the audit log, favorable or not: the refused request, the
+        # "not eligible" answer, the blocked refund and Refunds' refusals; the fairness report
+        # counts the refusals.
+        code, details = code_of(lambda: returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="late", order_id="pp-61", reason=returns_pb2.RETURN_REASON_CHANGED_MIND,
+            remedy=returns_pb2.RETURN_REMEDY_REFUND, lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]),
+            metadata=customer))
+        assert code == grpc.StatusCode.FAILED_PRECONDITION and "RET-WINDOW-60D" in details, (code, details)
+        wanted = {("returns", "eligibility_check", "NOT_ELIGIBLE"), ("returns", "eligibility_check", "ELIGIBLE"),
+                  ("returns", "return", "NOT_ELIGIBLE"), ("returns", "return", "REFUSED"),
+                  ("refunds", "refund_request", "REFUSED")}
+        deadline = time.time() + 30
+        seen = set()
+        while time.time() < deadline and not wanted <= seen:
+            records, start = [], 1
+            while True:
+                page = watch.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(from_sequence=start, limit=1000),
+                                              metadata=auditor)
+                records += page.records
+                if not page.next_sequence:
+                    break
+                start = page.next_sequence
+            seen = {(r.event.source_service, r.event.aggregate_type, r.event.decision.outcome)
+                    for r in records if r.event.kind == oversight_pb2.EVENT_KIND_DECISION}
+            time.sleep(0.3)
+        assert wanted <= seen, wanted - seen
+        refusals = [r.event for r in records if r.event.kind == oversight_pb2.EVENT_KIND_DECISION
+                    and not r.event.decision.favorable]
+        assert all(event.decision.rule.rule_id and event.decision.rule.policy_version for event in refusals), refusals
+        report = watch.GetReport(oversight_pb2.GetReportRequest(**{"from": timestamp(DAY), "to": timestamp(-60)}),
+                                 metadata=auditor)
+        regions = next(d for d in report.fairness.dimensions if d.dimension == "region")
+        assert sum(g.unfavorable for g in regions.groups) >= len(refusals) > 0, (regions, len(refusals))
+        assert report.fairness.overall_refusal_rate_ppm > 0, report.fairness
+
     def bad_input_is_refused():
         assert code_of(lambda: returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
             idempotency_key="b1", order_id="pp-1", lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]),
@@ -236,6 +272,7 @@ def main():
                              discounted_order_refunds_each_unit_its_share),
                             ("one_refund_per_return", one_refund_per_return),
                             ("refused_refund_is_blocked_for_an_agent", refused_refund_is_blocked_for_an_agent),
+                            ("decisions_on_record", decisions_on_record),
                             ("bad_input_is_refused", bad_input_is_refused)]:
             checks.run(f"post-purchase {name}", check)
     finally:

@@ -86,6 +86,8 @@ struct ReportQuery {
             $0.thresholdPpm = FairnessAnalysis.thresholdPPM
             $0.minGroupDecisions = FairnessAnalysis.minimumDecisions
             $0.disparityFlagged = analysis.disparityFlagged
+            $0.overallRefusalRatePpm = analysis.overallRefusalPPM
+            $0.minRefusalGapPpm = FairnessAnalysis.minimumGapPPM
             $0.dimensions = analysis.dimensions.map { dimension in
                 FairnessDimension.with {
                     $0.dimension = dimension.name
@@ -96,6 +98,10 @@ struct ReportQuery {
                             $0.favorable = group.favorable
                             $0.ratePpm = group.ratePPM
                             $0.flagged = group.flagged
+                            $0.unfavorable = group.unfavorable
+                            $0.refusalRatePpm = group.refusalRatePPM
+                            $0.grantedLessOften = group.grantedLessOften
+                            $0.refusedMoreOften = group.refusedMoreOften
                         }
                     }
                 }

@@ -72,7 +72,24 @@ public struct ReturnsService: Returns.ServiceProtocol {
     {
         let caller = try context.identity
         let facts = try await orders.facts(of: request.orderID, for: caller)
-        return Eligibility.evaluate(facts, at: clock()).wire(orderID: facts.orderID)
+        let now = clock()
+        let eligibility = Eligibility.evaluate(facts, at: now)
+        let checkID = "ELG-\(UUID().uuidString.lowercased())"
+        try await recordEligibility(
+            eligibility, facts: facts, caseID: checkID, aggregateType: "eligibility_check", caller: caller, at: now)
+        return eligibility.wire(orderID: facts.orderID)
+    }
+
+    /// Puts an eligibility answer on record for Oversight (its own transaction: a refusal changes
+    /// nothing else).
+    private func recordEligibility(
+        _ eligibility: Eligibility, facts: ReturnsDomain.PurchaseFacts, caseID: String, aggregateType: String,
+        caller: Identity, at now: Date
+    ) async throws {
+        let event = ReturnsEvents.eligibility(
+            eligibility, orderID: facts.orderID, customerID: facts.customerID, caseID: caseID,
+            aggregateType: aggregateType, fairness: Self.fairness(facts), by: Actor(caller), at: now)
+        try await store.transaction { transaction in try transaction.record([event]) }
     }
 
     /// Opens a return.
@@ -89,6 +106,13 @@ public struct ReturnsService: Returns.ServiceProtocol {
         let lines = request.lines.map { ReturnLine(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
         let facts = try await orders.facts(of: request.orderID, for: caller)
         let returnID = "RET-\(UUID().uuidString.lowercased())"
+        let eligibility = Eligibility.evaluate(facts, at: clock())
+        guard eligibility.eligible else {
+            // A refused request is a decision too: on record, then refused.
+            try await recordEligibility(
+                eligibility, facts: facts, caseID: returnID, aggregateType: "return", caller: caller, at: clock())
+            throw ReturnsError.notAllowed("\(eligibility.explanation) (rule \(eligibility.rule.id))")
+        }
         return try await command(Returns.Method.requestReturn, request, key: request.idempotencyKey, caller: caller) {
             transaction, now in
             let actor = Actor(caller)
