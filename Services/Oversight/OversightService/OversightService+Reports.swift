@@ -8,11 +8,12 @@ import SupportPolicy
 import Wire
 
 extension OversightService {
-    /// The report for a period.
+    /// The report for a period; `to` defaults to now, as the contract says.
     public func getReport(_ request: GetReportRequest, context: ServerContext) async throws -> Report {
         _ = try context.identity
-        guard let from = request.from, let to = request.to, from.isValid, to.isValid, from < to else {
-            throw RPCError(.invalidArgument, "from and to are required, with from before to")
+        let to = request.to ?? Timestamp(clock())
+        guard let from = request.from, from.isValid, to.isValid, from < to else {
+            throw RPCError(.invalidArgument, "from is required and must be before to (to defaults to now)")
         }
         return try await store.report(from: from.date, to: to.date)
     }
