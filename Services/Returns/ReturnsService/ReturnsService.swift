@@ -261,8 +261,9 @@ public struct ReturnsService: Returns.ServiceProtocol {
         .invalidArgument, .failedPrecondition, .alreadyExists, .notFound, .outOfRange,
     ]
 
-    /// Seconds before a refund request that could not reach Refunds is tried again.
-    public static let refundRetryDelay: TimeInterval = 30
+    /// Seconds before a refund request that could not reach Refunds is tried again (the follow-up's
+    /// interval: it waits its turn behind the others, and a restart picks it up within seconds).
+    public static let refundRetryDelay: TimeInterval = 5
 
     /// Moves a return whose refund Refunds refused for good to REFUND_BLOCKED: the customer is
     /// told, the return joins the agents' queue, and Oversight gets the refusal.
