@@ -88,6 +88,23 @@ import Testing
         #expect(!FairnessAnalysis(counts: rare).disparityFlagged)
     }
 
+    @Test func valueBandLimitsAreTheBaseCurrencysConvertedWithThePublishedTable() throws {
+        let rates = PublishedRates(
+            version: 3, base: "EUR",
+            entries: [
+                "EUR": .init(rate: try #require(ExchangeRate(decimal: "1")), minorDigits: 2),
+                "JPY": .init(rate: try #require(ExchangeRate(decimal: "160.5")), minorDigits: 0),
+                "BHD": .init(rate: try #require(ExchangeRate(decimal: "0.4105")), minorDigits: 3),
+            ])
+        #expect(FairnessBands.valueLimits(in: "EUR", rates: rates) == [5_000, 20_000, 100_000])
+        // 50 EUR = 8,025 JPY; 200 EUR = 32,100 JPY; 1,000 EUR = 160,500 JPY.
+        #expect(FairnessBands.valueLimits(in: "JPY", rates: rates) == [8_025, 32_100, 160_500])
+        // 50 EUR = 20.525 BHD (20,525 fils).
+        #expect(FairnessBands.valueLimits(in: "BHD", rates: rates) == [20_525, 82_100, 410_500])
+        #expect(FairnessBands.valueLimits(in: "USD", rates: rates) == nil)
+        #expect(FairnessBands.valueBandNames(in: "EUR") == ["<50 EUR", "50-200 EUR", "200-1000 EUR", "1000+ EUR"])
+    }
+
     @Test func bandsFollowValueAndAccountAge() {
         #expect(FairnessBands.valueBand(Money(minorUnits: 4_999, currency: "EUR")) == "<50")
         #expect(FairnessBands.valueBand(Money(minorUnits: 5_000, currency: "EUR")) == "50-200")

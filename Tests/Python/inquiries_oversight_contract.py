@@ -12,6 +12,7 @@ import time
 
 import grpc
 
+import suite
 import support_stubs
 
 support_stubs.generate()
@@ -36,9 +37,14 @@ def main():
     private, public = support_stubs.keygen(args.bin, os.path.join(work, "keys"))
     keys = ["--token-public-key", public, "--token-signing-key", private]
     data = os.path.join(work, "data")
-    oversight, oversight_port = support_stubs.start_service(os.path.join(args.bin, "oversight"), data, *keys)
+    # Oversight asks Inquiries for the rate table and Inquiries reports to Oversight: Inquiries'
+    # port is chosen first.
+    inquiries_port = suite.free_port()
+    oversight, oversight_port = support_stubs.start_service(
+        os.path.join(args.bin, "oversight"), data, *keys, "--peer", f"inquiries=127.0.0.1:{inquiries_port}")
     inquiries, inquiries_port = support_stubs.start_service(
-        os.path.join(args.bin, "inquiries"), data, *keys, "--peer", f"oversight=127.0.0.1:{oversight_port}")
+        os.path.join(args.bin, "inquiries"), data, *keys, "--peer", f"oversight=127.0.0.1:{oversight_port}",
+        port=inquiries_port)
 
     def as_(subject, role):
         return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
@@ -106,6 +112,30 @@ def main():
             **{"from": timestamp(-3600), "to": timestamp(3600)}), metadata=auditor)
         assert report.events >= 1 and any(c.category == "SHIPPING_ANOMALY" for c in report.top_categories), report
 
+    def value_bands_in_one_currency():
+        # 100.00 EUR and 16,000 JPY are the same value under the published table (1 EUR = 160 JPY):
+        # both fall in the report's "50-200 EUR" band, not in bands of their own currencies.
+        table = ask.GetRateTable(inquiries_pb2.GetRateTableRequest(), metadata=auditor)
+        assert table.base_currency == "EUR" and table.version >= 1, table
+        events = []
+        for n in range(80):
+            value = common_pb2.Money(minor_units=10000, currency_code="EUR") if n % 2 else \
+                common_pb2.Money(minor_units=16000, currency_code="JPY")
+            events.append(oversight_pb2.Event(
+                event_id=f"band-{n}", source_service="orders", aggregate_type="issue", aggregate_id=f"band-{n}",
+                kind=oversight_pb2.EVENT_KIND_DECISION, occurred_at=timestamp(0), customer_id="customer-py",
+                category="SHIPPING_ANOMALY", fairness=common_pb2.FairnessAttributes(region="EU", order_value=value),
+                decision=oversight_pb2.DecisionDetail(decision_type="issue_resolution", outcome="RESHIP",
+                                                      favorable=True)))
+        watch.RecordEvents(oversight_pb2.RecordEventsRequest(events=events), metadata=service)
+        report = watch.GetReport(oversight_pb2.GetReportRequest(
+            **{"from": timestamp(-3600), "to": timestamp(3600)}), metadata=auditor)
+        assert report.fairness.value_band_currency == "EUR", report.fairness
+        assert report.fairness.rate_table_version == table.version, report.fairness
+        bands = {g.group: g.decisions for d in report.fairness.dimensions if d.dimension == "order_value_band"
+                 for g in d.groups}
+        assert bands.get("50-200 EUR") == 80 and "1000+" not in bands and "1000+ EUR" not in bands, bands
+
     def bad_input_and_access():
         assert code_of(lambda: watch.RecordEvents(
             oversight_pb2.RecordEventsRequest(events=[oversight_pb2.Event()]), metadata=service)) == \
@@ -120,7 +150,9 @@ def main():
         for name, check in [("composed_answer", composed_answer), ("conversion", conversion),
                             ("unanswered_becomes_ticket", unanswered_becomes_ticket),
                             ("events_reach_oversight", events_reach_oversight),
-                            ("dedupe_and_report", dedupe_and_report), ("bad_input_and_access", bad_input_and_access)]:
+                            ("dedupe_and_report", dedupe_and_report),
+                            ("value_bands_in_one_currency", value_bands_in_one_currency),
+                            ("bad_input_and_access", bad_input_and_access)]:
             checks.run(f"inquiries+oversight {name}", check)
     finally:
         for process in (inquiries, oversight):

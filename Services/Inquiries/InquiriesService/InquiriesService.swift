@@ -189,6 +189,17 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         }
     }
 
+    /// The rate table in force (the latest published).
+    public func getRateTable(_ request: GetRateTableRequest, context: ServerContext) async throws
+        -> InquiriesAPI.RateTable
+    {
+        _ = try context.identity
+        guard let table = try await store.read({ try $0.latestRateTable() }) else {
+            throw RPCError(.notFound, "no rate table has been published yet")
+        }
+        return table.wire
+    }
+
     /// Runs a state-changing command: idempotent by key (scoped to the caller), in one transaction.
     func command<Request: WireMessage, Response: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,

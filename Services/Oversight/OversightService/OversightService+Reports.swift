@@ -15,7 +15,8 @@ extension OversightService {
         guard let from = request.from, from.isValid, to.isValid, from < to else {
             throw RPCError(.invalidArgument, "from is required and must be before to (to defaults to now)")
         }
-        return try await store.report(from: from.date, to: to.date)
+        let rates = await rateTables?.current(at: clock())
+        return try await store.report(from: from.date, to: to.date, rates: rates)
     }
 
     /// Records a rating of one case; customers rate only their own cases.

@@ -15,10 +15,16 @@ import Wire
 public struct OversightService: Oversight.ServiceProtocol {
     let store: any OversightStore
     let clock: @Sendable () -> Date
+    let rateTables: RateTableSource?
 
-    /// The service on `database`; `clock` gives "now".
-    public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// The service on `database`, asking Inquiries through `inquiries` (a client carrying this
+    /// service's credentials; none: value bands are not converted) for the official rate table;
+    /// `clock` gives "now".
+    public init(
+        database: ServiceDatabase, inquiries: RPCClient? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = SQLiteOversightStore(database: database)
+        self.rateTables = inquiries.map(RateTableSource.init(inquiries:))
         self.clock = clock
     }
 

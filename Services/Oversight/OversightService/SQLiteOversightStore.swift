@@ -4,6 +4,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import SupportPolicy
 import Wire
 
 /// The ``OversightStore`` on the service's SQLite database.
@@ -41,8 +42,8 @@ struct SQLiteOversightStore: OversightStore {
         }
     }
 
-    func report(from: Date, to: Date) async throws -> Report {
-        try await database.read { db in try ReportQuery(db: db).report(from: from, to: to) }
+    func report(from: Date, to: Date, rates: PublishedRates?) async throws -> Report {
+        try await database.read { db in try ReportQuery(db: db, rates: rates).report(from: from, to: to) }
     }
 
     func perform(
