@@ -129,6 +129,10 @@ def main():
         assert only_from.events == both.events and only_from.events > 0, (only_from.events, both.events)
         assert code_of(lambda: watch.GetReport(oversight_pb2.GetReportRequest(), metadata=auditor)) == \
             grpc.StatusCode.INVALID_ARGUMENT
+        (phrase,) = documented("oversight/v1/oversight.proto", "GetAgentReportRequest", r"(defaults to now)")
+        agents = watch.GetAgentReport(oversight_pb2.GetAgentReportRequest(**{"from": timestamp(-3600)}),
+                                      metadata=auditor)
+        assert agents.to.seconds >= int(time.time()) - 5, agents.to
 
     def audit_sample_size_range():
         low, high = documented("oversight/v1/oversight.proto", "CreateAuditSampleRequest",

@@ -19,6 +19,16 @@ extension OversightService {
         return try await store.report(from: from.date, to: to.date, rates: rates)
     }
 
+    /// The support-attitude report for a period; `to` defaults to now.
+    public func getAgentReport(_ request: GetAgentReportRequest, context: ServerContext) async throws -> AgentReport {
+        _ = try context.identity
+        let to = request.to ?? Timestamp(clock())
+        guard let from = request.from, from.isValid, to.isValid, from < to else {
+            throw RPCError(.invalidArgument, "from is required and must be before to (to defaults to now)")
+        }
+        return try await store.agentReport(from: from.date, to: to.date)
+    }
+
     /// Records a rating of one case; customers rate only their own cases.
     public func recordRating(_ request: RecordRatingRequest, context: ServerContext) async throws -> Rating {
         let caller = try context.identity

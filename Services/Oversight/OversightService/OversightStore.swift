@@ -15,6 +15,8 @@ protocol OversightStore: Sendable {
     func verify() async throws -> AuditChain.Verification
     /// The report for events that occurred in [from, to).
     func report(from: Date, to: Date, rates: PublishedRates?) async throws -> Report
+    /// The support-attitude report for events that occurred in [from, to).
+    func agentReport(from: Date, to: Date) async throws -> AgentReport
     /// Runs one command in one transaction with its idempotency record.
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],

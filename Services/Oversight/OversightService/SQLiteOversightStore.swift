@@ -46,6 +46,10 @@ struct SQLiteOversightStore: OversightStore {
         try await database.read { db in try ReportQuery(db: db, rates: rates).report(from: from, to: to) }
     }
 
+    func agentReport(from: Date, to: Date) async throws -> AgentReport {
+        try await database.read { db in try AgentReportQuery(db: db).report(from: from, to: to) }
+    }
+
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any OversightTransaction) throws -> [UInt8]
