@@ -100,6 +100,20 @@ def main():
         verification = watch.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor)
         assert verification.valid and verification.records_checked >= 1, verification
 
+    def answers_and_tickets_are_decisions():
+        # An answer from the rules and a question turned into a ticket are both decisions on record.
+        deadline = time.time() + 20
+        outcomes = set()
+        while time.time() < deadline and not {"ANSWERED", "TICKET"} <= outcomes:
+            records = watch.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(limit=1000), metadata=auditor)
+            outcomes = {(r.event.decision.outcome) for r in records.records
+                        if r.event.kind == oversight_pb2.EVENT_KIND_DECISION
+                        and r.event.decision.decision_type == "inquiry_answer"}
+            time.sleep(0.2)
+        assert {"ANSWERED", "TICKET"} <= outcomes, outcomes
+        ticket = next(r.event for r in records.records if r.event.decision.outcome == "TICKET")
+        assert not ticket.decision.favorable and ticket.decision.rule.rule_id == "INQ-NO-GUESS", ticket
+
     def dedupe_and_report():
         event = oversight_pb2.Event(
             event_id="py-1", source_service="orders", aggregate_type="issue", aggregate_id="py-issue",
@@ -150,6 +164,7 @@ def main():
         for name, check in [("composed_answer", composed_answer), ("conversion", conversion),
                             ("unanswered_becomes_ticket", unanswered_becomes_ticket),
                             ("events_reach_oversight", events_reach_oversight),
+                            ("answers_and_tickets_are_decisions", answers_and_tickets_are_decisions),
                             ("dedupe_and_report", dedupe_and_report),
                             ("value_bands_in_one_currency", value_bands_in_one_currency),
                             ("bad_input_and_access", bad_input_and_access)]:

@@ -86,7 +86,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
                 $0.rateTableVersion = conversion?.tableVersion ?? 0
                 $0.text = parts.map(\.text).joined(separator: "\n")
             }
-            try transaction.record([InquiriesEvents.answered(request.question, parts: parts, by: actor, at: now)])
+            try transaction.record(InquiriesEvents.answered(request.question, parts: parts, by: actor, at: now))
             return AskQuestionResponse.with { $0.result = .answer(answer) }
         }
     }
