@@ -153,6 +153,18 @@ import Testing
         }
     }
 
+    @Test func aReturnOpenedBeforeSharesWereFrozenKeepsItsAmount() throws {
+        var legacy = try ProductReturnTests.open(quantity: 1)
+        legacy.lines = [ReturnLine(lineNumber: 1, quantity: 1)]
+        legacy.refundAmount = Money(minorUnits: 2_500, currency: "EUR")
+        _ = try legacy.receive(by: ProductReturnTests.agent, at: ProductReturnTests.now)
+        _ = try legacy.inspect(
+            finding: .confirmsReason, notes: "", alreadyRefunded: [1: 1], by: ProductReturnTests.agent,
+            at: ProductReturnTests.now)
+        #expect(legacy.state == .approved)
+        #expect(legacy.refundAmount == Money(minorUnits: 2_500, currency: "EUR"))
+    }
+
     @Test func aLinesLastUnitTakesItsRemainder() {
         // 100 minor units over 3 units: 33, 33, 34 whichever way the returns split.
         #expect(PaidShare.refund(units: 1, after: 0, of: 3, share: 100) == 33)

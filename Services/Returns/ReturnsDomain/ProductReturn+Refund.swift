@@ -8,6 +8,8 @@ extension ProductReturn {
     /// refunds of every unit of a line add up to its share `S` whatever the order of returns, and
     /// the refund that takes a line's last unit takes its remainder.
     public mutating func value(after alreadyRefunded: [Int: Int]) throws(ReturnsError) {
+        // A return opened before shares were frozen keeps the amount it was opened with.
+        guard lines.allSatisfy({ $0.paidShare != nil && $0.orderedQuantity > 0 }) else { return }
         var total: Int64 = 0
         let currency = refundAmount.currency
         for index in lines.indices {
