@@ -1,7 +1,8 @@
 """The defaults and limits documented in proto/ are what the running services do: each value is
 read from the .proto comments (so the test follows the documentation, and fails when code and
-documentation drift apart) and checked against the real `orders` and `oversight` executables
-through clients generated from proto/.
+documentation drift apart) and checked against the real `orders`, `oversight` and `inquiries`
+executables through clients generated from proto/: page sizes, list limits, batch limits, text
+lengths, the rate table's fractional digits, the top-categories cap, and "to defaults to now".
 
     python3 contract_defaults_contract.py --bin .build/debug
 """
@@ -20,6 +21,7 @@ support_stubs.generate()
 
 from google.protobuf import timestamp_pb2  # noqa: E402
 from support.common.v1 import common_pb2  # noqa: E402
+from support.inquiries.v1 import inquiries_pb2, inquiries_pb2_grpc  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
 
@@ -54,7 +56,8 @@ def main():
     data = os.path.join(work, "data")
     orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys)
     oversight, oversight_port = support_stubs.start_service(os.path.join(args.bin, "oversight"), data, *keys)
-    processes = [orders, oversight]
+    inquiries, inquiries_port = support_stubs.start_service(os.path.join(args.bin, "inquiries"), data, *keys)
+    processes = [orders, oversight, inquiries]
 
     def as_(subject, role):
         return [("authorization", "Bearer " + support_stubs.mint(args.bin, private, subject, role))]
@@ -62,6 +65,7 @@ def main():
     service, agent, auditor = as_("orders", "service"), as_("agent-py", "agent"), as_("auditor-py", "auditor")
     orders_stub = orders_pb2_grpc.OrdersStub(grpc.insecure_channel(f"127.0.0.1:{orders_port}"))
     watch = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{oversight_port}"))
+    ask = inquiries_pb2_grpc.InquiriesStub(grpc.insecure_channel(f"127.0.0.1:{inquiries_port}"))
     checks = support_stubs.Checks()
 
     def code_of(call):
@@ -160,13 +164,49 @@ def main():
         for size in (low - 1, high + 1):
             assert code_of(lambda: reported("z" * size, f"len-{size}")) == grpc.StatusCode.INVALID_ARGUMENT, size
 
+    def question_length():
+        low, high = documented("inquiries/v1/inquiries.proto", "AskQuestionRequest",
+                               r"The question, ([\d,]+) to ([\d,]+) characters\.")
+
+        def asked(text, key):
+            return ask.AskQuestion(inquiries_pb2.AskQuestionRequest(idempotency_key=key, question=text),
+                                   metadata=agent)
+        assert code_of(lambda: asked("q" * high, "q-high")) == grpc.StatusCode.OK
+        for size in (low - 1, high + 1):
+            assert code_of(lambda: asked("q" * size, f"q-{size}")) == grpc.StatusCode.INVALID_ARGUMENT, size
+
+    def rate_fraction_digits():
+        (most,) = documented("inquiries/v1/inquiries.proto", "CurrencyRate", r"at most (\d+) fractional digits")
+
+        def published(rate, key):
+            return ask.PublishRateTable(inquiries_pb2.PublishRateTableRequest(
+                idempotency_key=key, base_currency="EUR",
+                rates=[inquiries_pb2.CurrencyRate(currency_code="EUR", minor_digits=2, units_per_base="1"),
+                       inquiries_pb2.CurrencyRate(currency_code="USD", minor_digits=2, units_per_base=rate)]),
+                metadata=agent)
+        assert code_of(lambda: published("1." + "1" * most, "fx-ok")) == grpc.StatusCode.OK
+        assert code_of(lambda: published("1." + "1" * (most + 1), "fx-long")) == grpc.StatusCode.INVALID_ARGUMENT
+
+    def top_categories_cap():
+        (most,) = documented("oversight/v1/oversight.proto", "Report",
+                             r"most common issue categories, most frequent first \(at most (\d+)\)")
+        opened = [oversight_pb2.Event(
+            event_id=f"orders:issue:cat-{n}:1", source_service="orders", aggregate_type="issue",
+            aggregate_id=f"cat-{n}", aggregate_sequence=1, kind=oversight_pb2.EVENT_KIND_CASE_OPENED,
+            occurred_at=timestamp(-30), customer_id="c", category=f"CATEGORY_{n}") for n in range(most + 2)]
+        watch.RecordEvents(oversight_pb2.RecordEventsRequest(events=opened), metadata=service)
+        report = watch.GetReport(oversight_pb2.GetReportRequest(**{"from": timestamp(-3600)}), metadata=auditor)
+        assert len(report.top_categories) == most, report.top_categories
+
     try:
         for name, check in [("page_size_default_and_cap", page_size_default_and_cap),
                             ("issue_description_length", issue_description_length),
                             ("record_events_batch_limit", record_events_batch_limit),
                             ("audit_records_limit_default_and_cap", audit_records_limit_default_and_cap),
                             ("report_to_defaults_to_now", report_to_defaults_to_now),
-                            ("audit_sample_size_range", audit_sample_size_range)]:
+                            ("audit_sample_size_range", audit_sample_size_range),
+                            ("question_length", question_length), ("rate_fraction_digits", rate_fraction_digits),
+                            ("top_categories_cap", top_categories_cap)]:
             checks.run(f"contract defaults {name}", check)
     finally:
         for process in reversed(processes):
