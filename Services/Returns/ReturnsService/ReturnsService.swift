@@ -55,10 +55,11 @@ public struct ReturnsService: Returns.ServiceProtocol {
         BackgroundLoop("refund-follow-up", every: interval) { [self] in _ = try await requestPendingRefunds() }
     }
 
-    /// Requests every pending refund once; returns how many Refunds confirmed.
-    public func requestPendingRefunds() async throws -> Int {
+    /// Requests the refunds due (at most `limit`, the longest-waiting attempts first) once;
+    /// returns how many Refunds confirmed.
+    public func requestPendingRefunds(limit: Int = 100) async throws -> Int {
         var confirmed = 0
-        let pending = try await store.awaitingRefund(limit: 100, dueAt: clock())
+        let pending = try await store.awaitingRefund(limit: limit, dueAt: clock())
         logger.debug("refund follow-up", metadata: ["pending": "\(pending.count)"])
         for productReturn in pending where try await requestRefund(for: productReturn) {
             confirmed += 1
