@@ -148,8 +148,8 @@ let package = Package(
         library(
             "OversightService", "Services/Oversight/OversightService",
             [
-                "OversightDomain", "OversightAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "OversightDomain", "OversightAPI", "CommonAPI", "InquiriesAPI", "SupportPolicy", "Runtime", "RPC",
+                "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
             name: "OversightServer", dependencies: ["OversightService", "Runtime"],

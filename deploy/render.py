@@ -30,7 +30,7 @@ SERVICES = {
     "returns": (50052, ["orders", "refunds", "oversight"], "250m", "128Mi", "512Mi"),
     "refunds": (50053, ["orders", "oversight"], "250m", "128Mi", "512Mi"),
     "inquiries": (50054, ["oversight"], "250m", "128Mi", "512Mi"),
-    "oversight": (50055, [], "500m", "256Mi", "1Gi"),
+    "oversight": (50055, ["inquiries"], "500m", "256Mi", "1Gi"),
 }
 # Who calls each service, besides the platform (storefront, agent desk, chat) in the namespace
 # labelled support.example.com/caller=platform.

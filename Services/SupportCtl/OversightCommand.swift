@@ -10,7 +10,7 @@ import Wire
 struct OversightCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oversight", abstract: "Service reports, audit samples and audit-log verification.",
-        subcommands: [ReportCommand.self, SampleCommand.self, VerifyCommand.self])
+        subcommands: [ReportCommand.self, AgentsCommand.self, SampleCommand.self, VerifyCommand.self])
 
     /// `supportctl oversight report --days N`.
     struct ReportCommand: AsyncParsableCommand {
@@ -48,11 +48,24 @@ struct OversightCommand: AsyncParsableCommand {
                             report.satisfaction?.ratings ?? 0)
                     ),
                     ("fairness overall rate", percent(report.fairness?.overallRatePpm ?? 0)),
+                    ("fairness overall refusal rate", percent(report.fairness?.overallRefusalRatePpm ?? 0)),
+                    (
+                        "value bands in",
+                        report.fairness?.valueBandCurrency.isEmpty == false
+                            ? "\(report.fairness?.valueBandCurrency ?? "") (rate table \(report.fairness?.rateTableVersion ?? 0))"
+                            : "each order's own currency (no rate table)"
+                    ),
                     ("disparity flagged", report.fairness?.disparityFlagged ?? false),
                 ]
                 for dimension in report.fairness?.dimensions ?? [] {
-                    let groups = dimension.groups.map {
-                        "\($0.group) \(percent($0.ratePpm))\($0.flagged ? " FLAGGED" : "")"
+                    let groups = dimension.groups.map { group in
+                        let flags = [
+                            group.grantedLessOften ? "granted less often" : nil,
+                            group.refusedMoreOften ? "refused more often" : nil,
+                        ].compactMap { $0 }
+                        return
+                            "\(group.group) \(percent(group.ratePpm)) granted / \(percent(group.refusalRatePpm)) refused"
+                            + (flags.isEmpty ? "" : " FLAGGED (\(flags.joined(separator: ", ")))")
                     }
                     fields.append((dimension.dimension, groups.joined(separator: ", ")))
                 }
@@ -62,6 +75,42 @@ struct OversightCommand: AsyncParsableCommand {
                         report.topCategories.map { "\($0.category) \($0.count)" }.joined(separator: ", ")
                     ))
                 Output(json: connection.json).record(fields)
+            }
+        }
+    }
+
+    /// `supportctl oversight agents --days N`.
+    struct AgentsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "agents", abstract: "Support attitude per agent for the last days, outliers flagged.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "How many days back the report covers.") var days = 30
+
+        func run() async throws {
+            try await Failure.report {
+                let now = Date()
+                let report = try await Oversight.Client(try connection.client(for: "oversight")).getAgentReport(
+                    GetAgentReportRequest.with {
+                        $0.from = Timestamp(now.addingTimeInterval(-Double(days) * 86_400))
+                    })
+                func seconds(_ duration: ProtoDuration?) -> String { "\(duration?.seconds ?? 0)s" }
+                Output(json: connection.json).table(
+                    [
+                        "agent", "teams", "first p50", "next p50", "resolution p50", "within target", "mean score",
+                        "deviations", "complaints", "flagged",
+                    ],
+                    report.agents.map { agent in
+                        let figures = agent.figures ?? AttitudeFigures()
+                        return [
+                            agent.agentID, agent.teams.joined(separator: ","), seconds(figures.firstResponse?.p50),
+                            seconds(figures.nextResponse?.p50), seconds(figures.resolution?.p50),
+                            "\(figures.withinTarget)/\(figures.responses)",
+                            String(format: "%.2f", Double(figures.meanScoreMilli) / 1_000),
+                            "\(figures.playbookDeviations)", "\(figures.complaints)",
+                            [agent.slow ? "slow" : nil, agent.badlyRated ? "badly rated" : nil].compactMap { $0 }
+                                .joined(separator: ", "),
+                        ]
+                    })
             }
         }
     }

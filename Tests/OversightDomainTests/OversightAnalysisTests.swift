@@ -69,6 +69,42 @@ import Testing
         #expect(!FairnessAnalysis(counts: small).disparityFlagged)
     }
 
+    @Test func aGroupRefusedMoreOftenIsFlaggedAndTheSameVolumeOfRefusalsSpreadEvenlyIsNot() {
+        // LATAM is refused 40 times in 400 (10%), every other region 20 times (5%): grant rates of
+        // 90% and 95% pass the four-fifths test, refusal rates of 10% and 5% do not.
+        let biased = FairnessAnalysis(counts: Self.counts(biased: "LATAM", biasedRate: 360, rate: 380))
+        let groups = biased.dimensions.flatMap(\.groups)
+        #expect(groups.filter(\.flagged).map(\.name) == ["LATAM"])
+        #expect(groups.filter(\.refusedMoreOften).map(\.name) == ["LATAM"])
+        #expect(groups.filter(\.grantedLessOften).isEmpty)
+        #expect(groups.first { $0.name == "LATAM" }?.refusalRatePPM == 100_000)
+        #expect(groups.first { $0.name == "LATAM" }?.unfavorable == 40)
+        // The same 100 refusals spread evenly (25 per region) flag nothing.
+        let even = FairnessAnalysis(counts: Self.counts(biased: nil, biasedRate: 0, rate: 375))
+        #expect(even.overallRefusalPPM == biased.overallRefusalPPM)
+        #expect(!even.disparityFlagged)
+        // A gap below five points is not judged by ratio alone (1 refusal in 400 against none).
+        var rare = Self.counts(biased: "LATAM", biasedRate: 399, rate: 400)
+        #expect(!FairnessAnalysis(counts: rare).disparityFlagged)
+    }
+
+    @Test func valueBandLimitsAreTheBaseCurrencysConvertedWithThePublishedTable() throws {
+        let rates = PublishedRates(
+            version: 3, base: "EUR",
+            entries: [
+                "EUR": .init(rate: try #require(ExchangeRate(decimal: "1")), minorDigits: 2),
+                "JPY": .init(rate: try #require(ExchangeRate(decimal: "160.5")), minorDigits: 0),
+                "BHD": .init(rate: try #require(ExchangeRate(decimal: "0.4105")), minorDigits: 3),
+            ])
+        #expect(FairnessBands.valueLimits(in: "EUR", rates: rates) == [5_000, 20_000, 100_000])
+        // 50 EUR = 8,025 JPY; 200 EUR = 32,100 JPY; 1,000 EUR = 160,500 JPY.
+        #expect(FairnessBands.valueLimits(in: "JPY", rates: rates) == [8_025, 32_100, 160_500])
+        // 50 EUR = 20.525 BHD (20,525 fils).
+        #expect(FairnessBands.valueLimits(in: "BHD", rates: rates) == [20_525, 82_100, 410_500])
+        #expect(FairnessBands.valueLimits(in: "USD", rates: rates) == nil)
+        #expect(FairnessBands.valueBandNames(in: "EUR") == ["<50 EUR", "50-200 EUR", "200-1000 EUR", "1000+ EUR"])
+    }
+
     @Test func bandsFollowValueAndAccountAge() {
         #expect(FairnessBands.valueBand(Money(minorUnits: 4_999, currency: "EUR")) == "<50")
         #expect(FairnessBands.valueBand(Money(minorUnits: 5_000, currency: "EUR")) == "50-200")

@@ -146,6 +146,110 @@ import Wire
         #expect(flagged == ["LATAM"])
     }
 
+    @Test func eligibilityChecksDeniedMoreOftenInOneRegionAreFlaggedAndTheSameDenialsSpreadEvenlyAreNot()
+        async throws
+    {
+        // 200 eligibility checks per region, 80 denials in all. Biased: LATAM is denied 35 times
+        // (17.5%), every other region 15 times (7.5%): grant rates of 82.5% and 92.5% pass the
+        // four-fifths test, so only the refusal direction can see it. Unbiased: 20 denials each.
+        func report(biased: Bool) async throws -> FairnessReport? {
+            let harness = try OversightHarness()
+            var events: [Event] = []
+            for index in 0..<800 {
+                let region = ["EU", "NA", "APAC", "LATAM"][index % 4]
+                let denials = biased ? (region == "LATAM" ? 35 : 15) : 20
+                var event = OversightHarness.event(
+                    "e-\(index)", .decision, caseID: "ELG-\(index)", minutes: Double(index) / 2, region: region,
+                    favorable: index / 4 >= denials, category: "RETURN_ELIGIBILITY")
+                event.decision?.decisionType = "return_eligibility"
+                event.decision?.outcome = index / 4 >= denials ? "ELIGIBLE" : "NOT_ELIGIBLE"
+                events.append(event)
+            }
+            for batch in stride(from: 0, to: events.count, by: 400) {
+                try await harness.record(Array(events[batch..<batch + 400]))
+            }
+            return try await harness.client("auditor-1", .auditor).getReport(
+                GetReportRequest.with {
+                    $0.from = Timestamp(OversightHarness.start)
+                    $0.to = Timestamp(OversightHarness.start.addingTimeInterval(86_400))
+                }
+            ).fairness
+        }
+        let unbiased = try #require(try await report(biased: false))
+        #expect(unbiased.disparityFlagged == false)
+        #expect(unbiased.overallRefusalRatePpm == 100_000)
+        let biased = try #require(try await report(biased: true))
+        #expect(biased.overallRefusalRatePpm == unbiased.overallRefusalRatePpm)
+        #expect(biased.disparityFlagged == true)
+        let groups = biased.dimensions.flatMap(\.groups)
+        #expect(groups.filter(\.flagged).map(\.group) == ["LATAM"])
+        #expect(groups.filter(\.refusedMoreOften).map(\.group) == ["LATAM"])
+        #expect(groups.filter(\.grantedLessOften).isEmpty)
+        let latam = try #require(groups.first { $0.group == "LATAM" })
+        #expect(latam.unfavorable == 35 && latam.refusalRatePpm == 175_000)
+    }
+
+    @Test func theAgentReportFlagsTheOneSlowBadlyRatedAgent() async throws {
+        let harness = try OversightHarness()
+        var events: [Event] = []
+        func step(_ id: String, _ kind: EventKind, _ caseID: String, _ minutes: Double, _ actor: Actor?) {
+            var event = OversightHarness.event(id, kind, caseID: caseID, minutes: minutes)
+            if let actor { event.actor = actor }
+            events.append(event)
+        }
+        let customer = Actor.with {
+            $0.subject = "customer-1"; $0.role = .customer
+        }
+        // Ana, Ben and Cai answer in 8 to 14 minutes; Dan in about an hour and a half.
+        let agents: [(String, Double)] = [("ana", 8), ("ben", 10), ("cai", 12), ("dan", 90)]
+        for (agent, minutes) in agents {
+            let actor = Actor.with {
+                $0.subject = agent; $0.role = .agent
+            }
+            for index in 0..<12 {
+                let caseID = "\(agent)-\(index)"
+                let opened = Double(index * 1_000)
+                let reply = minutes + Double(index % 3)
+                step("\(caseID)-o", .caseOpened, caseID, opened, customer)
+                step("\(caseID)-a1", .message, caseID, opened + reply, actor)
+                step("\(caseID)-c", .message, caseID, opened + 500, customer)
+                step("\(caseID)-a2", .message, caseID, opened + 500 + reply, actor)
+                step("\(caseID)-r", .caseResolved, caseID, opened + 501 + reply, actor)
+            }
+        }
+        try await harness.record(events)
+        let rater = try harness.client("customer-1", .customer)
+        for (agent, _) in agents {
+            for index in 0..<12 {
+                _ = try await rater.recordRating(
+                    RecordRatingRequest.with {
+                        $0.idempotencyKey = "rate-\(agent)-\(index)"; $0.aggregateType = "issue"
+                        $0.aggregateID = "\(agent)-\(index)"
+                        $0.score = agent == "dan" ? Int32(1 + index % 2) : Int32(4 + index % 2)
+                    })
+            }
+        }
+        let report = try await harness.client("auditor-1", .auditor).getAgentReport(
+            GetAgentReportRequest.with {
+                // The ratings were given on day 40 (the service's clock).
+                $0.from = Timestamp(OversightHarness.start)
+                $0.to = Timestamp(OversightHarness.start.addingTimeInterval(41 * 86_400))
+            })
+        #expect(report.agents.map(\.agentID) == ["ana", "ben", "cai", "dan"])
+        #expect(report.agents.filter(\.flagged).map(\.agentID) == ["dan"])
+        let dan = try #require(report.agents.first { $0.agentID == "dan" })
+        #expect(dan.slow && dan.badlyRated)
+        #expect(dan.figures?.firstResponse?.count == 12 && dan.figures?.nextResponse?.count == 12)
+        #expect(dan.figures?.withinTarget == 0 && dan.figures?.ratings == 12)
+        let ana = try #require(report.agents.first { $0.agentID == "ana" })
+        #expect(ana.figures?.withinTargetPpm == 1_000_000)
+        // Support time only: neither the 500 minutes waiting on the customer nor the minute
+        // between the last reply and the resolution (also waiting on the customer) count.
+        #expect(ana.figures?.resolution?.p99 == ProtoDuration(seconds: (10 + 10) * 60))
+        #expect(report.teams.map(\.team) == ["unassigned"])
+        #expect(report.teams.first?.flaggedAgents == ["dan"])
+    }
+
     @Test func theSameSeedDrawsTheSameSampleAndAuditorsMarkIt() async throws {
         let harness = try OversightHarness()
         try await Self.filledLog(harness, cases: 50)

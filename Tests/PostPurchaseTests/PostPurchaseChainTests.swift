@@ -85,6 +85,9 @@ import Wire
         #expect(approved.refundID.isEmpty)
         #expect(try await harness.returnsService.requestPendingRefunds() == 0)
         harness.refundsLink.setDown(false)
+        // The failed attempt was postponed: the next one waits for the retry delay.
+        #expect(try await harness.returnsService.requestPendingRefunds() == 0)
+        harness.clock.advance(ReturnsService.refundRetryDelay)
         #expect(try await harness.returnsService.requestPendingRefunds() == 1)
         #expect(try await harness.returnsService.requestPendingRefunds() == 0)
         let refunds = try await harness.refundsOf("o-1")
@@ -93,6 +96,47 @@ import Wire
         #expect(after.state == .refundRequested)
         #expect(after.refundID == refunds.first?.refundID)
         #expect(after.notifications.last?.text.contains("refund of 25.00 EUR") == true)
+    }
+
+    @Test func aRefundRefusedForGoodLeavesTheFollowUpAndDoesNotStarveTheNextOne() async throws {
+        let harness = try PostPurchaseHarness()
+        try await harness.order("o-1", deliveredDaysAgo: 10)
+        try await harness.order("o-2", deliveredDaysAgo: 10)
+        // An agent refunds all of o-1 first: its return's refund will be refused for good.
+        _ = try await harness.refunds().createRefund(
+            CreateRefundRequest.with {
+                $0.idempotencyKey = "goodwill"; $0.orderID = "o-1"
+                $0.amount = Money.with {
+                    $0.minorUnits = 5_900; $0.currencyCode = "EUR"
+                }
+                $0.source = RefundSource.with { $0.kind = .agentNote("goodwill") }
+            })
+        harness.refundsLink.setDown(true)
+        let older = try await harness.returnAndInspect("o-1")
+        harness.clock.advance(1)
+        let newer = try await harness.returnAndInspect("o-2")
+        #expect(older.state == .approved && newer.state == .approved)
+        harness.refundsLink.setDown(false)
+        harness.clock.advance(ReturnsService.refundRetryDelay + 1)
+        // One at a time: the older one is refused for good and blocked, then the newer one is refunded.
+        #expect(try await harness.returnsService.requestPendingRefunds(limit: 1) == 0)
+        #expect(try await harness.returnsService.requestPendingRefunds(limit: 1) == 1)
+        #expect(try await harness.returnsService.requestPendingRefunds(limit: 1) == 0)
+        let returns = try harness.returns("agent-1", .agent)
+        let blocked = try await returns.getReturn(GetReturnRequest.with { $0.returnID = older.returnID })
+        #expect(blocked.state == .refundBlocked)
+        #expect(blocked.notifications.last?.text.contains("a support agent is arranging it") == true)
+        let refunded = try await returns.getReturn(GetReturnRequest.with { $0.returnID = newer.returnID })
+        #expect(refunded.state == .refundRequested)
+        let queue = try await returns.listReturns(ListReturnsRequest.with { $0.state = .refundBlocked })
+        #expect(queue.returns.map(\.returnID) == [older.returnID])
+        // The refusal is on record for Oversight.
+        let events = try await harness.outbox(harness.returnsDatabase)
+        #expect(
+            events.contains {
+                $0.aggregateID == older.returnID && $0.decision?.outcome == "REFUSED"
+                    && $0.decision?.rule?.ruleID == "RET-REFUND-BLOCKED"
+            })
     }
 
     @Test func concurrentPartialRefundsNeverExceedWhatWasPaid() async throws {
@@ -143,7 +187,7 @@ import Wire
                     $0.amount = Money.with {
                         $0.minorUnits = 500; $0.currencyCode = "EUR"
                     }
-                    $0.source = RefundSource.with { $0.kind = .issueID("ISS-1") }
+                    $0.source = RefundSource.with { $0.kind = .issueID("ISS-\(key)") }
                 })
         }
         let done = try await create("a")

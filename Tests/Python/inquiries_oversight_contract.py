@@ -12,6 +12,7 @@ import time
 
 import grpc
 
+import suite
 import support_stubs
 
 support_stubs.generate()
@@ -35,11 +36,14 @@ def main():
     work = tempfile.mkdtemp(prefix="inquiries-oversight-contract-")
     keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"))
     data = os.path.join(work, "data")
+    # Oversight asks Inquiries for the rate table and Inquiries reports to Oversight: Inquiries'
+    # port is chosen first.
+    inquiries_port = suite.free_port()
     oversight, oversight_port = support_stubs.start_service(
-        os.path.join(args.bin, "oversight"), data, *keys.flags("oversight"))
+        os.path.join(args.bin, "oversight"), data, *keys.flags("oversight"), "--peer", f"inquiries=127.0.0.1:{inquiries_port}")
     inquiries, inquiries_port = support_stubs.start_service(
-        os.path.join(args.bin, "inquiries"), data, *keys.flags("inquiries"), "--peer",
-        f"oversight=127.0.0.1:{oversight_port}")
+        os.path.join(args.bin, "inquiries"), data, *keys.flags("inquiries"), "--peer", f"oversight=127.0.0.1:{oversight_port}",
+        port=inquiries_port)
 
     def as_(subject, role, key=None):
         return [("authorization", "Bearer " + keys.mint(subject, role, key))]
@@ -96,6 +100,20 @@ def main():
         verification = watch.VerifyAuditLog(oversight_pb2.VerifyAuditLogRequest(), metadata=auditor)
         assert verification.valid and verification.records_checked >= 1, verification
 
+    def answers_and_tickets_are_decisions():
+        # An answer from the rules and a question turned into a ticket are both decisions on record.
+        deadline = time.time() + 20
+        outcomes = set()
+        while time.time() < deadline and not {"ANSWERED", "TICKET"} <= outcomes:
+            records = watch.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(limit=1000), metadata=auditor)
+            outcomes = {(r.event.decision.outcome) for r in records.records
+                        if r.event.kind == oversight_pb2.EVENT_KIND_DECISION
+                        and r.event.decision.decision_type == "inquiry_answer"}
+            time.sleep(0.2)
+        assert {"ANSWERED", "TICKET"} <= outcomes, outcomes
+        ticket = next(r.event for r in records.records if r.event.decision.outcome == "TICKET")
+        assert not ticket.decision.favorable and ticket.decision.rule.rule_id == "INQ-NO-GUESS", ticket
+
     def dedupe_and_report():
         event = oversight_pb2.Event(
             event_id="py-1", source_service="orders", aggregate_type="issue", aggregate_id="py-issue",
@@ -107,6 +125,30 @@ def main():
         report = watch.GetReport(oversight_pb2.GetReportRequest(
             **{"from": timestamp(-3600), "to": timestamp(3600)}), metadata=auditor)
         assert report.events >= 1 and any(c.category == "SHIPPING_ANOMALY" for c in report.top_categories), report
+
+    def value_bands_in_one_currency():
+        # 100.00 EUR and 16,000 JPY are the same value under the published table (1 EUR = 160 JPY):
+        # both fall in the report's "50-200 EUR" band, not in bands of their own currencies.
+        table = ask.GetRateTable(inquiries_pb2.GetRateTableRequest(), metadata=auditor)
+        assert table.base_currency == "EUR" and table.version >= 1, table
+        events = []
+        for n in range(80):
+            value = common_pb2.Money(minor_units=10000, currency_code="EUR") if n % 2 else \
+                common_pb2.Money(minor_units=16000, currency_code="JPY")
+            events.append(oversight_pb2.Event(
+                event_id=f"band-{n}", source_service="orders", aggregate_type="issue", aggregate_id=f"band-{n}",
+                kind=oversight_pb2.EVENT_KIND_DECISION, occurred_at=timestamp(0), customer_id="customer-py",
+                category="SHIPPING_ANOMALY", fairness=common_pb2.FairnessAttributes(region="EU", order_value=value),
+                decision=oversight_pb2.DecisionDetail(decision_type="issue_resolution", outcome="RESHIP",
+                                                      favorable=True)))
+        watch.RecordEvents(oversight_pb2.RecordEventsRequest(events=events), metadata=service)
+        report = watch.GetReport(oversight_pb2.GetReportRequest(
+            **{"from": timestamp(-3600), "to": timestamp(3600)}), metadata=auditor)
+        assert report.fairness.value_band_currency == "EUR", report.fairness
+        assert report.fairness.rate_table_version == table.version, report.fairness
+        bands = {g.group: g.decisions for d in report.fairness.dimensions if d.dimension == "order_value_band"
+                 for g in d.groups}
+        assert bands.get("50-200 EUR") == 80 and "1000+" not in bands and "1000+ EUR" not in bands, bands
 
     def bad_input_and_access():
         assert code_of(lambda: watch.RecordEvents(
@@ -122,7 +164,10 @@ def main():
         for name, check in [("composed_answer", composed_answer), ("conversion", conversion),
                             ("unanswered_becomes_ticket", unanswered_becomes_ticket),
                             ("events_reach_oversight", events_reach_oversight),
-                            ("dedupe_and_report", dedupe_and_report), ("bad_input_and_access", bad_input_and_access)]:
+                            ("answers_and_tickets_are_decisions", answers_and_tickets_are_decisions),
+                            ("dedupe_and_report", dedupe_and_report),
+                            ("value_bands_in_one_currency", value_bands_in_one_currency),
+                            ("bad_input_and_access", bad_input_and_access)]:
             checks.run(f"inquiries+oversight {name}", check)
     finally:
         for process in (inquiries, oversight):

@@ -19,6 +19,7 @@ support_stubs.generate()
 from google.protobuf import timestamp_pb2  # noqa: E402
 from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
+from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
 from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
 from support.returns.v1 import returns_pb2, returns_pb2_grpc  # noqa: E402
 
@@ -43,14 +44,17 @@ def main():
     keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"))
     data = os.path.join(work, "data")
     processes = []
-    orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys.flags("orders"))
+    oversight, oversight_port = support_stubs.start_service(os.path.join(args.bin, "oversight"), data, *keys.flags("oversight"))
+    processes.append(oversight)
+    watched = ["--peer", f"oversight=127.0.0.1:{oversight_port}"]
+    orders, orders_port = support_stubs.start_service(os.path.join(args.bin, "orders"), data, *keys.flags("orders"), *watched)
     processes.append(orders)
     refunds, refunds_port = support_stubs.start_service(
-        os.path.join(args.bin, "refunds"), data, *keys.flags("refunds"), "--peer", f"orders=127.0.0.1:{orders_port}")
+        os.path.join(args.bin, "refunds"), data, *keys.flags("refunds"), "--peer", f"orders=127.0.0.1:{orders_port}", *watched)
     processes.append(refunds)
     returns, returns_port = support_stubs.start_service(
         os.path.join(args.bin, "returns"), data, *keys.flags("returns"), "--peer", f"orders=127.0.0.1:{orders_port}",
-        "--peer", f"refunds=127.0.0.1:{refunds_port}")
+        "--peer", f"refunds=127.0.0.1:{refunds_port}", *watched)
     processes.append(returns)
 
     def as_(subject, role):
@@ -62,6 +66,8 @@ def main():
     orders_stub = orders_pb2_grpc.OrdersStub(grpc.insecure_channel(f"127.0.0.1:{orders_port}"))
     refunds_stub = refunds_pb2_grpc.RefundsStub(grpc.insecure_channel(f"127.0.0.1:{refunds_port}"))
     returns_stub = returns_pb2_grpc.ReturnsStub(grpc.insecure_channel(f"127.0.0.1:{returns_port}"))
+    watch = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{oversight_port}"))
+    auditor = as_("auditor-py", "auditor")
 
     def delivered_order(order_id, days_ago):
         placed = days_ago + 3
@@ -135,6 +141,116 @@ def main():
             idempotency_key="o1", refund_id=first.refund_id, completed_reference="psp-1"), metadata=service)
         assert done.state == refunds_pb2.REFUND_STATE_COMPLETED
 
+    def import_delivered(order_id, lines, paid):
+        """Imports a delivered order of `lines` (quantity, unit price) that paid `paid`."""
+        orders_stub.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="imp-" + order_id, order=orders_pb2.Order(
+            order_id=order_id, customer_id="customer-py",
+            lines=[orders_pb2.OrderLine(line_number=n + 1, sku=f"SKU-{n}", title="Item", quantity=q,
+                                        unit_price=money(price)) for n, (q, price) in enumerate(lines)],
+            payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=money(paid), captured_at=timestamp(9 * DAY))],
+            shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa", postal_code="1000",
+                                                country_code="PT"),
+            placed_at=timestamp(9 * DAY))), metadata=service)
+        for status, ago in [(orders_pb2.TRACKING_STATUS_PICKED_UP, 8), (orders_pb2.TRACKING_STATUS_DELIVERED, 5)]:
+            orders_stub.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
+                idempotency_key=f"t-{order_id}-{status}", order_id=order_id,
+                event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL", status=status,
+                                               occurred_at=timestamp(ago * DAY))), metadata=service)
+
+    def return_and_approve(order_id, line_number, key):
+        opened = returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="open-" + key, order_id=order_id, reason=returns_pb2.RETURN_REASON_CHANGED_MIND,
+            remedy=returns_pb2.RETURN_REMEDY_REFUND, lines=[returns_pb2.ReturnLine(line_number=line_number, quantity=1)],
+            description="changed my mind"), metadata=customer)
+        returns_stub.RecordReceipt(returns_pb2.RecordReceiptRequest(idempotency_key="rcv-" + key,
+                                                                    return_id=opened.return_id), metadata=agent)
+        return returns_stub.RecordInspection(returns_pb2.RecordInspectionRequest(
+            idempotency_key="insp-" + key, return_id=opened.return_id,
+            finding=returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON), metadata=agent)
+
+    def discounted_order_refunds_each_unit_its_share():
+        # Two lines of 50.00 paid 80.00 (a discount): each returned line refunds 40.00, and both
+        # together exactly what was paid.
+        import_delivered("pp-disc", [(1, 5000), (1, 5000)], 8000)
+        facts = orders_stub.GetPurchaseFacts(orders_pb2.GetPurchaseFactsRequest(order_id="pp-disc"), metadata=agent)
+        assert [line.paid_share for line in facts.lines] == [money(4000), money(4000)], facts.lines
+        first = return_and_approve("pp-disc", 1, "disc-1")
+        second = return_and_approve("pp-disc", 2, "disc-2")
+        for approved in (first, second):
+            assert approved.state == returns_pb2.RETURN_STATE_REFUND_REQUESTED, approved
+            assert approved.refund_amount == money(4000), approved.refund_amount
+            refund = refunds_stub.GetRefund(refunds_pb2.GetRefundRequest(refund_id=approved.refund_id), metadata=agent)
+            assert refund.amount == money(4000), refund
+        balance = refunds_stub.GetRefundBalance(refunds_pb2.GetRefundBalanceRequest(order_id="pp-disc"), metadata=agent)
+        assert balance.in_progress == money(8000) and balance.refundable == money(0), balance
+
+    def one_refund_per_return():
+        import_delivered("pp-once", [(2, 1999)], 3998)
+        approved = return_and_approve("pp-once", 1, "once")
+        assert approved.state == returns_pb2.RETURN_STATE_REFUND_REQUESTED, approved
+        code, details = code_of(lambda: refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="agent-second", order_id="pp-once", amount=money(1),
+            source=refunds_pb2.RefundSource(return_id=approved.return_id)), metadata=agent))
+        assert code == grpc.StatusCode.ALREADY_EXISTS and approved.refund_id in details, (code, details)
+        listed = refunds_stub.ListRefunds(refunds_pb2.ListRefundsRequest(order_id="pp-once"), metadata=agent)
+        assert [r.refund_id for r in listed.refunds] == [approved.refund_id], listed
+
+    def refused_refund_is_blocked_for_an_agent():
+        # An agent refunds the whole order first; the return's refund is then refused for good: the
+        # return is REFUND_BLOCKED (not retried), the customer is told, and agents see it queued.
+        import_delivered("pp-block", [(1, 3000)], 3000)
+        refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
+            idempotency_key="goodwill-all", order_id="pp-block", amount=money(3000),
+            source=refunds_pb2.RefundSource(agent_note="goodwill")), metadata=agent)
+        blocked = return_and_approve("pp-block", 1, "block")
+        assert blocked.state == returns_pb2.RETURN_STATE_REFUND_BLOCKED, blocked
+        assert not blocked.refund_id
+        assert "support agent is arranging it" in blocked.notifications[-1].text, blocked.notifications
+        assert blocked.timeline[-1].action == "refund_blocked" and "FAILED_PRECONDITION" in blocked.timeline[-1].detail
+        queue = returns_stub.ListReturns(returns_pb2.ListReturnsRequest(state=returns_pb2.RETURN_STATE_REFUND_BLOCKED),
+                                         metadata=agent)
+        assert blocked.return_id in [r.return_id for r in queue.returns], queue
+        assert code_of(lambda: returns_stub.ListReturns(returns_pb2.ListReturnsRequest(
+            state=returns_pb2.RETURN_STATE_REFUND_BLOCKED), metadata=customer))[0] == grpc.StatusCode.PERMISSION_DENIED
+        again = returns_stub.GetReturn(returns_pb2.GetReturnRequest(return_id=blocked.return_id), metadata=customer)
+        assert again.state == returns_pb2.RETURN_STATE_REFUND_BLOCKED, again
+
+    def decisions_on_record():
+        # Every decision reaches the audit log, favorable or not: the refused request, the
+        # "not eligible" answer, the blocked refund and Refunds' refusals; the fairness report
+        # counts the refusals.
+        code, details = code_of(lambda: returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
+            idempotency_key="late", order_id="pp-61", reason=returns_pb2.RETURN_REASON_CHANGED_MIND,
+            remedy=returns_pb2.RETURN_REMEDY_REFUND, lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]),
+            metadata=customer))
+        assert code == grpc.StatusCode.FAILED_PRECONDITION and "RET-WINDOW-60D" in details, (code, details)
+        wanted = {("returns", "eligibility_check", "NOT_ELIGIBLE"), ("returns", "eligibility_check", "ELIGIBLE"),
+                  ("returns", "return", "NOT_ELIGIBLE"), ("returns", "return", "REFUSED"),
+                  ("refunds", "refund_request", "REFUSED")}
+        deadline = time.time() + 30
+        seen = set()
+        while time.time() < deadline and not wanted <= seen:
+            records, start = [], 1
+            while True:
+                page = watch.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(from_sequence=start, limit=1000),
+                                              metadata=auditor)
+                records += page.records
+                if not page.next_sequence:
+                    break
+                start = page.next_sequence
+            seen = {(r.event.source_service, r.event.aggregate_type, r.event.decision.outcome)
+                    for r in records if r.event.kind == oversight_pb2.EVENT_KIND_DECISION}
+            time.sleep(0.3)
+        assert wanted <= seen, wanted - seen
+        refusals = [r.event for r in records if r.event.kind == oversight_pb2.EVENT_KIND_DECISION
+                    and not r.event.decision.favorable]
+        assert all(event.decision.rule.rule_id and event.decision.rule.policy_version for event in refusals), refusals
+        report = watch.GetReport(oversight_pb2.GetReportRequest(**{"from": timestamp(DAY), "to": timestamp(-60)}),
+                                 metadata=auditor)
+        regions = next(d for d in report.fairness.dimensions if d.dimension == "region")
+        assert sum(g.unfavorable for g in regions.groups) >= len(refusals) > 0, (regions, len(refusals))
+        assert report.fairness.overall_refusal_rate_ppm > 0, report.fairness
+
     def bad_input_is_refused():
         assert code_of(lambda: returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(
             idempotency_key="b1", order_id="pp-1", lines=[returns_pb2.ReturnLine(line_number=1, quantity=1)]),
@@ -151,6 +267,11 @@ def main():
     try:
         for name, check in [("eligibility_boundary", eligibility_boundary), ("return_to_refund", return_to_refund),
                             ("refunds_never_exceed_paid", refunds_never_exceed_paid),
+                            ("discounted_order_refunds_each_unit_its_share",
+                             discounted_order_refunds_each_unit_its_share),
+                            ("one_refund_per_return", one_refund_per_return),
+                            ("refused_refund_is_blocked_for_an_agent", refused_refund_is_blocked_for_an_agent),
+                            ("decisions_on_record", decisions_on_record),
                             ("bad_input_is_refused", bad_input_is_refused)]:
             checks.run(f"post-purchase {name}", check)
     finally:

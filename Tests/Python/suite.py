@@ -4,6 +4,7 @@ end-to-end test: a key per service and the identity provider's, with the key set
 each service calls, and each process's readiness line awaited."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ import support_stubs
 # The fixed local ports `make run` uses, and the peers each service calls.
 PORTS = {"orders": 50051, "returns": 50052, "refunds": 50053, "inquiries": 50054, "oversight": 50055}
 PEERS = {
-    "oversight": [],
+    "oversight": ["inquiries"],
     "orders": ["oversight"],
     "refunds": ["orders", "oversight"],
     "returns": ["orders", "refunds", "oversight"],
@@ -26,16 +27,25 @@ def ensure_keys(bin_dir, key_dir):
     return support_stubs.LocalKeys(bin_dir, key_dir)
 
 
+def free_port():
+    """A port the system just gave out (Oversight and Inquiries call each other, so each needs the
+    other's port before either starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
     """Starts every service; `ports` None picks free ports. Returns ({name: process}, {name: port},
     support_stubs.LocalKeys)."""
     keys = ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
+    ports = ports or {name: free_port() for name in START_ORDER}
     processes, bound = {}, {}
     for name in START_ORDER:
-        arguments = [os.path.join(bin_dir, name), "--port", str(ports[name] if ports else 0),
+        arguments = [os.path.join(bin_dir, name), "--port", str(ports[name]),
                      "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5"]
         for peer in PEERS[name]:
-            arguments += ["--peer", f"{peer}=127.0.0.1:{bound[peer]}"]
+            arguments += ["--peer", f"{peer}=127.0.0.1:{ports[peer]}"]
         stderr = subprocess.DEVNULL if quiet else None
         if log_dir:
             os.makedirs(log_dir, exist_ok=True)

@@ -45,10 +45,10 @@ def wait_for_port(process):
     return None
 
 
-def start_service(binary, data_dir, *extra):
-    """Starts a service binary on a free port; returns (process, port)."""
+def start_service(binary, data_dir, *extra, port=0):
+    """Starts a service binary on `port` (0: a free one); returns (process, port)."""
     process = subprocess.Popen(
-        [binary, "--port", "0", "--data-dir", data_dir, *extra],
+        [binary, "--port", str(port), "--data-dir", data_dir, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = wait_for_port(process)
     if port is None:

@@ -9,10 +9,30 @@ import Testing
     static let paid = Money(minorUnits: 10_000, currency: "EUR")
     static let now = Date(timeIntervalSince1970: 1_790_812_800)
 
-    static func refund(_ amount: Int64, existing: [Refund] = [], id: String = "r") throws(RefundsError) -> Refund {
+    static func refund(
+        _ amount: Int64, existing: [Refund] = [], id: String = "r", source: RefundSource? = nil
+    ) throws(RefundsError) -> Refund {
         try Refund.create(
             id: id, orderID: "o-1", customerID: "c-1", paid: paid, existing: existing,
-            amount: Money(minorUnits: amount, currency: "EUR"), source: .returnID("ret-1"), at: now)
+            amount: Money(minorUnits: amount, currency: "EUR"), source: source ?? .returnID("ret-\(id)"), at: now)
+    }
+
+    @Test func aReturnOrAnIssueIsRefundedOnceWhoeverAsks() throws {
+        let first = try Self.refund(1_000, id: "a", source: .returnID("ret-1"))
+        #expect(
+            throws: RefundsError.alreadyRefunded(
+                "return ret-1 already has refund a (PENDING, 10.00 EUR); one refund per return (rule REF-ONE-PER-CASE)")
+        ) { _ = try Self.refund(1, existing: [first], id: "b", source: .returnID("ret-1")) }
+        let issue = try Self.refund(1_000, existing: [first], id: "c", source: .issueID("iss-1"))
+        #expect(throws: RefundsError.self) {
+            _ = try Self.refund(1, existing: [first, issue], id: "d", source: .issueID("iss-1"))
+        }
+        // Goodwill refunds have no case to be unique for; a failed refund may be replaced.
+        let goodwill = try Self.refund(100, existing: [first, issue], id: "e", source: .agentNote("sorry"))
+        _ = try Self.refund(100, existing: [first, issue, goodwill], id: "f", source: .agentNote("sorry"))
+        var failed = first
+        try failed.fail(reason: "card closed", at: Self.now)
+        _ = try Self.refund(1_000, existing: [failed, issue], id: "g", source: .returnID("ret-1"))
     }
 
     @Test func partialRefundsNeverAddUpToMoreThanWasPaid() throws {

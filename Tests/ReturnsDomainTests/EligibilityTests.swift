@@ -11,7 +11,11 @@ import Testing
     static func facts(_ progress: PurchaseFacts.Progress) -> PurchaseFacts {
         PurchaseFacts(
             orderID: "o-1", customerID: "c-1", paid: Money(minorUnits: 5_000, currency: "EUR"), progress: progress,
-            lines: [.init(number: 1, quantity: 2, unitPrice: Money(minorUnits: 2_500, currency: "EUR"))])
+            lines: [
+                .init(
+                    number: 1, quantity: 2, unitPrice: Money(minorUnits: 2_500, currency: "EUR"),
+                    paidShare: Money(minorUnits: 5_000, currency: "EUR"))
+            ])
     }
 
     static func day(_ days: Int, at hour: Double) -> Date {

@@ -27,33 +27,16 @@ public struct CurrencyConversion: Sendable, Hashable {
         guard amount.minorUnits.magnitude <= 1_000_000_000_000_000 else {
             throw .invalid("amount is too large to convert")
         }
-        // target minor = amount minor × rateTo × 10^digitsTo / (rateFrom × 10^digitsFrom)
-        let numerator =
-            Int128(amount.minorUnits) * Int128(to.rate.billionths) * Int128(power10(to.minorDigits))
-        let denominator = Int128(from.rate.billionths) * Int128(power10(from.minorDigits))
-        let result = roundHalfEven(numerator, denominator)
-        guard let minor = Int64(exactly: result) else { throw .invalid("the converted amount does not fit") }
-        let cross = roundHalfEven(Int128(to.rate.billionths) * 1_000_000_000, Int128(from.rate.billionths))
+        guard
+            let minor = PublishedRates.convert(
+                amount.minorUnits, from: .init(rate: from.rate, minorDigits: from.minorDigits),
+                to: .init(rate: to.rate, minorDigits: to.minorDigits))
+        else { throw .invalid("the converted amount does not fit") }
+        let cross = PublishedRates.roundHalfEven(
+            Int128(to.rate.billionths) * 1_000_000_000, Int128(from.rate.billionths))
         return CurrencyConversion(
             source: amount, converted: Money(minorUnits: minor, currency: target),
             rate: ExchangeRate.decimalString(billionths: cross), tableVersion: table.version, rule: table.rule)
-    }
-
-    /// n / d rounded to the nearest integer, ties to the even one (d > 0).
-    public static func roundHalfEven(_ n: Int128, _ d: Int128) -> Int128 {
-        var quotient = n / d
-        let remainder = n % d
-        let twice = remainder.magnitude * 2
-        if twice > d.magnitude || (twice == d.magnitude && quotient % 2 != 0) {
-            quotient += n < 0 ? -1 : 1
-        }
-        return quotient
-    }
-
-    private static func power10(_ exponent: Int) -> Int64 {
-        var value: Int64 = 1
-        for _ in 0..<exponent { value *= 10 }
-        return value
     }
 }
 

@@ -6,6 +6,12 @@ import SupportPolicy
 /// table. If any topic it touches has no official answer, or it touches none, there is no answer
 /// (the question becomes a ticket): nothing is guessed.
 public struct QuestionAnswerer: Sendable {
+    /// The rule behind a question that becomes a ticket: nothing is guessed.
+    public static let unansweredRule = PolicyRule(
+        id: "INQ-NO-GUESS",
+        text: "A question no official rule, catalog entry or rate table answers is not guessed at: it becomes a "
+            + "ticket for staff, with the response-time clock running.")
+
     /// The current rules.
     public var rules: [KnowledgeRule]
     /// The product asked about, if any.

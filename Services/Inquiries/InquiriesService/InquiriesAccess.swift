@@ -13,6 +13,7 @@ enum InquiriesAccess {
         Inquiries.Method.publishRule: [.agent, .service],
         Inquiries.Method.upsertProduct: [.agent, .service],
         Inquiries.Method.publishRateTable: [.agent, .service],
+        Inquiries.Method.getRateTable: [.customer, .agent, .service, .auditor],
         Inquiries.Method.listTickets: [.agent, .auditor],
         Inquiries.Method.getTicket: [.customer, .agent, .auditor],
         Inquiries.Method.answerTicket: [.agent],

@@ -87,7 +87,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
                 $0.rateTableVersion = conversion?.tableVersion ?? 0
                 $0.text = parts.map(\.text).joined(separator: "\n")
             }
-            try transaction.record([InquiriesEvents.answered(request.question, parts: parts, by: actor, at: now)])
+            try transaction.record(InquiriesEvents.answered(request.question, parts: parts, by: actor, at: now))
             return AskQuestionResponse.with { $0.result = .answer(answer) }
         }
     }
@@ -188,6 +188,17 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         ) {
             transaction, _ in try transaction.publish(table).wire
         }
+    }
+
+    /// The rate table in force (the latest published).
+    public func getRateTable(_ request: GetRateTableRequest, context: ServerContext) async throws
+        -> InquiriesAPI.RateTable
+    {
+        _ = try context.identity
+        guard let table = try await store.read({ try $0.latestRateTable() }) else {
+            throw RPCError(.notFound, "no rate table has been published yet")
+        }
+        return table.wire
     }
 
     /// Runs a state-changing command: idempotent by key (scoped to the caller), in one transaction.

@@ -34,6 +34,12 @@ extension Order {
                     "line \(change.lineNumber) can go from \(lines[index].quantity) down to 0, not to \(change.quantity)"
                 )
             }
+            if let share = adjusted[index].paidShare,
+                let kept = PaidShare.value(ofFirst: change.quantity, of: lines[index].quantity, share: share.minorUnits)
+            {
+                // The units kept keep their frozen shares; the removed units' shares go to no other line.
+                adjusted[index].paidShare = Money(minorUnits: kept, currency: share.currency)
+            }
             adjusted[index].quantity = change.quantity
         }
         adjusted.removeAll { $0.quantity == 0 }

@@ -12,14 +12,18 @@ public struct OrderLine: Sendable, Hashable, Codable {
     public var quantity: Int
     /// Price of one unit.
     public var unitPrice: Money
+    /// The line's share of what was paid for the order, frozen when the order is imported
+    /// (``Order/freezePaidShares()``, rule ``SupportPolicy/PaidShare/rule``); nil until then.
+    public var paidShare: Money?
 
     /// A line.
-    public init(number: Int, sku: String, title: String, quantity: Int, unitPrice: Money) {
+    public init(number: Int, sku: String, title: String, quantity: Int, unitPrice: Money, paidShare: Money? = nil) {
         self.number = number
         self.sku = sku
         self.title = title
         self.quantity = quantity
         self.unitPrice = unitPrice
+        self.paidShare = paidShare
     }
 
     /// Quantity times unit price, or nil on overflow.

@@ -28,7 +28,8 @@ extension Order {
     }
 
     /// The order in a message from the platform or the store (validated separately, with
-    /// ``OrdersDomain/Order/validate(now:)``).
+    /// ``OrdersDomain/Order/validate(now:)``). An order stored before shares were frozen gets them
+    /// frozen now, from its lines and payments; an import re-freezes them (``importOrder``).
     init(wire: WireOrder) throws(OrdersError) {
         let status: OrderStatus
         switch wire.status {
@@ -46,7 +47,8 @@ extension Order {
             lines.append(
                 OrderLine(
                     number: Int(line.lineNumber), sku: line.sku, title: line.title, quantity: Int(line.quantity),
-                    unitPrice: Money(minorUnits: price.minorUnits, currency: price.currencyCode)))
+                    unitPrice: Money(minorUnits: price.minorUnits, currency: price.currencyCode),
+                    paidShare: line.paidShare.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) }))
         }
         var payments: [Payment] = []
         for (index, payment) in wire.payments.enumerated() {
@@ -66,6 +68,7 @@ extension Order {
             shippingAddress: Address(wire: address), status: status, placedAt: placedAt.date,
             shippedAt: wire.shippedAt.map(\.date), deliveredAt: wire.deliveredAt.map(\.date), trackingEvents: events,
             fairness: FairnessFacts(wire: wire.fairness), customerNote: wire.customerNote)
+        if lines.contains(where: { $0.paidShare == nil }) { freezePaidShares() }
         if let total = wire.total, total.minorUnits != 0 || !total.currencyCode.isEmpty, total != self.total.wire {
             throw .invalid(
                 "order.total \(total.minorUnits) \(total.currencyCode) is not the sum of the lines (\(self.total))")
@@ -87,6 +90,7 @@ extension OrderLine {
             $0.title = title
             $0.quantity = Int32(clamping: quantity)
             $0.unitPrice = unitPrice.wire
+            $0.paidShare = paidShare?.wire
         }
     }
 }

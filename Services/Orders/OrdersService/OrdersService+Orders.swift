@@ -12,8 +12,10 @@ extension OrdersService {
     public func importOrder(_ request: ImportOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
         let caller = try context.identity
         guard let wireOrder = request.order else { throw RPCError(.invalidArgument, "order is required") }
-        let order = try Order(wire: wireOrder)
-        try order.validate(now: clock())
+        var imported = try Order(wire: wireOrder)
+        try imported.validate(now: clock())
+        imported.freezePaidShares()
+        let order = imported
         return try await command(Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller) {
             transaction, _ in
             if try transaction.order(id: order.id) != nil {

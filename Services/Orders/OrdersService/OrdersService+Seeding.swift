@@ -14,8 +14,9 @@ extension OrdersService {
         var domain: [Order] = []
         domain.reserveCapacity(orders.count)
         for wire in orders {
-            let order = try Order(wire: wire)
+            var order = try Order(wire: wire)
             try order.validate(now: now)
+            order.freezePaidShares()
             domain.append(order)
         }
         let batch = domain

@@ -1,6 +1,12 @@
-/// Outcome rates by group, with disparities flagged by the four-fifths rule: a group with enough
-/// decisions to judge (``minimumDecisions``) is flagged when its favorable rate is below
-/// ``thresholdPPM`` parts per million (80%) of the best-treated group's rate in the same dimension.
+/// Outcome rates by group, in both directions, with disparities flagged by the four-fifths rule.
+/// A group with enough decisions to judge (``minimumDecisions``) is flagged when
+/// - it is granted less often: its favorable rate is below ``thresholdPPM`` (80%) of the
+///   best-treated group's favorable rate in the same dimension; or
+/// - it is refused more often: the least-refused group's refusal rate is below ``thresholdPPM`` of
+///   its refusal rate, and its refusal rate exceeds that group's by at least ``minimumGapPPM``
+///   (a few refusals among many grants are not a disparity by ratio alone). When refusals are
+///   rare, grant rates barely differ (95% against 90% passes the four-fifths test) while one group
+///   is refused twice as often: only the refusal test sees it.
 /// Comparing with the best group rather than the overall rate flags the disadvantaged group only:
 /// one badly treated group pulls the overall rate down, which would make every other group look
 /// "different" too.
@@ -15,8 +21,16 @@ public struct FairnessAnalysis: Sendable, Hashable {
         public var favorable: Int64
         /// favorable / decisions in ppm.
         public var ratePPM: Int64
-        /// Whether the rate is a flagged disparity.
-        public var flagged: Bool
+        /// Unfavorable ones (refusals).
+        public var unfavorable: Int64 { decisions - favorable }
+        /// unfavorable / decisions in ppm.
+        public var refusalRatePPM: Int64
+        /// Whether it is granted less often than the best-treated group, past the threshold.
+        public var grantedLessOften: Bool
+        /// Whether it is refused more often than the least-refused group, past the threshold.
+        public var refusedMoreOften: Bool
+        /// Whether the rate is a flagged disparity in either direction.
+        public var flagged: Bool { grantedLessOften || refusedMoreOften }
     }
 
     /// One dimension (region, order value band, account age band) and its groups.
@@ -27,13 +41,17 @@ public struct FairnessAnalysis: Sendable, Hashable {
         public var groups: [Group]
     }
 
-    /// Largest allowed gap from the overall rate.
+    /// The four-fifths threshold, in ppm.
     public static let thresholdPPM: Int64 = 800_000
     /// Fewest decisions a group needs before it is judged.
     public static let minimumDecisions: Int64 = 30
+    /// Smallest refusal-rate gap (in ppm, 5 percentage points) that can flag a group refused more often.
+    public static let minimumGapPPM: Int64 = 50_000
 
     /// Overall favorable rate in ppm.
     public var overallPPM: Int64
+    /// Overall refusal rate in ppm.
+    public var overallRefusalPPM: Int64
     /// All decisions.
     public var decisions: Int64
     /// The dimensions.
@@ -50,19 +68,24 @@ public struct FairnessAnalysis: Sendable, Hashable {
             favorable += group.favorable
         }
         decisions = total
-        let overall = total == 0 ? 0 : favorable * 1_000_000 / total
-        overallPPM = overall
+        overallPPM = total == 0 ? 0 : favorable * 1_000_000 / total
+        overallRefusalPPM = total == 0 ? 0 : (total - favorable) * 1_000_000 / total
         dimensions = ["region", "order_value_band", "account_age_band"].map { name in
             let tallies = counts[name] ?? [:]
-            func rate(_ tally: (decisions: Int64, favorable: Int64)) -> Int64 {
-                tally.decisions == 0 ? 0 : tally.favorable * 1_000_000 / tally.decisions
-            }
-            let best = tallies.values.filter { $0.decisions >= Self.minimumDecisions }.map(rate).max() ?? 0
+            func rate(_ count: Int64, _ of: Int64) -> Int64 { of == 0 ? 0 : count * 1_000_000 / of }
+            let judged = tallies.values.filter { $0.decisions >= Self.minimumDecisions }
+            let best = judged.map { rate($0.favorable, $0.decisions) }.max() ?? 0
+            let leastRefused = judged.map { rate($0.decisions - $0.favorable, $0.decisions) }.min() ?? 0
             let groups = tallies.map { group, tally in
-                Group(
-                    name: group, decisions: tally.decisions, favorable: tally.favorable, ratePPM: rate(tally),
-                    flagged: tally.decisions >= Self.minimumDecisions
-                        && rate(tally) * 1_000_000 < best * Self.thresholdPPM)
+                let granted = rate(tally.favorable, tally.decisions)
+                let refused = rate(tally.decisions - tally.favorable, tally.decisions)
+                let enough = tally.decisions >= Self.minimumDecisions
+                return Group(
+                    name: group, decisions: tally.decisions, favorable: tally.favorable, ratePPM: granted,
+                    refusalRatePPM: refused,
+                    grantedLessOften: enough && granted * 1_000_000 < best * Self.thresholdPPM,
+                    refusedMoreOften: enough && leastRefused * 1_000_000 < refused * Self.thresholdPPM
+                        && refused - leastRefused >= Self.minimumGapPPM)
             }
             return Dimension(name: name, groups: groups.sorted { $0.name < $1.name })
         }

@@ -9,7 +9,10 @@ await process.main {
         key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
         everySeconds: process.configuration.checkpointSeconds)
     try await process.run(
-        services: [OversightService(database: database, checkpointing: checkpointing)],
+        services: [
+            OversightService(
+                database: database, checkpointing: checkpointing, inquiries: process.client(for: "inquiries"))
+        ],
         files: OversightService.protoFiles,
         policy: OversightService.accessPolicy)
 }

@@ -99,14 +99,16 @@ struct AuditLogWriter {
         let fairness = FairnessFacts(wire: event.fairness)
         try db.cachedStatement(
             sql: """
-                INSERT INTO event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable, followed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable, followed,
+                    value_minor, currency)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             sequence, occurred.timeIntervalSince1970, event.kind.rawValue, event.category,
             fairness.region.isEmpty ? "unknown" : fairness.region, FairnessBands.valueBand(fairness.orderValue),
             FairnessBands.ageBand(createdAt: fairness.accountCreatedAt, at: occurred),
             event.decision?.favorable == true ? 1 : 0, event.decision?.followedPlaybook == true ? 1 : 0,
+            fairness.orderValue?.minorUnits, fairness.orderValue?.currency,
         ])
         let caseKey = "\(event.aggregateType)/\(event.aggregateID)"
         let column: String? =

@@ -10,6 +10,7 @@ enum OversightAccess {
         Oversight.Method.listAuditRecords: [.agent, .auditor],
         Oversight.Method.verifyAuditLog: [.agent, .auditor],
         Oversight.Method.getReport: [.agent, .auditor],
+        Oversight.Method.getAgentReport: [.agent, .auditor],
         Oversight.Method.recordRating: [.customer, .service],
         Oversight.Method.createAuditSample: [.auditor],
         Oversight.Method.getAuditSample: [.auditor, .agent],

@@ -120,6 +120,20 @@ enum OversightSchema {
                         """)
             }
         ),
+        (
+            "oversight-5-order-values",
+            { db in
+                // The order value as recorded (minor units and currency), so the report can band
+                // values in one currency with the rate table in force.
+                try db.execute(
+                    sql: """
+                        ALTER TABLE event_facts ADD COLUMN value_minor INTEGER;
+                        ALTER TABLE event_facts ADD COLUMN currency TEXT;
+                        CREATE INDEX facts_decisions_by_value ON event_facts
+                            (kind, occurred_at, region, age_band, currency, value_minor, value_band, favorable, followed);
+                        """)
+            }
+        ),
     ]
 
     /// Event ids live in their source service's namespace: the log is unique by (source_service,

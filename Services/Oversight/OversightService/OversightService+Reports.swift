@@ -8,13 +8,25 @@ import SupportPolicy
 import Wire
 
 extension OversightService {
-    /// The report for a period.
+    /// The report for a period; `to` defaults to now, as the contract says.
     public func getReport(_ request: GetReportRequest, context: ServerContext) async throws -> Report {
         _ = try context.identity
-        guard let from = request.from, let to = request.to, from.isValid, to.isValid, from < to else {
-            throw RPCError(.invalidArgument, "from and to are required, with from before to")
+        let to = request.to ?? Timestamp(clock())
+        guard let from = request.from, from.isValid, to.isValid, from < to else {
+            throw RPCError(.invalidArgument, "from is required and must be before to (to defaults to now)")
         }
-        return try await store.report(from: from.date, to: to.date)
+        let rates = await rateTables?.current(at: clock())
+        return try await store.report(from: from.date, to: to.date, rates: rates)
+    }
+
+    /// The support-attitude report for a period; `to` defaults to now.
+    public func getAgentReport(_ request: GetAgentReportRequest, context: ServerContext) async throws -> AgentReport {
+        _ = try context.identity
+        let to = request.to ?? Timestamp(clock())
+        guard let from = request.from, from.isValid, to.isValid, from < to else {
+            throw RPCError(.invalidArgument, "from is required and must be before to (to defaults to now)")
+        }
+        return try await store.agentReport(from: from.date, to: to.date)
     }
 
     /// Records a rating of one case; customers rate only their own cases, each case once (a second

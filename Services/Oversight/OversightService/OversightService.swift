@@ -16,14 +16,17 @@ public struct OversightService: Oversight.ServiceProtocol {
     let store: any OversightStore
     let clock: @Sendable () -> Date
     let checkpointing: AuditCheckpointing
+    let rateTables: RateTableSource?
 
-    /// The service on `database`, signing and checking checkpoints as `checkpointing` says;
-    /// `clock` gives "now".
+    /// The service on `database`, signing and checking checkpoints as `checkpointing` says, asking
+    /// Inquiries through `inquiries` (a client carrying this service's credentials; none: value
+    /// bands are not converted) for the official rate table; `clock` gives "now".
     public init(
         database: ServiceDatabase, checkpointing: AuditCheckpointing = AuditCheckpointing(),
-        clock: @escaping @Sendable () -> Date = { Date() }
+        inquiries: RPCClient? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = SQLiteOversightStore(database: database)
+        self.rateTables = inquiries.map(RateTableSource.init(inquiries:))
         self.clock = clock
         self.checkpointing = checkpointing
     }

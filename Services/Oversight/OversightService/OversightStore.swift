@@ -3,6 +3,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import SupportPolicy
 
 /// Where Oversight keeps its audit log, report facts, samples, ratings, complaints and roster.
 /// The handlers see only this protocol; ``SQLiteOversightStore`` implements it (with
@@ -15,7 +16,9 @@ protocol OversightStore: Sendable {
     /// Walks the whole chain.
     func verify() async throws -> AuditChain.Verification
     /// The report for events that occurred in [from, to).
-    func report(from: Date, to: Date) async throws -> Report
+    func report(from: Date, to: Date, rates: PublishedRates?) async throws -> Report
+    /// The support-attitude report for events that occurred in [from, to).
+    func agentReport(from: Date, to: Date) async throws -> AgentReport
     /// Runs one command in one transaction with its idempotency record.
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],

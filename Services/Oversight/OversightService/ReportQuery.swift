@@ -3,13 +3,18 @@ import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
+import SupportPolicy
 import Wire
 
 /// Computes the service report for a period from the report facts filed at ingestion: each
-/// figure is one aggregate query over a covering index.
+/// figure is one aggregate query over a covering index. With the official rate table in force
+/// (`rates`), order values are banded in its base currency (``FairnessBands/valueLimits(in:rates:)``);
+/// without it, in each order's own currency's major units.
 struct ReportQuery {
     /// The connection (a read snapshot).
     let db: Database
+    /// The official rate table in force, if Inquiries gave one.
+    var rates: PublishedRates? = nil
 
     /// The report for events that occurred in [from, to).
     func report(from: Date, to: Date) throws -> Report {
@@ -56,21 +61,23 @@ struct ReportQuery {
         var counts: [String: [String: (decisions: Int64, favorable: Int64)]] = [:]
         var decisions: Int64 = 0
         var followed: Int64 = 0
+        let (band, bandArguments) = valueBandExpression()
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT region, value_band, age_band, COUNT(*) AS n, SUM(favorable) AS f, SUM(followed) AS p
+                SELECT region, \(band) AS value_group, age_band, COUNT(*) AS n, SUM(favorable) AS f,
+                    SUM(followed) AS p
                 FROM event_facts WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?
-                GROUP BY region, value_band, age_band
+                GROUP BY region, value_group, age_band
                 """,
-            arguments: [EventKind.decision.rawValue] + range)
+            arguments: bandArguments + [EventKind.decision.rawValue] + range)
         while let row = try rows.next() {
             let n: Int64 = row["n"]
             let f: Int64 = row["f"]
             decisions += n
             followed += row["p"] as Int64
             for (dimension, column) in [
-                ("region", "region"), ("order_value_band", "value_band"), ("account_age_band", "age_band"),
+                ("region", "region"), ("order_value_band", "value_group"), ("account_age_band", "age_band"),
             ] {
                 let group: String = row[column]
                 let tally = counts[dimension, default: [:]][group, default: (0, 0)]
@@ -86,6 +93,10 @@ struct ReportQuery {
             $0.thresholdPpm = FairnessAnalysis.thresholdPPM
             $0.minGroupDecisions = FairnessAnalysis.minimumDecisions
             $0.disparityFlagged = analysis.disparityFlagged
+            $0.overallRefusalRatePpm = analysis.overallRefusalPPM
+            $0.minRefusalGapPpm = FairnessAnalysis.minimumGapPPM
+            $0.valueBandCurrency = rates?.base ?? ""
+            $0.rateTableVersion = rates?.version ?? 0
             $0.dimensions = analysis.dimensions.map { dimension in
                 FairnessDimension.with {
                     $0.dimension = dimension.name
@@ -96,11 +107,38 @@ struct ReportQuery {
                             $0.favorable = group.favorable
                             $0.ratePpm = group.ratePPM
                             $0.flagged = group.flagged
+                            $0.unfavorable = group.unfavorable
+                            $0.refusalRatePpm = group.refusalRatePPM
+                            $0.grantedLessOften = group.grantedLessOften
+                            $0.refusedMoreOften = group.refusedMoreOften
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The SQL naming each decision's value band, with its arguments: with a rate table, one
+    /// branch per currency of the table comparing the recorded minor units with the band limits
+    /// converted into that currency ("unknown" for a currency the table lacks or no value); without
+    /// one, the band filed at ingestion.
+    private func valueBandExpression() -> (String, StatementArguments) {
+        guard let rates else { return ("value_band", []) }
+        let names = FairnessBands.valueBandNames(in: rates.base)
+        var sql = "CASE WHEN value_minor IS NULL THEN 'unknown'"
+        var arguments: StatementArguments = []
+        for currency in rates.entries.keys.sorted() {
+            guard let limits = FairnessBands.valueLimits(in: currency, rates: rates) else { continue }
+            sql += " WHEN currency = ? THEN CASE"
+            arguments += [currency]
+            for (limit, name) in zip(limits, names) {
+                sql += " WHEN value_minor < ? THEN ?"
+                arguments += [limit, name]
+            }
+            sql += " ELSE ? END"
+            arguments += [names[names.count - 1]]
+        }
+        return (sql + " ELSE 'unknown' END", arguments)
     }
 
     private func percentiles(sql: String, _ range: StatementArguments) throws -> DurationPercentiles {

@@ -4,6 +4,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import SupportPolicy
 import Wire
 
 /// The ``OversightStore`` on the service's SQLite database.
@@ -48,8 +49,12 @@ struct SQLiteOversightStore: OversightStore {
         }
     }
 
-    func report(from: Date, to: Date) async throws -> Report {
-        try await database.read { db in try ReportQuery(db: db).report(from: from, to: to) }
+    func report(from: Date, to: Date, rates: PublishedRates?) async throws -> Report {
+        try await database.read { db in try ReportQuery(db: db, rates: rates).report(from: from, to: to) }
+    }
+
+    func agentReport(from: Date, to: Date) async throws -> AgentReport {
+        try await database.read { db in try AgentReportQuery(db: db).report(from: from, to: to) }
     }
 
     func perform(

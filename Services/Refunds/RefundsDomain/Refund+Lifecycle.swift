@@ -3,7 +3,9 @@ import SupportPolicy
 
 extension Refund {
     /// Creates a refund of `amount` for an order that paid `paid` and already has `existing`
-    /// refunds: positive, in the order's currency, and never past what remains refundable.
+    /// refunds: positive, in the order's currency, never past what remains refundable, and the
+    /// only one of its return or issue (``RefundPolicy/onePerSourceRule``): while a refund of the
+    /// same source exists and has not failed, another is refused, whoever asks.
     public static func create(
         id: String, orderID: String, customerID: String, paid: Money, existing: [Refund], amount: Money,
         source: RefundSource, at now: Date
@@ -16,6 +18,16 @@ extension Refund {
         case .returnID(let value), .issueID(let value), .agentNote(let value):
             guard !value.isEmpty, TextLimit.admits(value, characters: 4_000) else {
                 throw .invalid("source is required: 1 to 4000 characters (16000 UTF-8 bytes)")
+            }
+        }
+        if let first = existing.first(where: { $0.source == source && $0.state != .failed }) {
+            switch source {
+            case .returnID(let value), .issueID(let value):
+                let kind = if case .returnID = source { "return" } else { "issue" }
+                throw .alreadyRefunded(
+                    "\(kind) \(value) already has refund \(first.id) (\(first.state.name), \(first.amount)); one "
+                        + "refund per \(kind) (rule \(RefundPolicy.onePerSourceRule.id))")
+            case .agentNote: break
             }
         }
         let balance = RefundBalance(paid: paid, refunds: existing)

@@ -11,6 +11,11 @@ public enum RefundPolicy {
     public static let limitRule = PolicyRule(
         id: "REF-LIMIT-PAID", text: "All refunds of an order together never exceed what the order paid.")
 
+    /// A return or an issue resolution is refunded once.
+    public static let onePerSourceRule = PolicyRule(
+        id: "REF-ONE-PER-CASE",
+        text: "A return or an order issue resolution has at most one refund (a failed one may be replaced).")
+
     /// The deadline of a refund approved at `approvedAt`.
     public static func expectedBy(approvedAt: Date) -> Date {
         approvedAt.addingTimeInterval(Double(Policy.refundDeadlineDays) * 86_400)

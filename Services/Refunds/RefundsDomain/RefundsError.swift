@@ -6,11 +6,14 @@ public enum RefundsError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(String)
     /// Not allowed in the current state, or more than remains refundable (FAILED_PRECONDITION).
     case notAllowed(String)
+    /// The return or issue already has a refund (ALREADY_EXISTS); the message names it.
+    case alreadyRefunded(String)
 
     /// The message for the caller.
     public var description: String {
         switch self {
-        case .invalid(let message), .notFound(let message), .notAllowed(let message): message
+        case .invalid(let message), .notFound(let message), .notAllowed(let message), .alreadyRefunded(let message):
+            message
         }
     }
 }

@@ -11,6 +11,9 @@ protocol RefundStore: Sendable {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any RefundsTransaction) throws -> [UInt8]
     ) async throws -> [UInt8]
+    /// Adds events for Oversight to the outbox in a transaction of their own (a refused request
+    /// changes nothing else but is on record).
+    func record(_ events: [Event]) async throws
     /// The stored facts of an order, if fetched before.
     func orderFacts(id: String) async throws -> OrderFacts?
     /// One refund.

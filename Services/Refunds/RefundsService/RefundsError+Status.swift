@@ -8,6 +8,7 @@ extension RefundsError: RPCErrorConvertible {
         case .invalid(let message): RPCError(.invalidArgument, message)
         case .notFound(let message): RPCError(.notFound, message)
         case .notAllowed(let message): RPCError(.failedPrecondition, message)
+        case .alreadyRefunded(let message): RPCError(.alreadyExists, message)
         }
     }
 }

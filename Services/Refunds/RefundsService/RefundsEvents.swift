@@ -28,6 +28,36 @@ enum RefundsEvents {
         return [opened, decision]
     }
 
+    /// A refund request refused by rule (`error` says why): a decision on record like a grant.
+    static func refused(
+        _ error: RefundsError, orderID: String, source: RefundSource, facts: OrderFacts, by actor: Actor, at now: Date
+    ) -> Event {
+        let rule: PolicyRule =
+            switch error {
+            case .alreadyRefunded: RefundPolicy.onePerSourceRule
+            default: RefundPolicy.limitRule
+            }
+        return Event.with {
+            $0.sourceService = "refunds"
+            $0.aggregateType = "refund_request"
+            $0.aggregateID = "RRQ-\(UUID().uuidString.lowercased())"
+            $0.actor = actor.wire
+            $0.occurredAt = Timestamp(now)
+            $0.customerID = facts.customerID
+            $0.fairness = facts.fairness.wire
+            $0.category = "REFUND"
+            $0.kind = .decision
+            $0.decision = DecisionDetail.with {
+                $0.decisionType = "refund_request"
+                $0.outcome = "REFUSED"
+                $0.favorable = false
+                $0.rule = rule.wire
+                $0.followedPlaybook = true
+            }
+            $0.summary = "refund request on order \(orderID) refused: \(error)"
+        }
+    }
+
     /// A refund changed state (and, if it finished, that it finished).
     static func changed(_ refund: Refund, from: RefundState, facts: OrderFacts, by actor: Actor, at now: Date)
         -> [Event]

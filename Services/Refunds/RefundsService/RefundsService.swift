@@ -68,15 +68,26 @@ public struct RefundsService: Refunds.ServiceProtocol {
             facts = try await orders.facts(of: request.orderID)
         }
         let refundID = "REF-\(UUID().uuidString.lowercased())"
-        return try await command(Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller) {
-            transaction, now in
-            if try transaction.orderFacts(id: facts.orderID) == nil { try transaction.save(facts) }
-            let refund = try Refund.create(
-                id: refundID, orderID: facts.orderID, customerID: facts.customerID, paid: facts.paid,
-                existing: transaction.refunds(orderID: facts.orderID), amount: amount, source: source, at: now)
-            try transaction.save(refund)
-            try transaction.record(RefundsEvents.opened(refund, facts: facts, by: Actor(caller), at: now))
-            return refund.wire(at: now)
+        do {
+            return try await command(Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller)
+            {
+                transaction, now in
+                if try transaction.orderFacts(id: facts.orderID) == nil { try transaction.save(facts) }
+                let refund = try Refund.create(
+                    id: refundID, orderID: facts.orderID, customerID: facts.customerID, paid: facts.paid,
+                    existing: transaction.refunds(orderID: facts.orderID), amount: amount, source: source, at: now)
+                try transaction.save(refund)
+                try transaction.record(RefundsEvents.opened(refund, facts: facts, by: Actor(caller), at: now))
+                return refund.wire(at: now)
+            }
+        } catch let refusal as RefundsError {
+            // Refused by rule (more than remains refundable, or the case already refunded): on record.
+            if case .invalid = refusal { throw refusal }
+            try await store.record([
+                RefundsEvents.refused(
+                    refusal, orderID: facts.orderID, source: source, facts: facts, by: Actor(caller), at: clock())
+            ])
+            throw refusal
         }
     }
 

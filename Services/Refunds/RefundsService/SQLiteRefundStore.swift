@@ -22,6 +22,10 @@ struct SQLiteRefundStore: RefundStore {
         }
     }
 
+    func record(_ events: [Event]) async throws {
+        try await database.write { db in try OversightOutbox.record(events, in: db) }
+    }
+
     func orderFacts(id: String) async throws -> OrderFacts? {
         try await database.read { db in try SQLiteRefundsTransaction(db: db).orderFacts(id: id) }
     }

@@ -4,10 +4,13 @@ import SupportPolicy
 extension ProductReturn {
     /// Opens a return for `lines` of an order with `facts`, if the order is eligible now: checks the
     /// lines against what was bought (less `alreadyReturned` units per line in other returns), the
-    /// remedy against the reason, and issues the free label.
+    /// remedy against the reason, values the units by their frozen share of what was paid (less
+    /// `alreadyRefunded` units per line approved for a refund by other returns; provisional until
+    /// approval, see ``inspect(finding:notes:alreadyRefunded:by:at:)``), and issues the free label.
     public static func request(
         id: String, facts: PurchaseFacts, lines: [ReturnLine], reason: ReturnReason, remedy: ReturnRemedy,
-        description: String, alreadyReturned: [Int: Int] = [:], by actor: Actor, at now: Date
+        description: String, alreadyReturned: [Int: Int] = [:], alreadyRefunded: [Int: Int] = [:], by actor: Actor,
+        at now: Date
     ) throws(ReturnsError) -> (ProductReturn, [CaseChange]) {
         let eligibility = Eligibility.evaluate(facts, at: now)
         guard eligibility.eligible else {
@@ -18,8 +21,8 @@ extension ProductReturn {
         }
         guard !lines.isEmpty else { throw .invalid("lines must name at least one order line") }
         var seen = Set<Int>()
-        var value: Int64 = 0
-        for line in lines {
+        var valued: [ReturnLine] = []
+        for var line in lines {
             guard seen.insert(line.lineNumber).inserted else {
                 throw .invalid("line \(line.lineNumber) is listed twice")
             }
@@ -33,7 +36,9 @@ extension ProductReturn {
             guard (1...returnable).contains(line.quantity) else {
                 throw .invalid("line \(line.lineNumber): between 1 and \(returnable) units can be returned")
             }
-            value += bought.unitPrice.minorUnits * Int64(line.quantity)
+            line.paidShare = bought.paidShare
+            line.orderedQuantity = bought.quantity
+            valued.append(line)
         }
         if remedy == .replacement, !reason.allowsReplacement {
             throw .notAllowed("\(ReturnPolicy.replacementRule.text) (rule \(ReturnPolicy.replacementRule.id))")
@@ -43,10 +48,11 @@ extension ProductReturn {
             carrier: ReturnPolicy.labelCarrier, trackingNumber: "RET-\(id.suffix(12).uppercased())",
             labelURL: "https://labels.support.example/\(id).pdf", customerCost: .zero(currency))
         var created = ProductReturn(
-            id: id, orderID: facts.orderID, customerID: facts.customerID, lines: lines, reason: reason, remedy: remedy,
+            id: id, orderID: facts.orderID, customerID: facts.customerID, lines: valued, reason: reason, remedy: remedy,
             description: description, state: .requested, label: label, eligibility: eligibility, finding: nil,
-            decision: nil, refundAmount: Money(minorUnits: min(value, facts.paid.minorUnits), currency: currency),
-            refundID: "", replacementID: "", timeline: [], messages: [], notifications: [], requestedAt: now)
+            decision: nil, refundAmount: .zero(currency), refundID: "", replacementID: "", timeline: [], messages: [],
+            notifications: [], requestedAt: now)
+        try created.value(after: alreadyRefunded)
         created.log("requested", actor, "\(reason.name), \(lines.count) line(s), remedy \(remedy)", now)
         created.log("label_issued", actor, "prepaid label \(label.trackingNumber), cost \(label.customerCost)", now)
         var changes: [CaseChange] = [
@@ -70,9 +76,11 @@ extension ProductReturn {
     }
 
     /// The warehouse's finding; approval or rejection follows by rule, and the customer is told.
-    public mutating func inspect(finding: InspectionFinding, notes: String, by actor: Actor, at now: Date)
-        throws(ReturnsError) -> [CaseChange]
-    {
+    /// An approved refund's amount is fixed here, after the `alreadyRefunded` units of each line
+    /// approved for a refund by the order's other returns (``value(after:)``).
+    public mutating func inspect(
+        finding: InspectionFinding, notes: String, alreadyRefunded: [Int: Int] = [:], by actor: Actor, at now: Date
+    ) throws(ReturnsError) -> [CaseChange] {
         guard state == .received else { throw refused("inspected", allowedFrom: [.received]) }
         guard TextLimit.admits(notes, characters: 4_000) else {
             throw .invalid("notes is longer than 4000 characters (16000 UTF-8 bytes)")
@@ -88,6 +96,7 @@ extension ProductReturn {
                 (false, ReturnPolicy.notReturnedRule, "The parcel did not contain the returned items.")
             }
         decision = ReturnDecision(approved: approved, rule: rule, explanation: explanation, decidedAt: now)
+        if approved, remedy == .refund { try value(after: alreadyRefunded) }
         let next: ReturnState = approved ? .approved : .rejected
         state = next
         log("inspected", actor, "\(finding): \(notes)", now)
@@ -107,6 +116,10 @@ extension ProductReturn {
             inform("Your return was approved; a replacement (\(replacementID)) is on its way.", now, &changes)
             changes.append(.resolved)
         } else if approved {
+            changes.append(
+                .decided(
+                    .init(
+                        type: "refund_amount", outcome: "\(refundAmount)", favorable: true, rule: PaidShare.rule)))
             inform("Your return was approved; a refund of \(refundAmount) is being arranged.", now, &changes)
         } else {
             inform("Your return was not approved: \(explanation) (rule \(rule.id)).", now, &changes)
@@ -129,6 +142,27 @@ extension ProductReturn {
         inform(
             "Your refund of \(refundAmount) (\(refundID)) is on its way; it completes within 10 days.", now, &changes)
         changes.append(.resolved)
+        return changes
+    }
+
+    /// Refunds refused the refund for good (`reason` is its answer): the return leaves the
+    /// follow-up for the agents' queue, and the customer is told an agent is arranging it.
+    public mutating func blockRefund(reason: String, by actor: Actor, at now: Date) throws(ReturnsError)
+        -> [CaseChange]
+    {
+        guard awaitsRefund else { throw refused("blocked", allowedFrom: [.approved]) }
+        state = .refundBlocked
+        log("refund_blocked", actor, "Refunds refused the refund of \(refundAmount): \(reason)", now)
+        var changes: [CaseChange] = [
+            .stateChanged(from: ReturnState.approved.name, to: ReturnState.refundBlocked.name),
+            .decided(
+                .init(
+                    type: "refund_request", outcome: "REFUSED", favorable: false,
+                    rule: ReturnPolicy.refundBlockedRule)),
+        ]
+        inform(
+            "Your refund of \(refundAmount) could not be issued automatically; a support agent is arranging it and "
+                + "will contact you.", now, &changes)
         return changes
     }
 

@@ -12,12 +12,15 @@ public struct PurchaseFacts: Sendable, Hashable {
         public var quantity: Int
         /// Price of one unit.
         public var unitPrice: Money
+        /// The line's share of what was paid, frozen by Orders when the order was imported.
+        public var paidShare: Money
 
         /// A line.
-        public init(number: Int, quantity: Int, unitPrice: Money) {
+        public init(number: Int, quantity: Int, unitPrice: Money, paidShare: Money) {
             self.number = number
             self.quantity = quantity
             self.unitPrice = unitPrice
+            self.paidShare = paidShare
         }
     }
 

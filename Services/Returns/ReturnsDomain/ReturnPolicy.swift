@@ -20,6 +20,12 @@ public enum ReturnPolicy {
     /// Return shipping is free.
     public static let labelRule = PolicyRule(
         id: "RET-FREE-LABEL", text: "Every return gets a free prepaid label; no fee is ever deducted.")
+    /// A refund Refunds refuses for good goes to an agent instead of being retried.
+    public static let refundBlockedRule = PolicyRule(
+        id: "RET-REFUND-BLOCKED",
+        text:
+            "An approved return whose refund Refunds refuses for good is not retried: it waits in the agents' queue, "
+            + "and the customer is told that an agent is arranging the refund.")
     /// The carrier of return labels.
     public static let labelCarrier = "DHL Returns"
 }

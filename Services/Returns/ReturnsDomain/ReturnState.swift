@@ -1,5 +1,6 @@
 /// Where a return is: REQUESTED (label issued) -> RECEIVED -> APPROVED or REJECTED; an approved
-/// return then becomes REFUND_REQUESTED or REPLACEMENT_ISSUED.
+/// return then becomes REFUND_REQUESTED or REPLACEMENT_ISSUED, or REFUND_BLOCKED when Refunds
+/// refuses its refund for good.
 public enum ReturnState: Int, Sendable, Hashable, Codable, CaseIterable {
     /// Opened; the prepaid label is issued.
     case requested = 1
@@ -13,6 +14,8 @@ public enum ReturnState: Int, Sendable, Hashable, Codable, CaseIterable {
     case refundRequested
     /// A replacement was recorded.
     case replacementIssued
+    /// Refunds refused the refund for good; an agent must act.
+    case refundBlocked
 
     /// The name used in messages and events.
     public var name: String {
@@ -23,6 +26,7 @@ public enum ReturnState: Int, Sendable, Hashable, Codable, CaseIterable {
         case .rejected: "REJECTED"
         case .refundRequested: "REFUND_REQUESTED"
         case .replacementIssued: "REPLACEMENT_ISSUED"
+        case .refundBlocked: "REFUND_BLOCKED"
         }
     }
 }

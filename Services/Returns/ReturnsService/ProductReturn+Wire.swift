@@ -17,6 +17,9 @@ extension ProductReturn {
                 WireReturnLine.with {
                     $0.lineNumber = Int32(clamping: line.lineNumber)
                     $0.quantity = Int32(clamping: line.quantity)
+                    $0.paidShare = line.paidShare?.wire
+                    $0.orderedQuantity = Int32(clamping: line.orderedQuantity)
+                    $0.refundAmount = line.refundAmount?.wire
                 }
             }
             $0.reason = WireReturnReason(rawValue: Int32(reason.rawValue))
@@ -66,7 +69,13 @@ extension ProductReturn {
         let when = requestedAt.date
         self.init(
             id: wire.returnID, orderID: wire.orderID, customerID: wire.customerID,
-            lines: wire.lines.map { ReturnLine(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) },
+            lines: wire.lines.map { line in
+                ReturnLine(
+                    lineNumber: Int(line.lineNumber), quantity: Int(line.quantity),
+                    paidShare: line.paidShare.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) },
+                    orderedQuantity: Int(line.orderedQuantity),
+                    refundAmount: line.refundAmount.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) })
+            },
             reason: reason, remedy: remedy, description: wire.description, state: state,
             label: ReturnLabel(
                 carrier: label.carrier, trackingNumber: label.trackingNumber, labelURL: label.labelURL,

@@ -36,15 +36,33 @@ struct PurchaseFactsSource: Sendable {
             case .cancelled: .cancelled
             default: .notDelivered
             }
+        let shares = try Self.paidShares(of: wire, paid: paid.minorUnits)
         return ReturnsDomain.PurchaseFacts(
             orderID: wire.orderID, customerID: wire.customerID,
             paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress,
-            lines: wire.lines.map { line in
+            lines: zip(wire.lines, shares).map { line, share in
                 .init(
                     number: Int(line.lineNumber), quantity: Int(line.quantity),
                     unitPrice: Money(
-                        minorUnits: line.unitPrice?.minorUnits ?? 0, currency: line.unitPrice?.currencyCode ?? ""))
+                        minorUnits: line.unitPrice?.minorUnits ?? 0, currency: line.unitPrice?.currencyCode ?? ""),
+                    paidShare: Money(minorUnits: share, currency: paid.currencyCode))
             },
             fairness: FairnessFacts(wire: wire.fairness))
+    }
+
+    /// The lines' frozen shares of what was paid, as Orders gives them (`paid_share`); an Orders
+    /// that gives none gets them split here by the same rule (``SupportPolicy/PaidShare``).
+    static func paidShares(of wire: OrdersAPI.PurchaseFacts, paid: Int64) throws(RPCError) -> [Int64] {
+        let given = wire.lines.compactMap { $0.paidShare?.minorUnits }
+        if given.count == wire.lines.count, given.allSatisfy({ $0 >= 0 }) { return given }
+        let amounts = wire.lines.map { line in
+            let (amount, overflow) = (line.unitPrice?.minorUnits ?? 0).multipliedReportingOverflow(
+                by: Int64(line.quantity))
+            return overflow ? -1 : amount
+        }
+        guard let shares = PaidShare.lineShares(paid: paid, amounts: amounts) else {
+            throw RPCError(.failedPrecondition, "order '\(wire.orderID)' paid more than its lines' total")
+        }
+        return shares
     }
 }

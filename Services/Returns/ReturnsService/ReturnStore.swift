@@ -23,8 +23,14 @@ protocol ReturnStore: Sendable {
     /// Returns of an order or a customer, newest first, after `cursor`.
     func productReturns(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws
         -> [ProductReturn]
-    /// Approved returns whose refund Refunds has not yet confirmed.
-    func awaitingRefund(limit: Int) async throws -> [ProductReturn]
+    /// Approved returns whose refund Refunds has not yet confirmed and whose next attempt is due at
+    /// `now`, the longest-waiting attempt first (an attempt that fails is postponed, so it moves
+    /// behind the others: none starves).
+    func awaitingRefund(limit: Int, dueAt now: Date) async throws -> [ProductReturn]
+    /// Postpones the next refund attempt of a return to `time`.
+    func postponeRefund(returnID: String, until time: Date) async throws
+    /// Returns in `state`, oldest first, after `cursor` (the agents' queues).
+    func productReturns(state: ReturnState, limit: Int, after cursor: PageCursor?) async throws -> [ProductReturn]
 }
 
 /// What a command may do inside its transaction.
@@ -33,6 +39,9 @@ protocol ReturnsTransaction {
     func productReturn(id: String) throws -> ProductReturn?
     /// Units of each line of an order already in open or approved returns.
     func returnedUnits(orderID: String) throws -> [Int: Int]
+    /// Units of each line of an order approved for a refund by its returns other than `returnID`
+    /// (``ReturnsDomain/ProductReturn/holdsRefundedUnits``).
+    func refundedUnits(orderID: String, excluding returnID: String?) throws -> [Int: Int]
     /// Stores a new or changed return; `fairness` (recorded for Oversight only) is written with a
     /// new return and kept as it was on later saves.
     func save(_ productReturn: ProductReturn, fairness: FairnessFacts?) throws

@@ -27,6 +27,18 @@ enum ReturnsSchema {
                         CREATE INDEX returns_awaiting_refund ON returns (requested_at) WHERE awaiting_refund = 1;
                         """)
             }
-        )
+        ),
+        (
+            "returns-2-refund-attempts-and-queues",
+            { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE returns ADD COLUMN refund_attempt_at REAL NOT NULL DEFAULT 0;
+                        CREATE INDEX returns_refund_due ON returns (refund_attempt_at, requested_at)
+                            WHERE awaiting_refund = 1;
+                        CREATE INDEX returns_by_state ON returns (state, requested_at, return_id);
+                        """)
+            }
+        ),
     ]
 }

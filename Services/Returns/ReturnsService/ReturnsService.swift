@@ -55,10 +55,11 @@ public struct ReturnsService: Returns.ServiceProtocol {
         BackgroundLoop("refund-follow-up", every: interval) { [self] in _ = try await requestPendingRefunds() }
     }
 
-    /// Requests every pending refund once; returns how many Refunds confirmed.
-    public func requestPendingRefunds() async throws -> Int {
+    /// Requests the refunds due (at most `limit`, the longest-waiting attempts first) once;
+    /// returns how many Refunds confirmed.
+    public func requestPendingRefunds(limit: Int = 100) async throws -> Int {
         var confirmed = 0
-        let pending = try await store.awaitingRefund(limit: 100)
+        let pending = try await store.awaitingRefund(limit: limit, dueAt: clock())
         logger.debug("refund follow-up", metadata: ["pending": "\(pending.count)"])
         for productReturn in pending where try await requestRefund(for: productReturn) {
             confirmed += 1
@@ -72,7 +73,24 @@ public struct ReturnsService: Returns.ServiceProtocol {
     {
         let caller = try context.identity
         let facts = try await orders.facts(of: request.orderID, for: caller)
-        return Eligibility.evaluate(facts, at: clock()).wire(orderID: facts.orderID)
+        let now = clock()
+        let eligibility = Eligibility.evaluate(facts, at: now)
+        let checkID = "ELG-\(UUID().uuidString.lowercased())"
+        try await recordEligibility(
+            eligibility, facts: facts, caseID: checkID, aggregateType: "eligibility_check", caller: caller, at: now)
+        return eligibility.wire(orderID: facts.orderID)
+    }
+
+    /// Puts an eligibility answer on record for Oversight (its own transaction: a refusal changes
+    /// nothing else).
+    private func recordEligibility(
+        _ eligibility: Eligibility, facts: ReturnsDomain.PurchaseFacts, caseID: String, aggregateType: String,
+        caller: Identity, at now: Date
+    ) async throws {
+        let event = ReturnsEvents.eligibility(
+            eligibility, orderID: facts.orderID, customerID: facts.customerID, caseID: caseID,
+            aggregateType: aggregateType, fairness: Self.fairness(facts), by: Actor(caller), at: now)
+        try await store.transaction { transaction in try transaction.record([event]) }
     }
 
     /// Opens a return.
@@ -89,13 +107,20 @@ public struct ReturnsService: Returns.ServiceProtocol {
         let lines = request.lines.map { ReturnLine(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
         let facts = try await orders.facts(of: request.orderID, for: caller)
         let returnID = "RET-\(UUID().uuidString.lowercased())"
+        let eligibility = Eligibility.evaluate(facts, at: clock())
+        guard eligibility.eligible else {
+            // A refused request is a decision too: on record, then refused.
+            try await recordEligibility(
+                eligibility, facts: facts, caseID: returnID, aggregateType: "return", caller: caller, at: clock())
+            throw ReturnsError.notAllowed("\(eligibility.explanation) (rule \(eligibility.rule.id))")
+        }
         return try await command(Returns.Method.requestReturn, request, key: request.idempotencyKey, caller: caller) {
             transaction, now in
             let actor = Actor(caller)
             let (created, changes) = try ProductReturn.request(
                 id: returnID, facts: facts, lines: lines, reason: reason, remedy: remedy,
                 description: request.description, alreadyReturned: transaction.returnedUnits(orderID: facts.orderID),
-                by: actor, at: now)
+                alreadyRefunded: transaction.refundedUnits(orderID: facts.orderID, excluding: nil), by: actor, at: now)
             let fairness = Self.fairness(facts)
             try transaction.save(created, fairness: fairness)
             try transaction.record(
@@ -113,14 +138,18 @@ public struct ReturnsService: Returns.ServiceProtocol {
     /// The returns of an order or a customer.
     public func listReturns(_ request: ListReturnsRequest, context: ServerContext) async throws -> ListReturnsResponse {
         let caller = try context.identity
-        guard request.orderID.isEmpty != request.customerID.isEmpty else {
-            throw RPCError(.invalidArgument, "give exactly one of order_id and customer_id")
+        let byState = request.state != .unspecified
+        guard [!request.orderID.isEmpty, !request.customerID.isEmpty, byState].filter({ $0 }).count == 1 else {
+            throw RPCError(.invalidArgument, "give exactly one of order_id, customer_id and state")
         }
         if caller.role == .customer, !request.customerID.isEmpty, request.customerID != caller.subject {
             throw RPCError(.permissionDenied, "a customer can only list their own returns")
         }
         let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
         let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        if byState {
+            return try await queue(request.state, caller: caller, size: size, after: cursor)
+        }
         var found = try await store.productReturns(
             orderID: request.orderID.isEmpty ? nil : request.orderID,
             customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
@@ -141,7 +170,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
             Returns.Method.recordReceipt, request, key: request.idempotencyKey, returnID: request.returnID,
             caller: caller
         ) {
-            productReturn, actor, now in try productReturn.receive(by: actor, at: now)
+            productReturn, actor, now, _ in try productReturn.receive(by: actor, at: now)
         }
     }
 
@@ -158,8 +187,11 @@ public struct ReturnsService: Returns.ServiceProtocol {
             Returns.Method.recordInspection, request, key: request.idempotencyKey, returnID: request.returnID,
             caller: caller
         ) {
-            productReturn, actor, now in
-            try productReturn.inspect(finding: finding, notes: request.notes, by: actor, at: now)
+            productReturn, actor, now, transaction in
+            try productReturn.inspect(
+                finding: finding, notes: request.notes,
+                alreadyRefunded: transaction.refundedUnits(orderID: productReturn.orderID, excluding: productReturn.id),
+                by: actor, at: now)
         }
         guard inspected.state == .approved, inspected.remedy == .refund, inspected.refundID.isEmpty,
             let current = try await store.productReturn(id: inspected.returnID), current.awaitsRefund
@@ -177,12 +209,13 @@ public struct ReturnsService: Returns.ServiceProtocol {
             Returns.Method.addReturnMessage, request, key: request.idempotencyKey, returnID: request.returnID,
             caller: caller
         ) {
-            productReturn, actor, now in try productReturn.addMessage(request.text, by: actor, at: now)
+            productReturn, actor, now, _ in try productReturn.addMessage(request.text, by: actor, at: now)
         }
     }
 
     /// Asks Refunds for the return's refund (idempotent by the return's key) and records the
-    /// refund id; false if Refunds could not be reached or refused.
+    /// refund id; false if Refunds could not be reached (the attempt is postponed by
+    /// ``refundRetryDelay``) or refused for good (the return is blocked: ``blockRefund(of:because:)``).
     func requestRefund(for pending: ProductReturn) async throws -> Bool {
         let refund: RefundsAPI.Refund
         do {
@@ -194,9 +227,19 @@ public struct ReturnsService: Returns.ServiceProtocol {
                     $0.source = RefundSource.with { $0.kind = .returnID(pending.id) }
                 }, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
         } catch {
+            let refusal = RPCError(converting: error)
+            if Self.refusedForGood.contains(refusal.code) {
+                logger.warning(
+                    "refund refused for good; the return goes to the agents' queue",
+                    metadata: ["return": "\(pending.id)", "error": "\(refusal)"])
+                try await blockRefund(of: pending, because: "\(refusal.code): \(refusal.message)")
+                return false
+            }
             logger.warning(
                 "refund request failed; it will be retried",
-                metadata: ["return": "\(pending.id)", "error": "\(RPCError(converting: error))"])
+                metadata: ["return": "\(pending.id)", "error": "\(refusal)"])
+            try await store.postponeRefund(
+                returnID: pending.id, until: clock().addingTimeInterval(Self.refundRetryDelay))
             return false
         }
         let service = Actor(subject: "returns", role: .service)
@@ -214,14 +257,57 @@ public struct ReturnsService: Returns.ServiceProtocol {
         }
     }
 
+    /// The answers of Refunds that no retry can change: the return is blocked for an agent.
+    static let refusedForGood: Set<StatusCode> = [
+        .invalidArgument, .failedPrecondition, .alreadyExists, .notFound, .outOfRange,
+    ]
+
+    /// Seconds before a refund request that could not reach Refunds is tried again (the follow-up's
+    /// interval: it waits its turn behind the others, and a restart picks it up within seconds).
+    public static let refundRetryDelay: TimeInterval = 5
+
+    /// Moves a return whose refund Refunds refused for good to REFUND_BLOCKED: the customer is
+    /// told, the return joins the agents' queue, and Oversight gets the refusal.
+    func blockRefund(of pending: ProductReturn, because reason: String) async throws {
+        let service = Actor(subject: "returns", role: .service)
+        try await store.transaction { transaction in
+            guard var current = try transaction.productReturn(id: pending.id), current.awaitsRefund else { return }
+            let now = clock()
+            let changes = try current.blockRefund(reason: reason, by: service, at: now)
+            try transaction.save(current, fairness: nil)
+            let fairness = try transaction.fairness(returnID: current.id)
+            try transaction.record(
+                ReturnsEvents.events(for: changes, of: current, fairness: fairness, by: service, at: now))
+        }
+    }
+
+    /// A page of the returns in `state`, oldest first (agents, services and auditors only).
+    private func queue(_ state: WireReturnState, caller: Identity, size: Int, after cursor: PageCursor?)
+        async throws -> ListReturnsResponse
+    {
+        guard caller.role != .customer else {
+            throw RPCError(.permissionDenied, "only agents list returns by state")
+        }
+        guard let state = ReturnState(rawValue: Int(state.rawValue)) else {
+            throw RPCError(.invalidArgument, "state \(state.rawValue) is not a ReturnState")
+        }
+        let found = try await store.productReturns(state: state, limit: size + 1, after: cursor)
+        return ListReturnsResponse.with {
+            $0.returns = found.prefix(size).map(\.wire)
+            if found.count > size, let last = found.prefix(size).last {
+                $0.nextPageToken = PageCursor(sortKey: last.requestedAt.timeIntervalSince1970, id: last.id).token
+            }
+        }
+    }
+
     private func change<Request: WireMessage>(
         _ method: MethodDescriptor, _ request: Request, key: String, returnID: String, caller: Identity,
-        _ step: @escaping @Sendable (inout ProductReturn, Actor, Date) throws -> [CaseChange]
+        _ step: @escaping @Sendable (inout ProductReturn, Actor, Date, any ReturnsTransaction) throws -> [CaseChange]
     ) async throws -> ReturnsAPI.Return {
         try await command(method, request, key: key, caller: caller) { transaction, now in
             var productReturn = try Self.visible(transaction.productReturn(id: returnID), id: returnID, to: caller)
             let actor = Actor(caller)
-            let changes = try step(&productReturn, actor, now)
+            let changes = try step(&productReturn, actor, now, transaction)
             try transaction.save(productReturn, fairness: nil)
             let fairness = try transaction.fairness(returnID: returnID)
             try transaction.record(

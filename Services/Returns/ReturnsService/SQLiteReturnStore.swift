@@ -50,12 +50,38 @@ struct SQLiteReturnStore: ReturnStore {
         }
     }
 
-    func awaitingRefund(limit: Int) async throws -> [ProductReturn] {
+    func awaitingRefund(limit: Int, dueAt now: Date) async throws -> [ProductReturn] {
         try await database.read { db in
             try Data.fetchAll(
-                db, sql: "SELECT body FROM returns WHERE awaiting_refund = 1 ORDER BY requested_at LIMIT ?",
-                arguments: [limit]
+                db,
+                sql: """
+                    SELECT body FROM returns WHERE awaiting_refund = 1 AND refund_attempt_at <= ?
+                    ORDER BY refund_attempt_at, requested_at LIMIT ?
+                    """,
+                arguments: [now.timeIntervalSince1970, limit]
             ).map(SQLiteReturnsTransaction.decode)
+        }
+    }
+
+    func postponeRefund(returnID: String, until time: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE returns SET refund_attempt_at = ? WHERE return_id = ?",
+                arguments: [time.timeIntervalSince1970, returnID])
+        }
+    }
+
+    func productReturns(state: ReturnState, limit: Int, after cursor: PageCursor?) async throws -> [ProductReturn] {
+        try await database.read { db in
+            var sql = "SELECT body FROM returns WHERE state = ?"
+            var arguments: StatementArguments = [state.rawValue]
+            if let cursor {
+                sql += " AND (requested_at, return_id) > (?, ?)"
+                arguments += [cursor.sortKey, cursor.id]
+            }
+            sql += " ORDER BY requested_at, return_id LIMIT ?"
+            arguments += [limit]
+            return try Data.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteReturnsTransaction.decode)
         }
     }
 }
@@ -76,6 +102,16 @@ struct SQLiteReturnsTransaction: ReturnsTransaction {
             db, sql: "SELECT body FROM returns WHERE order_id = ? AND state != ?", arguments: [orderID, rejected])
         {
             for line in try Self.decode(body).lines { units[line.lineNumber, default: 0] += line.quantity }
+        }
+        return units
+    }
+
+    func refundedUnits(orderID: String, excluding returnID: String?) throws -> [Int: Int] {
+        var units: [Int: Int] = [:]
+        for body in try Data.fetchAll(db, sql: "SELECT body FROM returns WHERE order_id = ?", arguments: [orderID]) {
+            let other = try Self.decode(body)
+            guard other.id != returnID, other.holdsRefundedUnits else { continue }
+            for line in other.lines { units[line.lineNumber, default: 0] += line.quantity }
         }
         return units
     }

@@ -28,9 +28,15 @@ public struct PageCursor: Sendable, Hashable {
         Base64URL.encode(Array("\(sortKey)|\(id)".utf8))
     }
 
-    /// The page size for a requested size: 20 when unset, at most 100; INVALID_ARGUMENT if negative.
+    /// The page size when `page_size` is 0 (`support.common.v1.PageRequest`).
+    public static let defaultPageSize = 50
+    /// The largest page; a larger `page_size` gets this many.
+    public static let maximumPageSize = 500
+
+    /// The page size for a requested size, as `common.proto` documents it: ``defaultPageSize`` when
+    /// unset, at most ``maximumPageSize``; INVALID_ARGUMENT if negative.
     public static func pageSize(_ requested: Int32) throws(RPCError) -> Int {
         guard requested >= 0 else { throw RPCError(.invalidArgument, "page_size must not be negative") }
-        return requested == 0 ? 20 : min(Int(requested), 100)
+        return requested == 0 ? defaultPageSize : min(Int(requested), maximumPageSize)
     }
 }
