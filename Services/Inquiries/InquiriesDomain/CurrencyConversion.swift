@@ -27,9 +27,12 @@ public struct CurrencyConversion: Sendable, Hashable {
         guard amount.minorUnits.magnitude <= 1_000_000_000_000_000 else {
             throw .invalid("amount is too large to convert")
         }
-        // target minor = amount minor × rateTo × 10^digitsTo / (rateFrom × 10^digitsFrom)
-        let numerator =
-            Int128(amount.minorUnits) * Int128(to.rate.billionths) * Int128(power10(to.minorDigits))
+        // target minor = amount minor × rateTo × 10^digitsTo / (rateFrom × 10^digitsFrom); a rate
+        // table may hold rates up to 10^9, so the product can pass even Int128: checked.
+        let (scaledRate, rateOverflow) = Int128(to.rate.billionths).multipliedReportingOverflow(
+            by: Int128(power10(to.minorDigits)))
+        let (numerator, amountOverflow) = Int128(amount.minorUnits).multipliedReportingOverflow(by: scaledRate)
+        guard !rateOverflow, !amountOverflow else { throw .invalid("amount is too large to convert") }
         let denominator = Int128(from.rate.billionths) * Int128(power10(from.minorDigits))
         let result = roundHalfEven(numerator, denominator)
         guard let minor = Int64(exactly: result) else { throw .invalid("the converted amount does not fit") }

@@ -31,7 +31,11 @@ extension ProductReturn {
             guard (1...returnable).contains(line.quantity) else {
                 throw .invalid("line \(line.lineNumber): between 1 and \(returnable) units can be returned")
             }
-            value += bought.unitPrice.minorUnits * Int64(line.quantity)
+            let (lineValue, productOverflow) = bought.unitPrice.minorUnits.multipliedReportingOverflow(
+                by: Int64(line.quantity))
+            let (sum, sumOverflow) = value.addingReportingOverflow(lineValue)
+            guard !productOverflow, !sumOverflow else { throw .invalid("the value of the returned lines overflows") }
+            value = sum
         }
         if remedy == .replacement, !reason.allowsReplacement {
             throw .notAllowed("\(ReturnPolicy.replacementRule.text) (rule \(ReturnPolicy.replacementRule.id))")

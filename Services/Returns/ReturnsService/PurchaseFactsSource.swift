@@ -30,21 +30,42 @@ struct PurchaseFactsSource: Sendable {
             throw RPCError(.notFound, "order '\(orderID)' not found")
         }
         guard let paid = wire.paid else { throw RPCError(.failedPrecondition, "order '\(orderID)' has no payment") }
-        let progress: ReturnsDomain.PurchaseFacts.Progress =
-            switch wire.status {
-            case .delivered: wire.deliveredAt.map { .delivered($0.date) } ?? .notDelivered
-            case .cancelled: .cancelled
-            default: .notDelivered
+        do {
+            return try Self.facts(from: wire, paid: paid)
+        } catch {
+            throw RPCError(.failedPrecondition, "Orders' facts of order '\(orderID)' are unusable: \(error.message)")
+        }
+    }
+
+    /// The domain facts of Orders' answer, every number and time range-checked (Orders is a peer
+    /// on the network like any other).
+    static func facts(from wire: OrdersAPI.PurchaseFacts, paid: CommonAPI.Money) throws(RPCError)
+        -> ReturnsDomain.PurchaseFacts
+    {
+        guard paid.minorUnits >= 0 else { throw RPCError(.invalidArgument, "paid is negative") }
+        let progress: ReturnsDomain.PurchaseFacts.Progress
+        switch wire.status {
+        case .delivered:
+            progress =
+                try wire.deliveredAt.map { (at) throws(RPCError) in .delivered(try at.validDate("delivered_at")) }
+                ?? .notDelivered
+        case .cancelled: progress = .cancelled
+        default: progress = .notDelivered
+        }
+        var lines: [ReturnsDomain.PurchaseFacts.Line] = []
+        for (index, line) in wire.lines.enumerated() {
+            let price = line.unitPrice?.minorUnits ?? 0
+            guard line.quantity >= 0, price >= 0 else {
+                throw RPCError(.invalidArgument, "lines[\(index)] has a negative quantity or price")
             }
-        return ReturnsDomain.PurchaseFacts(
-            orderID: wire.orderID, customerID: wire.customerID,
-            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress,
-            lines: wire.lines.map { line in
+            lines.append(
                 .init(
                     number: Int(line.lineNumber), quantity: Int(line.quantity),
-                    unitPrice: Money(
-                        minorUnits: line.unitPrice?.minorUnits ?? 0, currency: line.unitPrice?.currencyCode ?? ""))
-            },
-            fairness: FairnessFacts(wire: wire.fairness))
+                    unitPrice: Money(minorUnits: price, currency: line.unitPrice?.currencyCode ?? "")))
+        }
+        return ReturnsDomain.PurchaseFacts(
+            orderID: wire.orderID, customerID: wire.customerID,
+            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress, lines: lines,
+            fairness: try FairnessFacts(wire: wire.fairness))
     }
 }
