@@ -185,10 +185,3 @@ extension ServerConnectionHandler {
         finish(stream, code: error.code, message: error.message, trailers: trailers)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
