@@ -6,7 +6,9 @@ import RPC
 /// The server's connection handler fed raw bytes, as a client's socket would deliver them, in an
 /// `EmbeddedChannel` (no sockets, no threads) with a small router: a unary echo and a method that
 /// always fails. After the bytes, the loop runs every task and timer due within a day (deadlines,
-/// keepalive, graceful-shutdown steps), then the connection closes. Nothing may crash.
+/// keepalive, graceful-shutdown steps), then the connection closes. Nothing may crash, and once
+/// the channel is gone the handler must be gone too (a retain cycle would keep every connection
+/// in memory).
 public enum ConnectionTarget {
     /// The methods served.
     static let router: Router = {
@@ -27,9 +29,17 @@ public enum ConnectionTarget {
 
     /// Feeds `bytes` to a new connection.
     public static func check(_ bytes: UnsafeRawBufferPointer) -> String? {
+        weak var handler: (any ChannelHandler)?
+        if let problem = run(bytes, &handler) { return problem }
+        guard handler == nil else { return "the connection handler outlived its closed channel" }
+        return nil
+    }
+
+    private static func run(_ bytes: UnsafeRawBufferPointer, _ probe: inout (any ChannelHandler)?) -> String? {
         guard let handler = ServerConnectionHandlers.make(router: router, configuration: configuration) else {
             return "nghttp2 could not create a server session"
         }
+        probe = handler
         let channel = EmbeddedChannel(handler: handler)
         let loop = channel.embeddedEventLoop
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
