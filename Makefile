@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build run test interop contracts e2e bench-codec
+.PHONY: setup generate check-protos check-generated lint build run test interop contracts e2e bench-codec fuzz fuzz-short
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -36,13 +36,26 @@ interop: setup
 contracts: setup
 	./scripts/contracts.sh
 
+## libFuzzer on each fuzz target (Wire decoder, request heads, the server connection handler) for
+## FUZZ_SECONDS each (default 60), in its own build (.build-fuzz); a crash fails it.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## The short fuzzing pass `make test` runs: FUZZ_SHORT_SECONDS (default 5) per target.
+FUZZ_SHORT_SECONDS ?= 5
+fuzz-short: setup
+	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)
+
 ## Everything CI runs: setup, generated-code check, lint, and every test. The executables are
-## built first: process tests (SIGTERM, SIGKILL, services end to end) run them.
+## built first: process tests (SIGTERM, SIGKILL, services end to end) run them. Last, a short
+## fuzzing pass over every fuzz target.
 test: setup check-protos check-generated lint
 	swift build
 	swift test
 	./scripts/interop.sh
 	./scripts/contracts.sh
+	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
 bench-codec:

@@ -209,6 +209,19 @@ let package = Package(
                 "RefundsAPI", "ReturnsAPI",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Fuzzing: the targets (a library, so the regression tests replay the corpora through the
+        // same code) and the libFuzzer executable (see Tests/Fuzz/FuzzEntryPoints.swift).
+        library(
+            "FuzzTargets", "Tests/FuzzTargets",
+            [
+                "Wire", "RPC", "HTTP2", "OrdersAPI", "ReturnsAPI", "RefundsAPI", "InquiriesAPI", "OversightAPI",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "Fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz", swiftSettings: sharedSettings),
+        tests(
+            "FuzzTests",
+            ["FuzzTargets", "Wire", "CodeGen", "OrdersAPI", "ReturnsAPI", "RefundsAPI", "InquiriesAPI", "OversightAPI"]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
         tests("CodeGenTests", ["CodeGen", "Wire"]),

@@ -1,9 +1,9 @@
 /// The `grpc-timeout` header: at most eight ASCII digits followed by a unit (H, M, S, m, u, n).
-enum GRPCTimeout {
+package enum GRPCTimeout {
     /// The duration a header value states, or `nil` if it is malformed. Eight digits of hours
     /// (about 11,400 years) still fit a `Duration`; the server caps it at its configured maximum
     /// deadline (``ServerConfiguration/maximumDeadline``).
-    static func parse(_ value: String) -> Duration? {
+    package static func parse(_ value: String) -> Duration? {
         let utf8 = Array(value.utf8)
         guard utf8.count >= 2, utf8.count <= 9, let unit = utf8.last else { return nil }
         var amount: Int64 = 0
@@ -25,7 +25,7 @@ enum GRPCTimeout {
 
     /// The header value for `duration`, in the finest unit that fits in eight digits (rounded up,
     /// so the server never sees a shorter deadline than the client's).
-    static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let nanoseconds = max(0, duration.saturatingNanoseconds)
         let units: [(divisor: Int64, suffix: String)] = [
             (1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"),

@@ -1,2 +1,2 @@
 /// HTTP/2 header fields in order, as (name, value) pairs; names are lower case.
-typealias HeaderList = [(name: String, value: String)]
+package typealias HeaderList = [(name: String, value: String)]

@@ -4,7 +4,7 @@ import Wire
 /// The custom metadata in a block of HTTP/2 headers, for requests, response headers and trailers
 /// alike: everything except pseudo-headers and the headers gRPC itself defines, `-bin` values
 /// base64-decoded (undecodable ones dropped).
-enum HeaderMetadata {
+package enum HeaderMetadata {
     /// Headers that are part of the protocol rather than metadata.
     static let reserved: Set<String> = [
         "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "grpc-status",
@@ -12,7 +12,7 @@ enum HeaderMetadata {
     ]
 
     /// The metadata of `headers`.
-    static func decode(_ headers: HeaderList) -> Metadata {
+    package static func decode(_ headers: HeaderList) -> Metadata {
         var metadata = Metadata()
         for (name, value) in headers where !name.hasPrefix(":") && !reserved.contains(name) {
             if name.hasSuffix("-bin") {

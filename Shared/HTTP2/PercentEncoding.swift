@@ -1,10 +1,10 @@
 /// The percent-encoding of `grpc-message`: UTF-8 bytes outside printable ASCII, and `%` itself,
 /// become `%XX`.
-enum PercentEncoding {
+package enum PercentEncoding {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Encodes a status message for the `grpc-message` trailer.
-    static func encode(_ message: String) -> String {
+    package static func encode(_ message: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(message.utf8.count)
         for byte in message.utf8 {
@@ -18,7 +18,7 @@ enum PercentEncoding {
     }
 
     /// Decodes a `grpc-message` value; malformed escapes are kept as they are.
-    static func decode(_ value: String) -> String {
+    package static func decode(_ value: String) -> String {
         let bytes = Array(value.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)

@@ -1,9 +1,9 @@
 import RPC
 
 /// A gRPC request's headers, validated: what the server needs to route and run the call.
-struct RequestHead {
+package struct RequestHead {
     /// Why the headers cannot start a gRPC call, and how to answer.
-    enum Rejection: Error, Equatable {
+    package enum Rejection: Error, Equatable {
         /// Answer with this HTTP status and no gRPC status (wrong method or content type).
         case http(status: Int, reason: String)
         /// Answer with this gRPC status (Trailers-Only).
@@ -11,18 +11,18 @@ struct RequestHead {
     }
 
     /// The `:path`.
-    var path: String
+    package var path: String
     /// The timeout from `grpc-timeout`.
-    var timeout: Duration?
+    package var timeout: Duration?
     /// Whether request messages may be gzip-compressed (`grpc-encoding: gzip`).
-    var requestEncodingIsGzip: Bool
+    package var requestEncodingIsGzip: Bool
     /// Whether the client accepts gzip-compressed responses.
-    var acceptsGzip: Bool
+    package var acceptsGzip: Bool
     /// Custom metadata: every header except pseudo-headers and those gRPC reserves.
-    var metadata: Metadata
+    package var metadata: Metadata
 
     /// Validates `headers` as PROTOCOL-HTTP2 requires of a request.
-    init(_ headers: HeaderList) throws(Rejection) {
+    package init(_ headers: HeaderList) throws(Rejection) {
         var method: String?
         var path: String?
         var contentType: String?

@@ -88,6 +88,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if context.channel.isActive { writePending(flush: true) }
     }
 
+    /// The pipeline holds this handler through the context and the handler holds the context:
+    /// dropping it here breaks that cycle, or every closed connection would stay in memory.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         writePending(flush: true)
         startKeepalive(context: context)

@@ -45,7 +45,12 @@ public struct PublishedRates: Sendable, Hashable {
         guard minorUnits.magnitude <= 1_000_000_000_000_000, from.rate.billionths > 0, to.rate.billionths > 0,
             (0...4).contains(from.minorDigits), (0...4).contains(to.minorDigits)
         else { return nil }
-        let numerator = Int128(minorUnits) * Int128(to.rate.billionths) * power10(to.minorDigits)
+        // A table may hold rates up to 10^9 (10^18 billionths): the numerator can pass even
+        // Int128, so it is checked.
+        let (scaledRate, rateOverflow) = Int128(to.rate.billionths).multipliedReportingOverflow(
+            by: power10(to.minorDigits))
+        let (numerator, amountOverflow) = Int128(minorUnits).multipliedReportingOverflow(by: scaledRate)
+        guard !rateOverflow, !amountOverflow else { return nil }
         let denominator = Int128(from.rate.billionths) * power10(from.minorDigits)
         return Int64(exactly: roundHalfEven(numerator, denominator))
     }

@@ -46,6 +46,25 @@ import Testing
         #expect(RefundBalance(paid: Self.paid, refunds: [first, failed, retry]).refundable.minorUnits == 0)
     }
 
+    @Test func balancesPastInt64AreComputedWithoutTrappingAndRefundNothing() throws {
+        let paid = Money(minorUnits: Int64.max, currency: "EUR")
+        let huge = Refund(
+            id: "h", orderID: "o-1", customerID: "c-1", amount: paid, state: .pending, source: .agentNote("n"),
+            approvedAt: Self.now, expectedBy: Self.now)
+        var done = huge
+        done.state = .completed
+        let balance = RefundBalance(paid: paid, refunds: [huge, huge, done, done])
+        #expect(balance.inProgress.minorUnits == Int64.max)
+        #expect(balance.refundable.minorUnits == 0)
+        let negative = RefundBalance(paid: Money(minorUnits: Int64.min, currency: "EUR"), refunds: [done])
+        #expect(negative.refundable.minorUnits == 0)
+        #expect(throws: RefundsError.self) {
+            _ = try Refund.create(
+                id: "x", orderID: "o-1", customerID: "c-1", paid: paid, existing: [huge, done],
+                amount: Money(minorUnits: 1, currency: "EUR"), source: .agentNote("n"), at: Self.now)
+        }
+    }
+
     @Test func amountsMustBePositiveAndInTheOrdersCurrency() {
         #expect(throws: RefundsError.invalid("amount must be positive")) { _ = try Self.refund(0) }
         #expect(throws: RefundsError.self) {

@@ -40,7 +40,7 @@ extension Order {
             }
             status = known
         }
-        guard let placedAt = wire.placedAt, placedAt.isValid else { throw .invalid("order.placed_at is required") }
+        guard let placedAt = wire.placedAt else { throw .invalid("order.placed_at is required") }
         var lines: [OrderLine] = []
         for (index, line) in wire.lines.enumerated() {
             guard let price = line.unitPrice else { throw .invalid("order.lines[\(index)].unit_price is required") }
@@ -52,27 +52,49 @@ extension Order {
         }
         var payments: [Payment] = []
         for (index, payment) in wire.payments.enumerated() {
-            guard let amount = payment.amount, let captured = payment.capturedAt, captured.isValid else {
+            guard let amount = payment.amount, let captured = payment.capturedAt else {
                 throw .invalid("order.payments[\(index)] needs amount and captured_at")
             }
             payments.append(
                 Payment(
                     id: payment.paymentID, amount: Money(minorUnits: amount.minorUnits, currency: amount.currencyCode),
-                    method: payment.method, capturedAt: captured.date))
+                    method: payment.method,
+                    capturedAt: try Self.date(of: captured, "order.payments[\(index)].captured_at")))
         }
         guard let address = wire.shippingAddress else { throw .invalid("order.shipping_address is required") }
         var events: [TrackingEvent] = []
-        for event in wire.trackingEvents { events.append(try TrackingEvent(wire: event)) }
+        for (index, event) in wire.trackingEvents.enumerated() {
+            events.append(try TrackingEvent(wire: event, field: "order.tracking_events[\(index)]"))
+        }
+        let fairness: FairnessFacts
+        do {
+            fairness = try FairnessFacts(wire: wire.fairness, field: "order.fairness")
+        } catch {
+            throw .invalid(error.message)
+        }
         self.init(
             id: wire.orderID, customerID: wire.customerID, lines: lines, payments: payments,
-            shippingAddress: Address(wire: address), status: status, placedAt: placedAt.date,
-            shippedAt: wire.shippedAt.map(\.date), deliveredAt: wire.deliveredAt.map(\.date), trackingEvents: events,
-            fairness: FairnessFacts(wire: wire.fairness), customerNote: wire.customerNote)
+            shippingAddress: Address(wire: address), status: status,
+            placedAt: try Self.date(of: placedAt, "order.placed_at"),
+            shippedAt: try wire.shippedAt.map { (shipped) throws(OrdersError) in
+                try Self.date(of: shipped, "order.shipped_at")
+            },
+            deliveredAt: try wire.deliveredAt.map { (delivered) throws(OrdersError) in
+                try Self.date(of: delivered, "order.delivered_at")
+            },
+            trackingEvents: events, fairness: fairness, customerNote: wire.customerNote)
         if lines.contains(where: { $0.paidShare == nil }) { freezePaidShares() }
         if let total = wire.total, total.minorUnits != 0 || !total.currencyCode.isEmpty, total != self.total.wire {
             throw .invalid(
                 "order.total \(total.minorUnits) \(total.currencyCode) is not the sum of the lines (\(self.total))")
         }
+    }
+
+    /// The date of a timestamp from the wire as the value of `field`; refused as invalid if it
+    /// lies outside the protobuf range (a date that far out would break arithmetic later).
+    static func date(of timestamp: Timestamp, _ field: String) throws(OrdersError) -> Date {
+        if let problem = timestamp.rangeProblem(field) { throw .invalid(problem) }
+        return timestamp.date
     }
 }
 
@@ -143,16 +165,17 @@ extension TrackingEvent {
         }
     }
 
-    /// The event in a message.
-    init(wire: WireTrackingEvent) throws(OrdersError) {
+    /// The event in a message; `field` names it in error messages.
+    init(wire: WireTrackingEvent, field: String = "event") throws(OrdersError) {
         guard let status = TrackingStatus(rawValue: Int(wire.status.rawValue)) else {
-            throw .invalid("event.status must be a known tracking status")
+            throw .invalid("\(field).status must be a known tracking status")
         }
-        guard let occurredAt = wire.occurredAt, occurredAt.isValid else {
-            throw .invalid("event.occurred_at is required")
+        guard let occurredAt = wire.occurredAt else {
+            throw .invalid("\(field).occurred_at is required")
         }
         self.init(
             id: wire.eventID, carrier: wire.carrier, trackingNumber: wire.trackingNumber, status: status,
-            description: wire.description, location: wire.location, occurredAt: occurredAt.date)
+            description: wire.description, location: wire.location,
+            occurredAt: try Order.date(of: occurredAt, "\(field).occurred_at"))
     }
 }

@@ -96,7 +96,7 @@ struct AuditLogWriter {
 
     private func fileFacts(of event: Event, sequence: Int64) throws {
         let occurred = event.occurredAt?.date ?? Date()
-        let fairness = FairnessFacts(wire: event.fairness)
+        let fairness = try FairnessFacts(wire: event.fairness)
         try db.cachedStatement(
             sql: """
                 INSERT INTO event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable, followed,

@@ -168,7 +168,15 @@ public struct OversightService: Oversight.ServiceProtocol {
         case .unspecified, .unrecognized: return "kind must be one of the EventKind values"
         default: break
         }
-        guard let occurred = event.occurredAt, occurred.isValid else { return "occurred_at is required" }
+        guard let occurred = event.occurredAt else { return "occurred_at is required" }
+        let times: [(String, Timestamp?)] = [
+            ("occurred_at", occurred), ("fairness.account_created_at", event.fairness?.accountCreatedAt),
+            ("refund.expected_by", event.refund?.expectedBy),
+            ("message.message.sent_at", event.message?.message?.sentAt),
+        ]
+        for case (let field, let time?) in times {
+            if let problem = time.rangeProblem(field) { return problem }
+        }
         guard TextLimit.admits(event.summary, characters: 4_000), TextLimit.admits(event.category, characters: 200)
         else {
             return "summary or category too long"

@@ -9,15 +9,16 @@ public struct RefundBalance: Sendable, Hashable {
     /// Pending and processing refunds.
     public var inProgress: Money
 
-    /// The balance of `refunds` (failed ones do not count) against `paid`.
+    /// The balance of `refunds` (failed ones do not count) against `paid`. Sums past Int64 stay at
+    /// its maximum (nothing is then refundable) instead of trapping.
     public init(paid: Money, refunds: [Refund]) {
         self.paid = paid
         var refunded: Int64 = 0
         var inProgress: Int64 = 0
         for refund in refunds {
             switch refund.state {
-            case .completed: refunded += refund.amount.minorUnits
-            case .pending, .processing: inProgress += refund.amount.minorUnits
+            case .completed: refunded = Self.saturatingSum(refunded, refund.amount.minorUnits)
+            case .pending, .processing: inProgress = Self.saturatingSum(inProgress, refund.amount.minorUnits)
             case .failed: break
             }
         }
@@ -25,8 +26,17 @@ public struct RefundBalance: Sendable, Hashable {
         self.inProgress = Money(minorUnits: inProgress, currency: paid.currency)
     }
 
-    /// What can still be refunded: paid minus refunded minus in progress.
+    /// What can still be refunded: paid minus refunded minus in progress, never negative (and zero
+    /// if that cannot be computed within Int64).
     public var refundable: Money {
-        Money(minorUnits: paid.minorUnits - refunded.minorUnits - inProgress.minorUnits, currency: paid.currency)
+        let (afterRefunded, overflow) = paid.minorUnits.subtractingReportingOverflow(refunded.minorUnits)
+        let (remaining, secondOverflow) = afterRefunded.subtractingReportingOverflow(inProgress.minorUnits)
+        return Money(minorUnits: overflow || secondOverflow ? 0 : max(0, remaining), currency: paid.currency)
+    }
+
+    private static func saturatingSum(_ total: Int64, _ amount: Int64) -> Int64 {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        guard overflow else { return sum }
+        return amount < 0 ? .min : .max
     }
 }

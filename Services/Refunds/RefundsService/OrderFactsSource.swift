@@ -22,12 +22,17 @@ struct OrderFactsSource: Sendable {
         } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
             throw RPCError(.unavailable, "Orders is unavailable; try again shortly (\(error.message))")
         }
-        guard let paid = facts.paid, Currency.isValid(paid.currencyCode) else {
+        guard let paid = facts.paid, Currency.isValid(paid.currencyCode), paid.minorUnits >= 0 else {
             throw RPCError(.failedPrecondition, "order '\(orderID)' has no payment in a known currency")
+        }
+        let fairness: FairnessFacts
+        do {
+            fairness = try FairnessFacts(wire: facts.fairness)
+        } catch {
+            throw RPCError(.failedPrecondition, "Orders' facts of order '\(orderID)' are unusable: \(error.message)")
         }
         return OrderFacts(
             orderID: facts.orderID, customerID: facts.customerID,
-            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode),
-            fairness: FairnessFacts(wire: facts.fairness))
+            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), fairness: fairness)
     }
 }

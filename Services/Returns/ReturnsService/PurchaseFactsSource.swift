@@ -30,24 +30,45 @@ struct PurchaseFactsSource: Sendable {
             throw RPCError(.notFound, "order '\(orderID)' not found")
         }
         guard let paid = wire.paid else { throw RPCError(.failedPrecondition, "order '\(orderID)' has no payment") }
-        let progress: ReturnsDomain.PurchaseFacts.Progress =
-            switch wire.status {
-            case .delivered: wire.deliveredAt.map { .delivered($0.date) } ?? .notDelivered
-            case .cancelled: .cancelled
-            default: .notDelivered
-            }
+        do {
+            return try Self.facts(from: wire, paid: paid)
+        } catch {
+            throw RPCError(.failedPrecondition, "Orders' facts of order '\(orderID)' are unusable: \(error.message)")
+        }
+    }
+
+    /// The domain facts of Orders' answer, every number and time range-checked (Orders is a peer
+    /// on the network like any other).
+    static func facts(from wire: OrdersAPI.PurchaseFacts, paid: CommonAPI.Money) throws(RPCError)
+        -> ReturnsDomain.PurchaseFacts
+    {
+        guard paid.minorUnits >= 0 else { throw RPCError(.invalidArgument, "paid is negative") }
+        let progress: ReturnsDomain.PurchaseFacts.Progress
+        switch wire.status {
+        case .delivered:
+            progress =
+                try wire.deliveredAt.map { (at) throws(RPCError) in .delivered(try at.validDate("delivered_at")) }
+                ?? .notDelivered
+        case .cancelled: progress = .cancelled
+        default: progress = .notDelivered
+        }
         let shares = try Self.paidShares(of: wire, paid: paid.minorUnits)
-        return ReturnsDomain.PurchaseFacts(
-            orderID: wire.orderID, customerID: wire.customerID,
-            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress,
-            lines: zip(wire.lines, shares).map { line, share in
+        var lines: [ReturnsDomain.PurchaseFacts.Line] = []
+        for (index, line) in wire.lines.enumerated() {
+            let price = line.unitPrice?.minorUnits ?? 0
+            guard line.quantity >= 0, price >= 0 else {
+                throw RPCError(.invalidArgument, "lines[\(index)] has a negative quantity or price")
+            }
+            lines.append(
                 .init(
                     number: Int(line.lineNumber), quantity: Int(line.quantity),
-                    unitPrice: Money(
-                        minorUnits: line.unitPrice?.minorUnits ?? 0, currency: line.unitPrice?.currencyCode ?? ""),
-                    paidShare: Money(minorUnits: share, currency: paid.currencyCode))
-            },
-            fairness: FairnessFacts(wire: wire.fairness))
+                    unitPrice: Money(minorUnits: price, currency: line.unitPrice?.currencyCode ?? ""),
+                    paidShare: Money(minorUnits: shares[index], currency: paid.currencyCode)))
+        }
+        return ReturnsDomain.PurchaseFacts(
+            orderID: wire.orderID, customerID: wire.customerID,
+            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress, lines: lines,
+            fairness: try FairnessFacts(wire: wire.fairness))
     }
 
     /// The lines' frozen shares of what was paid, as Orders gives them (`paid_share`); an Orders

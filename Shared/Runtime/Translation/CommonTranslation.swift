@@ -94,14 +94,17 @@ extension FairnessFacts {
         }
     }
 
-    /// The facts in wire attributes (absent parts stay absent).
-    public init(wire: FairnessAttributes?) {
+    /// The facts in wire attributes (absent parts stay absent); INVALID_ARGUMENT naming
+    /// `field.account_created_at` if that lies outside the protobuf range.
+    public init(wire: FairnessAttributes?, field: String = "fairness") throws(RPCError) {
         self.init(
             region: wire?.region ?? "",
             orderValue: wire?.orderValue.map {
                 SupportPolicy.Money(minorUnits: $0.minorUnits, currency: $0.currencyCode)
             },
-            accountCreatedAt: wire?.accountCreatedAt.map(\.date))
+            accountCreatedAt: try wire?.accountCreatedAt.map { (created) throws(RPCError) in
+                try created.validDate("\(field).account_created_at")
+            })
     }
 }
 

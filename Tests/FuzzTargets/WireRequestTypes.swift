@@ -1,0 +1,75 @@
+import InquiriesAPI
+import OrdersAPI
+import OversightAPI
+import RefundsAPI
+import ReturnsAPI
+import Wire
+
+/// The request message of every method of the five services, in the order of their protos
+/// (FuzzTests checks this list against the services' descriptors).
+public enum WireRequestTypes {
+    /// The request types.
+    public static let all: [any WireMessage.Type] = [
+        OrdersAPI.ImportOrderRequest.self,
+        OrdersAPI.RecordTrackingEventRequest.self,
+        OrdersAPI.GetOrderRequest.self,
+        OrdersAPI.GetOrderStatusRequest.self,
+        OrdersAPI.ListOrdersRequest.self,
+        OrdersAPI.GetPurchaseFactsRequest.self,
+        OrdersAPI.ReportIssueRequest.self,
+        OrdersAPI.ClassifyIssueRequest.self,
+        OrdersAPI.ResolveIssueRequest.self,
+        OrdersAPI.GetIssueRequest.self,
+        OrdersAPI.ListIssuesRequest.self,
+        OrdersAPI.AddIssueMessageRequest.self,
+        OrdersAPI.CorrectAddressRequest.self,
+        OrdersAPI.AdjustOrderRequest.self,
+        OrdersAPI.SubmitDisputeEvidenceRequest.self,
+        OrdersAPI.DecideDisputeRequest.self,
+        OrdersAPI.CloseIssueRequest.self,
+        ReturnsAPI.CheckEligibilityRequest.self,
+        ReturnsAPI.RequestReturnRequest.self,
+        ReturnsAPI.GetReturnRequest.self,
+        ReturnsAPI.ListReturnsRequest.self,
+        ReturnsAPI.RecordReceiptRequest.self,
+        ReturnsAPI.RecordInspectionRequest.self,
+        ReturnsAPI.AddReturnMessageRequest.self,
+        RefundsAPI.CreateRefundRequest.self,
+        RefundsAPI.GetRefundRequest.self,
+        RefundsAPI.ListRefundsRequest.self,
+        RefundsAPI.GetRefundBalanceRequest.self,
+        RefundsAPI.MarkProcessingRequest.self,
+        RefundsAPI.ReportOutcomeRequest.self,
+        InquiriesAPI.AskQuestionRequest.self,
+        InquiriesAPI.GetProductRequest.self,
+        InquiriesAPI.ListProductsRequest.self,
+        InquiriesAPI.ConvertCurrencyRequest.self,
+        InquiriesAPI.ListRulesRequest.self,
+        InquiriesAPI.PublishRuleRequest.self,
+        InquiriesAPI.UpsertProductRequest.self,
+        InquiriesAPI.PublishRateTableRequest.self,
+        InquiriesAPI.ListTicketsRequest.self,
+        InquiriesAPI.GetTicketRequest.self,
+        InquiriesAPI.AnswerTicketRequest.self,
+        InquiriesAPI.AddTicketMessageRequest.self,
+        InquiriesAPI.CloseTicketRequest.self,
+        OversightAPI.RecordEventsRequest.self,
+        OversightAPI.ListAuditRecordsRequest.self,
+        OversightAPI.VerifyAuditLogRequest.self,
+        OversightAPI.GetReportRequest.self,
+        OversightAPI.RecordRatingRequest.self,
+        OversightAPI.CreateAuditSampleRequest.self,
+        OversightAPI.GetAuditSampleRequest.self,
+        OversightAPI.MarkAuditItemRequest.self,
+        OversightAPI.FileComplaintRequest.self,
+        OversightAPI.AssignComplaintRequest.self,
+        OversightAPI.StartInvestigationRequest.self,
+        OversightAPI.ResolveComplaintRequest.self,
+        OversightAPI.CloseComplaintRequest.self,
+        OversightAPI.GetComplaintRequest.self,
+        OversightAPI.ListComplaintsRequest.self,
+        OversightAPI.AddComplaintMessageRequest.self,
+        OversightAPI.UpsertStaffMemberRequest.self,
+        OversightAPI.ListStaffRequest.self,
+    ]
+}
