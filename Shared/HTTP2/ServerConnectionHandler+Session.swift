@@ -171,6 +171,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         stream.handler = handler
         stream.context = callContext
+        if let size = handler.maximumRequestMessageSize { stream.deframer.limit(to: size) }
         if let timeout, let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
@@ -230,7 +231,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             throw RPCError(.internal, "a message is marked compressed but the request has no grpc-encoding")
         }
         do {
-            return try Gzip.decompress(message.bytes, limit: configuration.maximumReceiveMessageSize)
+            return try Gzip.decompress(message.bytes, limit: stream.deframer.maximumMessageSize)
         } catch .tooLarge(let limit) {
             throw RPCError(.resourceExhausted, "decompressed request message exceeds the limit of \(limit) bytes")
         } catch {
