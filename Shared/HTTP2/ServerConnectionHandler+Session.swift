@@ -8,7 +8,6 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         streams[streamID] = ServerStream(
             id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         pingsWithoutData = 0
-        streamBegan()
     }
 
     func sessionReceivedHeader(
@@ -28,7 +27,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
-        if stream.head == nil { route(stream) }
+        if stream.head == nil {
+            // Only a complete header block is a call: one left unfinished holds no timer off.
+            streamBegan()
+            route(stream)
+        }
         if endStream { sessionReceivedEndOfStream(streamID: streamID) }
     }
 

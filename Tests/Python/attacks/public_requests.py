@@ -11,10 +11,15 @@ five executables started as `make run` starts them (free ports, temporary data):
 - long_status_message: an error quoting 100,000 characters the caller sent (GetOrder of an
   unknown id) made a header block nghttp2 cannot send: the call got no status at all and hung
   until the caller's deadline. Now the status arrives, its message shortened to 1 KiB.
+- unfinished_header_block: a connection that sends one HEADERS frame without END_HEADERS and
+  never continues it was a "call in progress": neither the first-HEADERS nor the idle timeout
+  closed it, only MAX_CONNECTION_AGE (30 minutes and its grace), so 1,024 such connections
+  held every connection slot. Now it is closed at the first-HEADERS timeout (2 s here).
 
     public_requests.py --bin BIN [--case NAME[,NAME...]]
 """
 import argparse
+import socket
 import sys
 import time
 
@@ -84,7 +89,35 @@ def long_status_message(suite):
             assert len(error.details().encode()) <= 1_024, len(error.details().encode())
 
 
-CASES = [health_watch_large_requests, health_watch_flood, long_status_message]
+def unfinished_header_block(suite):
+    port = suite.ports["refunds"]
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+    # HEADERS on stream 1, no END_HEADERS flag, one HPACK byte (":method: POST").
+    partial = bytes([0, 0, 1, 1, 0, 0, 0, 0, 1, 0x83])
+    sockets = []
+    for _ in range(20):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+        connection.sendall(preface + partial)
+        sockets.append(connection)
+    deadline = time.monotonic() + 15
+    open_ones = list(sockets)
+    while open_ones and time.monotonic() < deadline:
+        for connection in list(open_ones):
+            connection.settimeout(0.05)
+            try:
+                if not connection.recv(65536):
+                    open_ones.remove(connection)
+            except socket.timeout:
+                pass
+            except OSError:
+                open_ones.remove(connection)
+    for connection in sockets:
+        connection.close()
+    assert not open_ones, f"{len(open_ones)} of 20 connections with an unfinished header block still open after 15 s"
+    assert suite.alive("refunds") and serves_health(port)
+
+
+CASES = [health_watch_large_requests, health_watch_flood, long_status_message, unfinished_header_block]
 
 
 def main():
@@ -93,7 +126,8 @@ def main():
     parser.add_argument("--case", default="all")
     args = parser.parse_args()
     cases = [c for c in CASES if args.case == "all" or c.__name__ in args.case.split(",")]
-    suite = Suite(args.bin)
+    # A short first-HEADERS timeout, so that unfinished_header_block finishes quickly.
+    suite = Suite(args.bin, {"SUPPORT_FIRST_HEADERS_TIMEOUT": "2"})
     failed = 0
     try:
         for case in cases:
