@@ -3,7 +3,7 @@
 # real executable over a real socket (Tests/Python/*_contract.py); then the end-to-end journey
 # across all five processes (Tests/Python/e2e_journey.py) and the deployment check
 # (Tests/Python/deploy_test.py); then the transport attacks of issue 12 against the five
-# executables (Tests/Python/exposure_attacks.py).
+# executables (Tests/Python/exposure_attacks.py) and the attacks found later (Tests/Python/attacks/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build >/dev/null
@@ -15,4 +15,5 @@ done
 python3 Tests/Python/e2e_journey.py --bin "$bin" || status=1
 python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
+python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 exit $status

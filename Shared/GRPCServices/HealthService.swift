@@ -18,9 +18,17 @@ public final class HealthService: Health.ServiceProtocol {
     }
 
     private let state = Mutex(State())
+    /// The most `Watch` calls open at once; one more is RESOURCE_EXHAUSTED.
+    public let maximumWatchers: Int
 
-    /// A health service reporting `services` (and the server, "") as SERVING.
-    public init(services: [String] = []) {
+    /// The default of ``maximumWatchers``: every open `Watch` holds a task and a stream, and the
+    /// method needs no token, so their number is bounded per process, not per connection.
+    public static let defaultMaximumWatchers = 1_000
+
+    /// A health service reporting `services` (and the server, "") as SERVING, serving at most
+    /// `maximumWatchers` `Watch` calls at once.
+    public init(services: [String] = [], maximumWatchers: Int = defaultMaximumWatchers) {
+        self.maximumWatchers = maximumWatchers
         state.withLock { state in
             state.statuses[""] = .serving
             for service in services { state.statuses[service] = .serving }
@@ -71,13 +79,18 @@ public final class HealthService: Health.ServiceProtocol {
         _ request: HealthCheckRequest, responses: ResponseWriter<HealthCheckResponse>, context: ServerContext
     ) async throws {
         let (updates, continuation) = AsyncStream<Status>.makeStream()
-        let id = state.withLock { state in
+        let id = state.withLock { state -> Int? in
+            guard state.watchers.count < maximumWatchers else { return nil }
             let id = state.nextWatcher
             state.nextWatcher += 1
             state.watchers[id] = (request.service, continuation)
             continuation.yield(state.statuses[request.service] ?? .serviceUnknown)
             if state.isShutDown { continuation.finish() }
             return id
+        }
+        guard let id else {
+            continuation.finish()
+            throw RPCError(.resourceExhausted, "too many health watchers; use Check or retry later")
         }
         defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }
         try await withTaskCancellationHandler {

@@ -11,6 +11,11 @@ extension Router {
         .googleProtobufDuration,
     ]
 
+    /// The largest request message the standard services accept: their requests name a service,
+    /// a file or a symbol, and they answer callers without a token, so a peer must not make them
+    /// hold megabytes (RESOURCE_EXHAUSTED beyond it).
+    public static let standardRequestMessageLimit = 4_096
+
     /// Adds `grpc.health.v1.Health` (reporting `health`) and server reflection under both
     /// `grpc.reflection.v1` and `grpc.reflection.v1alpha`, describing every service the router
     /// serves from `files` (the generated ``Wire/ProtoFile``s of the service contracts; their
@@ -32,6 +37,12 @@ extension Router {
                 responses: ResponseWriter<ReflectionV1API.ServerReflectionResponse>, context
             ) in
             try await reflection.serverReflectionInfo(requests, responses: responses, context: context)
+        }
+        for service in [
+            Health.serviceName, ReflectionV1API.ServerReflection.serviceName,
+            ReflectionV1AlphaAPI.ServerReflection.serviceName,
+        ] {
+            limitRequestMessages(ofService: service, to: Self.standardRequestMessageLimit)
         }
     }
 }

@@ -20,12 +20,17 @@ struct MessageDeframer {
         var bytes: [UInt8]
     }
 
-    let maximumMessageSize: Int
+    private(set) var maximumMessageSize: Int
     private var buffer: ByteBuffer
 
     init(maximumMessageSize: Int, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
         self.maximumMessageSize = maximumMessageSize
         self.buffer = allocator.buffer(capacity: 0)
+    }
+
+    /// Lowers the largest message accepted to `size` (never raises it).
+    mutating func limit(to size: Int) {
+        maximumMessageSize = min(maximumMessageSize, max(0, size))
     }
 
     /// Whether bytes of an incomplete message are buffered.

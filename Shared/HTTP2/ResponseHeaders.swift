@@ -15,12 +15,30 @@ enum ResponseHeaders {
         return headers
     }
 
+    /// The most UTF-8 bytes of a status message sent in `grpc-message`: messages may quote what a
+    /// caller sent, and a header block nghttp2 cannot send (over 64 KiB) would leave the call
+    /// without any status.
+    static let maximumMessageBytes = 1_024
+
     /// Trailers carrying the status.
     static func trailers(code: StatusCode, message: String, metadata: Metadata) -> HeaderList {
         var headers: HeaderList = [("grpc-status", String(code.rawValue))]
-        if !message.isEmpty { headers.append(("grpc-message", PercentEncoding.encode(message))) }
+        if !message.isEmpty { headers.append(("grpc-message", PercentEncoding.encode(shortened(message)))) }
         append(metadata, to: &headers)
         return headers
+    }
+
+    /// `message`, or its first whole Unicode scalars within ``maximumMessageBytes`` followed by "...".
+    static func shortened(_ message: String) -> String {
+        guard message.utf8.count > maximumMessageBytes else { return message }
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in message.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= maximumMessageBytes - 3 else { break }
+            kept.append(scalar)
+        }
+        return String(kept) + "..."
     }
 
     /// A Trailers-Only response: one HEADERS frame with the status and END_STREAM.

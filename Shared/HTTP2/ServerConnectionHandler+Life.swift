@@ -35,7 +35,15 @@ extension ServerConnectionHandler {
         updateIdleTimer()
     }
 
-    /// A stream began: the connection is in use.
+    /// Whether calls hold the connection open: a handler runs, or a stream's header block is
+    /// complete. A stream whose header block never completes (HEADERS without END_HEADERS, and no
+    /// CONTINUATION) is no call: it keeps neither the first-HEADERS and idle timeouts nor a
+    /// draining connection from closing it.
+    var hasCallsInProgress: Bool {
+        runningHandlers > 0 || streams.values.contains { $0.head != nil }
+    }
+
+    /// A stream's header block completed: the connection is in use.
     func streamBegan() {
         receivedHeaders = true
         idleSince = nil
@@ -46,7 +54,7 @@ extension ServerConnectionHandler {
     /// the connection busy lapses, and one that finds it idle for too short a time waits for the
     /// rest; so calls coming and going do not reschedule a timer each.
     func updateIdleTimer() {
-        guard streams.isEmpty, runningHandlers == 0 else {
+        guard !hasCallsInProgress else {
             idleSince = nil
             return
         }

@@ -8,7 +8,6 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         streams[streamID] = ServerStream(
             id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         pingsWithoutData = 0
-        streamBegan()
     }
 
     func sessionReceivedHeader(
@@ -28,7 +27,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
-        if stream.head == nil { route(stream) }
+        if stream.head == nil {
+            // Only a complete header block is a call: one left unfinished holds no timer off.
+            streamBegan()
+            route(stream)
+        }
         if endStream { sessionReceivedEndOfStream(streamID: streamID) }
     }
 
@@ -171,6 +174,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         stream.handler = handler
         stream.context = callContext
+        if let size = handler.maximumRequestMessageSize { stream.deframer.limit(to: size) }
         if let timeout, let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
@@ -230,7 +234,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             throw RPCError(.internal, "a message is marked compressed but the request has no grpc-encoding")
         }
         do {
-            return try Gzip.decompress(message.bytes, limit: configuration.maximumReceiveMessageSize)
+            return try Gzip.decompress(message.bytes, limit: stream.deframer.maximumMessageSize)
         } catch .tooLarge(let limit) {
             throw RPCError(.resourceExhausted, "decompressed request message exceeds the limit of \(limit) bytes")
         } catch {

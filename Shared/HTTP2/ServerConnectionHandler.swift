@@ -157,7 +157,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func writePending(flush: Bool) {
         guard let context else { return }
         updateIdleTimer()
-        let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
+        let drained = isShuttingDown && !hasCallsInProgress
         let closing = drained || !session.isAlive
         guard output.drain(session, to: context, flush: flush || closing) else {
             context.close(promise: nil)

@@ -18,6 +18,14 @@ public struct Router: Sendable {
         handlers[handler.method.path] = handler
     }
 
+    /// Limits the request messages of every method of `service` (registered so far) to `size`
+    /// bytes, decompressed; a larger one is RESOURCE_EXHAUSTED, decided from its length prefix.
+    public mutating func limitRequestMessages(ofService service: String, to size: Int) {
+        for (path, handler) in handlers where handler.method.service == service {
+            handlers[path]?.maximumRequestMessageSize = size
+        }
+    }
+
     /// The handler of `path` (`/package.Service/Method`).
     public func handler(forPath path: String) -> ServerHandler? {
         handlers[path]

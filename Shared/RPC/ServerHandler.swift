@@ -16,11 +16,16 @@ public struct ServerHandler: Sendable {
     public let method: MethodDescriptor
     /// The code that serves it.
     public let body: Body
+    /// The largest request message this method accepts, decompressed, if smaller than the
+    /// transport's limit (nil: the transport's limit). Public methods with small requests set it,
+    /// so that an unauthenticated peer cannot make a handler hold megabytes.
+    public var maximumRequestMessageSize: Int?
 
     /// A handler for `method`.
-    public init(method: MethodDescriptor, body: Body) {
+    public init(method: MethodDescriptor, body: Body, maximumRequestMessageSize: Int? = nil) {
         self.method = method
         self.body = body
+        self.maximumRequestMessageSize = maximumRequestMessageSize
     }
 
     /// This handler with `interceptor` around it.
@@ -31,14 +36,14 @@ public struct ServerHandler: Sendable {
                 method: method,
                 body: .unary { request, context in
                     try await interceptor.intercept(context) { context in try await handle(request, context) }
-                })
+                }, maximumRequestMessageSize: maximumRequestMessageSize)
         case .streaming(let handle):
             return ServerHandler(
                 method: method,
                 body: .streaming { requests, responses, context in
                     try await interceptor.intercept(context) { context in try await handle(requests, responses, context)
                     }
-                })
+                }, maximumRequestMessageSize: maximumRequestMessageSize)
         }
     }
 }

@@ -235,6 +235,24 @@ import Testing
         #expect(!server.channel.isActive)
     }
 
+    @Test func anUnfinishedHeaderBlockDoesNotHoldTheConnection() throws {
+        var configuration = ServerConfiguration(port: 0)
+        configuration.limits.firstHeadersTimeout = .seconds(4)
+        let server = try Self.makeServer(configuration, observed: Observed())
+        let client = try TestClient()
+        try client.exchange(with: server.channel)  // preface and SETTINGS both ways
+        // HEADERS on stream 1 without END_HEADERS (":method: POST", HPACK index 3); no
+        // CONTINUATION ever follows.
+        try server.channel.writeInbound(ByteBuffer(bytes: [0, 0, 1, 0x01, 0x00, 0, 0, 0, 1, 0x83]))
+        server.loop.run()
+        server.loop.advanceTime(by: .seconds(3))
+        #expect(server.channel.isActive)
+        server.loop.advanceTime(by: .seconds(2))
+        try client.exchange(with: server.channel)
+        #expect(Self.receivedGoaway(client))
+        #expect(!server.channel.isActive)
+    }
+
     @Test func anIdleConnectionGetsGoawayAfterItsLastCall() throws {
         var configuration = ServerConfiguration(port: 0)
         configuration.limits.maximumIdleTime = .seconds(60)

@@ -48,6 +48,62 @@ import Wire
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
+    @Test func healthRefusesLargeRequestsAndTooManyWatchers() async throws {
+        let health = HealthService(maximumWatchers: 2)
+        let (server, port) = try await Self.startServer(health: health)
+        let transport = try HTTP2ClientTransport(host: "127.0.0.1", port: port)
+        defer { transport.close() }
+        let client = Health.Client(RPCClient(transport: transport))
+
+        // A request over the standard services' limit is refused from its length prefix, for
+        // Check and for Watch (which would otherwise hold it for as long as it watches).
+        let large = HealthCheckRequest.with {
+            $0.service = String(repeating: "x", count: Router.standardRequestMessageLimit + 1)
+        }
+        do {
+            _ = try await client.check(large)
+            Issue.record("a check with a large request was answered")
+        } catch let error as RPCError {
+            #expect(error.code == .resourceExhausted)
+        }
+        do {
+            try await client.watch(large) { responses, _ in for try await _ in responses {} }
+            Issue.record("a watch with a large request was served")
+        } catch let error as RPCError {
+            #expect(error.code == .resourceExhausted)
+        }
+
+        // Two watchers are served; a third is refused while they last.
+        let (first, firstSeen) = AsyncStream<Void>.makeStream()
+        let watchers = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await client.watch(HealthCheckRequest()) { responses, _ in
+                            for try await _ in responses { firstSeen.yield() }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        var started = 0
+        for await _ in first {
+            started += 1
+            if started == 2 { break }
+        }
+        do {
+            try await client.watch(HealthCheckRequest()) { responses, _ in for try await _ in responses {} }
+            Issue.record("a third watcher was served")
+        } catch let error as RPCError {
+            #expect(error.code == .resourceExhausted)
+        }
+        watchers.cancel()
+        _ = await watchers.result
+        #expect(try await client.check(HealthCheckRequest()).status == .serving)
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
     @Test func grpcioSeesHealthAndReflectsEveryService() async throws {
         let (server, port) = try await Self.startServer(health: HealthService())
         let result = try await PythonScript.run(
