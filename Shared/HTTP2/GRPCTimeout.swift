@@ -26,6 +26,9 @@ package enum GRPCTimeout {
     /// The header value for `duration`, in the finest unit that fits in eight digits (rounded up,
     /// so the server never sees a shorter deadline than the client's).
     package static func format(_ duration: Duration) -> String {
+        // Past about 285 years the nanoseconds would saturate into a shorter header than the
+        // longest there is: those are all the longest.
+        guard duration.components.seconds < 9_000_000_000 else { return "99999999H" }
         let nanoseconds = max(0, duration.saturatingNanoseconds)
         let units: [(divisor: Int64, suffix: String)] = [
             (1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"),

@@ -52,18 +52,20 @@ struct PurchaseFactsSource: Sendable {
         case .cancelled: progress = .cancelled
         default: progress = .notDelivered
         }
-        let shares = try Self.paidShares(of: wire, paid: paid.minorUnits)
         var lines: [ReturnsDomain.PurchaseFacts.Line] = []
         for (index, line) in wire.lines.enumerated() {
-            let price = line.unitPrice?.minorUnits ?? 0
-            guard line.quantity >= 0, price >= 0 else {
+            guard line.quantity >= 0, (line.unitPrice?.minorUnits ?? 0) >= 0 else {
                 throw RPCError(.invalidArgument, "lines[\(index)] has a negative quantity or price")
             }
+        }
+        let shares = try Self.paidShares(of: wire, paid: paid.minorUnits)
+        for (line, share) in zip(wire.lines, shares) {
+            let price = line.unitPrice?.minorUnits ?? 0
             lines.append(
                 .init(
                     number: Int(line.lineNumber), quantity: Int(line.quantity),
                     unitPrice: Money(minorUnits: price, currency: line.unitPrice?.currencyCode ?? ""),
-                    paidShare: Money(minorUnits: shares[index], currency: paid.currencyCode)))
+                    paidShare: Money(minorUnits: share, currency: paid.currencyCode)))
         }
         return ReturnsDomain.PurchaseFacts(
             orderID: wire.orderID, customerID: wire.customerID,
@@ -79,9 +81,13 @@ struct PurchaseFactsSource: Sendable {
         let amounts = wire.lines.map { line in
             let (amount, overflow) = (line.unitPrice?.minorUnits ?? 0).multipliedReportingOverflow(
                 by: Int64(line.quantity))
-            return overflow ? -1 : amount
+            return overflow ? nil : amount
         }
-        guard let shares = PaidShare.lineShares(paid: paid, amounts: amounts) else {
+        let values = amounts.compactMap { $0 }
+        guard values.count == amounts.count else {
+            throw RPCError(.failedPrecondition, "the value of order '\(wire.orderID)''s lines overflows")
+        }
+        guard let shares = PaidShare.lineShares(paid: paid, amounts: values) else {
             throw RPCError(.failedPrecondition, "order '\(wire.orderID)' paid more than its lines' total")
         }
         return shares
