@@ -9,14 +9,13 @@ extension ServerConnectionHandler {
         let ready = readyStreams
         readyStreams.removeAll(keepingCapacity: true)
         for id in ready {
-            guard let stream = streams[id], !stream.started, stream.phase != .finished, let handler = stream.handler,
-                let callContext = stream.context
+            guard let stream = streams[id], let handler = stream.handler, let callContext = stream.context,
+                (try? stream.state.startHandler()) != nil
             else { continue }
             guard runningHandlers < configuration.maximumConcurrentStreams else {
                 fail(stream, RPCError(.resourceExhausted, "too many calls in progress on this connection"))
                 continue
             }
-            stream.started = true
             runningHandlers += 1
             switch handler.body {
             case .unary(let handle): startUnary(stream, handle, callContext)
@@ -63,7 +62,7 @@ extension ServerConnectionHandler {
             scheduleFlush()
             closeIfDrained()
         }
-        guard let stream = streams[streamID], stream.phase == .notStarted, let callContext = stream.context else {
+        guard let stream = streams[streamID], stream.state.awaitsUnaryOutcome, let callContext = stream.context else {
             return
         }
         switch outcome {
@@ -118,11 +117,12 @@ extension ServerConnectionHandler {
     }
 
     private func write(_ message: [UInt8], streamID: Int32, waiter: CheckedContinuation<Void, any Error>) {
-        guard let stream = streams[streamID], stream.phase != .finished, let callContext = stream.context else {
+        guard let stream = streams[streamID], let callContext = stream.context,
+            sendMessage(message, on: stream, context: callContext)
+        else {
             waiter.resume(throwing: RPCError(.cancelled, "the call is no longer active"))
             return
         }
-        sendMessage(message, on: stream, context: callContext)
         stream.outbound.admit(waiter)
         scheduleFlush()
     }
@@ -133,7 +133,7 @@ extension ServerConnectionHandler {
             scheduleFlush()
             closeIfDrained()
         }
-        guard let stream = streams[streamID], stream.phase != .finished, let callContext = stream.context else {
+        guard let stream = streams[streamID], !stream.state.isFinished, let callContext = stream.context else {
             return
         }
         if let error {
@@ -145,36 +145,42 @@ extension ServerConnectionHandler {
 
     // MARK: Sending
 
-    /// Queues one response message, sending the response headers first if needed.
-    private func sendMessage(_ message: [UInt8], on stream: ServerStream, context callContext: ServerContext) {
-        if stream.phase == .notStarted {
+    /// Queues one response message, sending the response headers first if needed; returns false
+    /// (queuing nothing) if the call can send no more.
+    @discardableResult
+    private func sendMessage(_ message: [UInt8], on stream: ServerStream, context callContext: ServerContext) -> Bool {
+        switch stream.state.sendMessage() {
+        case .callEnded, .notRunning:
+            return false
+        case .sendHeadersAndMessage:
             stream.compressResponses = callContext.response.compressMessages && stream.head?.acceptsGzip == true
             let headers = ResponseHeaders.initial(
                 compressed: stream.compressResponses, metadata: callContext.response.headers)
             session.submitResponse(streamID: stream.id, headers: headers, hasBody: true)
-            stream.phase = .streaming
+        case .sendMessage:
+            break
         }
         let payload = stream.compressResponses ? Gzip.compress(message) : message
         var framed = MessageFramer.frame(payload, compressed: stream.compressResponses, allocator: allocator)
         stream.outbound.append(&framed)
         session.resumeData(streamID: stream.id)
+        return true
     }
 
     /// Ends the response with a status after the messages already queued.
     func finish(_ stream: ServerStream, code: StatusCode, message: String, trailers: Metadata) {
         stream.deadlineTimer?.cancel()
-        switch stream.phase {
-        case .finished:
+        switch stream.state.finish() {
+        case .alreadyFinished:
             return
-        case .notStarted:
+        case .trailersOnly:
             let headers = ResponseHeaders.trailersOnly(
                 code: code, message: message, headers: stream.context?.response.headers ?? [:], trailers: trailers)
             session.submitResponse(streamID: stream.id, headers: headers, hasBody: false)
-        case .streaming:
+        case .trailers:
             stream.pendingTrailers = ResponseHeaders.trailers(code: code, message: message, metadata: trailers)
             session.resumeData(streamID: stream.id)
         }
-        stream.phase = .finished
         releaseBuffers(of: stream)
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
     }

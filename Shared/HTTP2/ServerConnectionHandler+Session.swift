@@ -7,7 +7,6 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         guard streams[streamID] == nil else { return }
         streams[streamID] = ServerStream(
             id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
-        pingsWithoutData = 0
         streamBegan()
     }
 
@@ -15,7 +14,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         guard let stream = streams[streamID] else { return true }
-        guard stream.head == nil else { return true }  // trailers from a client are ignored
+        guard case .receivingHeaders = stream.state.state else { return true }  // trailers from a client are ignored
         stream.headerBytes += name.count + value.count + 32
         guard stream.headerBytes <= configuration.maximumHeaderListSize, stream.headers.count < 128 else {
             // Refusing the header makes nghttp2 reset the stream; the connection carries on.
@@ -28,17 +27,17 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
-        if stream.head == nil { route(stream) }
+        if case .receivingHeaders = stream.state.state { route(stream) }
         if endStream { sessionReceivedEndOfStream(streamID: streamID) }
     }
 
     func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], stream.handler != nil, stream.phase != .finished else {
+        guard let stream = streams[streamID], stream.state.receivedData() == .deliver else {
             // Nobody will read these bytes: give the window back at once.
             session.consume(streamID: streamID, count: bytes.count)
             return
         }
-        pingsWithoutData = 0
+        connection.dataReceived()
         guard reserve(bytes.count, for: stream) else {
             fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             session.consume(streamID: streamID, count: bytes.count)
@@ -65,8 +64,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedEndOfStream(streamID: Int32) {
         guard let stream = streams[streamID] else { return }
-        stream.requestEnded = true
-        guard stream.handler != nil, stream.phase != .finished else { return }
+        guard stream.state.receivedEndOfRequest() == .endRequest else { return }
         if stream.deframer.hasPartialMessage {
             fail(stream, RPCError(.internal, "the request ended in the middle of a message"))
             return
@@ -80,7 +78,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         releaseBuffers(of: stream)
-        if stream.phase != .finished || errorCode != NGHTTP2_NO_ERROR.rawValue {
+        if stream.state.closed(cleanly: errorCode == NGHTTP2_NO_ERROR.rawValue) {
             abandon(stream)
         }
         stream.deadlineTimer?.cancel()
@@ -104,17 +102,15 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             keepaliveAcknowledged()
             return
         }
-        pingsWithoutData += 1
-        if pingsWithoutData > configuration.keepalive.maximumPingsWithoutData {
+        if connection.pingReceived() == .goAwayTooManyPings {
             session.submitGoaway(errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue, debug: "too_many_pings")
-            isShuttingDown = true
         }
     }
 
     func sessionSentFrame(type: UInt8, flags: UInt8, streamID: Int32) {
         // Once the status is out, a client that is still sending is told to stop (as gRPC does).
         guard flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let stream = streams[streamID],
-            stream.phase == .finished, !stream.requestEnded
+            stream.state.sentEndOfResponse()
         else { return }
         session.resetStream(streamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
     }
@@ -131,7 +127,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         } catch {
             switch error {
             case .http(let status, _):
-                stream.phase = .finished
+                _ = stream.state.finish()
                 session.submitResponse(streamID: stream.id, headers: [(":status", String(status))], hasBody: false)
             case .grpc(let code, let message):
                 fail(stream, RPCError(code, message))
@@ -149,7 +145,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, RPCError(.unimplemented, message))
             return
         }
-        if isShuttingDown {
+        if connection.isDraining {
             fail(stream, RPCError(.unavailable, "the server is shutting down"))
             return
         }
@@ -171,6 +167,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         stream.handler = handler
         stream.context = callContext
+        _ = stream.state.routed()
         if let timeout, let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
@@ -251,7 +248,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     private func deadlinePassed(streamID: Int32) {
-        guard let stream = streams[streamID], stream.phase != .finished else { return }
+        guard let stream = streams[streamID], !stream.state.isFinished else { return }
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
         fail(stream, RPCError(.deadlineExceeded, "the deadline passed before the call finished"))
@@ -261,7 +258,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
     func abandon(_ stream: ServerStream) {
         releaseBuffers(of: stream)
-        stream.phase = .finished
+        stream.state.abandon()
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))

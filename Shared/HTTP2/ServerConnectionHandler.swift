@@ -33,13 +33,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var peer = "unknown"
     var isReading = false
     let output = SessionOutput()
-    /// Client PINGs since the last stream activity (PING abuse limit).
-    var pingsWithoutData = 0
-    var isShuttingDown = false
-    /// Keepalive: the repeating check, whether any frame arrived since the last one, and the
-    /// timer that closes the connection if our PING goes unanswered.
+    /// The connection's life: handshake, keepalive, PING abuse, idleness and age, shutdown
+    /// (``ServerConnectionStateMachine``). The timers it asks for are below.
+    var connection: ServerConnectionStateMachine
+    /// Keepalive: the repeating check, and the timer that closes the connection if our PING
+    /// goes unanswered.
     var keepaliveTask: RepeatedTask?
-    var receivedSinceKeepalive = false
     var pingTimeout: Scheduled<Void>?
     /// Called once when the connection closes.
     let onClose: @Sendable () -> Void
@@ -47,15 +46,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// server's other connections (see ``ConnectionLimits``).
     var bufferedBytes = 0
     let budget: RequestBufferBudget
-    /// The connection's life: whether the peer's SETTINGS and a HEADERS frame have arrived, the
-    /// timer of the current phase (handshake, then first HEADERS or idle), and the age timers.
-    var receivedSettings = false
-    var receivedHeaders = false
+    /// The timer of the current phase (handshake, then first HEADERS or idle), and the age and
+    /// GOAWAY timers.
     var lifeTimer: Scheduled<Void>?
-    /// Since when the connection has had no call (nil while it has one).
-    var idleSince: NIODeadline?
-    /// Whether the connection is going away for its idleness or age (GOAWAY sent or about to be).
-    var isGoingAway = false
     var ageTimers: [Scheduled<Void>] = []
 
     /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
@@ -75,6 +68,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.session = session
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.onClose = onClose
+        self.connection = ServerConnectionStateMachine(
+            firstHeadersTimeout: configuration.limits.firstHeadersTimeout,
+            maximumIdleTime: configuration.limits.maximumIdleTime,
+            maximumPingsWithoutData: configuration.keepalive.maximumPingsWithoutData)
         session.delegate = self
     }
 
@@ -98,7 +95,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         isReading = true
-        receivedSinceKeepalive = true
+        connection.bytesReceived()
         let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
         startReadyStreams()
         if !accepted {
@@ -122,6 +119,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        connection.closed()
         keepaliveTask?.cancel()
         pingTimeout?.cancel()
         lifeTimer?.cancel()
@@ -144,6 +142,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Whether any call is open or any handler still runs.
+    var hasCalls: Bool { !streams.isEmpty || runningHandlers > 0 }
+
     // MARK: Output
 
     /// Writes nghttp2's output, flushing if asked, and closes the connection once it is done
@@ -151,7 +152,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func writePending(flush: Bool) {
         guard let context else { return }
         updateIdleTimer()
-        let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
+        let drained = connection.shouldClose(hasCalls: hasCalls)
         let closing = drained || !session.isAlive
         guard output.drain(session, to: context, flush: flush || closing) else {
             context.close(promise: nil)
@@ -185,11 +186,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             initialDelay: TimeAmount(interval), delay: TimeAmount(interval)
         ) { _ in
             let handler = loopBound.value
-            guard !handler.receivedSinceKeepalive else {
-                handler.receivedSinceKeepalive = false
-                return
-            }
-            guard handler.pingTimeout == nil, let context = handler.context else { return }
+            guard let context = handler.context, handler.connection.keepaliveTick() == .sendPing else { return }
             handler.session.submitPing(payload: 0x6B65_6570_616C_6976)  // "keepaliv"
             handler.writePending(flush: true)
             handler.pingTimeout = context.eventLoop.scheduleTask(in: timeout) {
@@ -200,6 +197,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Our PING was answered.
     func keepaliveAcknowledged() {
+        _ = connection.pingAcknowledged()
         pingTimeout?.cancel()
         pingTimeout = nil
     }
@@ -209,8 +207,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Sends GOAWAY in two steps (a notice, then the last stream id after a round trip), lets
     /// streams in flight finish, and closes when none is left.
     func beginGracefulShutdown() {
-        guard !isShuttingDown, let context else { return }
-        isShuttingDown = true
+        guard let context, connection.gracefulShutdownRequested() else { return }
         session.submitShutdownNotice()
         writePending(flush: true)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -224,7 +221,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Closes the connection once shutting down and no call remains; the check itself happens in
     /// ``writePending(flush:)``, never inside an nghttp2 callback.
     func closeIfDrained() {
-        guard isShuttingDown else { return }
+        guard connection.isDraining else { return }
         scheduleFlush()
     }
 }
