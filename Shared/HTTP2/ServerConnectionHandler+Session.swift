@@ -46,7 +46,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         // The window reopens only for bytes the handler will take: a unary call's one message,
         // and a streaming call's messages as its handler reads them.
         let wanted: Bool
-        if case .unary = stream.handler?.body {
+        if case .unary = stream.call?.handler.body {
             wanted = stream.unaryRequest == nil
         } else {
             wanted = stream.queuedMessages == 0
@@ -69,7 +69,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, RPCError(.internal, "the request ended in the middle of a message"))
             return
         }
-        switch stream.handler?.body {
+        switch stream.call?.handler.body {
         case .unary: readyStreams.append(streamID)
         default: stream.requestContinuation?.finish()
         }
@@ -136,27 +136,14 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         stream.head = head
         stream.headers = []
-        guard let handler = router.handler(forPath: head.path) else {
-            let parts = head.path.split(separator: "/")
-            let message =
-                parts.count == 2 && router.serves(service: String(parts[0]))
-                ? "method \(parts[1]) is not implemented by \(parts[0])"
-                : "service \(parts.first ?? "") is not served here"
-            fail(stream, RPCError(.unimplemented, message))
-            return
-        }
-        if connection.isDraining {
-            fail(stream, RPCError(.unavailable, "the server is shutting down"))
-            return
-        }
-        // A deadline is never further away than the configured maximum.
-        let timeout = head.timeout.map { min($0, configuration.maximumDeadline) }
-        var callContext = ServerContext(
-            method: handler.method, requestMetadata: head.metadata, deadline: timeout.map { .now + $0 }, peer: peer)
+        // Routed and admitted on its HEADERS (a deadline never further away than the configured
+        // maximum); refused, DATA that follows is dropped as it arrives, never buffered.
+        let call: ServerCallExecutor.Accepted
         do throws(RPCError) {
-            try router.admit(&callContext)
+            call = try executor.accept(
+                path: head.path, metadata: head.metadata, timeout: head.timeout, peer: peer,
+                refusal: connection.isDraining ? RPCError(.unavailable, "the server is shutting down") : nil)
         } catch {
-            // Refused on its HEADERS: DATA that follows is dropped as it arrives, never buffered.
             fail(stream, error)
             return
         }
@@ -165,17 +152,16 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             return
         }
-        stream.handler = handler
-        stream.context = callContext
+        stream.call = call
         _ = stream.state.routed()
-        if let timeout, let context {
+        if let timeout = head.timeout.map({ min($0, configuration.maximumDeadline) }), let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                 loopBound.value.deadlinePassed(streamID: id)
             }
         }
-        if case .streaming = handler.body {
+        if case .streaming = call.handler.body {
             // The request stream exists from now on: messages may arrive before the handler runs.
             let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
             stream.requests = requests
@@ -194,7 +180,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
                 guard reserve(bytes.count, for: stream) else {
                     throw RPCError(.resourceExhausted, Self.bufferFull)
                 }
-                if case .unary = stream.handler?.body {
+                if case .unary = stream.call?.handler.body {
                     guard stream.unaryRequest == nil else {
                         throw RPCError(.unimplemented, "a unary call received more than one request message")
                     }
@@ -251,7 +237,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         guard let stream = streams[streamID], !stream.state.isFinished else { return }
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
-        fail(stream, RPCError(.deadlineExceeded, "the deadline passed before the call finished"))
+        fail(stream, ServerCallExecutor.deadlineExceeded)
         writePending(flush: true)
     }
 

@@ -21,6 +21,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let router: Router
+    /// The calls' semantics: routing, admission, deadlines, statuses.
+    let executor: ServerCallExecutor
     let configuration: ServerConfiguration
     let session: NGHTTP2Session
     let allocator = ByteBufferAllocator()
@@ -64,6 +66,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
         guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
         self.router = router
+        self.executor = ServerCallExecutor(router: router, maximumTimeout: configuration.maximumDeadline)
         self.configuration = configuration
         self.session = session
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)

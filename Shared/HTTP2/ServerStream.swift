@@ -12,10 +12,8 @@ final class ServerStream {
     var headerBytes = 0
     /// The validated request head, once the header block is complete.
     var head: RequestHead?
-    /// The handler serving the call, once routed.
-    var handler: ServerHandler?
-    /// The handler's context.
-    var context: ServerContext?
+    /// The call's handler and context, once routed and admitted.
+    var call: ServerCallExecutor.Accepted?
     /// Splits request DATA into messages.
     var deframer: MessageDeframer
     /// The request message of a unary call.
