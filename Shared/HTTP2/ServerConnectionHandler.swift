@@ -20,8 +20,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let router: Router
-    /// The calls' semantics: routing, admission, deadlines, statuses.
+    /// The calls' semantics on `router`: routing, admission, deadlines, statuses.
     let executor: ServerCallExecutor
     let configuration: ServerConfiguration
     let session: NGHTTP2Session
@@ -65,7 +64,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
         limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
         guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
-        self.router = router
         self.executor = ServerCallExecutor(router: router, maximumTimeout: configuration.maximumDeadline)
         self.configuration = configuration
         self.session = session
