@@ -61,11 +61,38 @@ extension ClientConnectionHandler {
         let stream = ClientStream(maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         stream.messages = continuation
-        stream.messageStream = MessageStream(messages)
+        stream.messageStream = messageStream(messages, of: stream)
         let promise = loop.makePromise(of: (Metadata, MessageStream).self)
         stream.headersPromise = promise
         if open(stream, path: path, options: options, handle: handle) { scheduleFlush() }
         return promise.futureResult
+    }
+
+    /// The response messages of a streaming call; each message the caller reads lets the server
+    /// send more (see ``messageConsumed(_:)``).
+    private func messageStream(
+        _ messages: AsyncThrowingStream<[UInt8], any Error>, of stream: ClientStream
+    ) -> MessageStream {
+        guard let loop = context?.eventLoop else { return MessageStream(messages) }
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let consumed = NIOLoopBound(stream, eventLoop: loop)
+        return MessageStream(messages) { _ in
+            if loop.inEventLoop {
+                handler.value.messageConsumed(consumed.value)
+            } else {
+                loop.execute { handler.value.messageConsumed(consumed.value) }
+            }
+        }
+    }
+
+    /// The caller read a response message: once none waits unread, open the window for the
+    /// bytes held back meanwhile.
+    func messageConsumed(_ stream: ClientStream) {
+        stream.queuedMessages = max(0, stream.queuedMessages - 1)
+        guard stream.queuedMessages == 0, stream.heldBytes > 0, !stream.finished else { return }
+        session.consume(streamID: stream.id, count: stream.heldBytes)
+        stream.heldBytes = 0
+        scheduleFlush()
     }
 
     /// The trailers of a streaming call, filled in when its status arrives.
@@ -113,6 +140,11 @@ extension ClientConnectionHandler {
         guard !stream.finished else { return }
         stream.finished = true
         stream.deadlineTimer?.cancel()
+        if stream.heldBytes > 0 {
+            // Nobody will read them now: give the window back.
+            session.consume(streamID: stream.id, count: stream.heldBytes)
+            stream.heldBytes = 0
+        }
         stream.outbound.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
         let headers = HeaderMetadata.decode(stream.responseHeaders ?? [])
         if let waiter = stream.unaryWaiter {

@@ -58,8 +58,18 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        session.consume(streamID: streamID, count: bytes.count)
-        guard let stream = streams[streamID], !stream.finished else { return }
+        guard let stream = streams[streamID], !stream.finished else {
+            // Nobody will read these bytes: give the window back at once.
+            session.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        // A streaming response's window reopens only as the caller reads its messages; a unary
+        // call keeps at most one message.
+        if stream.unaryWaiter != nil || stream.queuedMessages == 0 {
+            session.consume(streamID: streamID, count: bytes.count)
+        } else {
+            stream.heldBytes += bytes.count
+        }
         stream.deframer.append(bytes)
         do {
             while let message = try stream.deframer.next() {
@@ -80,6 +90,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
                     }
                     stream.unaryMessage = payload
                 } else {
+                    stream.queuedMessages += 1
                     stream.messages?.yield(payload)
                 }
             }

@@ -22,6 +22,11 @@ final class ClientStream {
     var unaryMessage: [UInt8]?
     var unaryWaiter: CheckedContinuation<UnaryResponse, any Error>?
 
+    /// For streaming calls: response messages handed to the caller but not yet read, and
+    /// received DATA bytes not yet reported consumed because of them (inbound flow control).
+    var queuedMessages = 0
+    var heldBytes = 0
+
     /// For streaming calls: the caller waiting for headers, and the response messages.
     var headersPromise: EventLoopPromise<(Metadata, MessageStream)>?
     var messages: AsyncThrowingStream<[UInt8], any Error>.Continuation?

@@ -2,6 +2,8 @@ import CNGHTTP2
 import NIOCore
 import RPC
 
+/// Starting calls and sending their responses. The call's semantics (deadline, status, error
+/// mapping) are ``RPC/ServerCallExecutor``'s; this carries its messages and status as HTTP/2.
 extension ServerConnectionHandler {
     /// Starts the handlers whose requests became ready during the last `receive`.
     func startReadyStreams() {
@@ -9,180 +11,137 @@ extension ServerConnectionHandler {
         let ready = readyStreams
         readyStreams.removeAll(keepingCapacity: true)
         for id in ready {
-            guard let stream = streams[id], !stream.started, stream.phase != .finished, let handler = stream.handler,
-                let callContext = stream.context
+            guard let stream = streams[id], let call = stream.call, (try? stream.state.startHandler()) != nil
             else { continue }
             guard runningHandlers < configuration.maximumConcurrentStreams else {
                 fail(stream, RPCError(.resourceExhausted, "too many calls in progress on this connection"))
                 continue
             }
-            stream.started = true
             runningHandlers += 1
-            switch handler.body {
-            case .unary(let handle): startUnary(stream, handle, callContext)
-            case .streaming(let handle): startStreaming(stream, handle, callContext)
-            }
+            start(stream, call)
         }
     }
 
-    private func startUnary(
-        _ stream: ServerStream, _ handle: @escaping @Sendable ([UInt8], ServerContext) async throws -> [UInt8],
-        _ callContext: ServerContext
-    ) {
-        guard let request = stream.unaryRequest, let context else {
+    /// Runs the call's handler through the executor in a task started on the event loop
+    /// (`Task.immediate`): a handler that does not suspend answers within this read.
+    private func start(_ stream: ServerStream, _ call: ServerCallExecutor.Accepted) {
+        guard let context else {
             runningHandlers -= 1
-            fail(stream, RPCError(.internal, "a unary call ended without a request message"))
             return
         }
-        var callContext = callContext
-        callContext.requestWasCompressed = request.compressed
-        let bytes = request.bytes
-        stream.unaryRequest = nil
         let loop = context.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: loop)
         let id = stream.id
-        let finalContext = callContext
+        var call = call
+        let request: ServerCallExecutor.Request
+        if case .unary = call.handler.body {
+            guard let message = stream.unaryRequest else {
+                runningHandlers -= 1
+                fail(stream, RPCError(.internal, "a unary call ended without a request message"))
+                return
+            }
+            call.context.requestWasCompressed = message.compressed
+            stream.unaryRequest = nil
+            request = .message(message.bytes)
+        } else {
+            guard let requests = stream.requests else {
+                runningHandlers -= 1
+                fail(stream, RPCError(.internal, "a streaming call has no request stream"))
+                return
+            }
+            stream.requests = nil
+            request = .messages(
+                MessageStream(requests) { _ in
+                    if loop.inEventLoop {
+                        loopBound.value.messageConsumed(streamID: id)
+                    } else {
+                        loop.execute { loopBound.value.messageConsumed(streamID: id) }
+                    }
+                })
+        }
+        let callStream = HTTP2ServerCallStream(connection: loopBound, loop: loop, streamID: id)
+        let accepted = call
         stream.task = Task.immediate {
-            let outcome: Result<[UInt8], RPCError>
-            do {
-                outcome = .success(try await handle(bytes, finalContext))
-            } catch {
-                outcome = .failure(RPCError(converting: error))
-            }
-            if loop.inEventLoop {
-                loopBound.value.finishUnary(streamID: id, outcome)
-            } else {
-                loop.execute { loopBound.value.finishUnary(streamID: id, outcome) }
-            }
+            await ServerCallExecutor.execute(accepted, request: request, on: callStream)
         }
     }
 
-    private func finishUnary(streamID: Int32, _ outcome: Result<[UInt8], RPCError>) {
-        runningHandlers -= 1
-        defer {
-            scheduleFlush()
-            closeIfDrained()
-        }
-        guard let stream = streams[streamID], stream.phase == .notStarted, let callContext = stream.context else {
-            return
-        }
-        switch outcome {
-        case .success(let message):
+    /// A handler wrote a response message.
+    func write(_ message: [UInt8], streamID: Int32, waiter: CheckedContinuation<Void, any Error>) {
+        guard let stream = streams[streamID], let callContext = stream.call?.context,
             sendMessage(message, on: stream, context: callContext)
-            finish(stream, code: .ok, message: "", trailers: callContext.response.trailers)
-        case .failure(let error):
-            fail(stream, error)
-        }
-    }
-
-    private func startStreaming(
-        _ stream: ServerStream,
-        _ handle: @escaping @Sendable (MessageStream, MessageWriter, ServerContext) async throws -> Void,
-        _ callContext: ServerContext
-    ) {
-        guard let context, let requests = stream.requests else { return }
-        stream.requests = nil
-        let loop = context.eventLoop
-        let loopBound = NIOLoopBound(self, eventLoop: loop)
-        let id = stream.id
-        let messages = MessageStream(requests) { _ in
-            if loop.inEventLoop {
-                loopBound.value.messageConsumed(streamID: id)
-            } else {
-                loop.execute { loopBound.value.messageConsumed(streamID: id) }
-            }
-        }
-        let writer = MessageWriter { message in
-            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-                if loop.inEventLoop {
-                    loopBound.value.write(message, streamID: id, waiter: waiter)
-                } else {
-                    loop.execute { loopBound.value.write(message, streamID: id, waiter: waiter) }
-                }
-            }
-        }
-        stream.task = Task.immediate {
-            let outcome: RPCError?
-            do {
-                try await handle(messages, writer, callContext)
-                outcome = nil
-            } catch {
-                outcome = RPCError(converting: error)
-            }
-            if loop.inEventLoop {
-                loopBound.value.finishStreaming(streamID: id, outcome)
-            } else {
-                loop.execute { loopBound.value.finishStreaming(streamID: id, outcome) }
-            }
-        }
-    }
-
-    private func write(_ message: [UInt8], streamID: Int32, waiter: CheckedContinuation<Void, any Error>) {
-        guard let stream = streams[streamID], stream.phase != .finished, let callContext = stream.context else {
+        else {
             waiter.resume(throwing: RPCError(.cancelled, "the call is no longer active"))
             return
         }
-        sendMessage(message, on: stream, context: callContext)
         stream.outbound.admit(waiter)
         scheduleFlush()
     }
 
-    private func finishStreaming(streamID: Int32, _ error: RPCError?) {
+    /// The executor ended the call: its last message (a unary call's response) and its status.
+    func finishCall(streamID: Int32, _ outcome: ServerCallOutcome) {
         runningHandlers -= 1
         defer {
             scheduleFlush()
             closeIfDrained()
         }
-        guard let stream = streams[streamID], stream.phase != .finished, let callContext = stream.context else {
+        guard let stream = streams[streamID], !stream.state.isFinished, let callContext = stream.call?.context else {
             return
         }
-        if let error {
-            fail(stream, error)
-        } else {
-            finish(stream, code: .ok, message: "", trailers: callContext.response.trailers)
+        switch outcome {
+        case .ok(let message, let trailers):
+            if let message, !sendMessage(message, on: stream, context: callContext) { return }
+            finish(stream, code: .ok, message: "", trailers: trailers)
+        case .failed(let error):
+            finish(stream, code: error.code, message: error.message, trailers: error.metadata)
         }
     }
 
     // MARK: Sending
 
-    /// Queues one response message, sending the response headers first if needed.
-    private func sendMessage(_ message: [UInt8], on stream: ServerStream, context callContext: ServerContext) {
-        if stream.phase == .notStarted {
+    /// Queues one response message, sending the response headers first if needed; returns false
+    /// (queuing nothing) if the call can send no more.
+    private func sendMessage(_ message: [UInt8], on stream: ServerStream, context callContext: ServerContext) -> Bool {
+        switch stream.state.sendMessage() {
+        case .callEnded, .notRunning:
+            return false
+        case .sendHeadersAndMessage:
             stream.compressResponses = callContext.response.compressMessages && stream.head?.acceptsGzip == true
             let headers = ResponseHeaders.initial(
                 compressed: stream.compressResponses, metadata: callContext.response.headers)
             session.submitResponse(streamID: stream.id, headers: headers, hasBody: true)
-            stream.phase = .streaming
+        case .sendMessage:
+            break
         }
         let payload = stream.compressResponses ? Gzip.compress(message) : message
         var framed = MessageFramer.frame(payload, compressed: stream.compressResponses, allocator: allocator)
         stream.outbound.append(&framed)
         session.resumeData(streamID: stream.id)
+        return true
     }
 
     /// Ends the response with a status after the messages already queued.
     func finish(_ stream: ServerStream, code: StatusCode, message: String, trailers: Metadata) {
         stream.deadlineTimer?.cancel()
-        switch stream.phase {
-        case .finished:
+        switch stream.state.finish() {
+        case .alreadyFinished:
             return
-        case .notStarted:
+        case .trailersOnly:
             let headers = ResponseHeaders.trailersOnly(
-                code: code, message: message, headers: stream.context?.response.headers ?? [:], trailers: trailers)
+                code: code, message: message, headers: stream.call?.context.response.headers ?? [:],
+                trailers: trailers)
             session.submitResponse(streamID: stream.id, headers: headers, hasBody: false)
-        case .streaming:
+        case .trailers:
             stream.pendingTrailers = ResponseHeaders.trailers(code: code, message: message, metadata: trailers)
             session.resumeData(streamID: stream.id)
         }
-        stream.phase = .finished
         releaseBuffers(of: stream)
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
     }
 
-    /// Ends the response with an error status.
+    /// Ends the response with an error status, as the executor maps it (with the call's trailers).
     func fail(_ stream: ServerStream, _ error: RPCError) {
-        var trailers = stream.context?.response.trailers ?? [:]
-        for entry in error.metadata { trailers.add(entry) }
-        finish(stream, code: error.code, message: error.message, trailers: trailers)
+        let failure = ServerCallExecutor.failure(error, context: stream.call?.context)
+        finish(stream, code: failure.code, message: failure.message, trailers: failure.metadata)
     }
 }

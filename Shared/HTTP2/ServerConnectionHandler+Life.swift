@@ -8,12 +8,12 @@ import NIOCore
 extension ServerConnectionHandler {
     /// Starts the handshake timer and the age timer, once the connection is active.
     func startLifeTimers(context: ChannelHandlerContext) {
-        guard lifeTimer == nil, !receivedSettings else { return }
+        guard lifeTimer == nil, connection.phase == .handshaking else { return }
         let limits = configuration.limits
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         lifeTimer = context.eventLoop.scheduleTask(in: TimeAmount(limits.handshakeTimeout)) {
             let handler = loopBound.value
-            guard !handler.receivedSettings else { return }
+            guard handler.connection.phase == .handshaking else { return }
             handler.context?.close(promise: nil)
         }
         if let age = limits.maximumAge {
@@ -26,27 +26,18 @@ extension ServerConnectionHandler {
         }
     }
 
-    /// The peer's first SETTINGS arrived: the handshake is done; the first HEADERS is awaited.
+    /// The peer's SETTINGS arrived: the first time, the handshake is done and the first HEADERS
+    /// is awaited.
     func peerSettingsReceived() {
-        guard !receivedSettings else { return }
-        receivedSettings = true
+        guard connection.settingsReceived() else { return }
         lifeTimer?.cancel()
         lifeTimer = nil
         updateIdleTimer()
     }
 
-    /// Whether calls hold the connection open: a handler runs, or a stream's header block is
-    /// complete. A stream whose header block never completes (HEADERS without END_HEADERS, and no
-    /// CONTINUATION) is no call: it keeps neither the first-HEADERS and idle timeouts nor a
-    /// draining connection from closing it.
-    var hasCallsInProgress: Bool {
-        runningHandlers > 0 || streams.values.contains { $0.head != nil }
-    }
-
     /// A stream's header block completed: the connection is in use.
     func streamBegan() {
-        receivedHeaders = true
-        idleSince = nil
+        connection.streamOpened()
     }
 
     /// Notes when the connection runs out of calls and makes sure a timer will look at it then:
@@ -54,20 +45,12 @@ extension ServerConnectionHandler {
     /// the connection busy lapses, and one that finds it idle for too short a time waits for the
     /// rest; so calls coming and going do not reschedule a timer each.
     func updateIdleTimer() {
-        guard !hasCallsInProgress else {
-            idleSince = nil
-            return
-        }
         // A closed connection schedules nothing: a timer would keep the handler alive.
-        guard receivedSettings, !isGoingAway, !isShuttingDown, let context, context.channel.isActive else { return }
-        let since = idleSince ?? context.eventLoop.now
-        idleSince = since
-        if lifeTimer == nil, let timeout = idleTimeout { scheduleIdleCheck(at: since + TimeAmount(timeout)) }
-    }
-
-    /// The idle time allowed now: before the first call, the first-HEADERS timeout.
-    private var idleTimeout: Duration? {
-        receivedHeaders ? configuration.limits.maximumIdleTime : configuration.limits.firstHeadersTimeout
+        guard let context else { return }
+        let hasCalls = hasCalls
+        guard hasCalls || context.channel.isActive else { return }
+        let due = connection.callsChanged(hasCalls: hasCalls, now: context.eventLoop.now)
+        if lifeTimer == nil, let due { scheduleIdleCheck(at: due) }
     }
 
     private func scheduleIdleCheck(at deadline: NIODeadline) {
@@ -80,22 +63,18 @@ extension ServerConnectionHandler {
 
     private func idleCheck() {
         lifeTimer = nil
-        guard let since = idleSince, !isGoingAway, !isShuttingDown, let timeout = idleTimeout, let context else {
-            return
+        guard let context else { return }
+        switch connection.idleCheck(now: context.eventLoop.now) {
+        case .none: break
+        case .recheck(let deadline): scheduleIdleCheck(at: deadline)
+        case .goAway(let debug): goAway(debug: debug)
         }
-        let deadline = since + TimeAmount(timeout)
-        guard deadline <= context.eventLoop.now else {
-            scheduleIdleCheck(at: deadline)
-            return
-        }
-        goAway(debug: receivedHeaders ? "max_idle" : "no_headers")
     }
 
     /// MAX_CONNECTION_AGE: GOAWAY (calls in flight go on), and the connection is closed once its
     /// calls are done or the grace period has passed.
     func maximumAgeReached() {
-        guard !isGoingAway, !isShuttingDown, let context else { return }
-        goAway(debug: "max_age")
+        guard let context, goAway(debug: "max_age") else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         ageTimers.append(
             context.eventLoop.scheduleTask(in: TimeAmount(configuration.limits.maximumAgeGrace) + Self.goawayRoundTrip)
@@ -110,20 +89,20 @@ extension ServerConnectionHandler {
     /// GOAWAY in two steps, as gRPC servers do: a notice first (the client moves new calls to a
     /// new connection, and calls it sends meanwhile are still served), then, a round trip later,
     /// the final GOAWAY naming the last stream served. The connection closes once its calls are
-    /// done.
-    private func goAway(debug: String) {
-        guard !isGoingAway, let context else { return }
-        isGoingAway = true
+    /// done. Returns false if the connection was already going.
+    @discardableResult
+    private func goAway(debug: String) -> Bool {
+        guard let context, connection.goAway(debug: debug) else { return false }
         session.submitShutdownNotice()
         writePending(flush: true)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         ageTimers.append(
             context.eventLoop.scheduleTask(in: Self.goawayRoundTrip) {
                 let handler = loopBound.value
-                guard !handler.isShuttingDown else { return }
-                handler.isShuttingDown = true
+                guard let debug = handler.connection.finalGoAwayDue() else { return }
                 handler.session.submitGoaway(errorCode: NGHTTP2_NO_ERROR.rawValue, debug: debug)
                 handler.writePending(flush: true)
             })
+        return true
     }
 }

@@ -7,14 +7,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         guard streams[streamID] == nil else { return }
         streams[streamID] = ServerStream(
             id: streamID, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
-        pingsWithoutData = 0
     }
 
     func sessionReceivedHeader(
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         guard let stream = streams[streamID] else { return true }
-        guard stream.head == nil else { return true }  // trailers from a client are ignored
+        guard case .receivingHeaders = stream.state.state else { return true }  // trailers from a client are ignored
         stream.headerBytes += name.count + value.count + 32
         guard stream.headerBytes <= configuration.maximumHeaderListSize, stream.headers.count < 128 else {
             // Refusing the header makes nghttp2 reset the stream; the connection carries on.
@@ -27,7 +26,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
-        if stream.head == nil {
+        if case .receivingHeaders = stream.state.state {
             // Only a complete header block is a call: one left unfinished holds no timer off.
             streamBegan()
             route(stream)
@@ -36,12 +35,12 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], stream.handler != nil, stream.phase != .finished else {
+        guard let stream = streams[streamID], stream.state.receivedData() == .deliver else {
             // Nobody will read these bytes: give the window back at once.
             session.consume(streamID: streamID, count: bytes.count)
             return
         }
-        pingsWithoutData = 0
+        connection.dataReceived()
         guard reserve(bytes.count, for: stream) else {
             fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             session.consume(streamID: streamID, count: bytes.count)
@@ -50,7 +49,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         // The window reopens only for bytes the handler will take: a unary call's one message,
         // and a streaming call's messages as its handler reads them.
         let wanted: Bool
-        if case .unary = stream.handler?.body {
+        if case .unary = stream.call?.handler.body {
             wanted = stream.unaryRequest == nil
         } else {
             wanted = stream.queuedMessages == 0
@@ -68,13 +67,12 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedEndOfStream(streamID: Int32) {
         guard let stream = streams[streamID] else { return }
-        stream.requestEnded = true
-        guard stream.handler != nil, stream.phase != .finished else { return }
+        guard stream.state.receivedEndOfRequest() == .endRequest else { return }
         if stream.deframer.hasPartialMessage {
             fail(stream, RPCError(.internal, "the request ended in the middle of a message"))
             return
         }
-        switch stream.handler?.body {
+        switch stream.call?.handler.body {
         case .unary: readyStreams.append(streamID)
         default: stream.requestContinuation?.finish()
         }
@@ -83,7 +81,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         releaseBuffers(of: stream)
-        if stream.phase != .finished || errorCode != NGHTTP2_NO_ERROR.rawValue {
+        if stream.state.closed(cleanly: errorCode == NGHTTP2_NO_ERROR.rawValue) {
             abandon(stream)
         }
         stream.deadlineTimer?.cancel()
@@ -107,17 +105,15 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             keepaliveAcknowledged()
             return
         }
-        pingsWithoutData += 1
-        if pingsWithoutData > configuration.keepalive.maximumPingsWithoutData {
+        if connection.pingReceived() == .goAwayTooManyPings {
             session.submitGoaway(errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue, debug: "too_many_pings")
-            isShuttingDown = true
         }
     }
 
     func sessionSentFrame(type: UInt8, flags: UInt8, streamID: Int32) {
         // Once the status is out, a client that is still sending is told to stop (as gRPC does).
         guard flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0, let stream = streams[streamID],
-            stream.phase == .finished, !stream.requestEnded
+            stream.state.sentEndOfResponse()
         else { return }
         session.resetStream(streamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
     }
@@ -134,7 +130,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         } catch {
             switch error {
             case .http(let status, _):
-                stream.phase = .finished
+                _ = stream.state.finish()
                 session.submitResponse(streamID: stream.id, headers: [(":status", String(status))], hasBody: false)
             case .grpc(let code, let message):
                 fail(stream, RPCError(code, message))
@@ -143,27 +139,14 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         stream.head = head
         stream.headers = []
-        guard let handler = router.handler(forPath: head.path) else {
-            let parts = head.path.split(separator: "/")
-            let message =
-                parts.count == 2 && router.serves(service: String(parts[0]))
-                ? "method \(parts[1]) is not implemented by \(parts[0])"
-                : "service \(parts.first ?? "") is not served here"
-            fail(stream, RPCError(.unimplemented, message))
-            return
-        }
-        if isShuttingDown {
-            fail(stream, RPCError(.unavailable, "the server is shutting down"))
-            return
-        }
-        // A deadline is never further away than the configured maximum.
-        let timeout = head.timeout.map { min($0, configuration.maximumDeadline) }
-        var callContext = ServerContext(
-            method: handler.method, requestMetadata: head.metadata, deadline: timeout.map { .now + $0 }, peer: peer)
+        // Routed and admitted on its HEADERS (a deadline never further away than the configured
+        // maximum); refused, DATA that follows is dropped as it arrives, never buffered.
+        let call: ServerCallExecutor.Accepted
         do throws(RPCError) {
-            try router.admit(&callContext)
+            call = try executor.accept(
+                path: head.path, metadata: head.metadata, timeout: head.timeout, peer: peer,
+                refusal: connection.isDraining ? RPCError(.unavailable, "the server is shutting down") : nil)
         } catch {
-            // Refused on its HEADERS: DATA that follows is dropped as it arrives, never buffered.
             fail(stream, error)
             return
         }
@@ -172,17 +155,17 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             return
         }
-        stream.handler = handler
-        stream.context = callContext
-        if let size = handler.maximumRequestMessageSize { stream.deframer.limit(to: size) }
-        if let timeout, let context {
+        stream.call = call
+        _ = stream.state.routed()
+        if let size = call.handler.maximumRequestMessageSize { stream.deframer.limit(to: size) }
+        if let timeout = head.timeout.map({ min($0, configuration.maximumDeadline) }), let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
             stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                 loopBound.value.deadlinePassed(streamID: id)
             }
         }
-        if case .streaming = handler.body {
+        if case .streaming = call.handler.body {
             // The request stream exists from now on: messages may arrive before the handler runs.
             let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
             stream.requests = requests
@@ -201,7 +184,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
                 guard reserve(bytes.count, for: stream) else {
                     throw RPCError(.resourceExhausted, Self.bufferFull)
                 }
-                if case .unary = stream.handler?.body {
+                if case .unary = stream.call?.handler.body {
                     guard stream.unaryRequest == nil else {
                         throw RPCError(.unimplemented, "a unary call received more than one request message")
                     }
@@ -255,17 +238,17 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     private func deadlinePassed(streamID: Int32) {
-        guard let stream = streams[streamID], stream.phase != .finished else { return }
+        guard let stream = streams[streamID], !stream.state.isFinished else { return }
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
-        fail(stream, RPCError(.deadlineExceeded, "the deadline passed before the call finished"))
+        fail(stream, ServerCallExecutor.deadlineExceeded)
         writePending(flush: true)
     }
 
     /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
     func abandon(_ stream: ServerStream) {
         releaseBuffers(of: stream)
-        stream.phase = .finished
+        stream.state.abandon()
         stream.task?.cancel()
         stream.requestContinuation?.finish(throwing: CancellationError())
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))

@@ -20,7 +20,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let router: Router
+    /// The calls' semantics on `router`: routing, admission, deadlines, statuses.
+    let executor: ServerCallExecutor
     let configuration: ServerConfiguration
     let session: NGHTTP2Session
     let allocator = ByteBufferAllocator()
@@ -33,13 +34,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var peer = "unknown"
     var isReading = false
     let output = SessionOutput()
-    /// Client PINGs since the last stream activity (PING abuse limit).
-    var pingsWithoutData = 0
-    var isShuttingDown = false
-    /// Keepalive: the repeating check, whether any frame arrived since the last one, and the
-    /// timer that closes the connection if our PING goes unanswered.
+    /// The connection's life: handshake, keepalive, PING abuse, idleness and age, shutdown
+    /// (``ServerConnectionStateMachine``). The timers it asks for are below.
+    var connection: ServerConnectionStateMachine
+    /// Keepalive: the repeating check, and the timer that closes the connection if our PING
+    /// goes unanswered.
     var keepaliveTask: RepeatedTask?
-    var receivedSinceKeepalive = false
     var pingTimeout: Scheduled<Void>?
     /// Called once when the connection closes.
     let onClose: @Sendable () -> Void
@@ -47,15 +47,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// server's other connections (see ``ConnectionLimits``).
     var bufferedBytes = 0
     let budget: RequestBufferBudget
-    /// The connection's life: whether the peer's SETTINGS and a HEADERS frame have arrived, the
-    /// timer of the current phase (handshake, then first HEADERS or idle), and the age timers.
-    var receivedSettings = false
-    var receivedHeaders = false
+    /// The timer of the current phase (handshake, then first HEADERS or idle), and the age and
+    /// GOAWAY timers.
     var lifeTimer: Scheduled<Void>?
-    /// Since when the connection has had no call (nil while it has one).
-    var idleSince: NIODeadline?
-    /// Whether the connection is going away for its idleness or age (GOAWAY sent or about to be).
-    var isGoingAway = false
     var ageTimers: [Scheduled<Void>] = []
 
     /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
@@ -70,11 +64,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
         limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
         guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
-        self.router = router
+        self.executor = ServerCallExecutor(router: router, maximumTimeout: configuration.maximumDeadline)
         self.configuration = configuration
         self.session = session
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.onClose = onClose
+        self.connection = ServerConnectionStateMachine(
+            firstHeadersTimeout: configuration.limits.firstHeadersTimeout,
+            maximumIdleTime: configuration.limits.maximumIdleTime,
+            maximumPingsWithoutData: configuration.keepalive.maximumPingsWithoutData)
         session.delegate = self
     }
 
@@ -104,7 +102,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         isReading = true
-        receivedSinceKeepalive = true
+        connection.bytesReceived()
         let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
         startReadyStreams()
         if !accepted {
@@ -128,6 +126,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        connection.closed()
         keepaliveTask?.cancel()
         pingTimeout?.cancel()
         lifeTimer?.cancel()
@@ -150,6 +149,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Whether calls hold the connection open: a handler runs, or a stream's header block is
+    /// complete. A stream whose header block never completes (HEADERS without END_HEADERS, and no
+    /// CONTINUATION) is no call: it keeps neither the first-HEADERS and idle timeouts nor a
+    /// draining connection from closing it.
+    var hasCalls: Bool {
+        runningHandlers > 0
+            || streams.values.contains {
+                if case .receivingHeaders = $0.state.state { return false }
+                return true
+            }
+    }
+
     // MARK: Output
 
     /// Writes nghttp2's output, flushing if asked, and closes the connection once it is done
@@ -157,7 +168,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func writePending(flush: Bool) {
         guard let context else { return }
         updateIdleTimer()
-        let drained = isShuttingDown && !hasCallsInProgress
+        let drained = connection.shouldClose(hasCalls: hasCalls)
         let closing = drained || !session.isAlive
         guard output.drain(session, to: context, flush: flush || closing) else {
             context.close(promise: nil)
@@ -191,11 +202,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             initialDelay: TimeAmount(interval), delay: TimeAmount(interval)
         ) { _ in
             let handler = loopBound.value
-            guard !handler.receivedSinceKeepalive else {
-                handler.receivedSinceKeepalive = false
-                return
-            }
-            guard handler.pingTimeout == nil, let context = handler.context else { return }
+            guard let context = handler.context, handler.connection.keepaliveTick() == .sendPing else { return }
             handler.session.submitPing(payload: 0x6B65_6570_616C_6976)  // "keepaliv"
             handler.writePending(flush: true)
             handler.pingTimeout = context.eventLoop.scheduleTask(in: timeout) {
@@ -206,6 +213,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Our PING was answered.
     func keepaliveAcknowledged() {
+        _ = connection.pingAcknowledged()
         pingTimeout?.cancel()
         pingTimeout = nil
     }
@@ -215,8 +223,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Sends GOAWAY in two steps (a notice, then the last stream id after a round trip), lets
     /// streams in flight finish, and closes when none is left.
     func beginGracefulShutdown() {
-        guard !isShuttingDown, let context else { return }
-        isShuttingDown = true
+        guard let context, connection.gracefulShutdownRequested() else { return }
         session.submitShutdownNotice()
         writePending(flush: true)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -230,7 +237,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Closes the connection once shutting down and no call remains; the check itself happens in
     /// ``writePending(flush:)``, never inside an nghttp2 callback.
     func closeIfDrained() {
-        guard isShuttingDown else { return }
+        guard connection.isDraining else { return }
         scheduleFlush()
     }
 }

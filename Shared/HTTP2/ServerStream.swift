@@ -4,26 +4,16 @@ import RPC
 /// One gRPC call on a server connection: its request as it arrives, its handler, and its
 /// response as it leaves. Owned by a ``ServerConnectionHandler`` and confined to its event loop.
 final class ServerStream {
-    /// Where the response is.
-    enum ResponsePhase {
-        /// Nothing sent; an error now is answered Trailers-Only.
-        case notStarted
-        /// Headers sent; messages may follow.
-        case streaming
-        /// The status is queued; nothing more can be sent.
-        case finished
-    }
-
     let id: Int32
+    /// Where the call is: request side, handler, response (``ServerStreamStateMachine``).
+    var state = ServerStreamStateMachine()
     /// Request headers as they arrive, and their total size so far.
     var headers: HeaderList = []
     var headerBytes = 0
     /// The validated request head, once the header block is complete.
     var head: RequestHead?
-    /// The handler serving the call, once routed.
-    var handler: ServerHandler?
-    /// The handler's context.
-    var context: ServerContext?
+    /// The call's handler and context, once routed and admitted.
+    var call: ServerCallExecutor.Accepted?
     /// Splits request DATA into messages.
     var deframer: MessageDeframer
     /// The request message of a unary call.
@@ -31,10 +21,6 @@ final class ServerStream {
     /// A streaming handler's requests, and what feeds them.
     var requests: AsyncThrowingStream<[UInt8], any Error>?
     var requestContinuation: AsyncThrowingStream<[UInt8], any Error>.Continuation?
-    /// Whether the client has ended its side (END_STREAM).
-    var requestEnded = false
-    /// Whether the handler has been started.
-    var started = false
     /// Request messages handed to the handler but not yet read, and received DATA bytes not yet
     /// reported consumed because of them (inbound flow control).
     var queuedMessages = 0
@@ -44,7 +30,6 @@ final class ServerStream {
     var bufferedBytes = 0
     var queuedSizes: [Int] = []
 
-    var phase = ResponsePhase.notStarted
     /// Framed response messages waiting for nghttp2 to take them, and writers waiting for room.
     var outbound: OutboundBuffer
     /// The trailers to send once `pending` is drained.

@@ -1,54 +1,46 @@
+import Synchronization
+
 /// A ``ClientTransport`` that calls a ``Router``'s handlers directly, for tests of service logic.
-/// Messages are still encoded and decoded; deadlines, cancellation and statuses behave as over
-/// the network; there is no HTTP/2.
+/// Messages are still encoded and decoded; deadlines, cancellation and statuses are those of the
+/// ``ServerCallExecutor``, as over the network; there is no HTTP/2.
 public struct InProcessTransport: ClientTransport {
-    private let router: Router
+    private let executor: ServerCallExecutor
 
     /// A transport into `router` (already intercepted, as a server would run it).
     public init(router: Router) {
-        self.router = router
+        self.executor = ServerCallExecutor(router: router)
     }
 
-    /// Runs a unary handler.
+    /// Runs a unary call; a streaming handler's first response message is the response.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> UnaryResponse
     {
-        let handler = try lookUp(method)
-        let context = try admit(method, options)
-        do {
-            let message: [UInt8]
-            switch handler.body {
-            case .unary(let handle):
-                message = try await withDeadline(context.deadline) { try await handle(request, context) }
-            case .streaming(let handle):
-                let collected = Collector()
-                try await withDeadline(context.deadline) {
-                    try await handle(.of([request]), MessageWriter { await collected.append($0) }, context)
-                }
-                guard let only = await collected.messages.first else {
-                    throw RPCError(.internal, "the handler sent no response message")
-                }
-                message = only
+        let call = try accept(method, options)
+        let response = CollectedResponse()
+        await ServerCallExecutor.execute(call, request: .message(request), on: response)
+        switch response.outcome {
+        case .ok(let message, let trailers):
+            guard let message = message ?? response.firstMessage else {
+                throw RPCError(.internal, "the handler sent no response message")
             }
-            return UnaryResponse(
-                message: message, headers: context.response.headers, trailers: context.response.trailers)
-        } catch {
-            var failure = RPCError(converting: error)
-            for entry in context.response.trailers { failure.metadata.add(entry) }
-            throw failure
+            return UnaryResponse(message: message, headers: call.context.response.headers, trailers: trailers)
+        case .failed(let error):
+            throw error
+        case nil:
+            throw RPCError(.internal, "the call produced no result")
         }
     }
 
-    /// Runs a streaming handler with the client's request and response sides connected to it.
+    /// Runs a streaming call with the client's request and response sides connected to it.
     public func streaming<Result: Sendable>(
         _ method: MethodDescriptor, options: CallOptions,
         requests: @escaping @Sendable (MessageWriter) async throws -> Void,
         responses: @escaping @Sendable (StreamingResponse) async throws -> Result
     ) async throws -> Result {
-        let handler = try lookUp(method)
-        let context = try admit(method, options)
+        let call = try accept(method, options)
         let (requestStream, requestContinuation) = MessageStream.makeStream()
         let (responseStream, responseContinuation) = MessageStream.makeStream()
         let trailers = StreamingResponse.TrailerBox()
+        let response = StreamedResponse(continuation: responseContinuation, trailers: trailers)
 
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
@@ -61,29 +53,13 @@ public struct InProcessTransport: ClientTransport {
                 return nil
             }
             group.addTask {
-                do {
-                    try await withDeadline(context.deadline) {
-                        switch handler.body {
-                        case .unary(let handle):
-                            let request = try await Router.single(from: requestStream)
-                            responseContinuation.yield(try await handle(request, context))
-                        case .streaming(let handle):
-                            try await handle(requestStream, MessageWriter { responseContinuation.yield($0) }, context)
-                        }
-                    }
-                    trailers.set(context.response.trailers)
-                    responseContinuation.finish()
-                } catch {
-                    var failure = RPCError(converting: error)
-                    for entry in context.response.trailers { failure.metadata.add(entry) }
-                    trailers.set(failure.metadata)
-                    responseContinuation.finish(throwing: failure)
-                }
+                await ServerCallExecutor.execute(call, request: .messages(requestStream), on: response)
                 return nil
             }
             group.addTask {
                 try await responses(
-                    StreamingResponse(headers: context.response.headers, messages: responseStream, trailers: trailers))
+                    StreamingResponse(
+                        headers: call.context.response.headers, messages: responseStream, trailers: trailers))
             }
             var result: Result?
             for try await value in group where value != nil { result = value }
@@ -92,32 +68,49 @@ public struct InProcessTransport: ClientTransport {
         }
     }
 
-    private func lookUp(_ method: MethodDescriptor) throws -> ServerHandler {
-        guard let handler = router.handler(forPath: method.path) else {
-            if router.serves(service: method.service) {
-                throw RPCError(.unimplemented, "method \(method.method) is not implemented by \(method.service)")
-            }
-            throw RPCError(.unimplemented, "service \(method.service) is not served here")
-        }
-        return handler
-    }
-
-    /// The call's context, once the router's admissions (authentication) let it in: as on the
+    /// The call's handler and context, once routed and admitted (authentication): as on the
     /// network, a refused call never reaches its handler.
-    private func admit(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError) -> ServerContext {
-        var context = ServerContext(
-            method: method, requestMetadata: options.metadata, deadline: options.timeout.map { .now + $0 },
-            peer: "in-process")
-        try router.admit(&context)
-        return context
+    private func accept(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError)
+        -> ServerCallExecutor.Accepted
+    {
+        try executor.accept(path: method.path, metadata: options.metadata, timeout: options.timeout, peer: "in-process")
     }
 }
 
-/// Collects response messages of a streaming handler run as a unary call.
-private actor Collector {
-    var messages: [[UInt8]] = []
+/// The response of a unary call run in process: the messages a handler sent and the outcome.
+private final class CollectedResponse: ServerCallStream {
+    private let state = Mutex<(first: [UInt8]?, outcome: ServerCallOutcome?)>((nil, nil))
 
-    func append(_ message: [UInt8]) {
-        messages.append(message)
+    var firstMessage: [UInt8]? { state.withLock { $0.first } }
+    var outcome: ServerCallOutcome? { state.withLock { $0.outcome } }
+
+    func send(_ message: [UInt8]) async throws {
+        state.withLock { if $0.first == nil { $0.first = message } }
+    }
+
+    func finish(_ outcome: ServerCallOutcome) {
+        state.withLock { $0.outcome = outcome }
+    }
+}
+
+/// The response side of a streaming call run in process, fed to the caller's stream.
+private struct StreamedResponse: ServerCallStream {
+    let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    let trailers: StreamingResponse.TrailerBox
+
+    func send(_ message: [UInt8]) async throws {
+        continuation.yield(message)
+    }
+
+    func finish(_ outcome: ServerCallOutcome) {
+        switch outcome {
+        case .ok(let message, let metadata):
+            if let message { continuation.yield(message) }
+            trailers.set(metadata)
+            continuation.finish()
+        case .failed(let error):
+            trailers.set(error.metadata)
+            continuation.finish(throwing: error)
+        }
     }
 }

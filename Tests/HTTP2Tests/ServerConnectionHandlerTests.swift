@@ -121,6 +121,23 @@ import Testing
         #expect(client.closed[id] == 0)
     }
 
+    /// The cheap dispatch: a handler that does not suspend answers within the read that
+    /// completed its request, with no task run on the event loop afterwards.
+    @Test func aHandlerThatDoesNotSuspendAnswersWithinTheRead() throws {
+        let channel = try Self.makeChannel()
+        let client = try TestClient()
+        let id = try #require(client.request(path: "/test.Echo/Unary", message: [4, 5]))
+        var request = ByteBuffer()
+        _ = client.session.send(into: &request, limit: 1 << 20)
+        try channel.writeInbound(request)
+        // The event loop is not run: only what the read itself wrote is there.
+        while let incoming = try channel.readOutbound(as: ByteBuffer.self) {
+            _ = incoming.withUnsafeReadableBytes { client.session.receive($0) }
+        }
+        #expect(client.data[id] == [0, 0, 0, 0, 2, 4, 5])
+        #expect(Self.value("grpc-status", in: client.headers[id]?.last) == "0")
+    }
+
     @Test func anUnknownMethodGetsTrailersOnlyUnimplemented() throws {
         let channel = try Self.makeChannel()
         let client = try TestClient()
