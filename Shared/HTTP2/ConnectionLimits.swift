@@ -35,9 +35,12 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// gRPC's MAX_CONNECTION_IDLE: a connection without calls for this long gets GOAWAY and is
     /// closed (5 minutes); nil never.
     public var maximumIdleTime: Duration?
-    /// gRPC's MAX_CONNECTION_AGE: a connection this old (plus up to 10% jitter) gets GOAWAY
-    /// (30 minutes); nil never.
+    /// gRPC's MAX_CONNECTION_AGE: a connection this old (plus up to ``maximumAgeJitter`` of it)
+    /// gets GOAWAY (30 minutes); nil never.
     public var maximumAge: Duration?
+    /// The largest fraction of ``maximumAge`` added at random to each connection's age, so that
+    /// connections opened together do not all go at once (0.1, as gRPC does).
+    public var maximumAgeJitter = 0.1
     /// gRPC's MAX_CONNECTION_AGE_GRACE: how long calls in flight may finish after the age GOAWAY
     /// before the connection is closed (1 minute).
     public var maximumAgeGrace: Duration

@@ -17,8 +17,8 @@ extension ServerConnectionHandler {
             handler.context?.close(promise: nil)
         }
         if let age = limits.maximumAge {
-            // Up to 10% later, so that connections opened together do not all go at once.
-            let jittered = age + age * Double.random(in: 0...0.1)
+            let jitter = min(1, max(0, limits.maximumAgeJitter))
+            let jittered = age + age * Double.random(in: 0...jitter)
             ageTimers.append(
                 context.eventLoop.scheduleTask(in: TimeAmount(jittered)) {
                     loopBound.value.maximumAgeReached()

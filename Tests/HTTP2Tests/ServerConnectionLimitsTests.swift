@@ -295,6 +295,7 @@ import Testing
         var configuration = ServerConfiguration(port: 0)
         configuration.limits.maximumIdleTime = nil
         configuration.limits.maximumAge = .seconds(100)
+        configuration.limits.maximumAgeJitter = 0  // the age exactly, so the grace can be timed
         configuration.limits.maximumAgeGrace = .seconds(10)
         let observed = Observed()
         let server = try Self.makeServer(configuration, observed: observed)
@@ -303,7 +304,7 @@ import Testing
         client.keepOpen.insert(id)
         try client.exchange(with: server.channel)
         #expect(observed.handlersRun.load(ordering: .relaxed) == 1)
-        server.loop.advanceTime(by: .seconds(111))  // the age with its largest jitter, and the GOAWAY's round trip
+        server.loop.advanceTime(by: .seconds(101))  // the age, and the GOAWAY's round trip
         try client.exchange(with: server.channel)
         #expect(Self.receivedGoaway(client))
         #expect(server.channel.isActive)  // the call in flight has its grace period
