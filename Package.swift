@@ -45,6 +45,8 @@ let package = Package(
         .library(name: "CommonAPI", targets: ["CommonAPI"]),
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Outbox", targets: ["Outbox"]),
         .library(name: "OrdersService", targets: ["OrdersService"]),
     ],
     dependencies: [
@@ -99,12 +101,16 @@ let package = Package(
         library(
             "OrdersService", "Services/Orders/OrdersService",
             [
-                "OrdersDomain", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
+                "Storage", "Outbox",
+                "OrdersDomain", "OrdersAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "OrdersServer", dependencies: ["OrdersService", "OrdersAPI", "Runtime"],
+            name: "OrdersServer", dependencies: ["OversightDelivery", "OrdersService", "OrdersAPI", "Runtime"],
             path: "Services/Orders/OrdersServer", swiftSettings: sharedSettings),
+
+        // How Returns and Refunds ask Orders for an order's facts.
+        library("OrdersLookup", "Services/Orders/OrdersLookup", ["OrdersAPI", "RPC", "Wire"]),
 
         // Returns and Refunds: domains (pure), services, executables.
         library("ReturnsDomain", "Services/Returns/ReturnsDomain", ["SupportPolicy"]),
@@ -112,22 +118,26 @@ let package = Package(
         library(
             "ReturnsService", "Services/Returns/ReturnsService",
             [
-                "ReturnsDomain", "ReturnsAPI", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
+                "OrdersLookup", "Storage", "Outbox",
+                "ReturnsDomain", "ReturnsAPI", "RefundsAPI", "OrdersAPI", "CommonAPI", "SupportPolicy",
                 "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
-            name: "ReturnsServer", dependencies: ["ReturnsService", "Runtime"], path: "Services/Returns/ReturnsServer",
+            name: "ReturnsServer", dependencies: ["OversightDelivery", "ReturnsService", "Runtime"],
+            path: "Services/Returns/ReturnsServer",
             swiftSettings: sharedSettings),
         library(
             "RefundsService", "Services/Refunds/RefundsService",
             [
-                "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime",
+                "OrdersLookup", "Storage", "Outbox",
+                "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "SupportPolicy", "Runtime",
                 "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "RefundsServer", dependencies: ["RefundsService", "Runtime"], path: "Services/Refunds/RefundsServer",
+            name: "RefundsServer", dependencies: ["OversightDelivery", "RefundsService", "Runtime"],
+            path: "Services/Refunds/RefundsServer",
             swiftSettings: sharedSettings),
 
         // Oversight and Inquiries.
@@ -138,16 +148,18 @@ let package = Package(
         library(
             "InquiriesService", "Services/Inquiries/InquiriesService",
             [
-                "InquiriesDomain", "InquiriesAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC",
+                "Storage", "Outbox",
+                "InquiriesDomain", "InquiriesAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC",
                 "Wire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "InquiriesServer", dependencies: ["InquiriesService", "Runtime"],
+            name: "InquiriesServer", dependencies: ["OversightDelivery", "InquiriesService", "Runtime"],
             path: "Services/Inquiries/InquiriesServer", swiftSettings: sharedSettings),
         library(
             "OversightService", "Services/Oversight/OversightService",
             [
+                "Storage",
                 "OversightDomain", "OversightAPI", "CommonAPI", "InquiriesAPI", "SupportPolicy", "Runtime", "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -160,12 +172,30 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
-        // What every service process shares: configuration, lifecycle, identity and access, storage,
-        // idempotency, the outbox and its delivery to Oversight, logs, metrics and trace context.
+        // A service's own SQLite database: migrations, reads off the event loop, idempotent commands,
+        // page cursors, database errors as statuses.
+        library(
+            "Storage", "Shared/Storage",
+            [
+                "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        // The transactional outbox: events written with the change, relayed at least once, dead
+        // letters; the audit events for Oversight (a shared contract) and the checkpoint kept.
+        library(
+            "Outbox", "Shared/Outbox",
+            [
+                "Storage", "RPC", "Wire", "CommonAPI", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+
+        // What every service process hosts: configuration, lifecycle (serving, relays, background
+        // loops, retention), identity and access, logs, metrics and trace context, and the
+        // translation between the shared policy and the common contract.
         library(
             "Runtime", "Shared/Runtime",
             [
-                "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
+                "Storage", "Outbox", "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "SupportPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -177,6 +207,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+
+        // Delivery of a service's outbox events to Oversight (RecordEvents): the one place outside
+        // Oversight that calls its contract for the audit log.
+        library(
+            "OversightDelivery", "Services/Oversight/OversightDelivery",
+            [
+                "OversightAPI", "CommonAPI", "Outbox", "Storage", "Runtime", "RPC", "Wire",
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // gRPC's interop TestService, and a server for the interop tests.
@@ -200,11 +239,12 @@ let package = Package(
         // Tests.
         library("TestSupport", "Tests/TestSupport", ["RPC"]),
         .executableTarget(
-            name: "StorageWriter", dependencies: ["Runtime", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "StorageWriter", dependencies: ["Storage", "Runtime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/StorageWriter", swiftSettings: sharedSettings),
         tests(
             "ProcessTests",
             [
+                "Storage",
                 "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI", "CommonAPI", "OrdersAPI",
                 "RefundsAPI", "ReturnsAPI",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
@@ -216,6 +256,7 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
+                "Storage", "Outbox", "OversightDelivery",
                 "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -230,12 +271,14 @@ let package = Package(
         tests(
             "InquiriesServiceTests",
             [
+                "Storage",
                 "InquiriesService", "InquiriesAPI", "CommonAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(
             "OversightServiceTests",
             [
+                "Storage", "Outbox", "OversightDelivery",
                 "TestSupport",
                 "OversightService", "OversightAPI", "OversightDomain", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -243,6 +286,7 @@ let package = Package(
         tests(
             "PostPurchaseTests",
             [
+                "Storage",
                 "TestSupport",
                 "OrdersService", "RefundsService", "ReturnsService", "OrdersAPI", "RefundsAPI", "ReturnsAPI",
                 "CommonAPI",
@@ -252,6 +296,7 @@ let package = Package(
         tests(
             "OrdersServiceTests",
             [
+                "Storage",
                 "TestSupport",
                 "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
