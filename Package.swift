@@ -263,6 +263,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
+        tests("SupportPolicyTests", ["SupportPolicy"]),
         tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
         tests("ReturnsDomainTests", ["ReturnsDomain", "SupportPolicy"]),
         tests("RefundsDomainTests", ["RefundsDomain", "SupportPolicy"]),

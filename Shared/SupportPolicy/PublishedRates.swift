@@ -45,7 +45,11 @@ public struct PublishedRates: Sendable, Hashable {
         guard minorUnits.magnitude <= 1_000_000_000_000_000, from.rate.billionths > 0, to.rate.billionths > 0,
             (0...4).contains(from.minorDigits), (0...4).contains(to.minorDigits)
         else { return nil }
-        let numerator = Int128(minorUnits) * Int128(to.rate.billionths) * power10(to.minorDigits)
+        // |minor| <= 10^18, a rate < 2^63 and 10^4 can pass Int128 together (10^18 x 10^18 x 10^4):
+        // such a result does not fit an Int64 anyway, so it is nil rather than a trap.
+        let (numerator, overflow) = (Int128(minorUnits) * Int128(to.rate.billionths))
+            .multipliedReportingOverflow(by: power10(to.minorDigits))
+        guard !overflow else { return nil }
         let denominator = Int128(from.rate.billionths) * power10(from.minorDigits)
         return Int64(exactly: roundHalfEven(numerator, denominator))
     }
