@@ -251,7 +251,10 @@ let package = Package(
             ]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
-        tests("CodeGenTests", ["CodeGen", "Wire"]),
+        // The code generator's output for its corpus of tricky protos (Tests/Protos/support/codegen),
+        // committed and compiled.
+        library("CodeGenFixtures", "Tests/CodeGenFixtures", ["Wire", "RPC", "WireFixtures"]),
+        tests("CodeGenTests", ["CodeGen", "CodeGenFixtures", "WireFixtures", "RPC", "Wire"]),
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
         tests(
             "RuntimeTests",
