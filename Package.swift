@@ -9,9 +9,12 @@ let sharedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// A library target with the shared settings.
-func library(_ name: String, _ path: String, _ dependencies: [Target.Dependency] = []) -> Target {
-    .target(name: name, dependencies: dependencies, path: path, swiftSettings: sharedSettings)
+/// A library target with the shared settings; `exclude` names files in it that are not sources
+/// (design notes).
+func library(
+    _ name: String, _ path: String, _ dependencies: [Target.Dependency] = [], exclude: [String] = []
+) -> Target {
+    .target(name: name, dependencies: dependencies, path: path, exclude: exclude, swiftSettings: sharedSettings)
 }
 
 /// A test target with the shared settings.
@@ -45,6 +48,8 @@ let package = Package(
         .library(name: "CommonAPI", targets: ["CommonAPI"]),
         .library(name: "OrdersAPI", targets: ["OrdersAPI"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Outbox", targets: ["Outbox"]),
         .library(name: "OrdersService", targets: ["OrdersService"]),
     ],
     dependencies: [
@@ -73,7 +78,7 @@ let package = Package(
             [
                 "RPC", "Wire", "CNGHTTP2", "COpenSSL", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]),
+            ], exclude: ["DESIGN.md"]),
         library("CodeGen", "Shared/CodeGen", ["Wire"]),
         .executableTarget(
             name: "ProtocGenSupport", dependencies: ["CodeGen"], path: "Shared/ProtocGenSupport",
@@ -99,12 +104,16 @@ let package = Package(
         library(
             "OrdersService", "Services/Orders/OrdersService",
             [
-                "OrdersDomain", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
+                "Storage", "Outbox",
+                "OrdersDomain", "OrdersAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC", "Wire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "OrdersServer", dependencies: ["OrdersService", "OrdersAPI", "Runtime"],
+            name: "OrdersServer", dependencies: ["OversightDelivery", "OrdersService", "OrdersAPI", "Runtime"],
             path: "Services/Orders/OrdersServer", swiftSettings: sharedSettings),
+
+        // How Returns and Refunds ask Orders for an order's facts.
+        library("OrdersLookup", "Services/Orders/OrdersLookup", ["OrdersAPI", "RPC", "Wire"]),
 
         // Returns and Refunds: domains (pure), services, executables.
         library("ReturnsDomain", "Services/Returns/ReturnsDomain", ["SupportPolicy"]),
@@ -112,22 +121,26 @@ let package = Package(
         library(
             "ReturnsService", "Services/Returns/ReturnsService",
             [
-                "ReturnsDomain", "ReturnsAPI", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
+                "OrdersLookup", "Storage", "Outbox",
+                "ReturnsDomain", "ReturnsAPI", "RefundsAPI", "OrdersAPI", "CommonAPI", "SupportPolicy",
                 "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
-            name: "ReturnsServer", dependencies: ["ReturnsService", "Runtime"], path: "Services/Returns/ReturnsServer",
+            name: "ReturnsServer", dependencies: ["OversightDelivery", "ReturnsService", "Runtime"],
+            path: "Services/Returns/ReturnsServer",
             swiftSettings: sharedSettings),
         library(
             "RefundsService", "Services/Refunds/RefundsService",
             [
-                "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime",
+                "OrdersLookup", "Storage", "Outbox",
+                "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "SupportPolicy", "Runtime",
                 "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "RefundsServer", dependencies: ["RefundsService", "Runtime"], path: "Services/Refunds/RefundsServer",
+            name: "RefundsServer", dependencies: ["OversightDelivery", "RefundsService", "Runtime"],
+            path: "Services/Refunds/RefundsServer",
             swiftSettings: sharedSettings),
 
         // Oversight and Inquiries.
@@ -138,16 +151,18 @@ let package = Package(
         library(
             "InquiriesService", "Services/Inquiries/InquiriesService",
             [
-                "InquiriesDomain", "InquiriesAPI", "CommonAPI", "OversightAPI", "SupportPolicy", "Runtime", "RPC",
+                "Storage", "Outbox",
+                "InquiriesDomain", "InquiriesAPI", "CommonAPI", "SupportPolicy", "Runtime", "RPC",
                 "Wire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
-            name: "InquiriesServer", dependencies: ["InquiriesService", "Runtime"],
+            name: "InquiriesServer", dependencies: ["OversightDelivery", "InquiriesService", "Runtime"],
             path: "Services/Inquiries/InquiriesServer", swiftSettings: sharedSettings),
         library(
             "OversightService", "Services/Oversight/OversightService",
             [
+                "Storage",
                 "OversightDomain", "OversightAPI", "CommonAPI", "InquiriesAPI", "SupportPolicy", "Runtime", "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -160,12 +175,30 @@ let package = Package(
             "GRPCServices", "Shared/GRPCServices",
             ["Wire", "RPC", "HealthAPI", "ReflectionV1API", "ReflectionV1AlphaAPI"]),
 
-        // What every service process shares: configuration, lifecycle, identity and access, storage,
-        // idempotency, the outbox and its delivery to Oversight, logs, metrics and trace context.
+        // A service's own SQLite database: migrations, reads off the event loop, idempotent commands,
+        // page cursors, database errors as statuses.
+        library(
+            "Storage", "Shared/Storage",
+            [
+                "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        // The transactional outbox: events written with the change, relayed at least once, dead
+        // letters; the audit events for Oversight (a shared contract) and the checkpoint kept.
+        library(
+            "Outbox", "Shared/Outbox",
+            [
+                "Storage", "RPC", "Wire", "CommonAPI", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+
+        // What every service process hosts: configuration, lifecycle (serving, relays, background
+        // loops, retention), identity and access, logs, metrics and trace context, and the
+        // translation between the shared policy and the common contract.
         library(
             "Runtime", "Shared/Runtime",
             [
-                "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "OversightAPI", "SupportPolicy",
+                "Storage", "Outbox", "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "SupportPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -177,6 +210,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+
+        // Delivery of a service's outbox events to Oversight (RecordEvents): the one place outside
+        // Oversight that calls its contract for the audit log.
+        library(
+            "OversightDelivery", "Services/Oversight/OversightDelivery",
+            [
+                "OversightAPI", "CommonAPI", "Outbox", "Storage", "Runtime", "RPC", "Wire",
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // gRPC's interop TestService, and a server for the interop tests.
@@ -200,11 +242,12 @@ let package = Package(
         // Tests.
         library("TestSupport", "Tests/TestSupport", ["RPC"]),
         .executableTarget(
-            name: "StorageWriter", dependencies: ["Runtime", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "StorageWriter", dependencies: ["Storage", "Runtime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/StorageWriter", swiftSettings: sharedSettings),
         tests(
             "ProcessTests",
             [
+                "Storage",
                 "TestSupport", "Runtime", "HTTP2", "RPC", "Wire", "HealthAPI", "InteropAPI", "CommonAPI", "OrdersAPI",
                 "RefundsAPI", "ReturnsAPI",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
@@ -224,17 +267,22 @@ let package = Package(
             ["FuzzTargets", "Wire", "CodeGen", "OrdersAPI", "ReturnsAPI", "RefundsAPI", "InquiriesAPI", "OversightAPI"]),
         library("WireFixtures", "Tests/WireFixtures", ["Wire"]),
         tests("WireTests", ["Wire", "WireFixtures"]),
-        tests("CodeGenTests", ["CodeGen", "Wire"]),
+        // The code generator's output for its corpus of tricky protos (Tests/Protos/support/codegen),
+        // committed and compiled.
+        library("CodeGenFixtures", "Tests/CodeGenFixtures", ["Wire", "RPC", "WireFixtures"]),
+        tests("CodeGenTests", ["CodeGen", "CodeGenFixtures", "WireFixtures", "RPC", "Wire"]),
         tests("RPCTests", ["RPC", "Wire", "InteropAPI", "Interop"]),
         tests(
             "RuntimeTests",
             [
+                "Storage", "Outbox", "OversightDelivery",
                 "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
+        tests("SupportPolicyTests", ["SupportPolicy"]),
         tests("OrdersDomainTests", ["OrdersDomain", "SupportPolicy"]),
         tests("ReturnsDomainTests", ["ReturnsDomain", "SupportPolicy"]),
         tests("RefundsDomainTests", ["RefundsDomain", "SupportPolicy"]),
@@ -243,12 +291,14 @@ let package = Package(
         tests(
             "InquiriesServiceTests",
             [
+                "Storage",
                 "InquiriesService", "InquiriesAPI", "CommonAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(
             "OversightServiceTests",
             [
+                "Storage", "Outbox", "OversightDelivery",
                 "TestSupport",
                 "OversightService", "OversightAPI", "OversightDomain", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -256,6 +306,7 @@ let package = Package(
         tests(
             "PostPurchaseTests",
             [
+                "Storage",
                 "TestSupport",
                 "OrdersService", "RefundsService", "ReturnsService", "OrdersAPI", "RefundsAPI", "ReturnsAPI",
                 "CommonAPI",
@@ -265,6 +316,7 @@ let package = Package(
         tests(
             "OrdersServiceTests",
             [
+                "Storage",
                 "TestSupport",
                 "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Output directories are package targets: they must exist before the plugin can be built.
-mkdir -p Tests/WireFixtures Shared/InteropAPI Shared/HealthAPI Shared/ReflectionV1API Shared/ReflectionV1AlphaAPI Shared/CommonAPI Services/{Orders/OrdersAPI,Returns/ReturnsAPI,Refunds/RefundsAPI,Inquiries/InquiriesAPI,Oversight/OversightAPI}
+mkdir -p Tests/WireFixtures Tests/CodeGenFixtures Shared/InteropAPI Shared/HealthAPI Shared/ReflectionV1API Shared/ReflectionV1AlphaAPI Shared/CommonAPI Services/{Orders/OrdersAPI,Returns/ReturnsAPI,Refunds/RefundsAPI,Inquiries/InquiriesAPI,Oversight/OversightAPI}
 swift build --product protoc-gen-support >/dev/null
 plugin="$(swift build --show-bin-path)/protoc-gen-support"
 wkt=/usr/include
@@ -26,6 +26,7 @@ generate() {
 modules="module=support.common.v1:CommonAPI,module=support.orders.v1:OrdersAPI,module=support.returns.v1:ReturnsAPI"
 modules="$modules,module=support.refunds.v1:RefundsAPI,module=support.inquiries.v1:InquiriesAPI"
 modules="$modules,module=support.oversight.v1:OversightAPI,module=support.testing.v1:WireFixtures"
+modules="$modules,module=support.codegen.v1:CodeGenFixtures,module=support.codegen.other.v1:CodeGenFixtures"
 modules="$modules,module=grpc.testing:InteropAPI,module=grpc.health.v1:HealthAPI"
 modules="$modules,module=grpc.reflection.v1:ReflectionV1API,module=grpc.reflection.v1alpha:ReflectionV1AlphaAPI"
 grpc_protos=/usr/share/grpc-proto
@@ -40,6 +41,9 @@ find "$tmp" -name '*.pb.swift' -exec mv {} Shared/Wire/WellKnownTypes/ \;
 rm -rf "$tmp"
 
 generate Tests/WireFixtures Tests/Protos "$modules" Tests/Protos/support/testing/v1/wire_test.proto
+# The code generator's corpus of tricky shapes: its committed output is what CodeGenTests expects.
+generate Tests/CodeGenFixtures Tests/Protos "$modules" Tests/Protos/support/codegen/v1/tricky.proto \
+  Tests/Protos/support/codegen/other/v1/other.proto
 generate Shared/InteropAPI "$grpc_protos" "$modules" "$grpc_protos"/grpc/testing/{empty,messages,test}.proto
 generate Shared/HealthAPI "$grpc_protos" "$modules" "$grpc_protos"/grpc/health/v1/health.proto
 generate Shared/ReflectionV1API "$grpc_protos" "$modules" "$grpc_protos"/grpc/reflection/v1/reflection.proto

@@ -9,7 +9,7 @@ enum Formatting {
     /// "49.99 EUR".
     static func money(_ value: CommonAPI.Money?) -> String {
         guard let value else { return "-" }
-        return "\(SupportPolicy.Money(minorUnits: value.minorUnits, currency: value.currencyCode))"
+        return "\(SupportPolicy.Money(trustedWire: value))"
     }
 
     /// An ISO 8601 time, or "-".

@@ -12,7 +12,7 @@ struct EnumEmitter {
             SwiftNaming.escaped(SwiftNaming.enumCase(value: name, enumName: enumType.name))
         }
         printer.docComment(comments[path] ?? "The `\(enumType.name)` enum.")
-        printer.block("public enum \(enumType.name): WireEnum") { body in
+        printer.block("public enum \(SwiftNaming.typeName(enumType.name)): WireEnum") { body in
             for (index, value) in values {
                 body.docComment(comments[path + [2, Int32(index)]] ?? "`\(value.name)`")
                 body.line("case \(caseName(value.name))")

@@ -181,7 +181,8 @@ struct MessageEmitter {
         for (index, nested) in message.nestedMessages.enumerated() where !nested.isMapEntry {
             printer.line()
             let emitter = MessageEmitter(
-                message: nested, protoName: protoName + "." + nested.name, swiftName: nested.name, module: module,
+                message: nested, protoName: protoName + "." + nested.name, swiftName: SwiftNaming.typeName(nested.name),
+                module: module,
                 registry: registry, comments: comments, path: path + [3, Int32(index)])
             try emitter.emit(into: &printer)
         }

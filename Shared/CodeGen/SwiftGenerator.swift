@@ -43,7 +43,8 @@ public struct SwiftGenerator {
         for (index, message) in file.messages.enumerated() {
             printer.line()
             let emitter = MessageEmitter(
-                message: message, protoName: "." + file.package + "." + message.name, swiftName: message.name,
+                message: message, protoName: "." + file.package + "." + message.name,
+                swiftName: SwiftNaming.typeName(message.name),
                 module: module, registry: registry, comments: file.comments, path: [4, Int32(index)])
             try emitter.emit(into: &printer)
         }

@@ -34,6 +34,16 @@ enum SwiftNaming {
         keywords.contains(identifier) ? "`\(identifier)`" : identifier
     }
 
+    /// Type names that backticks cannot rescue: `Outer.Type` and `Outer.Protocol` read as the
+    /// metatype even escaped, and `Self` is the enclosing type.
+    static let metatypeNames: Set<String> = ["Type", "Protocol", "Self"]
+
+    /// The Swift name of a message or enum type: its proto name, with an underscore appended when
+    /// it would read as a metatype (`Type` gives `Type_`), escaped when it is another keyword.
+    static func typeName(_ protoName: String) -> String {
+        metatypeNames.contains(protoName) ? protoName + "_" : escaped(protoName)
+    }
+
     /// The Swift case name of an enum value: the enum's own `SCREAMING_SNAKE` prefix is dropped
     /// (`ORDER_STATUS_IN_TRANSIT` in `OrderStatus` gives `inTransit`).
     static func enumCase(value: String, enumName: String) -> String {

@@ -23,7 +23,7 @@ struct TypeRegistry {
             for message in file.messages { register(message, protoPrefix: prefix, swiftPrefix: "", module: module) }
             for enumType in file.enums {
                 entries[prefix + "." + enumType.name] = Entry(
-                    swiftPath: enumType.name, module: module, message: nil, enumType: enumType)
+                    swiftPath: SwiftNaming.typeName(enumType.name), module: module, message: nil, enumType: enumType)
             }
         }
         if entries[".google.protobuf.Duration"] != nil {
@@ -35,14 +35,16 @@ struct TypeRegistry {
         _ message: MessageDescriptor, protoPrefix: String, swiftPrefix: String, module: String
     ) {
         let protoName = protoPrefix + "." + message.name
-        let swiftPath = swiftPrefix.isEmpty ? message.name : swiftPrefix + "." + message.name
+        let name = SwiftNaming.typeName(message.name)
+        let swiftPath = swiftPrefix.isEmpty ? name : swiftPrefix + "." + name
         entries[protoName] = Entry(swiftPath: swiftPath, module: module, message: message, enumType: nil)
         for nested in message.nestedMessages {
             register(nested, protoPrefix: protoName, swiftPrefix: swiftPath, module: module)
         }
         for enumType in message.nestedEnums {
             entries[protoName + "." + enumType.name] = Entry(
-                swiftPath: swiftPath + "." + enumType.name, module: module, message: nil, enumType: enumType)
+                swiftPath: swiftPath + "." + SwiftNaming.typeName(enumType.name), module: module, message: nil,
+                enumType: enumType)
         }
     }
 

@@ -92,16 +92,31 @@ public final class HTTP2Server: Sendable {
     }
 
     /// Stops accepting connections, sends GOAWAY on every connection, lets calls in flight
-    /// finish for up to `gracePeriod`, then closes whatever is left.
+    /// finish for up to `gracePeriod`, then closes whatever is left. It waits on the connections'
+    /// close futures (and on the grace period's timer), not by polling: it returns as soon as the
+    /// last connection has closed. A connection accepted while it waits is told to go away too.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
-        let (listener, connections) = state.withLock { ($0.listener, Array($0.connections.values)) }
+        let listener = state.withLock { $0.listener }
         try? await listener?.close()
-        for connection in connections {
-            connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
-        }
-        let deadline = ContinuousClock.now + gracePeriod
-        while ContinuousClock.now < deadline, state.withLock({ !$0.connections.isEmpty }) {
-            try? await Task.sleep(for: .milliseconds(20))
+        let loop = group.next()
+        let graceEnds = NIODeadline.now() + .nanoseconds(gracePeriod.saturatingNanoseconds)
+        // Connections seen closed (a closed one leaves `connections` a moment after its close).
+        var closed = Set<ObjectIdentifier>()
+        while true {
+            let open = state.withLock { $0.connections }.filter { !closed.contains($0.key) }
+            guard !open.isEmpty else { break }
+            for connection in open.values {
+                connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
+            }
+            // Whichever comes first: every one of these connections closed, or the grace ended.
+            let outcome = loop.makePromise(of: Bool.self)
+            let timer = loop.scheduleTask(deadline: graceEnds) { outcome.succeed(false) }
+            EventLoopFuture.andAllComplete(open.values.map(\.closeFuture), on: loop).whenComplete { _ in
+                timer.cancel()
+                outcome.succeed(true)
+            }
+            guard (try? await outcome.futureResult.get()) == true else { break }
+            closed.formUnion(open.keys)
         }
         let remaining = state.withLock { Array($0.connections.values) }
         for connection in remaining { try? await connection.close() }

@@ -6,6 +6,7 @@ import InquiriesAPI
 import InquiriesService
 import RPC
 import Runtime
+import Storage
 import Testing
 import Wire
 

@@ -3,6 +3,7 @@ import GRDB
 import OrdersAPI
 import RPC
 import Runtime
+import Storage
 import TestSupport
 import Testing
 import Wire

@@ -7,6 +7,7 @@ import OrdersService
 import OversightAPI
 import RPC
 import Runtime
+import Storage
 import Synchronization
 import TestSupport
 import Wire
@@ -137,10 +138,10 @@ final class OrdersHarness: Sendable {
     }
 
     /// The events waiting in the outbox for Oversight, oldest first.
-    func outboxEvents() async throws -> [OversightAPI.Event] {
+    func outboxEvents() async throws -> [CommonAPI.Event] {
         try await database.read { db in
             try Data.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY sequence").map {
-                try OversightAPI.Event(serializedBytes: [UInt8]($0))
+                try CommonAPI.Event(serializedBytes: [UInt8]($0))
             }
         }
     }

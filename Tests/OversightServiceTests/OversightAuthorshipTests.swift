@@ -6,6 +6,7 @@ import OversightDomain
 import OversightService
 import RPC
 import Runtime
+import Storage
 import TestSupport
 import Testing
 import Wire

@@ -6,6 +6,7 @@ import OversightAPI
 import OversightService
 import RPC
 import Runtime
+import Storage
 import Wire
 
 /// Oversight on a real SQLite file behind its real router and access policy.

@@ -2,10 +2,13 @@ import CommonAPI
 import Foundation
 import GRDB
 import HTTP2
+import Outbox
 import OversightAPI
+import OversightDelivery
 import OversightService
 import RPC
 import Runtime
+import Storage
 import TestSupport
 import Testing
 import Wire

@@ -11,6 +11,7 @@ import RefundsService
 import ReturnsAPI
 import ReturnsService
 import Runtime
+import Storage
 import TestSupport
 import Wire
 
@@ -192,10 +193,10 @@ final class PostPurchaseHarness: Sendable {
     }
 
     /// Events waiting in a database's outbox.
-    func outbox(_ database: ServiceDatabase) async throws -> [OversightAPI.Event] {
+    func outbox(_ database: ServiceDatabase) async throws -> [CommonAPI.Event] {
         try await database.read { db in
             try Data.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY sequence").map {
-                try OversightAPI.Event(serializedBytes: [UInt8]($0))
+                try CommonAPI.Event(serializedBytes: [UInt8]($0))
             }
         }
     }

@@ -1,5 +1,6 @@
 import GRDB
 import RPC
+import Storage
 import Testing
 
 @testable import Runtime

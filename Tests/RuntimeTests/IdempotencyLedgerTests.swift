@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RPC
+import Storage
 import Testing
 
 @testable import Runtime

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 import MetricsTestKit
+import Outbox
 import RPC
+import Storage
 import Synchronization
 import Testing
 

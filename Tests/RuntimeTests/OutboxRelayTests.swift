@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Outbox
+import Storage
 import Testing
 
 @testable import Runtime

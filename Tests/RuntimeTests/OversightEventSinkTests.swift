@@ -2,11 +2,14 @@ import CommonAPI
 import Crypto
 import Foundation
 import OversightAPI
+import OversightDelivery
 import RPC
+import Storage
 import Synchronization
 import Testing
 import Wire
 
+@testable import Outbox
 @testable import Runtime
 
 /// The outbox's deliveries to Oversight: each batch becomes one RecordEvents call carrying the

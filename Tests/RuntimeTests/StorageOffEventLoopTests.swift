@@ -5,6 +5,7 @@ import HTTP2
 import NIOCore
 import NIOPosix
 import RPC
+import Storage
 import Synchronization
 import Testing
 

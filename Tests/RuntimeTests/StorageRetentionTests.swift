@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import Storage
 import Testing
 
+@testable import Outbox
 @testable import Runtime
 
 /// Pruning removes idempotency records and delivered outbox events past their retention and keeps

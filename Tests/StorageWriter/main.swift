@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Runtime
+import Storage
 
 // storage-writer DIR: a write loop for the crash test. Each iteration commits one row in its own
 // write transaction (a command, as a service writes it) and only then prints "acked N": a line

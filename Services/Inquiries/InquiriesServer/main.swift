@@ -1,4 +1,5 @@
 import InquiriesService
+import OversightDelivery
 import Runtime
 
 // inquiries: the Inquiries service process. `inquiries --help` lists its settings.

@@ -53,7 +53,7 @@ extension Product {
         guard let price = wire.price else { throw .invalid("product.price is required") }
         self.init(
             sku: wire.sku, name: wire.name, description: wire.description, specifications: wire.specifications,
-            price: Money(minorUnits: price.minorUnits, currency: price.currencyCode),
+            price: Money(trustedWire: price),
             catalogVersion: wire.catalogVersion)
     }
 }

@@ -1,7 +1,6 @@
 import CommonAPI
 import Foundation
 import InquiriesDomain
-import OversightAPI
 import Runtime
 import SupportPolicy
 import Wire

@@ -4,6 +4,7 @@ import InquiriesAPI
 import InquiriesDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -84,7 +85,7 @@ extension InquiriesService {
         _ method: MethodDescriptor, _ request: Request, key: String, id: String, caller: Identity,
         _ step: @escaping @Sendable (inout Ticket, any InquiriesTransaction, Actor, Date) throws -> [CaseChange]
     ) async throws -> InquiriesAPI.Ticket {
-        try await command(method, request, key: key, caller: caller) { transaction, now in
+        try await store.command(method, request, key: key, caller: caller.subject, at: clock()) { transaction, now in
             guard var ticket = try transaction.ticket(id: id),
                 caller.role != .customer || ticket.askedBy.subject == caller.subject
             else { throw InquiriesError.notFound("ticket '\(id)' not found") }

@@ -3,9 +3,9 @@ import Foundation
 import GRDB
 import InquiriesAPI
 import InquiriesDomain
-import OversightAPI
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -50,7 +50,9 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
             throw RPCError(.invalidArgument, "target_currency must be an ISO 4217 code the platform accepts")
         }
         let ticketID = "TKT-\(UUID().uuidString.lowercased())"
-        return try await command(Inquiries.Method.askQuestion, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Inquiries.Method.askQuestion, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             let product = request.sku.isEmpty ? nil : try transaction.product(sku: request.sku)
             if !request.sku.isEmpty, product == nil {
@@ -157,7 +159,9 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         guard let wire = request.rule else { throw RPCError(.invalidArgument, "rule is required") }
         let rule = try KnowledgeRule(wire: wire)
         try rule.validate()
-        return try await command(Inquiries.Method.publishRule, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Inquiries.Method.publishRule, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in try transaction.publish(rule, at: now).wire
         }
     }
@@ -170,7 +174,9 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         guard let wire = request.product else { throw RPCError(.invalidArgument, "product is required") }
         let product = try Product(wire: wire)
         try product.validate()
-        return try await command(Inquiries.Method.upsertProduct, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Inquiries.Method.upsertProduct, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, _ in try transaction.upsert(product).wire
         }
     }
@@ -183,8 +189,8 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         let now = clock()
         let table = try RateTable(version: 0, base: request.baseCurrency, rates: request.rates, publishedAt: now)
         try table.validate()
-        return try await command(
-            Inquiries.Method.publishRateTable, request, key: request.idempotencyKey, caller: caller
+        return try await store.command(
+            Inquiries.Method.publishRateTable, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {
             transaction, _ in try transaction.publish(table).wire
         }
@@ -201,15 +207,4 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         return table.wire
     }
 
-    /// Runs a state-changing command: idempotent by key (scoped to the caller), in one transaction.
-    func command<Request: WireMessage, Response: WireMessage>(
-        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (any InquiriesTransaction, Date) throws -> Response
-    ) async throws -> Response {
-        let now = clock()
-        let bytes = try await store.perform(
-            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-        ) { transaction in try body(transaction, now).serializedBytes() }
-        return try Response(serializedBytes: bytes)
-    }
 }

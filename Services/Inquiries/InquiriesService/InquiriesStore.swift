@@ -1,16 +1,18 @@
+import CommonAPI
 import Foundation
 import GRDB
 import InquiriesAPI
 import InquiriesDomain
-import OversightAPI
+import Outbox
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
 /// Where Inquiries keeps its knowledge base, catalog, rate tables and tickets. The handlers see
 /// only this protocol; ``SQLiteInquiriesStore`` implements it.
-protocol InquiriesStore: Sendable {
+protocol InquiriesStore: CommandStore where Transaction == any InquiriesTransaction {
     /// Runs one command in one transaction with its idempotency record.
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
@@ -83,7 +85,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
             arguments += [topic.rawValue]
         }
         let rules = try Data.fetchAll(db, sql: sql + " ORDER BY rule_id", arguments: arguments).map {
-            try KnowledgeRule(wire: WireKnowledgeRule(serializedBytes: [UInt8]($0)))
+            try KnowledgeRule(wire: WireKnowledgeRule(storedBytes: $0))
         }
         return (rules, try counter("knowledge_base"))
     }
@@ -106,7 +108,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
 
     func product(sku: String) throws -> Product? {
         try Data.fetchOne(db, sql: "SELECT body FROM products WHERE sku = ?", arguments: [sku]).map {
-            try Product(wire: WireProduct(serializedBytes: [UInt8]($0)))
+            try Product(wire: WireProduct(storedBytes: $0))
         }
     }
 
@@ -116,7 +118,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
             db,
             sql: "SELECT body FROM products WHERE (sku LIKE ? OR name LIKE ?) AND sku > ? ORDER BY sku LIMIT ?",
             arguments: [pattern, pattern, afterSKU, limit]
-        ).map { try Product(wire: WireProduct(serializedBytes: [UInt8]($0))) }
+        ).map { try Product(wire: WireProduct(storedBytes: $0)) }
     }
 
     func upsert(_ product: Product) throws -> Product {
@@ -133,7 +135,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
 
     func latestRateTable() throws -> RateTable? {
         try Data.fetchOne(db, sql: "SELECT body FROM rate_tables ORDER BY version DESC LIMIT 1").map { body in
-            let wire = try WireRateTable(serializedBytes: [UInt8](body))
+            let wire = try WireRateTable(storedBytes: body)
             return try RateTable(
                 version: wire.version, base: wire.baseCurrency, rates: wire.rates,
                 publishedAt: wire.publishedAt?.date ?? Date(timeIntervalSince1970: 0))
@@ -151,7 +153,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
 
     func ticket(id: String) throws -> Ticket? {
         try Data.fetchOne(db, sql: "SELECT body FROM tickets WHERE ticket_id = ?", arguments: [id]).map {
-            try Ticket(stored: WireTicket(serializedBytes: [UInt8]($0)))
+            try Ticket(stored: WireTicket(storedBytes: $0))
         }
     }
 
@@ -169,7 +171,7 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
         sql += " ORDER BY opened_at, ticket_id LIMIT ?"
         arguments += [limit]
         return try Data.fetchAll(db, sql: sql, arguments: arguments).map {
-            try Ticket(stored: WireTicket(serializedBytes: [UInt8]($0)))
+            try Ticket(stored: WireTicket(storedBytes: $0))
         }
     }
 

@@ -1,4 +1,5 @@
 import OrdersService
+import OversightDelivery
 import Runtime
 
 // orders: the Orders service process. `orders --help` lists its settings.

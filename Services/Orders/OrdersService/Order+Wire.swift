@@ -47,8 +47,8 @@ extension Order {
             lines.append(
                 OrderLine(
                     number: Int(line.lineNumber), sku: line.sku, title: line.title, quantity: Int(line.quantity),
-                    unitPrice: Money(minorUnits: price.minorUnits, currency: price.currencyCode),
-                    paidShare: line.paidShare.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) }))
+                    unitPrice: Money(trustedWire: price),
+                    paidShare: line.paidShare.map { Money(trustedWire: $0) }))
         }
         var payments: [Payment] = []
         for (index, payment) in wire.payments.enumerated() {
@@ -57,7 +57,7 @@ extension Order {
             }
             payments.append(
                 Payment(
-                    id: payment.paymentID, amount: Money(minorUnits: amount.minorUnits, currency: amount.currencyCode),
+                    id: payment.paymentID, amount: Money(trustedWire: amount),
                     method: payment.method,
                     capturedAt: try Self.date(of: captured, "order.payments[\(index)].captured_at")))
         }

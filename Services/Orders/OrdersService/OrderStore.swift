@@ -1,13 +1,14 @@
+import CommonAPI
 import Foundation
 import OrdersDomain
-import OversightAPI
 import RPC
 import Runtime
+import Storage
 
 /// Where Orders keeps its orders and issues. The handlers and the domain see only this protocol;
 /// ``SQLiteOrderStore`` implements it today, and a PostgreSQL store can implement it later
 /// without touching either.
-protocol OrderStore: Sendable {
+protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
     /// Runs one command in one transaction: its changes, its outbox events and its idempotency
     /// record commit together. A retry with the same key and request returns the stored response
     /// without running `body` again.

@@ -4,6 +4,7 @@ import OrdersAPI
 import OrdersDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -14,7 +15,9 @@ extension OrdersService {
         let category = try Self.category(request.category)
         let address = request.requestedAddress.map { Address(wire: $0) }
         let issueID = "ISS-\(UUID().uuidString.lowercased())"
-        return try await command(Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
             let actor = Actor(caller)
@@ -153,7 +156,7 @@ extension OrdersService {
         _ method: MethodDescriptor, _ request: Request, key: String, issueID: String, caller: Identity,
         _ step: @escaping @Sendable (inout Issue, Actor, Date) throws -> [CaseChange]
     ) async throws -> WireIssue {
-        try await command(method, request, key: key, caller: caller) { transaction, now in
+        try await store.command(method, request, key: key, caller: caller.subject, at: clock()) { transaction, now in
             var issue = try Self.visible(transaction.issue(id: issueID), id: issueID, to: caller)
             let actor = Actor(caller)
             let changes = try step(&issue, actor, now)

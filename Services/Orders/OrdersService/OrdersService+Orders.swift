@@ -4,6 +4,7 @@ import OrdersAPI
 import OrdersDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -16,7 +17,9 @@ extension OrdersService {
         try imported.validate(now: clock())
         imported.freezePaidShares()
         let order = imported
-        return try await command(Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, _ in
             if try transaction.order(id: order.id) != nil {
                 throw OrdersError.conflict("order '\(order.id)' was already imported (with another idempotency_key)")
@@ -33,8 +36,8 @@ extension OrdersService {
         let caller = try context.identity
         guard let wireEvent = request.event else { throw RPCError(.invalidArgument, "event is required") }
         let event = try TrackingEvent(wire: wireEvent)
-        return try await command(
-            Orders.Method.recordTrackingEvent, request, key: request.idempotencyKey, caller: caller
+        return try await store.command(
+            Orders.Method.recordTrackingEvent, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) { transaction, now in
             var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
             if try order.record(event, now: now) { try transaction.update(order) }
@@ -110,7 +113,9 @@ extension OrdersService {
         guard let wireAddress = request.address else { throw RPCError(.invalidArgument, "address is required") }
         let address = Address(wire: wireAddress)
         let issueID = "ISS-\(UUID().uuidString.lowercased())"
-        return try await command(Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
             let actor = Actor(caller)
@@ -132,7 +137,9 @@ extension OrdersService {
     public func adjustOrder(_ request: AdjustOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
         let caller = try context.identity
         let changes = request.lines.map { LineAdjustment(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
-        return try await command(Orders.Method.adjustOrder, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Orders.Method.adjustOrder, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
             try order.adjust(changes, note: request.customerNote)

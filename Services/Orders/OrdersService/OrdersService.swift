@@ -5,6 +5,7 @@ import OrdersAPI
 import OrdersDomain
 import RPC
 import Runtime
+import Storage
 import Wire
 
 /// `support.orders.v1.Orders`: thin handlers that check the caller, translate between the
@@ -32,19 +33,6 @@ public struct OrdersService: Orders.ServiceProtocol {
     public static let protoFiles: [ProtoFile] = [
         .supportOrdersV1Orders, .supportCommonV1Common, .googleProtobufTimestamp,
     ]
-
-    /// Runs a state-changing command: idempotent by `key` (scoped to the caller), in one
-    /// transaction. Domain errors reach the caller with their status (``RPC/RPCErrorConvertible``).
-    func command<Request: WireMessage, Response: WireMessage>(
-        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (any OrdersTransaction, Date) throws -> Response
-    ) async throws -> Response {
-        let now = clock()
-        let bytes = try await store.perform(
-            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-        ) { transaction in try body(transaction, now).serializedBytes() }
-        return try Response(serializedBytes: bytes)
-    }
 
     /// `order` if it exists and `caller` may see it; customers see only their own (another
     /// customer's order is NOT_FOUND, so its existence is not revealed).

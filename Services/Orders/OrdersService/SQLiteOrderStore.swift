@@ -1,10 +1,12 @@
+import CommonAPI
 import Foundation
 import GRDB
 import OrdersAPI
 import OrdersDomain
-import OversightAPI
+import Outbox
 import RPC
 import Runtime
+import Storage
 import Wire
 
 /// The ``OrderStore`` on the service's SQLite database.
@@ -134,11 +136,11 @@ struct SQLiteOrdersTransaction: OrdersTransaction {
 
     /// An order from its stored encoding.
     static func decodeOrder(_ body: Data) throws -> Order {
-        try Order(wire: WireOrder(serializedBytes: [UInt8](body)))
+        try Order(wire: WireOrder(storedBytes: body))
     }
 
     /// An issue from its stored encoding.
     static func decodeIssue(_ body: Data) throws -> Issue {
-        try Issue(stored: WireIssue(serializedBytes: [UInt8](body)))
+        try Issue(stored: WireIssue(storedBytes: body))
     }
 }

@@ -4,6 +4,7 @@ import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
+import Storage
 import Wire
 
 /// Computes the support-attitude report for a period: each case's events of the period in log
@@ -26,7 +27,7 @@ struct AgentReportQuery {
                 """,
             arguments: range)
         while let body = try events.next() {
-            let event = try Event(serializedBytes: [UInt8](body))
+            let event = try Event(storedBytes: body)
             guard let step = Self.step(event) else { continue }
             cases["\(event.aggregateType)/\(event.aggregateID)", default: []].append(step)
         }
@@ -40,12 +41,12 @@ struct AgentReportQuery {
         for body in try Data.fetchAll(
             db, sql: "SELECT body FROM complaints WHERE filed_at >= ? AND filed_at < ?", arguments: range)
         {
-            let complaint = try OversightAPI.Complaint(serializedBytes: [UInt8](body))
+            let complaint = try OversightAPI.Complaint(storedBytes: body)
             if !complaint.relatedCase.isEmpty { complaints[complaint.relatedCase, default: 0] += 1 }
         }
         var teams: [String: [String]] = [:]
         for body in try Data.fetchAll(db, sql: "SELECT body FROM staff") {
-            let member = try StaffMember(serializedBytes: [UInt8](body))
+            let member = try StaffMember(storedBytes: body)
             if !member.teams.isEmpty { teams[member.staffID] = member.teams }
         }
         let analysis = AttitudeAnalysis(cases: cases, ratings: ratings, complaints: complaints, teams: teams)

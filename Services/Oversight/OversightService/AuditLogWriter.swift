@@ -4,6 +4,7 @@ import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -67,8 +68,8 @@ struct AuditLogWriter {
     /// The latest signed checkpoint, after signing a new one of the current head if `checkpointing`
     /// has a key and the last one is `everyEvents` events behind or `everySeconds` old.
     func checkpoint(at now: Date, with checkpointing: AuditCheckpointing) throws -> AuditCheckpoint? {
-        let latest = try Data.fetchOne(db, sql: "SELECT body FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1")
-            .map { try AuditCheckpoint(serializedBytes: [UInt8]($0)) }
+        let latest = try AuditCheckpoint.fetchOne(
+            db, sql: "SELECT body FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1")
         guard let key = checkpointing.key else { return latest }
         let (sequence, hash) = try head()
         guard sequence > 0 else { return latest }

@@ -1,6 +1,8 @@
+import CommonAPI
 import Foundation
 import GRDB
 import OversightAPI
+import Storage
 import Wire
 
 /// The Oversight database's migrations. The audit log is the record; beside it, each event's
@@ -164,7 +166,7 @@ enum OversightSchema {
                 """)
         while let row = try rows.next() {
             let bytes: Data = row["event"]
-            let source = (try? Event(serializedBytes: [UInt8](bytes)))?.sourceService ?? ""
+            let source = (try? Event(storedBytes: bytes))?.sourceService ?? ""
             try insert.execute(arguments: [
                 row["sequence"], source, row["event_id"], row["aggregate_id"], row["recorded_at_ns"], bytes,
                 row["previous_hash"], row["hash"],

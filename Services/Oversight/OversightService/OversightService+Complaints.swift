@@ -4,6 +4,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -24,7 +25,9 @@ extension OversightService {
         default: throw RPCError(.invalidArgument, "kind must be COMPLAINT or SUGGESTION")
         }
         let complaintID = "CMP-\(UUID().uuidString.lowercased())"
-        return try await command(Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             let (complaint, changes) = try OversightDomain.Complaint.file(
                 id: complaintID, kind: kind, customerID: customerID, subject: request.subject, text: request.text,
@@ -149,8 +152,9 @@ extension OversightService {
         guard let member = request.member, !member.staffID.isEmpty, member.staffID.utf8.count <= 128,
             !member.name.isEmpty, TextLimit.admits(member.name, characters: 200), member.teams.count <= 20
         else { throw RPCError(.invalidArgument, "member needs a staff_id (1-128 bytes), a name and at most 20 teams") }
-        return try await command(
-            Oversight.Method.upsertStaffMember, request, key: request.idempotencyKey, caller: caller
+        return try await store.command(
+            Oversight.Method.upsertStaffMember, request, key: request.idempotencyKey, caller: caller.subject,
+            at: clock()
         ) {
             transaction, _ in
             try transaction.upsert(member)
@@ -172,7 +176,7 @@ extension OversightService {
         _ step:
             @escaping @Sendable (inout OversightDomain.Complaint, any OversightTransaction, Date) throws -> [CaseChange]
     ) async throws -> OversightAPI.Complaint {
-        try await command(method, request, key: key, caller: caller) { transaction, now in
+        try await store.command(method, request, key: key, caller: caller.subject, at: clock()) { transaction, now in
             guard var complaint = try transaction.complaint(id: id),
                 caller.role != .customer || complaint.customerID == caller.subject
             else { throw OversightError.notFound("complaint '\(id)' not found") }
@@ -180,17 +184,6 @@ extension OversightService {
             try Self.save(complaint, changes, by: SupportPolicy.Actor(caller), at: now, in: transaction)
             return complaint.wire
         }
-    }
-
-    private func command<Request: WireMessage, Response: WireMessage>(
-        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (any OversightTransaction, Date) throws -> Response
-    ) async throws -> Response {
-        let now = clock()
-        let bytes = try await store.perform(
-            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-        ) { transaction in try body(transaction, now).serializedBytes() }
-        return try Response(serializedBytes: bytes)
     }
 
     static func save(

@@ -4,6 +4,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 

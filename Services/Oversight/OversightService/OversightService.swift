@@ -5,6 +5,7 @@ import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -44,8 +45,8 @@ public struct OversightService: Oversight.ServiceProtocol {
 
     /// The contract's descriptors (with imports), for reflection.
     public static let protoFiles: [ProtoFile] = [
-        .supportOversightV1Oversight, .supportCommonV1Common, .supportCommonV1AuditCheckpoint, .googleProtobufTimestamp,
-        .googleProtobufDuration,
+        .supportOversightV1Oversight, .supportCommonV1AuditEvent, .supportCommonV1Common,
+        .supportCommonV1AuditCheckpoint, .googleProtobufTimestamp, .googleProtobufDuration,
     ]
 
     /// The most events one RecordEvents call may carry.

@@ -1,14 +1,16 @@
+import CommonAPI
 import Foundation
 import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 
 /// Where Oversight keeps its audit log, report facts, samples, ratings, complaints and roster.
 /// The handlers see only this protocol; ``SQLiteOversightStore`` implements it (with
 /// ``AuditLogWriter`` and ``ReportQuery``), and a PostgreSQL store can follow.
-protocol OversightStore: Sendable {
+protocol OversightStore: CommandStore where Transaction == any OversightTransaction {
     /// Appends events from the services in one transaction, signing a checkpoint of the new head
     /// when `checkpointing` says one is due.
     func append(_ events: [Event], at now: Date, checkpointing: AuditCheckpointing) async throws

@@ -1,8 +1,10 @@
+import CommonAPI
 import Foundation
 import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 

@@ -1,9 +1,11 @@
+import CommonAPI
 import Foundation
 import GRDB
 import OversightAPI
 import OversightDomain
 import RPC
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -123,10 +125,10 @@ struct SQLiteOversightTransaction: OversightTransaction {
     }
 
     func rating(caseKey: String, customerID: String) throws -> Rating? {
-        try Data.fetchOne(
+        try Rating.fetchOne(
             db, sql: "SELECT body FROM ratings WHERE case_key = ? AND customer_id = ?",
             arguments: [caseKey, customerID]
-        ).map { try Rating(serializedBytes: [UInt8]($0)) }
+        )
     }
 
     func insert(_ rating: Rating, caseKey: String) throws {
@@ -140,9 +142,7 @@ struct SQLiteOversightTransaction: OversightTransaction {
     }
 
     func sample(id: String) throws -> AuditSample? {
-        try Data.fetchOne(db, sql: "SELECT body FROM audit_samples WHERE sample_id = ?", arguments: [id]).map {
-            try AuditSample(serializedBytes: [UInt8]($0))
-        }
+        try AuditSample.fetchOne(db, sql: "SELECT body FROM audit_samples WHERE sample_id = ?", arguments: [id])
     }
 
     func save(_ sample: AuditSample) throws {
@@ -194,15 +194,11 @@ struct SQLiteOversightTransaction: OversightTransaction {
     }
 
     func staffMember(id: String) throws -> StaffMember? {
-        try Data.fetchOne(db, sql: "SELECT body FROM staff WHERE staff_id = ?", arguments: [id]).map {
-            try StaffMember(serializedBytes: [UInt8]($0))
-        }
+        try StaffMember.fetchOne(db, sql: "SELECT body FROM staff WHERE staff_id = ?", arguments: [id])
     }
 
     func staffMembers() throws -> [StaffMember] {
-        try Data.fetchAll(db, sql: "SELECT body FROM staff ORDER BY staff_id").map {
-            try StaffMember(serializedBytes: [UInt8]($0))
-        }
+        try StaffMember.fetchAll(db, sql: "SELECT body FROM staff ORDER BY staff_id")
     }
 
     func upsert(_ member: StaffMember) throws {
@@ -220,7 +216,7 @@ struct SQLiteOversightTransaction: OversightTransaction {
         let nanos: Int64 = row["recorded_at_ns"]
         return AuditRecord.with {
             $0.sequence = row["sequence"]
-            $0.event = try? Event(serializedBytes: [UInt8](event))
+            $0.event = try? Event(storedBytes: event)
             $0.recordedAt = Timestamp(seconds: nanos / 1_000_000_000, nanos: Int32(nanos % 1_000_000_000))
             $0.previousHash = [UInt8](previous)
             $0.hash = [UInt8](hash)
@@ -229,6 +225,6 @@ struct SQLiteOversightTransaction: OversightTransaction {
 
     /// A complaint from its stored encoding.
     static func complaint(_ body: Data) throws -> Complaint {
-        try Complaint(stored: OversightAPI.Complaint(serializedBytes: [UInt8](body)))
+        try Complaint(stored: OversightAPI.Complaint(storedBytes: body))
     }
 }

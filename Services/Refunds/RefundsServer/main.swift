@@ -1,3 +1,4 @@
+import OversightDelivery
 import RefundsService
 import Runtime
 

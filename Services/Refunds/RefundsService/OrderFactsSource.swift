@@ -1,27 +1,20 @@
 import CommonAPI
 import OrdersAPI
+import OrdersLookup
 import RPC
 import Runtime
 import SupportPolicy
 import Wire
 
-/// Where Refunds learns what an order paid: Orders' GetPurchaseFacts, called as a service.
+/// What Refunds needs of an order, from Orders (``OrdersLookup/PurchaseFactsClient``): its
+/// owner, what it paid and its fairness facts.
 struct OrderFactsSource: Sendable {
     /// The Orders client (carrying this service's token).
-    let orders: Orders.Client
+    let orders: PurchaseFactsClient
 
     /// The facts of `orderID`; NOT_FOUND if Orders does not know it, UNAVAILABLE while Orders is down.
     func facts(of orderID: String) async throws -> OrderFacts {
-        let facts: PurchaseFacts
-        do {
-            facts = try await orders.getPurchaseFacts(
-                GetPurchaseFactsRequest.with { $0.orderID = orderID },
-                options: CallOptions(timeout: .seconds(5), isSafeToRetry: true))
-        } catch let error as RPCError where error.code == .notFound {
-            throw RPCError(.notFound, "order '\(orderID)' not found")
-        } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
-            throw RPCError(.unavailable, "Orders is unavailable; try again shortly (\(error.message))")
-        }
+        let facts = try await orders.facts(of: orderID)
         guard let paid = facts.paid, Currency.isValid(paid.currencyCode), paid.minorUnits >= 0 else {
             throw RPCError(.failedPrecondition, "order '\(orderID)' has no payment in a known currency")
         }
@@ -33,6 +26,6 @@ struct OrderFactsSource: Sendable {
         }
         return OrderFacts(
             orderID: facts.orderID, customerID: facts.customerID,
-            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), fairness: fairness)
+            paid: Money(trustedWire: paid), fairness: fairness)
     }
 }

@@ -34,7 +34,7 @@ extension Refund {
         else { throw .invalid("stored refund \(wire.refundID) is unreadable") }
         self.init(
             id: wire.refundID, orderID: wire.orderID, customerID: wire.customerID,
-            amount: Money(minorUnits: amount.minorUnits, currency: amount.currencyCode), state: state, source: source,
+            amount: Money(trustedWire: amount), state: state, source: source,
             failureReason: wire.failureReason, approvedAt: approvedAt.date, expectedBy: expectedBy.date,
             finishedAt: wire.finishedAt?.date, paymentReference: wire.paymentReference,
             rule: wire.rule.map { PolicyRule(wire: $0) } ?? RefundPolicy.deadlineRule)

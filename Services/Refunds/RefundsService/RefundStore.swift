@@ -1,11 +1,12 @@
+import CommonAPI
 import Foundation
-import OversightAPI
 import RPC
 import Runtime
+import Storage
 
 /// Where Refunds keeps its refunds and the order facts it fetched. The handlers see only this
 /// protocol; ``SQLiteRefundStore`` implements it, and a PostgreSQL store can follow.
-protocol RefundStore: Sendable {
+protocol RefundStore: CommandStore where Transaction == any RefundsTransaction {
     /// Runs one command in one transaction with its idempotency record (see `OrderStore`).
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import OversightAPI
 import RefundsDomain
 import Runtime
 import SupportPolicy

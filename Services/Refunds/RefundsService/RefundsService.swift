@@ -2,11 +2,12 @@ import CommonAPI
 import Foundation
 import GRDB
 import OrdersAPI
-import OversightAPI
+import OrdersLookup
 import RPC
 import RefundsAPI
 import RefundsDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -23,7 +24,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
     /// service's credentials); `clock` gives "now".
     public init(database: ServiceDatabase, orders: RPCClient, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = SQLiteRefundStore(database: database)
-        self.orders = OrderFactsSource(orders: Orders.Client(orders))
+        self.orders = OrderFactsSource(orders: PurchaseFactsClient(orders: orders))
         self.clock = clock
     }
 
@@ -69,8 +70,9 @@ public struct RefundsService: Refunds.ServiceProtocol {
         }
         let refundID = "REF-\(UUID().uuidString.lowercased())"
         do {
-            return try await command(Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller)
-            {
+            return try await store.command(
+                Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+            ) {
                 transaction, now in
                 if try transaction.orderFacts(id: facts.orderID) == nil { try transaction.save(facts) }
                 let refund = try Refund.create(
@@ -184,7 +186,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
         _ method: MethodDescriptor, _ request: Request, key: String, refundID: String, caller: Identity,
         _ step: @escaping @Sendable (inout Refund, Date) throws -> Void
     ) async throws -> RefundsAPI.Refund {
-        try await command(method, request, key: key, caller: caller) { transaction, now in
+        try await store.command(method, request, key: key, caller: caller.subject, at: clock()) { transaction, now in
             guard var refund = try transaction.refund(id: refundID) else {
                 throw RefundsError.notFound("refund '\(refundID)' not found")
             }
@@ -200,17 +202,6 @@ public struct RefundsService: Refunds.ServiceProtocol {
                 RefundsEvents.changed(refund, from: before, facts: facts, by: Actor(caller), at: now))
             return refund.wire(at: now)
         }
-    }
-
-    private func command<Request: WireMessage, Response: WireMessage>(
-        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (any RefundsTransaction, Date) throws -> Response
-    ) async throws -> Response {
-        let now = clock()
-        let bytes = try await store.perform(
-            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-        ) { transaction in try body(transaction, now).serializedBytes() }
-        return try Response(serializedBytes: bytes)
     }
 
     private static func checkID(_ value: String, _ field: String) throws(RPCError) {

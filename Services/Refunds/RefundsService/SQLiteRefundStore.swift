@@ -1,10 +1,12 @@
+import CommonAPI
 import Foundation
 import GRDB
-import OversightAPI
+import Outbox
 import RPC
 import RefundsAPI
 import RefundsDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -126,6 +128,6 @@ struct SQLiteRefundsTransaction: RefundsTransaction {
 
     /// A refund from its stored encoding.
     static func decode(_ body: Data) throws -> Refund {
-        try Refund(stored: WireRefund(serializedBytes: [UInt8](body)))
+        try Refund(stored: WireRefund(storedBytes: body))
     }
 }

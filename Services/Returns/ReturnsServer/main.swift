@@ -1,3 +1,4 @@
+import OversightDelivery
 import ReturnsService
 import Runtime
 

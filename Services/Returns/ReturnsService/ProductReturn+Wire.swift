@@ -72,15 +72,14 @@ extension ProductReturn {
             lines: wire.lines.map { line in
                 ReturnLine(
                     lineNumber: Int(line.lineNumber), quantity: Int(line.quantity),
-                    paidShare: line.paidShare.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) },
+                    paidShare: line.paidShare.map { Money(trustedWire: $0) },
                     orderedQuantity: Int(line.orderedQuantity),
-                    refundAmount: line.refundAmount.map { Money(minorUnits: $0.minorUnits, currency: $0.currencyCode) })
+                    refundAmount: line.refundAmount.map { Money(trustedWire: $0) })
             },
             reason: reason, remedy: remedy, description: wire.description, state: state,
             label: ReturnLabel(
                 carrier: label.carrier, trackingNumber: label.trackingNumber, labelURL: label.labelURL,
-                customerCost: Money(
-                    minorUnits: label.customerCost?.minorUnits ?? 0, currency: label.customerCost?.currencyCode ?? "")),
+                customerCost: Money(trustedWire: label.customerCost ?? CommonAPI.Money())),
             eligibility: Eligibility(stored: eligibility),
             finding: InspectionFinding(rawValue: Int(wire.finding.rawValue)),
             decision: wire.decision.map { decision in
@@ -88,7 +87,7 @@ extension ProductReturn {
                     approved: decision.approved, rule: PolicyRule(wire: decision.rule ?? PolicyReference()),
                     explanation: decision.explanation, decidedAt: decision.decidedAt?.date ?? when)
             },
-            refundAmount: Money(minorUnits: amount.minorUnits, currency: amount.currencyCode), refundID: wire.refundID,
+            refundAmount: Money(trustedWire: amount), refundID: wire.refundID,
             replacementID: wire.replacementID,
             timeline: wire.timeline.map { entry in
                 ReturnTimelineEntry(

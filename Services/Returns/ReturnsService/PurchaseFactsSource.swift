@@ -1,31 +1,23 @@
 import CommonAPI
 import Foundation
 import OrdersAPI
+import OrdersLookup
 import RPC
 import ReturnsDomain
 import Runtime
 import SupportPolicy
 import Wire
 
-/// Where Returns learns an order's facts: Orders' GetPurchaseFacts, called as a service.
+/// What Returns needs of an order, from Orders (``OrdersLookup/PurchaseFactsClient``): its
+/// owner, what was paid, its lines with their frozen shares, and whether it was delivered.
 struct PurchaseFactsSource: Sendable {
     /// The Orders client (carrying this service's token).
-    let orders: Orders.Client
+    let orders: PurchaseFactsClient
 
     /// The facts of `orderID`, for `caller`: a customer asking about another customer's order gets
     /// NOT_FOUND, as Orders would answer; UNAVAILABLE while Orders is down.
     func facts(of orderID: String, for caller: Identity) async throws -> ReturnsDomain.PurchaseFacts {
-        guard !orderID.isEmpty, orderID.utf8.count <= 128 else {
-            throw RPCError(.invalidArgument, "order_id must be 1 to 128 characters")
-        }
-        let wire: OrdersAPI.PurchaseFacts
-        do {
-            wire = try await orders.getPurchaseFacts(
-                GetPurchaseFactsRequest.with { $0.orderID = orderID },
-                options: CallOptions(timeout: .seconds(5), isSafeToRetry: true))
-        } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
-            throw RPCError(.unavailable, "Orders is unavailable; try again shortly (\(error.message))")
-        }
+        let wire = try await orders.facts(of: orderID)
         guard caller.role != .customer || wire.customerID == caller.subject else {
             throw RPCError(.notFound, "order '\(orderID)' not found")
         }
@@ -60,16 +52,15 @@ struct PurchaseFactsSource: Sendable {
         }
         let shares = try Self.paidShares(of: wire, paid: paid.minorUnits)
         for (line, share) in zip(wire.lines, shares) {
-            let price = line.unitPrice?.minorUnits ?? 0
             lines.append(
                 .init(
                     number: Int(line.lineNumber), quantity: Int(line.quantity),
-                    unitPrice: Money(minorUnits: price, currency: line.unitPrice?.currencyCode ?? ""),
+                    unitPrice: Money(trustedWire: line.unitPrice ?? CommonAPI.Money()),
                     paidShare: Money(minorUnits: share, currency: paid.currencyCode)))
         }
         return ReturnsDomain.PurchaseFacts(
             orderID: wire.orderID, customerID: wire.customerID,
-            paid: Money(minorUnits: paid.minorUnits, currency: paid.currencyCode), progress: progress, lines: lines,
+            paid: Money(trustedWire: paid), progress: progress, lines: lines,
             fairness: try FairnessFacts(wire: wire.fairness))
     }
 

@@ -1,13 +1,14 @@
+import CommonAPI
 import Foundation
-import OversightAPI
 import RPC
 import ReturnsDomain
 import Runtime
+import Storage
 import SupportPolicy
 
 /// Where Returns keeps its returns. The handlers see only this protocol; ``SQLiteReturnStore``
 /// implements it, and a PostgreSQL store can follow.
-protocol ReturnStore: Sendable {
+protocol ReturnStore: CommandStore where Transaction == any ReturnsTransaction {
     /// Runs one command in one transaction with its idempotency record (see `OrderStore`).
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import OversightAPI
 import ReturnsDomain
 import Runtime
 import SupportPolicy

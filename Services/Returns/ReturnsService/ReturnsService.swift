@@ -3,11 +3,13 @@ import Foundation
 import GRDB
 import Logging
 import OrdersAPI
+import OrdersLookup
 import RPC
 import RefundsAPI
 import ReturnsAPI
 import ReturnsDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -31,7 +33,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = SQLiteReturnStore(database: database)
-        self.orders = PurchaseFactsSource(orders: Orders.Client(orders))
+        self.orders = PurchaseFactsSource(orders: PurchaseFactsClient(orders: orders))
         self.refunds = Refunds.Client(refunds)
         self.clock = clock
         self.logger = logger
@@ -114,7 +116,9 @@ public struct ReturnsService: Returns.ServiceProtocol {
                 eligibility, facts: facts, caseID: returnID, aggregateType: "return", caller: caller, at: clock())
             throw ReturnsError.notAllowed("\(eligibility.explanation) (rule \(eligibility.rule.id))")
         }
-        return try await command(Returns.Method.requestReturn, request, key: request.idempotencyKey, caller: caller) {
+        return try await store.command(
+            Returns.Method.requestReturn, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+        ) {
             transaction, now in
             let actor = Actor(caller)
             let (created, changes) = try ProductReturn.request(
@@ -304,7 +308,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
         _ method: MethodDescriptor, _ request: Request, key: String, returnID: String, caller: Identity,
         _ step: @escaping @Sendable (inout ProductReturn, Actor, Date, any ReturnsTransaction) throws -> [CaseChange]
     ) async throws -> ReturnsAPI.Return {
-        try await command(method, request, key: key, caller: caller) { transaction, now in
+        try await store.command(method, request, key: key, caller: caller.subject, at: clock()) { transaction, now in
             var productReturn = try Self.visible(transaction.productReturn(id: returnID), id: returnID, to: caller)
             let actor = Actor(caller)
             let changes = try step(&productReturn, actor, now, transaction)
@@ -314,17 +318,6 @@ public struct ReturnsService: Returns.ServiceProtocol {
                 ReturnsEvents.events(for: changes, of: productReturn, fairness: fairness, by: actor, at: now))
             return productReturn.wire
         }
-    }
-
-    private func command<Request: WireMessage, Response: WireMessage>(
-        _ method: MethodDescriptor, _ request: Request, key: String, caller: Identity,
-        _ body: @escaping @Sendable (any ReturnsTransaction, Date) throws -> Response
-    ) async throws -> Response {
-        let now = clock()
-        let bytes = try await store.perform(
-            key: key, caller: caller.subject, method: method, request: request.serializedBytes()
-        ) { transaction in try body(transaction, now).serializedBytes() }
-        return try Response(serializedBytes: bytes)
     }
 
     static func visible(_ productReturn: ProductReturn?, id: String, to caller: Identity) throws(ReturnsError)

@@ -1,10 +1,12 @@
+import CommonAPI
 import Foundation
 import GRDB
-import OversightAPI
+import Outbox
 import RPC
 import ReturnsAPI
 import ReturnsDomain
 import Runtime
+import Storage
 import SupportPolicy
 import Wire
 
@@ -155,6 +157,6 @@ struct SQLiteReturnsTransaction: ReturnsTransaction {
 
     /// A return from its stored encoding.
     static func decode(_ body: Data) throws -> ProductReturn {
-        try ProductReturn(stored: WireReturn(serializedBytes: [UInt8](body)))
+        try ProductReturn(stored: WireReturn(storedBytes: body))
     }
 }

@@ -1,5 +1,7 @@
 import CommonAPI
+import Outbox
 import RPC
+import Storage
 import Wire
 
 /// `support.common.v1.AuditCheckpoints`, served by every service process that has a database: the

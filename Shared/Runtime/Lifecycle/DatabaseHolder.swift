@@ -1,3 +1,4 @@
+import Storage
 import Synchronization
 
 /// The database a ``ServiceProcess`` opened, so that it can close it when the process stops.

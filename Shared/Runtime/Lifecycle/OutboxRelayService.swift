@@ -1,3 +1,4 @@
+import Outbox
 import ServiceLifecycle
 
 /// An outbox relay as a swift-service-lifecycle `Service`: delivers until graceful shutdown.

@@ -6,9 +6,11 @@ import GRPCServices
 import HTTP2
 import Logging
 import Metrics
+import Outbox
 import Prometheus
 import RPC
 import ServiceLifecycle
+import Storage
 import UnixSignals
 import Wire
 
@@ -129,12 +131,6 @@ public struct ServiceProcess: Sendable {
             logger.error("peer unusable", metadata: ["peer": "\(peer)", "error": "\(error)"])
             return RPCClient(transport: UnavailablePeerTransport(peer: peer), interceptors: interceptors)
         }
-    }
-
-    /// A relay delivering the outbox's Oversight events to the `oversight` peer.
-    public func oversightRelay(for database: ServiceDatabase) -> OutboxRelay {
-        let sink = OversightEventSink(client: client(for: "oversight"), checkpoints: database, logger: logger)
-        return OutboxRelay(database: database, destination: OversightEventSink.destination, deliver: sink.deliver)
     }
 
     /// Serves `services` (described for reflection by `files`, imports included) under `policy`

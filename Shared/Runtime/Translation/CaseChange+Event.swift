@@ -1,5 +1,4 @@
 import CommonAPI
-import OversightAPI
 import SupportPolicy
 import Wire
 

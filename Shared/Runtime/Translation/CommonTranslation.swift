@@ -26,6 +26,13 @@ extension SupportPolicy.Money {
         guard allowNegative || wire.minorUnits >= 0 else { throw RPCError(.invalidArgument, "\(field) is negative") }
         self.init(minorUnits: wire.minorUnits, currency: wire.currencyCode)
     }
+
+    /// The amount in `wire` as it is, unchecked: only for amounts this platform wrote itself (a
+    /// record read back, a peer's answer); an amount from a caller goes through
+    /// ``init(wire:field:allowNegative:)``.
+    public init(trustedWire wire: CommonAPI.Money) {
+        self.init(minorUnits: wire.minorUnits, currency: wire.currencyCode)
+    }
 }
 
 extension SupportPolicy.PolicyRule {
@@ -100,7 +107,7 @@ extension FairnessFacts {
         self.init(
             region: wire?.region ?? "",
             orderValue: wire?.orderValue.map {
-                SupportPolicy.Money(minorUnits: $0.minorUnits, currency: $0.currencyCode)
+                SupportPolicy.Money(trustedWire: $0)
             },
             accountCreatedAt: try wire?.accountCreatedAt.map { (created) throws(RPCError) in
                 try created.validDate("\(field).account_created_at")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Storage
 
 /// Prunes what a service's database only needs for a while: idempotency records older than
 /// `idempotency` (a retry after that runs again) and outbox events delivered longer ago than

@@ -9,7 +9,7 @@ import RPC
 /// different request is refused with ALREADY_EXISTS.
 public enum IdempotencyLedger {
     /// The runtime migration creating the ledger's table.
-    @Sendable static func createTable(_ db: Database) throws {
+    @Sendable package static func createTable(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE idempotency (

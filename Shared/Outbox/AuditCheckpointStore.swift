@@ -1,13 +1,14 @@
 import CommonAPI
 import Foundation
 import GRDB
+import Storage
 import Wire
 
 /// The latest Oversight checkpoint a service holds, in its own database: one row, replaced only
 /// by a checkpoint of a later log position.
 public enum AuditCheckpointStore {
     /// Creates the table (a runtime migration).
-    @Sendable static func createTable(_ db: Database) throws {
+    @Sendable package static func createTable(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE audit_checkpoint (
@@ -31,8 +32,6 @@ public enum AuditCheckpointStore {
 
     /// The checkpoint held, if any.
     public static func latest(in db: Database) throws -> AuditCheckpoint? {
-        try Data.fetchOne(db, sql: "SELECT body FROM audit_checkpoint WHERE id = 1").map {
-            try AuditCheckpoint(serializedBytes: [UInt8]($0))
-        }
+        try AuditCheckpoint.fetchOne(db, sql: "SELECT body FROM audit_checkpoint WHERE id = 1")
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 /// delivers them later, at least once, in order.
 public enum Outbox {
     /// The runtime migration creating the outbox table.
-    @Sendable static func createTable(_ db: Database) throws {
+    @Sendable package static func createTable(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE outbox (

@@ -2,6 +2,7 @@ import GRDB
 import Logging
 import Metrics
 import RPC
+import Storage
 
 /// Delivers a destination's outbox events: oldest first, in batches (at most `batchSize` events
 /// and `maximumBatchBytes` of payload), each marked delivered only after the receiver accepted it,

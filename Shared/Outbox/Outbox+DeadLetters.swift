@@ -5,7 +5,7 @@ extension Outbox {
     /// The runtime migration creating the dead-letter table: events a receiver refused for good,
     /// moved out of the outbox (so delivery goes on past them) and kept whole, with why, for
     /// someone to look at.
-    @Sendable static func createDeadLetterTable(_ db: Database) throws {
+    @Sendable package static func createDeadLetterTable(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE outbox_dead_letter (

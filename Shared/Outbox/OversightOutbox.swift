@@ -1,13 +1,16 @@
+import CommonAPI
 import GRDB
-import OversightAPI
 import Wire
 
 /// Writes a service's events for Oversight into its outbox, inside the change's own transaction:
 /// each event gets the next sequence number of its case and a unique id built from the source,
 /// the case and that number, so a redelivered event is recognised by Oversight as a duplicate.
 public enum OversightOutbox {
+    /// The outbox destination name of Oversight's events.
+    public static let destination = "oversight"
+
     /// The runtime migration creating the per-case sequence table.
-    @Sendable static func createTable(_ db: Database) throws {
+    @Sendable package static func createTable(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE aggregate_sequence (
@@ -32,7 +35,7 @@ public enum OversightOutbox {
             event.aggregateSequence = sequence
             event.eventID = "\(event.sourceService):\(event.aggregateType):\(event.aggregateID):\(sequence)"
             try Outbox.enqueue(
-                eventID: event.eventID, aggregateID: event.aggregateID, destination: OversightEventSink.destination,
+                eventID: event.eventID, aggregateID: event.aggregateID, destination: destination,
                 payload: event.serializedBytes(), in: db)
         }
     }

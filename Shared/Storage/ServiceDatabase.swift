@@ -7,19 +7,20 @@ import RPC
 /// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
 /// crash or power loss, and versioned migrations run at start. Every command is one write
 /// transaction, in which its idempotency record and outbox events are written with the change.
+/// (A service process opens it with the runtime's tables first: see `Runtime`'s
+/// `ServiceDatabase.init(directory:name:migrations:readThreads:)`.)
 public final class ServiceDatabase: Sendable {
+    /// One versioned schema change: its identifier (recorded once applied) and what it does.
+    public typealias Migration = (identifier: String, migrate: @Sendable (Database) throws -> Void)
+
     /// The connection pool.
     public let pool: DatabasePool
     /// The threads reads run on, so that no read runs on a networking thread (see ``read(_:)``).
     private let readThreads: NIOThreadPool
 
-    /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it: first the
-    /// runtime's own tables, then the service's `migrations` in order. Reads run on
-    /// `readThreads` threads of their own, and as many SQLite readers.
-    public init(
-        directory: String, name: String,
-        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)], readThreads: Int = 4
-    ) throws {
+    /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it with `schema`, in
+    /// order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
+    public init(directory: String, name: String, schema: [Migration], readThreads: Int = 4) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readThreads)
@@ -32,13 +33,7 @@ public final class ServiceDatabase: Sendable {
         // disk instead (FULL), so that nothing acknowledged is lost on power failure.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("runtime-1-idempotency", migrate: IdempotencyLedger.createTable)
-        migrator.registerMigration("runtime-2-outbox", migrate: Outbox.createTable)
-        migrator.registerMigration("runtime-3-aggregate-sequence", migrate: OversightOutbox.createTable)
-        migrator.registerMigration("runtime-4-outbox-dead-letters", migrate: Outbox.createDeadLetterTable)
-        migrator.registerMigration("runtime-5-retention-indexes", migrate: StorageRetention.createIndexes)
-        migrator.registerMigration("runtime-audit-checkpoint", migrate: AuditCheckpointStore.createTable)
-        for migration in migrations {
+        for migration in schema {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }
         try migrator.migrate(pool)

@@ -1,7 +1,9 @@
 import CommonAPI
 import Logging
+import Outbox
 import OversightAPI
 import RPC
+import Storage
 import Wire
 
 /// Where an outbox relay delivers events destined for Oversight: one `RecordEvents` call per
@@ -9,7 +11,7 @@ import Wire
 /// relay crashed between the call and marking it delivered) is recorded once.
 public struct OversightEventSink: Sendable {
     /// The outbox destination name of Oversight's events.
-    public static let destination = "oversight"
+    public static let destination = OversightOutbox.destination
 
     private let client: Oversight.Client
     private let checkpoints: ServiceDatabase?
