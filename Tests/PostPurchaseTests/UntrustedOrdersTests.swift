@@ -8,6 +8,7 @@ import RefundsService
 import ReturnsAPI
 import ReturnsService
 import Runtime
+import Storage
 import TestSupport
 import Testing
 import Wire
