@@ -22,7 +22,11 @@ public struct RPCClient: Sendable {
         let response = try await intercepted(method, options) { options in
             try await transport.unary(method, request: bytes, options: options)
         }
-        return (try Response.decode(response.message, failureCode: .internal), response.headers, response.trailers)
+        return (
+            try Response.decode(
+                response.message, failureCode: .internal, elementLimit: WireReader.responseElementLimit),
+            response.headers, response.trailers
+        )
     }
 
     /// Makes a unary call.
@@ -39,7 +43,10 @@ public struct RPCClient: Sendable {
     ) async throws -> Result {
         let bytes = request.serializedBytes()
         return try await streaming(method, options: options, requests: { try await $0.write(bytes) }) { response in
-            try await handle(ResponseStream(response.messages, failureCode: .internal), response.headers)
+            try await handle(
+                ResponseStream(
+                    response.messages, failureCode: .internal, elementLimit: WireReader.responseElementLimit),
+                response.headers)
         }
     }
 
@@ -50,7 +57,9 @@ public struct RPCClient: Sendable {
     ) async throws -> Response {
         try await streaming(method, options: options, requests: { try await requests(RequestWriter($0)) }) {
             response in
-            var iterator = ResponseStream<Response>(response.messages, failureCode: .internal).makeAsyncIterator()
+            var iterator = ResponseStream<Response>(
+                response.messages, failureCode: .internal, elementLimit: WireReader.responseElementLimit
+            ).makeAsyncIterator()
             guard let message = try await iterator.next() else {
                 throw RPCError(.internal, "the server sent no response message")
             }
@@ -67,7 +76,10 @@ public struct RPCClient: Sendable {
     ) async throws -> Result {
         try await streaming(method, options: options, requests: { try await requests(RequestWriter($0)) }) {
             response in
-            try await handle(ResponseStream(response.messages, failureCode: .internal), response.headers)
+            try await handle(
+                ResponseStream(
+                    response.messages, failureCode: .internal, elementLimit: WireReader.responseElementLimit),
+                response.headers)
         }
     }
 

@@ -20,6 +20,9 @@ public enum WireDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
     case malformedGroup
     /// A packed fixed-width field's length is not a multiple of its element size.
     case malformedPackedField
+    /// The message holds more field values, repeated elements and embedded messages than the
+    /// decoder's budget (``WireReader/elementLimit``, given here) allows.
+    case elementLimitExceeded(Int)
 
     /// A short explanation suitable for a gRPC status message.
     public var description: String {
@@ -33,6 +36,7 @@ public enum WireDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidUTF8: "string field is not valid UTF-8"
         case .malformedGroup: "group is not terminated by its own end-group tag"
         case .malformedPackedField: "packed field length is not a multiple of its element size"
+        case .elementLimitExceeded(let limit): "message holds more than \(limit) values"
         }
     }
 }

@@ -21,20 +21,24 @@ public protocol WireMessage: Sendable, Hashable {
 }
 
 extension WireMessage {
-    /// Decodes a message from its protobuf encoding.
+    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values.
     @inlinable
-    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+    public init(
+        serializedBytes bytes: UnsafeRawBufferPointer, elementLimit: Int = WireReader.defaultElementLimit
+    ) throws(WireDecodingError) {
         self.init()
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var reader = WireReader(start: base, count: bytes.count)
+        var reader = WireReader(start: base, count: bytes.count, elementLimit: elementLimit)
         try merge(from: &reader)
     }
 
-    /// Decodes a message from its protobuf encoding.
+    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values.
     @inlinable
-    public init(serializedBytes bytes: [UInt8]) throws(WireDecodingError) {
+    public init(serializedBytes bytes: [UInt8], elementLimit: Int = WireReader.defaultElementLimit)
+        throws(WireDecodingError)
+    {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(WireDecodingError) in try Self(serializedBytes: buffer) }
+            Result { () throws(WireDecodingError) in try Self(serializedBytes: buffer, elementLimit: elementLimit) }
         }
         self = try result.get()
     }

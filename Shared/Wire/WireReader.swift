@@ -5,11 +5,32 @@
 /// ``WireDecodingError``. Embedded messages narrow ``end`` to their own length and count towards
 /// ``maximumDepth``.
 ///
+/// Every field value, repeated element, map entry and embedded message costs one element of the
+/// reader's ``elementLimit``; past it, decoding stops with ``WireDecodingError/elementLimitExceeded(_:)``.
+/// The size limit on messages alone does not bound the work: two bytes (`1a 00`) decode into one
+/// empty embedded message, so 4 MiB became two million values before any handler could check a
+/// count. One counter, checked where each tag is read (and per element of a packed run), bounds
+/// the time and the memory of every decode whatever the schema, with no generated per-field code;
+/// contract limits such as "at most 1,000 events" stay the handlers' checks, well inside it.
+///
 /// The reader borrows memory it does not own: create it inside `withUnsafeBytes` (the
 /// ``WireMessage`` initialisers do) and never let it escape.
 public struct WireReader {
     /// The deepest nesting of embedded messages and groups accepted (the same limit as upb's).
     public static let maximumDepth = 100
+
+    /// The elements a decode may produce by default: the budget for requests from the network.
+    /// The largest legitimate requests use far less (a `RecordEvents` of 1,000 fully populated
+    /// events needs under 60,000; see `RequestElementLimitTests`), while it keeps a 4 MiB message from
+    /// becoming millions of values.
+    public static let defaultElementLimit = 100_000
+
+    /// The elements a client accepts in one response from a server it called: large pages
+    /// (1,000 audit records, 500 orders with their lines) fit; a runaway response still stops.
+    public static let responseElementLimit = 1_000_000
+
+    /// The most elements this decode may produce.
+    public let elementLimit: Int
 
     @usableFromInline
     var position: UnsafeRawPointer
@@ -19,14 +40,18 @@ public struct WireReader {
     var depth: Int
     @usableFromInline
     var tagStart: UnsafeRawPointer
+    @usableFromInline
+    var elementsLeft: Int
 
-    /// Reads `count` bytes starting at `start`.
+    /// Reads `count` bytes starting at `start`, producing at most `elementLimit` elements.
     @inlinable
-    public init(start: UnsafeRawPointer, count: Int) {
+    public init(start: UnsafeRawPointer, count: Int, elementLimit: Int = WireReader.defaultElementLimit) {
         self.position = start
         self.end = start + count
         self.depth = 0
         self.tagStart = start
+        self.elementLimit = elementLimit
+        self.elementsLeft = elementLimit
     }
 
     /// The number of bytes left in the current message.
@@ -39,10 +64,18 @@ public struct WireReader {
     @inlinable
     public mutating func nextTag() throws(WireDecodingError) -> FieldTag? {
         guard position < end else { return nil }
+        try spendElements(1)
         tagStart = position
         let tag = try readTag()
         if tag.wireType == .endGroup { throw .malformedGroup }
         return tag
+    }
+
+    /// Charges `count` elements (non-negative, at most the input's length) to the budget.
+    @inlinable
+    mutating func spendElements(_ count: Int) throws(WireDecodingError) {
+        guard count <= elementsLeft else { throw .elementLimitExceeded(elementLimit) }
+        elementsLeft -= count
     }
 
     @inlinable
@@ -296,6 +329,7 @@ public struct WireReader {
         let outerEnd = end
         end = position + length
         while position < end {
+            try spendElements(1)
             array.append(transform(try readVarint()))
         }
         end = outerEnd
@@ -308,6 +342,7 @@ public struct WireReader {
     ) throws(WireDecodingError) {
         let length = try readLength()
         guard length % 4 == 0 else { throw .malformedPackedField }
+        try spendElements(length / 4)
         array.reserveCapacity(array.count + length / 4)
         for _ in 0..<length / 4 {
             array.append(transform(UInt32(littleEndian: position.loadUnaligned(as: UInt32.self))))
@@ -322,6 +357,7 @@ public struct WireReader {
     ) throws(WireDecodingError) {
         let length = try readLength()
         guard length % 8 == 0 else { throw .malformedPackedField }
+        try spendElements(length / 8)
         array.reserveCapacity(array.count + length / 8)
         for _ in 0..<length / 8 {
             array.append(transform(UInt64(littleEndian: position.loadUnaligned(as: UInt64.self))))

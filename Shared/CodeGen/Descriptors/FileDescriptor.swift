@@ -28,7 +28,8 @@ public struct FileDescriptor: Sendable {
     init(serializedBytes bytes: [UInt8]) throws(WireDecodingError) {
         let result = bytes.withUnsafeBytes { buffer -> Result<FileDescriptor, WireDecodingError> in
             guard let base = buffer.baseAddress else { return .success(FileDescriptor()) }
-            var reader = WireReader(start: base, count: buffer.count)
+            // protoc's own output, with source info: not a network budget.
+            var reader = WireReader(start: base, count: buffer.count, elementLimit: .max)
             return Result { () throws(WireDecodingError) in try FileDescriptor(from: &reader) }
         }
         self = try result.get()

@@ -15,12 +15,17 @@ five executables started as `make run` starts them (free ports, temporary data):
   never continues it was a "call in progress": neither the first-HEADERS nor the idle timeout
   closed it, only MAX_CONNECTION_AGE (30 minutes and its grace), so 1,024 such connections
   held every connection slot. Now it is closed at the first-HEADERS timeout (2 s here).
+- decode_amplification: a customer's RequestReturn of 4 MiB of empty `lines` (`1a 00` repeated,
+  about 4 KB as gzip) decoded into two million values on the event loop before any check ran;
+  40 of them made a health check on a fresh connection wait. Now the decoder stops at its
+  element limit (100,000 values): RESOURCE_EXHAUSTED, and health checks are answered meanwhile.
 
     public_requests.py --bin BIN [--case NAME[,NAME...]]
 """
 import argparse
 import socket
 import sys
+import threading
 import time
 
 from attack_common import MIB, H2, Suite, field_bytes, frame, gzip_frame, serves_health, status_value
@@ -117,7 +122,40 @@ def unfinished_header_block(suite):
     assert suite.alive("refunds") and serves_health(port)
 
 
-CASES = [health_watch_large_requests, health_watch_flood, long_status_message, unfinished_header_block]
+def decode_amplification(suite):
+    port = suite.ports["returns"]
+    body = field_bytes(2, b"DEMO-ANA-1") + b"\x1a\x00" * ((4 * MIB - 200) // 2)
+    message = gzip_frame(body)
+    token = suite.token("ana", "customer")
+    extra = [("grpc-encoding", "gzip")]
+    probe = H2(port)
+    stream = probe.start("/support.returns.v1.Returns/RequestReturn", message, token=token, extra=extra)
+    assert probe.wait(stream), "no answer to RequestReturn"
+    assert probe.status.get(stream) == RESOURCE_EXHAUSTED, (probe.status.get(stream), probe.messages)
+    probe.close()
+    clients = [H2(port) for _ in range(2)]
+    for client in clients:
+        for _ in range(20):
+            client.start("/support.returns.v1.Returns/RequestReturn", message, token=token, extra=extra)
+        while client.pending and client.pump(0.01):
+            pass
+    threads = [threading.Thread(target=client.run, args=(120,), daemon=True) for client in clients]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    try:
+        for _ in range(4):
+            serves_health(port, timeout=3)
+    except grpc.RpcError as error:
+        raise AssertionError(f"a health check on a fresh connection waited over 3 s: {error.code()}")
+    finally:
+        for client in clients:
+            client.close()
+    assert suite.alive("returns")
+
+
+CASES = [health_watch_large_requests, health_watch_flood, long_status_message, unfinished_header_block,
+         decode_amplification]
 
 
 def main():
