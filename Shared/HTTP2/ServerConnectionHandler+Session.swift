@@ -132,7 +132,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             switch error {
             case .http(let status, _):
                 stream.phase = .finished
-                session.submitResponse(streamID: stream.id, headers: [(":status", String(status))], hasBody: false)
+                submitResponse(stream, headers: [(":status", String(status))], hasBody: false)
             case .grpc(let code, let message):
                 fail(stream, RPCError(code, message))
             }

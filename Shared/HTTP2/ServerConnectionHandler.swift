@@ -69,13 +69,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         limits.maxHeaderListSize = UInt32(clamping: configuration.maximumHeaderListSize)
         limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
         limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
-        guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
+        guard let session = try? NGHTTP2Session(role: .server, limits: limits) else { return nil }
         self.router = router
         self.configuration = configuration
         self.session = session
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.onClose = onClose
-        session.delegate = self
     }
 
     // MARK: Channel events
@@ -99,7 +98,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         isReading = true
         receivedSinceKeepalive = true
-        let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
+        let accepted = buffer.withUnsafeReadableBytes { session.receive($0, delegate: self) }
         startReadyStreams()
         if !accepted {
             // nghttp2 has queued a GOAWAY describing the protocol error; send it, then close.
@@ -153,7 +152,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         updateIdleTimer()
         let drained = isShuttingDown && streams.isEmpty && runningHandlers == 0
         let closing = drained || !session.isAlive
-        guard output.drain(session, to: context, flush: flush || closing) else {
+        guard output.drain(session, delegate: self, to: context, flush: flush || closing) else {
             context.close(promise: nil)
             return
         }
