@@ -72,7 +72,9 @@ let package = Package(
             "HTTP2", "Shared/HTTP2",
             [
                 "RPC", "Wire", "CNGHTTP2", "COpenSSL", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         library("CodeGen", "Shared/CodeGen", ["Wire"]),
         .executableTarget(

@@ -1,7 +1,7 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RPC
-import Synchronization
 
 /// A gRPC server on HTTP/2: NIO owns the sockets and event loops, nghttp2 the protocol, and a
 /// ``Router`` the handlers. Plaintext h2c with prior knowledge, or TLS 1.3 with ALPN `h2`.
@@ -11,7 +11,10 @@ public final class HTTP2Server: Sendable {
     private let configuration: ServerConfiguration
     private let router: Router
     private let group: any EventLoopGroup
-    private let state = Mutex<State>(State())
+    /// A pthread lock (NIOLock), not `Synchronization.Mutex`: ThreadSanitizer sees a pthread
+    /// mutex order the accesses it guards, while on Linux the futex inside `Mutex` is invisible
+    /// to it and every guarded access from two event loops is reported as a race.
+    private let state = NIOLockedValueBox<State>(State())
     /// Request bytes buffered by all connections (``ConnectionLimits/maximumBufferedBytes``).
     private let budget: RequestBufferBudget
 
@@ -49,7 +52,7 @@ public final class HTTP2Server: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let id = ObjectIdentifier(channel)
                     let admitted =
-                        self?.state.withLock { state in
+                        self?.state.withLockedValue { state in
                             guard state.connections.count < maximumConnections else { return false }
                             state.connections[id] = channel
                             return true
@@ -60,7 +63,7 @@ public final class HTTP2Server: Sendable {
                         return
                     }
                     let onClose: @Sendable () -> Void = { [weak self] in
-                        _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+                        _ = self?.state.withLockedValue { $0.connections.removeValue(forKey: id) }
                     }
                     guard
                         let handler = ServerConnectionHandler(
@@ -77,33 +80,33 @@ public final class HTTP2Server: Sendable {
                 }
             }
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        state.withLock { $0.listener = listener }
+        state.withLockedValue { $0.listener = listener }
         return listener.localAddress?.port ?? configuration.port
     }
 
     /// Connections open now.
     public var connectionCount: Int {
-        state.withLock { $0.connections.count }
+        state.withLockedValue { $0.connections.count }
     }
 
     /// The port the server listens on, once started.
     public var port: Int? {
-        state.withLock { $0.listener?.localAddress?.port }
+        state.withLockedValue { $0.listener?.localAddress?.port }
     }
 
     /// Stops accepting connections, sends GOAWAY on every connection, lets calls in flight
     /// finish for up to `gracePeriod`, then closes whatever is left.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
-        let (listener, connections) = state.withLock { ($0.listener, Array($0.connections.values)) }
+        let (listener, connections) = state.withLockedValue { ($0.listener, Array($0.connections.values)) }
         try? await listener?.close()
         for connection in connections {
             connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
         }
         let deadline = ContinuousClock.now + gracePeriod
-        while ContinuousClock.now < deadline, state.withLock({ !$0.connections.isEmpty }) {
+        while ContinuousClock.now < deadline, state.withLockedValue({ !$0.connections.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let remaining = state.withLock { Array($0.connections.values) }
+        let remaining = state.withLockedValue { Array($0.connections.values) }
         for connection in remaining { try? await connection.close() }
     }
 }
