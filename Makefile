@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build run test interop contracts e2e bench-codec fuzz fuzz-short
+.PHONY: setup generate check-protos check-generated lint build run test interop contracts tsan e2e bench-codec fuzz fuzz-short
 
 ## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
 setup:
@@ -47,15 +47,20 @@ FUZZ_SHORT_SECONDS ?= 5
 fuzz-short: setup
 	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)
 
+## The transport tests under ThreadSanitizer (own build directory, .build-tsan); a race fails.
+tsan: setup
+	./scripts/tsan.sh
+
 ## Everything CI runs: setup, generated-code check, lint, and every test. The executables are
 ## built first: process tests (SIGTERM, SIGKILL, services end to end) run them. Last, a short
-## fuzzing pass over every fuzz target.
+## fuzzing pass over every fuzz target and the transport tests again under ThreadSanitizer.
 test: setup check-protos check-generated lint
 	swift build
 	swift test
 	./scripts/interop.sh
 	./scripts/contracts.sh
 	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)
+	./scripts/tsan.sh
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
 bench-codec:

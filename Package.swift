@@ -78,6 +78,8 @@ let package = Package(
             [
                 "RPC", "Wire", "CNGHTTP2", "COpenSSL", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ], exclude: ["DESIGN.md"]),
         library("CodeGen", "Shared/CodeGen", ["Wire"]),
         .executableTarget(

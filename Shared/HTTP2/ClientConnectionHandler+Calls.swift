@@ -23,7 +23,7 @@ extension ClientConnectionHandler {
             return false
         }
         guard !isDraining, let context, context.channel.isActive,
-            let id = session.submitRequest(headers: requestHeaders(path: path, options: options))
+            let id = try? session.submitRequest(headers: requestHeaders(path: path, options: options))
         else {
             complete(stream, RPCError(.unavailable, "the connection to \(authority) is not accepting calls"))
             return false

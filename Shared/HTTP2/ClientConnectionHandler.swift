@@ -24,13 +24,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let onGoaway: @Sendable () -> Void
 
     init?(configuration: ClientConfiguration, authority: String, onGoaway: @escaping @Sendable () -> Void) {
-        guard let session = NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()) else { return nil }
+        guard let session = try? NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()) else { return nil }
         self.session = session
         self.configuration = configuration
         self.authority = authority
         self.scheme = configuration.tls == nil ? "http" : "https"
         self.onGoaway = onGoaway
-        session.delegate = self
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -52,7 +51,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         isReading = true
-        let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
+        let accepted = buffer.withUnsafeReadableBytes { session.receive($0, delegate: self) }
         if !accepted {
             writePending(flush: true)
             context.close(promise: nil)
@@ -91,7 +90,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func writePending(flush: Bool) {
         guard let context else { return }
         let drained = isDraining && streams.isEmpty
-        guard output.drain(session, to: context, flush: flush || drained) else {
+        guard output.drain(session, delegate: self, to: context, flush: flush || drained) else {
             context.close(promise: nil)
             return
         }

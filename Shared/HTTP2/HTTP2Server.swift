@@ -1,7 +1,7 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RPC
-import Synchronization
 
 /// A gRPC server on HTTP/2: NIO owns the sockets and event loops, nghttp2 the protocol, and a
 /// ``Router`` the handlers. Plaintext h2c with prior knowledge, or TLS 1.3 with ALPN `h2`.
@@ -11,7 +11,10 @@ public final class HTTP2Server: Sendable {
     private let configuration: ServerConfiguration
     private let router: Router
     private let group: any EventLoopGroup
-    private let state = Mutex<State>(State())
+    /// A pthread lock (NIOLock), not `Synchronization.Mutex`: ThreadSanitizer sees a pthread
+    /// mutex order the accesses it guards, while on Linux the futex inside `Mutex` is invisible
+    /// to it and every guarded access from two event loops is reported as a race.
+    private let state = NIOLockedValueBox<State>(State())
     /// Request bytes buffered by all connections (``ConnectionLimits/maximumBufferedBytes``).
     private let budget: RequestBufferBudget
 
@@ -49,7 +52,7 @@ public final class HTTP2Server: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let id = ObjectIdentifier(channel)
                     let admitted =
-                        self?.state.withLock { state in
+                        self?.state.withLockedValue { state in
                             guard state.connections.count < maximumConnections else { return false }
                             state.connections[id] = channel
                             return true
@@ -60,7 +63,7 @@ public final class HTTP2Server: Sendable {
                         return
                     }
                     let onClose: @Sendable () -> Void = { [weak self] in
-                        _ = self?.state.withLock { $0.connections.removeValue(forKey: id) }
+                        _ = self?.state.withLockedValue { $0.connections.removeValue(forKey: id) }
                     }
                     guard
                         let handler = ServerConnectionHandler(
@@ -77,18 +80,18 @@ public final class HTTP2Server: Sendable {
                 }
             }
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        state.withLock { $0.listener = listener }
+        state.withLockedValue { $0.listener = listener }
         return listener.localAddress?.port ?? configuration.port
     }
 
     /// Connections open now.
     public var connectionCount: Int {
-        state.withLock { $0.connections.count }
+        state.withLockedValue { $0.connections.count }
     }
 
     /// The port the server listens on, once started.
     public var port: Int? {
-        state.withLock { $0.listener?.localAddress?.port }
+        state.withLockedValue { $0.listener?.localAddress?.port }
     }
 
     /// Stops accepting connections, sends GOAWAY on every connection, lets calls in flight
@@ -96,14 +99,14 @@ public final class HTTP2Server: Sendable {
     /// close futures (and on the grace period's timer), not by polling: it returns as soon as the
     /// last connection has closed. A connection accepted while it waits is told to go away too.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
-        let listener = state.withLock { $0.listener }
+        let listener = state.withLockedValue { $0.listener }
         try? await listener?.close()
         let loop = group.next()
         let graceEnds = NIODeadline.now() + .nanoseconds(gracePeriod.saturatingNanoseconds)
         // Connections seen closed (a closed one leaves `connections` a moment after its close).
         var closed = Set<ObjectIdentifier>()
         while true {
-            let open = state.withLock { $0.connections }.filter { !closed.contains($0.key) }
+            let open = state.withLockedValue { $0.connections }.filter { !closed.contains($0.key) }
             guard !open.isEmpty else { break }
             for connection in open.values {
                 connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
@@ -118,7 +121,7 @@ public final class HTTP2Server: Sendable {
             guard (try? await outcome.futureResult.get()) == true else { break }
             closed.formUnion(open.keys)
         }
-        let remaining = state.withLock { Array($0.connections.values) }
+        let remaining = state.withLockedValue { Array($0.connections.values) }
         for connection in remaining { try? await connection.close() }
     }
 }

@@ -6,6 +6,17 @@ import NIOCore
 /// `nghttp2_session_mem_send`). It owns the `nghttp2_session` and frees it; its C callbacks are
 /// file-scope functions that find the session through nghttp2's user data and report to the
 /// ``NGHTTP2SessionDelegate``. Confined to its connection's event loop.
+///
+/// Every nghttp2 result is checked. Calls that concern one stream (`submitRequest`,
+/// `submitResponse`) throw an ``NGHTTP2Error`` the caller handles (fail the call, reset the
+/// stream). A failure of a connection-level call (SETTINGS, GOAWAY, PING, RST_STREAM, window
+/// updates) means the connection cannot go on: it is kept in ``failure`` and the next
+/// ``send(into:limit:delegate:)`` throws it, so the connection's usual output path closes it.
+///
+/// The delegate is passed to ``receive(_:delegate:)`` and ``send(into:limit:delegate:)``, the
+/// only calls during which nghttp2 calls back, and held strongly for just that call: no
+/// reference cycle with the handler that owns the session, and no unowned reference that could
+/// outlive its object.
 final class NGHTTP2Session {
     /// Which side of the connection this is.
     enum Role {
@@ -37,14 +48,18 @@ final class NGHTTP2Session {
     }
 
     private let session: OpaquePointer
-    /// Receives the session's events; the delegate owns the session.
-    unowned(unsafe) var delegate: (any NGHTTP2SessionDelegate)?
+    /// The delegate of the `receive` or `send` call under way (nil outside them).
+    fileprivate private(set) var delegate: (any NGHTTP2SessionDelegate)?
+    /// The first failure of a connection-level call; the next `send` throws it.
+    private(set) var failure: NGHTTP2Error?
 
-    /// A session for `role`, its SETTINGS queued for sending. Returns nil if nghttp2 cannot
-    /// allocate one.
-    init?(role: Role, limits: Limits) {
+    /// A session for `role`, its SETTINGS and connection window queued for sending.
+    init(role: Role, limits: Limits) throws(NGHTTP2Error) {
         var callbacks: OpaquePointer?
-        guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else { return nil }
+        try NGHTTP2Error.check(nghttp2_session_callbacks_new(&callbacks), "nghttp2_session_callbacks_new")
+        guard let callbacks else {
+            throw NGHTTP2Error(operation: "nghttp2_session_callbacks_new", code: NGHTTP2_ERR_NOMEM.rawValue)
+        }
         defer { nghttp2_session_callbacks_del(callbacks) }
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, onBeginHeaders)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, onHeader)
@@ -55,7 +70,8 @@ final class NGHTTP2Session {
         nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
 
         var option: OpaquePointer?
-        guard nghttp2_option_new(&option) == 0, let option else { return nil }
+        try NGHTTP2Error.check(nghttp2_option_new(&option), "nghttp2_option_new")
+        guard let option else { throw NGHTTP2Error(operation: "nghttp2_option_new", code: NGHTTP2_ERR_NOMEM.rawValue) }
         defer { nghttp2_option_del(option) }
         // Flow control follows the application: windows open only as handlers consume.
         nghttp2_option_set_no_auto_window_update(option, 1)
@@ -72,7 +88,8 @@ final class NGHTTP2Session {
             case .server: nghttp2_session_server_new2(&raw, callbacks, nil, option)
             case .client: nghttp2_session_client_new2(&raw, callbacks, nil, option)
             }
-        guard status == 0, let raw else { return nil }
+        try NGHTTP2Error.check(status, "nghttp2_session_new")
+        guard let raw else { throw NGHTTP2Error(operation: "nghttp2_session_new", code: NGHTTP2_ERR_NOMEM.rawValue) }
         session = raw
         nghttp2_session_set_user_data(raw, Unmanaged.passUnretained(self).toOpaque())
 
@@ -86,8 +103,14 @@ final class NGHTTP2Session {
                 settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: limits.initialWindowSize),
         ]
         if role == .client { settings.removeFirst() }
-        nghttp2_submit_settings(raw, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
-        nghttp2_session_set_local_window_size(raw, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, limits.connectionWindowSize)
+        // The session is freed by deinit if these throw (`session` is set).
+        try NGHTTP2Error.check(
+            nghttp2_submit_settings(raw, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count),
+            "nghttp2_submit_settings")
+        try NGHTTP2Error.check(
+            nghttp2_session_set_local_window_size(
+                raw, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, limits.connectionWindowSize),
+            "nghttp2_session_set_local_window_size")
     }
 
     deinit {
@@ -96,24 +119,32 @@ final class NGHTTP2Session {
 
     // MARK: Input and output
 
-    /// Feeds received bytes; returns false on a connection error (nghttp2 has queued GOAWAY).
-    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Feeds received bytes, reporting what they carry to `delegate`; returns false on a
+    /// connection error (nghttp2 has queued GOAWAY).
+    func receive(_ bytes: UnsafeRawBufferPointer, delegate: any NGHTTP2SessionDelegate) -> Bool {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+        let previous = self.delegate
+        self.delegate = delegate
+        defer { self.delegate = previous }
         let result = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
         return result >= 0
     }
 
     /// Appends the frames nghttp2 has ready to `buffer`, stopping once `buffer` holds `limit`
-    /// bytes. Returns false on a fatal error.
-    func send(into buffer: inout ByteBuffer, limit: Int) -> Bool {
+    /// bytes; bodies are asked of `delegate`. Throws on a fatal error, or the connection-level
+    /// ``failure`` recorded earlier: the connection must then close.
+    func send(into buffer: inout ByteBuffer, limit: Int, delegate: any NGHTTP2SessionDelegate) throws(NGHTTP2Error) {
+        if let failure { throw failure }
+        let previous = self.delegate
+        self.delegate = delegate
+        defer { self.delegate = previous }
         while buffer.readableBytes < limit {
             var pointer: UnsafePointer<UInt8>?
             let count = nghttp2_session_mem_send(session, &pointer)
-            if count < 0 { return false }
-            guard count > 0, let pointer else { return true }
+            if count < 0 { throw NGHTTP2Error(operation: "nghttp2_session_mem_send", code: Int32(clamping: count)) }
+            guard count > 0, let pointer else { return }
             buffer.writeBytes(UnsafeRawBufferPointer(start: pointer, count: count))
         }
-        return true
     }
 
     /// Whether the session still wants to read or write: false once both sides are done
@@ -130,72 +161,88 @@ final class NGHTTP2Session {
     /// Queues response headers; `hasBody` attaches a data provider (the body comes from
     /// ``NGHTTP2SessionDelegate/sessionReadData(streamID:into:)``), otherwise the HEADERS frame
     /// ends the stream (a Trailers-Only response).
-    @discardableResult
-    func submitResponse(streamID: Int32, headers: HeaderList, hasBody: Bool) -> Bool {
-        Self.withNameValues(headers) { pointer, count in
+    func submitResponse(streamID: Int32, headers: HeaderList, hasBody: Bool) throws(NGHTTP2Error) {
+        let result = Self.withNameValues(headers) { pointer, count in
             if hasBody {
                 var provider = Self.dataProvider
-                return nghttp2_submit_response(session, streamID, pointer, count, &provider) == 0
+                return nghttp2_submit_response(session, streamID, pointer, count, &provider)
             }
-            return nghttp2_submit_response(session, streamID, pointer, count, nil) == 0
+            return nghttp2_submit_response(session, streamID, pointer, count, nil)
         }
+        try NGHTTP2Error.check(result, "nghttp2_submit_response")
     }
 
-    /// Queues a request; returns the new stream's id, or nil when no stream can be opened.
-    func submitRequest(headers: HeaderList) -> Int32? {
+    /// Queues a request; returns the new stream's id.
+    func submitRequest(headers: HeaderList) throws(NGHTTP2Error) -> Int32 {
         let id = Self.withNameValues(headers) { pointer, count in
             var provider = Self.dataProvider
             return nghttp2_submit_request(session, nil, pointer, count, &provider, nil)
         }
-        return id > 0 ? id : nil
+        try NGHTTP2Error.check(id, "nghttp2_submit_request")
+        return id
     }
 
     /// Queues trailers, ending the stream.
-    @discardableResult
-    func submitTrailers(streamID: Int32, headers: HeaderList) -> Bool {
-        Self.withNameValues(headers) { pointer, count in
-            nghttp2_submit_trailer(session, streamID, pointer, count) == 0
+    func submitTrailers(streamID: Int32, headers: HeaderList) throws(NGHTTP2Error) {
+        let result = Self.withNameValues(headers) { pointer, count in
+            nghttp2_submit_trailer(session, streamID, pointer, count)
         }
+        try NGHTTP2Error.check(result, "nghttp2_submit_trailer")
     }
 
-    /// Asks nghttp2 to call the data provider of `streamID` again.
-    func resumeData(streamID: Int32) {
-        nghttp2_session_resume_data(session, streamID)
+    /// Asks nghttp2 to call the data provider of `streamID` again. Returns false when there was
+    /// nothing to resume (the provider was not deferred, or the stream is gone): harmless, the
+    /// provider is called anyway or the stream's close was reported.
+    @discardableResult
+    func resumeData(streamID: Int32) -> Bool {
+        let result = nghttp2_session_resume_data(session, streamID)
+        if result == NGHTTP2_ERR_INVALID_ARGUMENT.rawValue { return false }
+        record(result, "nghttp2_session_resume_data")
+        return result == 0
     }
 
     /// Reports `count` received DATA bytes of `streamID` as consumed, opening the stream's and
-    /// the connection's windows by that much.
+    /// the connection's windows by that much (only the connection's once the stream is gone).
     func consume(streamID: Int32, count: Int) {
         guard count > 0 else { return }
-        if nghttp2_session_consume(session, streamID, count) != 0 {
-            nghttp2_session_consume_connection(session, count)
-        }
+        record(nghttp2_session_consume(session, streamID, count), "nghttp2_session_consume")
     }
 
     /// Queues RST_STREAM.
     func resetStream(_ streamID: Int32, errorCode: UInt32) {
-        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+        record(
+            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode),
+            "nghttp2_submit_rst_stream")
     }
 
     /// Queues the first GOAWAY of a graceful shutdown: no stream id limit yet, only a notice.
     func submitShutdownNotice() {
-        nghttp2_submit_shutdown_notice(session)
+        record(nghttp2_submit_shutdown_notice(session), "nghttp2_submit_shutdown_notice")
     }
 
     /// Queues a GOAWAY naming the last stream the server processed.
     func submitGoaway(errorCode: UInt32, debug: String = "") {
         let last = nghttp2_session_get_last_proc_stream_id(session)
         var bytes = Array(debug.utf8)
-        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, &bytes, bytes.count)
+        record(
+            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, &bytes, bytes.count),
+            "nghttp2_submit_goaway")
     }
 
     /// Queues a PING carrying `payload`.
     func submitPing(payload: UInt64) {
         var data = payload.bigEndian
-        withUnsafeBytes(of: &data) { bytes in
-            _ = nghttp2_submit_ping(
+        let result = withUnsafeBytes(of: &data) { bytes in
+            nghttp2_submit_ping(
                 session, UInt8(NGHTTP2_FLAG_NONE.rawValue), bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
         }
+        record(result, "nghttp2_submit_ping")
+    }
+
+    /// Keeps the first failure of a connection-level call for the next `send` to throw.
+    private func record(_ result: Int32, _ operation: String) {
+        guard result < 0, failure == nil else { return }
+        failure = NGHTTP2Error(operation: operation, code: result)
     }
 
     /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS.
@@ -341,7 +388,12 @@ private func onReadData(
         dataFlags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
         if let trailers {
             dataFlags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-            owner.submitTrailers(streamID: streamID, headers: trailers)
+            do {
+                try owner.submitTrailers(streamID: streamID, headers: trailers)
+            } catch {
+                // nghttp2 resets the stream with INTERNAL_ERROR; the session goes on.
+                return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+            }
         }
         return count
     case .deferred:

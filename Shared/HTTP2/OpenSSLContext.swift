@@ -29,15 +29,24 @@ final class OpenSSLContext: @unchecked Sendable {
         }
     }
 
-    /// A client context.
-    init(client configuration: TLSConfiguration) throws {
+    /// A client context offering `applicationProtocols` in ALPN (gRPC: `h2`; tests offer others).
+    init(client configuration: TLSConfiguration, applicationProtocols: [String] = ["h2"]) throws {
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw Self.failure("SSL_CTX_new") }
         self.context = context
         self.serverHostname = configuration.serverHostname
         try configureCommon(configuration)
         if configuration.trustRootsFile == nil { SSL_CTX_set_default_verify_paths(context) }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
-        var protocols: [UInt8] = [2, UInt8(ascii: "h"), UInt8(ascii: "2")]
+        guard !applicationProtocols.isEmpty else { return }
+        var protocols: [UInt8] = []
+        for name in applicationProtocols {
+            guard (1...255).contains(name.utf8.count) else {
+                throw Failure(description: "TLS: bad ALPN name '\(name)'")
+            }
+            protocols.append(UInt8(name.utf8.count))
+            protocols += name.utf8
+        }
+        // Unlike most of OpenSSL, SSL_CTX_set_alpn_protos returns 0 on success.
         guard SSL_CTX_set_alpn_protos(context, &protocols, UInt32(protocols.count)) == 0 else {
             throw Self.failure("SSL_CTX_set_alpn_protos")
         }

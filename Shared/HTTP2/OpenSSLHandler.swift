@@ -1,56 +1,57 @@
-import COpenSSL
 import NIOCore
 
-/// TLS on a NIO channel through the system OpenSSL, driven with memory BIOs: ciphertext from the
-/// socket goes into one BIO, plaintext comes out of `SSL_read`; plaintext written by the HTTP/2
-/// handler goes through `SSL_write`, ciphertext comes out of the other BIO. Writes made before
-/// the handshake completes are held until it does. A handshake that does not negotiate `h2`
-/// closes the connection.
+/// TLS on a NIO channel: drives a ``TLSConnection`` (the OpenSSL object, kept apart as
+/// swift-nio-ssl keeps `SSLConnection` apart from `NIOSSLHandler`) with the channel's bytes.
+/// Ciphertext read from the socket is fed to the connection and the plaintext it yields is
+/// passed on; plaintext written by the HTTP/2 handler is encrypted and the records are written to
+/// the socket. A write's promise completes when its records have been written to the socket, not
+/// before: writes made during the handshake wait for it. A handshake that fails, or that does
+/// not negotiate `h2`, is reported with `fireErrorCaught` and closes the connection; so does a
+/// failed encryption, which fails the write's promise. Confined to the channel's event loop.
 final class OpenSSLHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    typealias Role = TLSConnection.Role
 
-    enum Role {
-        case server
-        case client
+    /// Where the connection is; every event is decided by it.
+    enum State {
+        /// Before the handshake: the client starts it when the channel is active, the server
+        /// when the first bytes arrive.
+        case idle
+        /// Handshake messages are being exchanged; writes wait.
+        case handshaking
+        /// Application data flows both ways.
+        case active
+        /// close_notify sent or the connection failed: nothing more is read or written.
+        case closing
+        /// The channel is closed.
+        case closed
     }
 
-    private let ssl: OpaquePointer
-    private let input: OpaquePointer
-    private let output: OpaquePointer
+    private let tls: TLSConnection
     private let role: Role
-    private var handshakeDone = false
-    private var heldWrites: [ByteBuffer] = []
-    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
-    private var closed = false
-    // Keeps the shared context alive as long as this connection.
-    private let context: OpenSSLContext
+    private var state = State.idle
+    /// Plaintext not yet encrypted, with the promises of its writes (in order).
+    private var pendingWrites = CircularBuffer<(plaintext: ByteBuffer, promise: EventLoopPromise<Void>?)>()
+    /// Where `SSL_read` decrypts to; passed on and reused once the next handler lets go of it.
+    private var readBuffer = ByteBuffer()
 
     init(context: OpenSSLContext, role: Role) throws {
-        guard let ssl = SSL_new(context.context), let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem())
-        else { throw OpenSSLContext.failure("SSL_new") }
-        self.ssl = ssl
-        self.input = input
-        self.output = output
+        tls = try TLSConnection(context: context, role: role)
         self.role = role
-        self.context = context
-        SSL_set_bio(ssl, input, output)
-        switch role {
-        case .server:
-            SSL_set_accept_state(ssl)
-        case .client:
-            SSL_set_connect_state(ssl)
-            if let hostname = context.serverHostname {
-                _ = copenssl_set_tlsext_host_name(ssl, hostname)
-                _ = SSL_set1_host(ssl, hostname)
-            }
-        }
     }
 
-    deinit {
-        SSL_free(ssl)  // frees both BIOs too
+    // MARK: Inbound
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        readBuffer = context.channel.allocator.buffer(capacity: 16 * 1024)
+        if role == .client, context.channel.isActive { advanceHandshake(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failPendingWrites(ChannelError.ioOnClosedChannel)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -58,122 +59,164 @@ final class OpenSSLHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if role == .client, context.channel.isActive { advanceHandshake(context: context) }
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var ciphertext = unwrapInboundIn(data)
-        _ = ciphertext.readWithUnsafeReadableBytes { bytes in
-            Int(BIO_write(input, bytes.baseAddress, Int32(bytes.count)))
-        }
-        if !handshakeDone {
-            advanceHandshake(context: context)
-            guard handshakeDone else { return }
-        }
-        readPlaintext(context: context)
-        flushCiphertext(context: context)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let plaintext = unwrapOutboundIn(data)
-        guard handshakeDone else {
-            heldWrites.append(plaintext)
-            promise?.succeed()
+        switch state {
+        case .idle, .handshaking, .active:
+            break
+        case .closing, .closed:
             return
         }
-        encrypt(plaintext, context: context)
-        promise?.succeed()
+        do {
+            try tls.feed(unwrapInboundIn(data))
+        } catch {
+            fail(error, context: context)
+            return
+        }
+        if state != .active {
+            advanceHandshake(context: context)
+            guard state == .active else { return }
+        }
+        readPlaintext(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        failPendingWrites(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch state {
+        case .idle, .handshaking:
+            pendingWrites.append((unwrapOutboundIn(data), promise))
+        case .active:
+            pendingWrites.append((unwrapOutboundIn(data), promise))
+            encryptPendingWrites(context: context)
+        case .closing, .closed:
+            promise?.fail(ChannelError.ioOnClosedChannel)
+        }
     }
 
     func flush(context: ChannelHandlerContext) {
-        flushCiphertext(context: context)
+        // During the handshake the writes wait; they are flushed when it completes.
+        if state == .active { context.flush() }
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if !closed, handshakeDone {
-            closed = true
-            SSL_shutdown(ssl)
-            flushCiphertext(context: context)
+        if state == .active, mode == .all {
+            state = .closing
+            sendCloseNotify(context: context)
         }
+        if mode == .all { failPendingWrites(ChannelError.ioOnClosedChannel) }
         context.close(mode: mode, promise: promise)
     }
 
+    // MARK: Driving the connection
+
     private func advanceHandshake(context: ChannelHandlerContext) {
-        // OpenSSL's error queue is per thread and shared by every connection on this event loop:
-        // it must be empty before each call, or SSL_get_error reports another connection's error.
-        ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
-        if result == 1 {
-            handshakeDone = true
-            var protocolName: UnsafePointer<UInt8>?
-            var length: UInt32 = 0
-            SSL_get0_alpn_selected(ssl, &protocolName, &length)
-            guard length == 2, let protocolName, protocolName[0] == UInt8(ascii: "h"),
-                protocolName[1] == UInt8(ascii: "2")
-            else {
-                flushCiphertext(context: context)
-                context.close(promise: nil)
+        state = .handshaking
+        switch tls.handshake() {
+        case .incomplete:
+            writeCiphertext(context: context, promise: nil)
+            context.flush()
+        case .failed(let error):
+            fail(error, context: context)
+        case .complete:
+            guard tls.negotiatedProtocol == "h2" else {
+                fail(.applicationProtocolNotNegotiated, context: context)
                 return
             }
-            for held in heldWrites { encrypt(held, context: context) }
-            heldWrites.removeAll()
-            flushCiphertext(context: context)
+            state = .active
+            writeCiphertext(context: context, promise: nil)
+            encryptPendingWrites(context: context)
+            context.flush()
             readPlaintext(context: context)
-        } else {
-            let error = SSL_get_error(ssl, result)
-            flushCiphertext(context: context)
-            if error != SSL_ERROR_WANT_READ, error != SSL_ERROR_WANT_WRITE {
-                context.fireErrorCaught(OpenSSLContext.failure("the TLS handshake"))
-                context.close(promise: nil)
-            }
         }
     }
 
+    /// Passes on every plaintext byte OpenSSL can decrypt now; answers the peer's close_notify.
     private func readPlaintext(context: ChannelHandlerContext) {
-        var received = false
-        while true {
-            ERR_clear_error()
-            let count = readBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-            if count > 0 {
-                var buffer = context.channel.allocator.buffer(capacity: Int(count))
-                _ = readBuffer.withUnsafeBytes {
-                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)]))
+        while state == .active {
+            readBuffer.clear()
+            switch tls.read(into: &readBuffer) {
+            case .complete(0):
+                // The peer's close_notify: answer it and close.
+                state = .closing
+                sendCloseNotify(context: context)
+                failPendingWrites(ChannelError.outputClosed)
+                context.close(promise: nil)
+            case .complete:
+                context.fireChannelRead(wrapInboundOut(readBuffer))
+            case .incomplete:
+                // A write OpenSSL could not take before this input can go now; post-handshake
+                // messages (session tickets, key updates) may want an answer.
+                encryptPendingWrites(context: context)
+                if let ciphertext = tls.takeCiphertext(allocator: context.channel.allocator) {
+                    context.writeAndFlush(wrapOutboundOut(ciphertext), promise: nil)
                 }
-                context.fireChannelRead(wrapInboundOut(buffer))
-                received = true
-                continue
-            }
-            let error = SSL_get_error(ssl, count)
-            if error == SSL_ERROR_ZERO_RETURN {
-                context.close(promise: nil)
-            } else if error != SSL_ERROR_WANT_READ, error != SSL_ERROR_WANT_WRITE {
-                context.close(promise: nil)
-            }
-            break
-        }
-        if received { context.fireChannelReadComplete() }
-    }
-
-    private func encrypt(_ plaintext: ByteBuffer, context: ChannelHandlerContext) {
-        plaintext.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                ERR_clear_error()
-                let written = SSL_write(ssl, bytes.baseAddress.map { $0 + offset }, Int32(bytes.count - offset))
-                guard written > 0 else { break }
-                offset += Int(written)
+                return
+            case .failed(let error):
+                fail(error, context: context)
             }
         }
     }
 
-    private func flushCiphertext(context: ChannelHandlerContext) {
-        let pending = copenssl_bio_pending(output)
-        guard pending > 0 else { return }
-        var buffer = context.channel.allocator.buffer(capacity: Int(pending))
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Int(pending)) { bytes in
-            Int(max(0, BIO_read(output, bytes.baseAddress, Int32(pending))))
+    /// Encrypts the waiting writes in order; each write's promise follows the socket write of its
+    /// records. A failed encryption fails that write and closes the connection.
+    private func encryptPendingWrites(context: ChannelHandlerContext) {
+        while state == .active, let next = pendingWrites.first {
+            switch tls.write(next.plaintext) {
+            case .complete:
+                pendingWrites.removeFirst()
+                writeCiphertext(context: context, promise: next.promise)
+            case .incomplete:
+                return  // retried after the next read
+            case .failed(let error):
+                pendingWrites.removeFirst()
+                next.promise?.fail(error)
+                fail(error, context: context)
+            }
         }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Writes (without flushing) what OpenSSL has produced; `promise` completes with that write,
+    /// or at once if there was nothing to write.
+    private func writeCiphertext(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard let ciphertext = tls.takeCiphertext(allocator: context.channel.allocator) else {
+            promise?.succeed()
+            return
+        }
+        context.write(wrapOutboundOut(ciphertext), promise: promise)
+    }
+
+    /// Sends close_notify (a failure to is only logged: the connection is closing anyway).
+    private func sendCloseNotify(context: ChannelHandlerContext) {
+        if case .failed(let error) = tls.shutdown() { TransportLog.warning("\(error)") }
+        writeCiphertext(context: context, promise: nil)
+        context.flush()
+    }
+
+    /// Sends any alert OpenSSL has queued, reports `error` and closes the connection.
+    private func fail(_ error: TLSError, context: ChannelHandlerContext) {
+        switch state {
+        case .closing, .closed:
+            return
+        case .idle, .handshaking, .active:
+            state = .closing
+        }
+        TransportLog.warning("\(context.channel.remoteAddress.map { "\($0)" } ?? "a peer"): \(error); closing")
+        writeCiphertext(context: context, promise: nil)
+        context.flush()
+        failPendingWrites(error)
+        context.fireErrorCaught(error)
+        context.close(promise: nil)
+    }
+
+    private func failPendingWrites(_ error: any Error) {
+        while let write = pendingWrites.popFirst() {
+            write.promise?.fail(error)
+        }
     }
 }

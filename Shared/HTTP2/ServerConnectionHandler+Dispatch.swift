@@ -109,7 +109,7 @@ extension ServerConnectionHandler {
             stream.compressResponses = callContext.response.compressMessages && stream.head?.acceptsGzip == true
             let headers = ResponseHeaders.initial(
                 compressed: stream.compressResponses, metadata: callContext.response.headers)
-            session.submitResponse(streamID: stream.id, headers: headers, hasBody: true)
+            guard submitResponse(stream, headers: headers, hasBody: true) else { return false }
         case .sendMessage:
             break
         }
@@ -130,13 +130,28 @@ extension ServerConnectionHandler {
             let headers = ResponseHeaders.trailersOnly(
                 code: code, message: message, headers: stream.call?.context.response.headers ?? [:],
                 trailers: trailers)
-            session.submitResponse(streamID: stream.id, headers: headers, hasBody: false)
+            submitResponse(stream, headers: headers, hasBody: false)
         case .trailers:
             stream.pendingTrailers = ResponseHeaders.trailers(code: code, message: message, metadata: trailers)
             session.resumeData(streamID: stream.id)
         }
         releaseBuffers(of: stream)
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call has already ended"))
+    }
+
+    /// Queues response headers; if nghttp2 refuses them, logs why and resets the stream (its
+    /// close then ends the call). Returns whether they were queued.
+    @discardableResult
+    func submitResponse(_ stream: ServerStream, headers: HeaderList, hasBody: Bool) -> Bool {
+        do {
+            try session.submitResponse(streamID: stream.id, headers: headers, hasBody: hasBody)
+            return true
+        } catch {
+            TransportLog.error("stream \(stream.id): \(error); resetting the stream")
+            _ = stream.state.finish()
+            session.resetStream(stream.id, errorCode: NGHTTP2_INTERNAL_ERROR.rawValue)
+            return false
+        }
     }
 
     /// Ends the response with an error status, as the executor maps it (with the call's trailers).

@@ -131,7 +131,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             switch error {
             case .http(let status, _):
                 _ = stream.state.finish()
-                session.submitResponse(streamID: stream.id, headers: [(":status", String(status))], hasBody: false)
+                submitResponse(stream, headers: [(":status", String(status))], hasBody: false)
             case .grpc(let code, let message):
                 fail(stream, RPCError(code, message))
             }

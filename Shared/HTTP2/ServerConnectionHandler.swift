@@ -63,7 +63,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         limits.maxHeaderListSize = UInt32(clamping: configuration.maximumHeaderListSize)
         limits.initialWindowSize = UInt32(clamping: min(max(0, configuration.limits.initialWindowSize), Int(Int32.max)))
         limits.connectionWindowSize = Int32(clamping: max(65_535, configuration.limits.connectionWindowSize))
-        guard let session = NGHTTP2Session(role: .server, limits: limits) else { return nil }
+        guard let session = try? NGHTTP2Session(role: .server, limits: limits) else { return nil }
         self.executor = ServerCallExecutor(router: router, maximumTimeout: configuration.maximumDeadline)
         self.configuration = configuration
         self.session = session
@@ -73,7 +73,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             firstHeadersTimeout: configuration.limits.firstHeadersTimeout,
             maximumIdleTime: configuration.limits.maximumIdleTime,
             maximumPingsWithoutData: configuration.keepalive.maximumPingsWithoutData)
-        session.delegate = self
     }
 
     // MARK: Channel events
@@ -103,7 +102,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         isReading = true
         connection.bytesReceived()
-        let accepted = buffer.withUnsafeReadableBytes { session.receive($0) }
+        let accepted = buffer.withUnsafeReadableBytes { session.receive($0, delegate: self) }
         startReadyStreams()
         if !accepted {
             // nghttp2 has queued a GOAWAY describing the protocol error; send it, then close.
@@ -170,7 +169,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         updateIdleTimer()
         let drained = connection.shouldClose(hasCalls: hasCalls)
         let closing = drained || !session.isAlive
-        guard output.drain(session, to: context, flush: flush || closing) else {
+        guard output.drain(session, delegate: self, to: context, flush: flush || closing) else {
             context.close(promise: nil)
             return
         }

@@ -12,13 +12,23 @@ final class SessionOutput {
     private var wroteSinceFlush = false
 
     /// Writes nghttp2's pending frames (while the channel is writable, so a slow peer stops
-    /// nghttp2 from pulling more data) and flushes if `flush`. Returns false on a fatal session
-    /// error, after which the connection must close.
-    func drain(_ session: NGHTTP2Session, to context: ChannelHandlerContext, flush: Bool) -> Bool {
+    /// nghttp2 from pulling more data) and flushes if `flush`. Returns false (and logs why) on a
+    /// fatal session error or a failed connection-level call, after which the connection must
+    /// close.
+    func drain(
+        _ session: NGHTTP2Session, delegate: any NGHTTP2SessionDelegate, to context: ChannelHandlerContext,
+        flush: Bool
+    ) -> Bool {
         // Most calls (each read, each completion) find nothing to send: allocate only when there is.
-        if context.channel.isWritable, session.wantsWrite {
+        // A connection-level failure recorded by the session is thrown by `send`.
+        if context.channel.isWritable, session.wantsWrite || session.failure != nil {
             var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
-            guard session.send(into: &buffer, limit: 1 << 20) else { return false }
+            do {
+                try session.send(into: &buffer, limit: 1 << 20, delegate: delegate)
+            } catch {
+                TransportLog.error("closing the connection: \(error)")
+                return false
+            }
             if buffer.readableBytes > 0 {
                 context.write(NIOAny(buffer), promise: nil)
                 wroteSinceFlush = true

@@ -22,8 +22,7 @@ import Testing
         var frames: [(type: UInt8, streamID: Int32)] = []
 
         init() throws {
-            session = try #require(NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()))
-            session.delegate = self
+            session = try NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits())
         }
 
         func request(
@@ -34,7 +33,7 @@ import Testing
                     (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "test"),
                     ("content-type", contentType), ("te", "trailers"),
                 ] + extra
-            guard let id = session.submitRequest(headers: headers) else { return nil }
+            guard let id = try? session.submitRequest(headers: headers) else { return nil }
             body[id] = [0] + withUnsafeBytes(of: UInt32(message.count).bigEndian, Array.init) + message
             return id
         }
@@ -43,13 +42,13 @@ import Testing
         func exchange(with channel: EmbeddedChannel) throws {
             for _ in 0..<20 {
                 var outgoing = ByteBuffer()
-                _ = session.send(into: &outgoing, limit: 1 << 20)
+                try session.send(into: &outgoing, limit: 1 << 20, delegate: self)
                 if outgoing.readableBytes > 0 { try channel.writeInbound(outgoing) }
                 (channel.eventLoop as? EmbeddedEventLoop)?.run()
                 var received = false
                 while let incoming = try channel.readOutbound(as: ByteBuffer.self) {
                     received = true
-                    _ = incoming.withUnsafeReadableBytes { session.receive($0) }
+                    _ = incoming.withUnsafeReadableBytes { session.receive($0, delegate: self) }
                 }
                 if outgoing.readableBytes == 0, !received { return }
             }
@@ -128,11 +127,11 @@ import Testing
         let client = try TestClient()
         let id = try #require(client.request(path: "/test.Echo/Unary", message: [4, 5]))
         var request = ByteBuffer()
-        _ = client.session.send(into: &request, limit: 1 << 20)
+        _ = try client.session.send(into: &request, limit: 1 << 20, delegate: client)
         try channel.writeInbound(request)
         // The event loop is not run: only what the read itself wrote is there.
         while let incoming = try channel.readOutbound(as: ByteBuffer.self) {
-            _ = incoming.withUnsafeReadableBytes { client.session.receive($0) }
+            _ = incoming.withUnsafeReadableBytes { client.session.receive($0, delegate: client) }
         }
         #expect(client.data[id] == [0, 0, 0, 0, 2, 4, 5])
         #expect(Self.value("grpc-status", in: client.headers[id]?.last) == "0")
