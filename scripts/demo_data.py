@@ -51,7 +51,9 @@ def load(ports, bin_dir, private_key):
     def as_(subject, role):
         return [("authorization", "Bearer " + support_stubs.mint(bin_dir, private_key, subject, role))]
 
-    platform, agent = as_("storefront", "service"), as_("demo-agent", "agent")
+    # Outside services as the identity provider names them: the storefront imports orders, the
+    # carrier reports tracking events.
+    platform, carrier, agent = as_("storefront", "service"), as_("carrier", "service"), as_("demo-agent", "agent")
     orders = orders_pb2_grpc.OrdersStub(grpc.insecure_channel(f"127.0.0.1:{ports['orders']}"))
     inquiries = inquiries_pb2_grpc.InquiriesStub(grpc.insecure_channel(f"127.0.0.1:{ports['inquiries']}"))
     oversight = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{ports['oversight']}"))
@@ -107,6 +109,6 @@ def load(ports, bin_dir, private_key):
                     event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL",
                                                    tracking_number=f"TRK{order_id}", status=status,
                                                    description=orders_pb2.TrackingStatus.Name(status).split("_", 2)[-1].lower(),
-                                                   occurred_at=timestamp(days_ago * DAY - 3600))), metadata=platform)
+                                                   occurred_at=timestamp(days_ago * DAY - 3600))), metadata=carrier)
             count += 1
     return count

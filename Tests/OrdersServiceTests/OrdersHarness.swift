@@ -56,6 +56,9 @@ final class OrdersHarness: Sendable {
 
     /// The platform (a service caller).
     func platform() throws -> Orders.Client { try client("storefront", .service) }
+
+    /// The carrier (the only service caller that records tracking events).
+    func carrier() throws -> Orders.Client { try client("carrier", .service) }
     /// An agent.
     func agent() throws -> Orders.Client { try client("agent-1", .agent) }
 
@@ -114,7 +117,7 @@ final class OrdersHarness: Sendable {
         -> OrdersAPI.Order
     {
         let eventID = id ?? "\(orderID)-\(status)-\(hoursAgo)"
-        return try await platform().recordTrackingEvent(
+        return try await carrier().recordTrackingEvent(
             RecordTrackingEventRequest.with {
                 $0.idempotencyKey = "track-\(eventID)"
                 $0.orderID = orderID

@@ -75,7 +75,7 @@ import Wire
         try await harness.importOrder(harness.order("o-1"))
         let before = try await harness.counts()
         let error = await rpcError {
-            _ = try await harness.platform().recordTrackingEvent(
+            _ = try await harness.carrier().recordTrackingEvent(
                 RecordTrackingEventRequest.with {
                     $0.idempotencyKey = "t-bad"; $0.orderID = "o-1"
                     $0.event = OrdersAPI.TrackingEvent.with {

@@ -91,7 +91,8 @@ import Wire
         #expect(inTransit.status == .inTransit)
         let delivered = try await harness.track("o-1", .delivered, hoursAgo: 24)
         #expect(delivered.status == .delivered)
-        let facts = try await harness.platform().getPurchaseFacts(GetPurchaseFactsRequest.with { $0.orderID = "o-1" })
+        let facts = try await harness.client("returns", .service).getPurchaseFacts(
+            GetPurchaseFactsRequest.with { $0.orderID = "o-1" })
         #expect(
             facts.paid
                 == Money.with {

@@ -18,6 +18,7 @@ import Wire
     static func event(_ id: String, source: String, caseID: String = "c", minutes: Double = 0) -> Event {
         var event = OversightHarness.event(id, .caseOpened, caseID: caseID, minutes: minutes)
         event.sourceService = source
+        if source == "returns" { event.aggregateType = "return" }  // each service records its own aggregates
         return event
     }
 

@@ -147,7 +147,7 @@ final class PostPurchaseHarness: Sendable {
         for (status, at) in [
             (OrdersAPI.TrackingStatus.pickedUp, placed.addingTimeInterval(86_400)), (.delivered, deliveredAt),
         ] {
-            _ = try await platform.recordTrackingEvent(
+            _ = try await orders("carrier").recordTrackingEvent(
                 RecordTrackingEventRequest.with {
                     $0.idempotencyKey = "track-\(id)-\(status)"
                     $0.orderID = id

@@ -75,6 +75,7 @@ import Wire
 
         // An order delivered ten days ago.
         let platform = Orders.Client(try keys.client(port: ordersPort, "storefront", .service))
+        let carrier = Orders.Client(try keys.client(port: ordersPort, "carrier", .service))
         let now = Date()
         _ = try await platform.importOrder(
             ImportOrderRequest.with {
@@ -105,7 +106,7 @@ import Wire
                 }
             })
         for (status, daysAgo) in [(OrdersAPI.TrackingStatus.pickedUp, 12.0), (.delivered, 10.0)] {
-            _ = try await platform.recordTrackingEvent(
+            _ = try await carrier.recordTrackingEvent(
                 RecordTrackingEventRequest.with {
                     $0.idempotencyKey = "t-\(status)"; $0.orderID = "o-1"
                     $0.event = OrdersAPI.TrackingEvent.with {

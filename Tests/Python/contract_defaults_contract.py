@@ -87,7 +87,7 @@ def main():
                                              amount=common_pb2.Money(minor_units=100, currency_code="EUR"))],
                 shipping_address=orders_pb2.Address(recipient="A", line1="L", city="C", postal_code="1",
                                                     country_code="PT"),
-                placed_at=timestamp(-3600))), metadata=service)
+                placed_at=timestamp(-3600))), metadata=as_("storefront", "service"))
 
         def listed(size):
             return orders_stub.ListOrders(orders_pb2.ListOrdersRequest(

@@ -69,6 +69,7 @@ def main():
     customer, agent, platform, payments, auditor = (
         as_("maria", "customer"), as_("agent-7", "agent"), as_("storefront", "service"), as_("payments", "service"),
         as_("auditor-1", "auditor"))
+    carrier = as_("carrier", "service")
 
     def channel(name):
         return grpc.insecure_channel(f"127.0.0.1:{ports[name]}")
@@ -99,7 +100,7 @@ def main():
             orders.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
                 idempotency_key=f"t{status}", order_id="E2E-1", event=orders_pb2.TrackingEvent(
                     event_id=f"e{status}", carrier="DHL", status=status, occurred_at=timestamp(days * DAY))),
-                metadata=platform)
+                metadata=carrier)
         status = orders.GetOrderStatus(orders_pb2.GetOrderStatusRequest(order_id="E2E-1"), metadata=customer)
         assert status.status == orders_pb2.ORDER_STATUS_DELIVERED
 

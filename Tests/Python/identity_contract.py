@@ -61,7 +61,8 @@ def sample_order(order_id):
 
 def event(event_id, source, aggregate_id):
     return oversight_pb2.Event(
-        event_id=event_id, source_service=source, aggregate_type="order", aggregate_id=aggregate_id,
+        event_id=event_id, source_service=source, aggregate_type="return" if source == "returns" else "order",
+        aggregate_id=aggregate_id,
         aggregate_sequence=1, kind=oversight_pb2.EVENT_KIND_CASE_OPENED, occurred_at=timestamp(),
         summary="planted")
 

@@ -98,7 +98,7 @@ def main():
             idempotency_key="t-1", order_id="py-1",
             event=orders_pb2.TrackingEvent(event_id="ev-1", carrier="DHL", tracking_number="T1",
                                            status=orders_pb2.TRACKING_STATUS_PICKED_UP, occurred_at=timestamp(3600))),
-            metadata=service)
+            metadata=as_("carrier", "service"))
         issue = stub.ReportIssue(orders_pb2.ReportIssueRequest(
             idempotency_key="r-1", order_id="py-1", category=orders_pb2.ISSUE_CATEGORY_SHIPPING_ANOMALY,
             description="crushed box"), metadata=customer)

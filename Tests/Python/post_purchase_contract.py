@@ -68,6 +68,7 @@ def main():
     returns_stub = returns_pb2_grpc.ReturnsStub(grpc.insecure_channel(f"127.0.0.1:{returns_port}"))
     watch = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{oversight_port}"))
     auditor = as_("auditor-py", "auditor")
+    carrier, payments = as_("carrier", "service"), as_("payments", "service")
 
     def delivered_order(order_id, days_ago):
         placed = days_ago + 3
@@ -82,7 +83,7 @@ def main():
             orders_stub.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
                 idempotency_key=f"t-{order_id}-{status}", order_id=order_id,
                 event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL", status=status,
-                                               occurred_at=timestamp(ago * DAY))), metadata=service)
+                                               occurred_at=timestamp(ago * DAY))), metadata=carrier)
 
     def code_of(call):
         try:
@@ -138,7 +139,7 @@ def main():
             source=refunds_pb2.RefundSource(agent_note="more")), metadata=agent))
         assert code == grpc.StatusCode.FAILED_PRECONDITION and "exceeds what remains refundable" in details, details
         done = refunds_stub.ReportOutcome(refunds_pb2.ReportOutcomeRequest(
-            idempotency_key="o1", refund_id=first.refund_id, completed_reference="psp-1"), metadata=service)
+            idempotency_key="o1", refund_id=first.refund_id, completed_reference="psp-1"), metadata=payments)
         assert done.state == refunds_pb2.REFUND_STATE_COMPLETED
 
     def import_delivered(order_id, lines, paid):
@@ -155,7 +156,7 @@ def main():
             orders_stub.RecordTrackingEvent(orders_pb2.RecordTrackingEventRequest(
                 idempotency_key=f"t-{order_id}-{status}", order_id=order_id,
                 event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL", status=status,
-                                               occurred_at=timestamp(ago * DAY))), metadata=service)
+                                               occurred_at=timestamp(ago * DAY))), metadata=carrier)
 
     def return_and_approve(order_id, line_number, key):
         opened = returns_stub.RequestReturn(returns_pb2.RequestReturnRequest(

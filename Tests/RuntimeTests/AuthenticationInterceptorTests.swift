@@ -15,8 +15,8 @@ import Wire
     nonisolated(unsafe) static let key = P256.Signing.PrivateKey()
     static let minter = TokenMinter(key: key, issuer: "support-platform", audience: "support")
     static let policy = AccessPolicy([
-        TestService.Method.emptyCall: [.customer, .agent, .service, .auditor],
-        TestService.Method.unaryCall: [.agent, .service],
+        TestService.Method.emptyCall: [.customer, .agent, .service(["orders", "returns"]), .auditor],
+        TestService.Method.unaryCall: [.agent, .service(["returns"])],
     ])
 
     static func client(token: String?) -> TestService.Client {
@@ -58,7 +58,7 @@ import Wire
         ]
         for (method, call) in expected {
             let code = await Self.code(call)
-            if Self.policy.roles(for: method).contains(role) {
+            if Self.policy.allows(Identity(subject: "someone", role: role), method) {
                 #expect(code != .permissionDenied && code != .unauthenticated, "\(role) on \(method.method): \(code)")
             } else {
                 #expect(code == .permissionDenied, "\(role) on \(method.method): \(code)")
@@ -87,6 +87,45 @@ import Wire
             RPCClient(
                 transport: InProcessTransport(router: router), interceptors: [BearerTokenInterceptor(token: token)]))
         #expect(try await client.emptyCall(Empty()) == Empty())
+    }
+
+    /// A service token is allowed only for the services a rule names: the role alone is not enough,
+    /// and the denial says which service was refused.
+    @Test func serviceTokensAreAllowedOnlyForTheNamedServices() async throws {
+        let cases: [(subject: String, emptyCall: Bool, unaryCall: Bool)] = [
+            ("orders", true, false), ("returns", true, true), ("inquiries", false, false), ("storefront", false, false),
+        ]
+        for (subject, emptyAllowed, unaryAllowed) in cases {
+            let client = Self.client(token: try Self.minter.mint(subject: subject, role: .service))
+            let empty = await Self.code { _ = try await client.emptyCall(Empty()) }
+            let unary = await Self.code { _ = try await client.unaryCall(SimpleRequest()) }
+            #expect((empty == .permissionDenied) == !emptyAllowed, "\(subject) EmptyCall: \(empty)")
+            #expect((unary == .permissionDenied) == !unaryAllowed, "\(subject) UnaryCall: \(unary)")
+        }
+        let refused = await Self.rpcErrorOf {
+            _ = try await Self.client(token: try Self.minter.mint(subject: "inquiries", role: .service))
+                .unaryCall(SimpleRequest())
+        }
+        #expect(refused?.message == "the service inquiries may not call UnaryCall")
+    }
+
+    @Test func policiesReportTheirRolesAndServices() {
+        let method = TestService.Method.emptyCall
+        #expect(Self.policy.roles(for: method) == [.customer, .agent, .service, .auditor])
+        #expect(Self.policy.services(for: method) == ["orders", "returns"])
+        #expect(Self.policy.services(for: TestService.Method.unimplementedCall).isEmpty)
+        #expect(Self.policy.allows(Identity(subject: "orders", role: .service), method))
+        #expect(!Self.policy.allows(Identity(subject: "orders", role: .service), TestService.Method.unaryCall))
+        // A customer named like a service is still a customer.
+        #expect(!Self.policy.allows(Identity(subject: "returns", role: .customer), TestService.Method.unaryCall))
+        let widened = Self.policy.adding([TestService.Method.unaryCall: [.service(["orders"])]])
+        #expect(widened.services(for: TestService.Method.unaryCall) == ["orders"])
+        #expect(widened.roles(for: TestService.Method.unaryCall) == [.service])
+    }
+
+    static func rpcErrorOf(_ body: () async throws -> Void) async -> RPCError? {
+        do { try await body() } catch let error as RPCError { return error } catch { return nil }
+        return nil
     }
 
     @Test func standardServicesNeedNoToken() {

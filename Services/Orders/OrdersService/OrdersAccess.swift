@@ -6,12 +6,12 @@ import Runtime
 enum OrdersAccess {
     /// The policy.
     static let policy = AccessPolicy([
-        Orders.Method.importOrder: [.service],
-        Orders.Method.recordTrackingEvent: [.service],
-        Orders.Method.getOrder: [.customer, .agent, .service, .auditor],
-        Orders.Method.getOrderStatus: [.customer, .agent, .service],
+        Orders.Method.importOrder: [.service(["storefront"])],
+        Orders.Method.recordTrackingEvent: [.service(["carrier"])],
+        Orders.Method.getOrder: [.customer, .agent, .service(["storefront"]), .auditor],
+        Orders.Method.getOrderStatus: [.customer, .agent, .service(["storefront"])],
         Orders.Method.listOrders: [.customer, .agent, .auditor],
-        Orders.Method.getPurchaseFacts: [.service, .agent],
+        Orders.Method.getPurchaseFacts: [.service(["returns", "refunds"]), .agent],
         Orders.Method.reportIssue: [.customer, .agent],
         Orders.Method.classifyIssue: [.agent],
         Orders.Method.resolveIssue: [.agent],

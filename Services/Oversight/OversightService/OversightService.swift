@@ -71,6 +71,9 @@ public struct OversightService: Oversight.ServiceProtocol {
                     "events[\(index)]: a service records only its own events; source_service '\(event.sourceService)' is not the caller '\(caller.subject)'"
                 )
             }
+            if let problem = EventOwnership.problem(with: event) {
+                throw RPCError(.permissionDenied, "events[\(index)]: \(problem)")
+            }
         }
         let now = clock()
         let outcome = try await store.append(request.events, at: now, checkpointing: checkpointing)

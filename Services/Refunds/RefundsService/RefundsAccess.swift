@@ -6,11 +6,11 @@ import Runtime
 enum RefundsAccess {
     /// The policy.
     static let policy = AccessPolicy([
-        Refunds.Method.createRefund: [.agent, .service],
-        Refunds.Method.getRefund: [.customer, .agent, .service, .auditor],
-        Refunds.Method.listRefunds: [.customer, .agent, .service, .auditor],
-        Refunds.Method.getRefundBalance: [.customer, .agent, .service, .auditor],
-        Refunds.Method.markProcessing: [.service],
-        Refunds.Method.reportOutcome: [.service],
+        Refunds.Method.createRefund: [.agent, .service(["returns"])],
+        Refunds.Method.getRefund: [.customer, .agent, .service(["storefront", "payments"]), .auditor],
+        Refunds.Method.listRefunds: [.customer, .agent, .service(["storefront", "payments"]), .auditor],
+        Refunds.Method.getRefundBalance: [.customer, .agent, .service(["storefront", "payments"]), .auditor],
+        Refunds.Method.markProcessing: [.service(["payments"])],
+        Refunds.Method.reportOutcome: [.service(["payments"])],
     ])
 }

@@ -6,12 +6,12 @@ import Runtime
 enum ReturnsAccess {
     /// The policy.
     static let policy = AccessPolicy([
-        Returns.Method.checkEligibility: [.customer, .agent, .service],
+        Returns.Method.checkEligibility: [.customer, .agent, .service(["storefront"])],
         Returns.Method.requestReturn: [.customer, .agent],
-        Returns.Method.getReturn: [.customer, .agent, .service, .auditor],
+        Returns.Method.getReturn: [.customer, .agent, .service(["storefront", "warehouse"]), .auditor],
         Returns.Method.listReturns: [.customer, .agent, .auditor],
-        Returns.Method.recordReceipt: [.agent, .service],
-        Returns.Method.recordInspection: [.agent, .service],
+        Returns.Method.recordReceipt: [.agent, .service(["warehouse"])],
+        Returns.Method.recordInspection: [.agent, .service(["warehouse"])],
         Returns.Method.addReturnMessage: [.customer, .agent],
     ])
 }

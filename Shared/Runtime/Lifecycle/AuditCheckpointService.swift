@@ -9,7 +9,7 @@ import Wire
 /// (`supportctl oversight verify`) can check Oversight's log against checkpoints held elsewhere.
 public struct AuditCheckpointService: AuditCheckpoints.ServiceProtocol {
     /// Who may ask: agents and auditors.
-    public static let rules: [MethodDescriptor: Set<Role>] = [
+    public static let rules: [MethodDescriptor: Set<AllowedCaller>] = [
         AuditCheckpoints.Method.getLatestCheckpoint: [.agent, .auditor]
     ]
 
