@@ -165,7 +165,9 @@ class Bench:
         if metrics:
             handled, errors = scrape(*metrics)
             for code, count in errors.items():
-                if count - before[1].get(code, 0):
+                # h2load -D ends by closing the connection with up to 64 calls in flight, which it
+                # does not count; the service records those as CANCELLED. Any other failure counts.
+                if count - before[1].get(code, 0) and not (code == "CANCELLED" and count - before[1].get(code, 0) <= 64):
                     failures[code] = count - before[1].get(code, 0)
             if handled - before[0] < done_many + done_one:
                 failures["not handled"] = done_many + done_one - (handled - before[0])
@@ -188,7 +190,7 @@ def write_client(address, token, order_id, count, threads):
         for _ in range(n):
             request = orders_pb2.ReportIssueRequest(
                 idempotency_key=f"bench-{uuid.uuid4()}", order_id=order_id,
-                category=orders_pb2.ISSUE_CATEGORY_TRACKING_NOT_UPDATED, description="The tracking has not moved.")
+                category=orders_pb2.ISSUE_CATEGORY_STATUS_ANOMALY, description="The status looks wrong.")
             start = time.perf_counter()
             try:
                 stub.ReportIssue(request, metadata=metadata)
@@ -320,6 +322,10 @@ def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss
         latency_ratio = median(v[1] / v[3] for v in values)
         print(f"{name:<18}{len(values):>7}{rate:>12,.0f}{echo_rate:>10,.0f}{rate_ratio:>6.2f}x"
               f"{latency:>8.0f}us{echo_latency:>7.0f}us{latency_ratio:>6.2f}x")
+    print("peak RSS (VmHWM): " + ", ".join(f"{name} {value:.1f} MiB" for name, value in rss.items()))
+    if not serial or not concurrent:
+        print("ReportIssue: no call answered OK (see the failures below)")
+        return
     write, bare, echo = median(serial), median(sqlite_latencies), median(echo_latencies)
     print(f"ReportIssue (fsync'd write, grpcio client, {args.writes} calls): serial median {write:.0f} us, "
           f"{len(concurrent) / wall:,.0f} calls/s from 16 concurrent clients (serial: {1e6 / write:,.0f}/s)")
@@ -327,7 +333,6 @@ def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss
           f"echo through the same grpcio client: median {echo:.0f} us")
     print(f"ReportIssue / bare insert: {write / bare:.2f}x; (ReportIssue - echo) / bare insert: "
           f"{(write - echo) / bare:.2f}x")
-    print("peak RSS (VmHWM): " + ", ".join(f"{name} {value:.1f} MiB" for name, value in rss.items()))
 
 
 if __name__ == "__main__":
