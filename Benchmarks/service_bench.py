@@ -14,6 +14,7 @@ durability (WAL, synchronous FULL) in the same directory and the same echo throu
 import argparse
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import struct
@@ -309,6 +310,8 @@ def main():
         echo.terminate()
         suite.stop(processes)
         echo.wait()
+        if not args.hold:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss, args):
