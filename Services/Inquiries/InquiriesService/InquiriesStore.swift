@@ -134,7 +134,8 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
     }
 
     func latestRateTable() throws -> RateTable? {
-        try Data.fetchOne(db, sql: "SELECT body FROM rate_tables ORDER BY version DESC LIMIT 1").map { body in
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM rate_tables ORDER BY version DESC LIMIT 1")).map {
+            body in
             let wire = try WireRateTable(storedBytes: body)
             return try RateTable(
                 version: wire.version, base: wire.baseCurrency, rates: wire.rates,

@@ -52,8 +52,10 @@ struct SQLiteOrderStore: OrderStore {
                     arguments: [customerID, cursor.sortKey, cursor.id, limit])
             } else {
                 rows = try Data.fetchAll(
-                    db,
-                    sql: "SELECT body FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, order_id DESC LIMIT ?",
+                    db.cachedStatement(
+                        sql: """
+                            SELECT body FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, order_id DESC LIMIT ?
+                            """),
                     arguments: [customerID, limit])
             }
             return try rows.map(SQLiteOrdersTransaction.decodeOrder)
@@ -82,7 +84,7 @@ struct SQLiteOrderStore: OrderStore {
     func openIssueCount(orderID: String) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)",
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)"),
                 arguments: [
                     orderID, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue,
                 ]) ?? 0
@@ -96,7 +98,8 @@ struct SQLiteOrdersTransaction: OrdersTransaction {
     let db: Database
 
     func order(id: String) throws -> Order? {
-        try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: [id]).map(Self.decodeOrder)
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM orders WHERE order_id = ?"), arguments: [id])
+            .map(Self.decodeOrder)
     }
 
     func insert(_ order: Order) throws {

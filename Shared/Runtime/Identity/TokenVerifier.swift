@@ -6,12 +6,16 @@ import Foundation
 /// (`none`, HS256 and the rest are refused before anything else is read), the signature is
 /// checked before any claim is trusted, and `exp`, `nbf`, `iat` (required, not in the future),
 /// the lifetime (`exp - iat`), `iss`, `aud`, the subject, the role, the token's size and what the
-/// signing key may sign for are all enforced.
+/// signing key may sign for are all enforced. A verified token is kept (``TokenVerifierCache``)
+/// until its `exp`, so a caller's next calls skip the signature check; replacing the key ring
+/// empties that cache, and a refused token is never kept.
 public struct TokenVerifier: Sendable {
     /// Tokens longer than this are refused unread.
     public static let maximumTokenSize = 4_096
     /// The default longest lifetime of a token, in seconds.
     public static let defaultMaximumLifetime = 3_600
+    /// The default number of verified tokens kept (``TokenVerifierCache``).
+    public static let defaultCacheCapacity = 1_024
 
     private let keys: KeyRingSource
     private let issuer: String
@@ -19,6 +23,8 @@ public struct TokenVerifier: Sendable {
     private let leeway: Double
     private let maximumLifetime: Int
     private let now: @Sendable () -> Double
+    /// The tokens already verified (shared by copies of this verifier).
+    let cache: TokenVerifierCache
 
     /// A verifier accepting tokens signed by the keys of `ring`, issued by `issuer` for
     /// `audience`, valid for at most `maximumLifetime` seconds, allowing `leeway` seconds of clock
@@ -32,11 +38,14 @@ public struct TokenVerifier: Sendable {
             leeway: leeway, now: now)
     }
 
-    /// A verifier reading its keys from `keys` on every call (so a reloaded ring applies at once).
+    /// A verifier reading its keys from `keys` on every call (so a reloaded ring applies at once),
+    /// keeping at most `cacheCapacity` verified tokens.
     public init(
         keys: KeyRingSource, issuer: String, audience: String, maximumLifetime: Int = defaultMaximumLifetime,
-        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        leeway: Double = 30, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        cacheCapacity: Int = defaultCacheCapacity
     ) {
+        self.cache = TokenVerifierCache(capacity: cacheCapacity)
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
@@ -58,13 +67,24 @@ public struct TokenVerifier: Sendable {
     /// The identity a token proves, or why it proves none.
     public func verify(_ token: String) throws(TokenError) -> Identity {
         guard token.utf8.count <= Self.maximumTokenSize else { throw .tooLarge(limit: Self.maximumTokenSize) }
+        let (ring, generation) = keys.snapshot
+        let current = now()
+        if let known = cache.identity(for: token, generation: generation, now: current) { return known }
+        let (identity, expiresAt) = try verify(token, ring: ring, at: current)
+        cache.store(identity, for: token, until: expiresAt, generation: generation)
+        return identity
+    }
+
+    /// The identity `token` proves against `ring` at `current`, and the token's `exp`.
+    private func verify(_ token: String, ring: TokenKeyRing, at current: Double) throws(TokenError) -> (
+        Identity, Double
+    ) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
             let signature = Base64URL.decode(parts[2])
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == "ES256" else { throw .algorithmNotAllowed(header.alg) }
-        let ring = keys.ring
         guard let trusted = ring.key(id: header.kid) else { throw .unknownKey }
 
         let signed = Data((parts[0] + "." + parts[1]).utf8)
@@ -75,7 +95,6 @@ public struct TokenVerifier: Sendable {
         guard let payload = Base64URL.decode(parts[1]),
             let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload))
         else { throw .malformed }
-        let current = now()
         guard claims.exp.isFinite, claims.exp > current - leeway else { throw .expired }
         if let notBefore = claims.nbf, !(notBefore <= current + leeway) { throw .notYetValid }
         guard let issuedAt = claims.iat, issuedAt.isFinite else { throw .issuedAtMissing }
@@ -85,7 +104,7 @@ public struct TokenVerifier: Sendable {
         guard claims.aud.contains(audience) else { throw .wrongAudience }
         guard !claims.sub.isEmpty, let role = Role(rawValue: claims.role) else { throw .invalidClaims }
         guard ring.allows(trusted, subject: claims.sub, role: role) else { throw .keyNotAllowed(keyID: trusted.keyID) }
-        return Identity(subject: claims.sub, role: role)
+        return (Identity(subject: claims.sub, role: role), claims.exp)
     }
 
     private struct Header: Decodable {

@@ -29,23 +29,22 @@ public final class ObservabilityInterceptor: ServerInterceptor {
         let trace =
             context.requestMetadata["traceparent"].flatMap { TraceContext(traceparent: $0) }?.child()
             ?? TraceContext.newTrace()
-        var logger = self.logger
-        logger[metadataKey: "request-id"] = "\(requestID)"
-        logger[metadataKey: "trace-id"] = "\(trace.traceID)"
-        logger[metadataKey: "method"] = "\(context.method.path)"
         context.response.addHeader(Metadata.Entry(key: "x-request-id", value: .string(requestID)))
         let instruments = instruments(for: context.method)
         instruments.calls.increment()
-        let scope = RequestScope(requestID: requestID, trace: trace, logger: logger)
+        let scope = RequestScope(requestID: requestID, trace: trace, method: context.method.path, logger: logger)
         do {
             let result = try await RequestScope.$current.withValue(scope) { try await next(context) }
             instruments.latency.recordElapsed(since: start)
-            logger.debug("call completed", metadata: ["status": "OK", "peer": "\(context.peer)"])
+            if logger.logLevel <= .debug {
+                scope.logger.debug("call completed", metadata: ["status": "OK", "peer": "\(context.peer)"])
+            }
             return result
         } catch {
             instruments.latency.recordElapsed(since: start)
             let status = RPCError(converting: error)
             instruments.recordFailure(status.code)
+            let logger = scope.logger
             if error is RPCError || error is CancellationError {
                 logger.info(
                     "call failed", metadata: ["status": "\(status.code)", "message": "\(status.message)"])
@@ -86,7 +85,7 @@ public final class ObservabilityInterceptor: ServerInterceptor {
         {
             return given
         }
-        return TraceContext.newTrace().spanID
+        return TraceContext.randomHex(bytes: 8)
     }
 }
 

@@ -49,16 +49,27 @@ public struct TraceContext: Sendable, Hashable {
         text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    private static func randomHex(bytes: Int) -> String {
+    /// `bytes` random bytes (never all zero) as lowercase hex: one draw from the system's
+    /// generator per 8 bytes (each draw is a system call), written straight into the string.
+    static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        var text = ""
-        repeat {
-            text = ""
-            for _ in 0..<bytes {
-                let byte = UInt8.random(in: 0...255, using: &generator)
-                text += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        while true {
+            var allZero = true
+            let text = String(unsafeUninitializedCapacity: bytes * 2) { buffer in
+                var word: UInt64 = 0
+                for index in 0..<bytes {
+                    if index % 8 == 0 { word = generator.next() }
+                    let byte = UInt8(truncatingIfNeeded: word)
+                    word >>= 8
+                    if byte != 0 { allZero = false }
+                    buffer[2 * index] = hexDigits[Int(byte >> 4)]
+                    buffer[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+                }
+                return bytes * 2
             }
-        } while !text.contains(where: { $0 != "0" })
-        return text
+            if !allZero { return text }
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
