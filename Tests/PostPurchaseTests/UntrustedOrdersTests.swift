@@ -134,7 +134,8 @@ import Wire
         let error = await rpcError { _ = try await peers.returns().requestReturn(Self.returnOne) }
         // Shares of what was paid are computed from the facts, so the overflow makes them unusable.
         #expect(error?.code == .failedPrecondition)
-        #expect(error?.message == "Orders' facts of order 'o-1' are unusable: the value of order 'o-1''s lines overflows")
+        #expect(
+            error?.message == "Orders' facts of order 'o-1' are unusable: the value of order 'o-1''s lines overflows")
     }
 
     @Test func returnsRefusesANegativeLine() async throws {

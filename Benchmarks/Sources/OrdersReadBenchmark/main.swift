@@ -5,6 +5,7 @@ import OrdersAPI
 import OrdersService
 import RPC
 import Runtime
+import Storage
 import Wire
 
 // Read latency of the Orders service as its store grows: GetOrder, GetOrderStatus and a

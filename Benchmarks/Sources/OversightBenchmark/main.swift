@@ -6,6 +6,7 @@ import OversightAPI
 import OversightService
 import RPC
 import Runtime
+import Storage
 import Wire
 
 // Oversight's two targets, through its RPC over a real HTTP/2 socket: ingestion of events
