@@ -26,6 +26,19 @@ import Testing
         #expect(try Self.verifier.verify(token) == Identity(subject: "agent-7", role: .agent))
     }
 
+    @Test(arguments: ["Orders", "orders ", "\u{FF4F}rders", "-orders", "", String(repeating: "a", count: 65)])
+    func serviceTokensForLookAlikeNamesAreRefused(_ name: String) throws {
+        let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: name, role: "service"))
+        #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(token) }
+    }
+
+    @Test func serviceTokensForServiceNamesAreAccepted() throws {
+        for name in ["orders", "storefront", "payments-2"] {
+            let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: name, role: "service"))
+            #expect(try Self.verifier.verify(token) == Identity(subject: name, role: .service))
+        }
+    }
+
     @Test func expiredTokensAreRefused() throws {
         let token = try Self.minter.sign(
             header: Self.header, claims: Self.claims(exp: Date().timeIntervalSince1970 - 120))

@@ -30,7 +30,8 @@ public enum TokenError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongIssuer
     /// The token is not meant for this audience.
     case wrongAudience
-    /// The subject is empty or the role is not one of the four.
+    /// The subject is empty (or, for a service, not a lower-case service name) or the role is not
+    /// one of the four.
     case invalidClaims
 
     /// A message for the caller.

@@ -103,8 +103,20 @@ public struct TokenVerifier: Sendable {
         guard claims.iss == issuer else { throw .wrongIssuer }
         guard claims.aud.contains(audience) else { throw .wrongAudience }
         guard !claims.sub.isEmpty, let role = Role(rawValue: claims.role) else { throw .invalidClaims }
+        // A service is named in lower-case ASCII, so no look-alike ("Orders", "orders ", a
+        // full-width letter) can stand beside a real service's name in the audit log.
+        guard role != .service || Self.isServiceName(claims.sub) else { throw .invalidClaims }
         guard ring.allows(trusted, subject: claims.sub, role: role) else { throw .keyNotAllowed(keyID: trusted.keyID) }
         return (Identity(subject: claims.sub, role: role), claims.exp)
+    }
+
+    /// Whether `name` is a service name: 1 to 64 of `a-z`, `0-9` and `-`, starting with a letter.
+    static func isServiceName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let letters = UInt8(ascii: "a")...UInt8(ascii: "z")
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard let first = bytes.first, letters.contains(first), bytes.count <= 64 else { return false }
+        return bytes.allSatisfy { letters.contains($0) || digits.contains($0) || $0 == UInt8(ascii: "-") }
     }
 
     private struct Header: Decodable {
