@@ -40,7 +40,7 @@ struct OrderCommand: AsyncParsableCommand {
         )
         var category: String
         @Option(help: "What happened.") var description: String
-        @Option(help: "Idempotency key (default: a new one).") var key: String?
+        @Option(help: "Idempotency key (default: a new one).") var idempotencyKey: String?
 
         func run() async throws {
             let categories: [String: IssueCategory] = [
@@ -54,7 +54,9 @@ struct OrderCommand: AsyncParsableCommand {
             try await Failure.report {
                 let issue = try await Orders.Client(try connection.client(for: "orders")).reportIssue(
                     ReportIssueRequest.with {
-                        $0.idempotencyKey = key ?? "supportctl-\(UUID())"; $0.orderID = order; $0.category = chosen
+                        $0.idempotencyKey = idempotencyKey ?? "supportctl-\(UUID())"
+                        $0.orderID = order
+                        $0.category = chosen
                         $0.description = description
                     })
                 Output(json: connection.json).record([

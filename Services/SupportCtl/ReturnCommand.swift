@@ -38,7 +38,7 @@ struct ReturnCommand: AsyncParsableCommand {
         @Option(help: "product-defect, shipping-damage, order-mismatch, missing-item or changed-mind.") var reason:
             String
         @Option(help: "refund or replacement.") var remedy = "refund"
-        @Option(help: "Idempotency key (default: a new one).") var key: String?
+        @Option(help: "Idempotency key (default: a new one).") var idempotencyKey: String?
 
         func run() async throws {
             let reasons: [String: ReturnReason] = [
@@ -58,7 +58,9 @@ struct ReturnCommand: AsyncParsableCommand {
             try await Failure.report {
                 let opened = try await Returns.Client(try connection.client(for: "returns")).requestReturn(
                     RequestReturnRequest.with {
-                        $0.idempotencyKey = key ?? "supportctl-\(UUID())"; $0.orderID = order; $0.reason = chosen
+                        $0.idempotencyKey = idempotencyKey ?? "supportctl-\(UUID())"
+                        $0.orderID = order
+                        $0.reason = chosen
                         $0.remedy = remedy == "replacement" ? .replacement : .refund
                         $0.lines =
                             lines.isEmpty

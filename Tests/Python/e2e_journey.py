@@ -213,6 +213,18 @@ def main():
         assert verify["checkpoints_checked"] >= 1 and "orders@" in verify["checkpoints"], verify
         sample = run("oversight", "sample", "--seed", "7", "--size", "3", "--as", "auditor-1:auditor", *key, "--json")
         assert len(json.loads(sample.stdout)) == 3, sample.stdout
+        # The write commands: their idempotency key is --idempotency-key (--key is the signing key).
+        reported = run("order", "issue", "E2E-1", "--category", "shipping-anomaly", "--description", "box crushed",
+                       "--idempotency-key", "e2e-cli-issue", "--as", "maria:customer", *key, "--json")
+        assert reported.returncode == 0, reported.stderr
+        again = run("order", "issue", "E2E-1", "--category", "shipping-anomaly", "--description", "box crushed",
+                    "--idempotency-key", "e2e-cli-issue", "--as", "maria:customer", *key, "--json")
+        assert again.returncode == 0 and again.stdout == reported.stdout, (again.stderr, again.stdout, reported.stdout)
+        opened = run("return", "open", "E2E-1", "--line", "1:1", "--reason", "changed-mind", "--as", "maria:customer",
+                     *key, "--json")
+        # Parsed and sent (E2E-1's line may already be returned: FAILED_PRECONDITION is exit 1, a
+        # command-line validation failure would be 64).
+        assert opened.returncode in (0, 1) and "Validation failed" not in opened.stderr, opened.stderr
 
     def stopped_service_and_outbox_catch_up():
         # Oversight stops: the others keep serving, their events wait in their outboxes.
