@@ -25,14 +25,21 @@ import Wire
                 }
             }
         }
+        // The shutdown starts once the first response arrived: the call is in flight for certain
+        // (a fixed sleep let a slow machine start the shutdown before the call reached the server).
+        let (firstResponse, arrived) = AsyncStream<Void>.makeStream()
         let inFlight = Task {
-            try await client.streamingOutputCall(slow) { responses, _ in
+            defer { arrived.finish() }
+            return try await client.streamingOutputCall(slow) { responses, _ in
                 var count = 0
-                for try await _ in responses { count += 1 }
+                for try await _ in responses {
+                    count += 1
+                    arrived.yield()
+                }
                 return count
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        for await _ in firstResponse { break }
         await server.shutdown(gracePeriod: .seconds(10))
         #expect(try await inFlight.value == 3)
 
