@@ -56,7 +56,7 @@ tsan: setup
 ## fuzzing pass over every fuzz target and the transport tests again under ThreadSanitizer.
 test: setup check-protos check-generated lint
 	swift build
-	swift test
+	./scripts/with-postgres.sh swift test
 	./scripts/interop.sh
 	./scripts/contracts.sh
 	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)

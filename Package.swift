@@ -61,6 +61,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries (Debian's libnghttp2-dev, libssl-dev, zlib1g-dev); only HTTP2 uses them.
@@ -184,6 +186,8 @@ let package = Package(
             [
                 "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
             ]),
         // The transactional outbox: events written with the change, relayed at least once, dead
         // letters; the audit events for Oversight (a shared contract) and the checkpoint kept.
@@ -242,7 +246,7 @@ let package = Package(
             path: "Services/SupportCtl", swiftSettings: sharedSettings),
 
         // Tests.
-        library("TestSupport", "Tests/TestSupport", ["RPC"]),
+        library("TestSupport", "Tests/TestSupport", ["RPC", "Storage"]),
         .executableTarget(
             name: "StorageWriter", dependencies: ["Storage", "Runtime", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/StorageWriter", swiftSettings: sharedSettings),
@@ -277,7 +281,7 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Storage", "Outbox", "OversightDelivery",
+                "Storage", "Outbox", "OversightDelivery", "TestSupport",
                 "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

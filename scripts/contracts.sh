@@ -17,4 +17,18 @@ python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/service_identity_contract.py --bin "$bin" || status=1
+
+# Again with the services whose store also runs on PostgreSQL (POSTGRES_SERVICES in
+# Tests/Python/support_stubs.py), each on a fresh database of a throwaway PostgreSQL of its own.
+pg_dir="$(mktemp -d /tmp/support-contracts-pg.XXXXXX)"
+trap './scripts/postgres.sh stop "$pg_dir"' EXIT
+if pg_url="$(./scripts/postgres.sh start "$pg_dir")"; then
+    for script in Tests/Python/orders_contract.py Tests/Python/orders_ranges_contract.py Tests/Python/e2e_journey.py; do
+        echo "contracts: $script on PostgreSQL"
+        SUPPORT_CONTRACT_DATABASE_URL="$pg_url" python3 "$script" --bin "$bin" || status=1
+    done
+else
+    echo "contracts: PostgreSQL did not start" >&2
+    status=1
+fi
 exit $status

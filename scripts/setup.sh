@@ -27,3 +27,13 @@ if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml" 2>/dev/null
   python3 -m pip install -q "${pip_packages[@]}"
   if command -v pyenv >/dev/null; then pyenv rehash; fi
 fi
+
+# PostgreSQL 15, for the PostgreSQL backend's tests: scripts/postgres.sh starts a throwaway
+# server of its own (no system cluster is used or started).
+if ! dpkg-query -W -f='${Status}' postgresql-15 2>/dev/null | grep -q "install ok installed"; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing postgresql-15"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql-15 >/dev/null
+fi

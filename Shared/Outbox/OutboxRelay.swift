@@ -1,4 +1,4 @@
-import GRDB
+import Foundation
 import Logging
 import Metrics
 import RPC
@@ -12,7 +12,8 @@ import Storage
 /// What the receiver refuses for good (``isRefusedForGood(_:)``) never stalls the relay: the
 /// batch is split in halves until the refused event is alone, that event is parked as a dead
 /// letter (a warning in the log, `outbox_dead_letters_total` and the `outbox_dead_letters`
-/// gauge), and the events after it keep flowing.
+/// gauge), and the events after it keep flowing. With several replicas on one database, only the
+/// holder of the destination's ``OutboxLease`` delivers (the others wait and take over if it dies).
 public struct OutboxRelay: Sendable {
     private let database: ServiceDatabase
     private let destination: String
@@ -24,14 +25,22 @@ public struct OutboxRelay: Sendable {
     private let logger = Logger(label: "outbox-relay")
     private let parked: Counter
     private let deadLetters: Gauge
+    /// This relay's name in the lease table.
+    private let holder: String
 
-    /// A relay of `destination`'s events from `database` to `deliver`, counting dead letters in `metrics`.
+    /// The lease holder name of this process's relays: one per replica, so that a restarted relay
+    /// of the same process goes on at once.
+    public static let processHolder = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString)"
+
+    /// A relay of `destination`'s events from `database` to `deliver`, counting dead letters in
+    /// `metrics`, delivering while `holder` holds the destination's lease.
     public init(
         database: ServiceDatabase, destination: String, batchSize: Int = 200, maximumBatchBytes: Int = 1 << 20,
         idleDelay: Duration = .milliseconds(200), maximumBackoff: Duration = .seconds(30),
-        metrics: any MetricsFactory = MetricsSystem.factory,
+        metrics: any MetricsFactory = MetricsSystem.factory, holder: String = OutboxRelay.processHolder,
         deliver: @escaping @Sendable ([OutboxMessage]) async throws -> Void
     ) {
+        self.holder = holder
         self.database = database
         self.destination = destination
         self.batchSize = max(1, batchSize)
@@ -58,10 +67,16 @@ public struct OutboxRelay: Sendable {
         }
     }
 
-    /// Delivers until the task is cancelled.
+    /// Delivers until the task is cancelled (then gives its lease up).
     public func run() async {
+        defer {
+            let (database, destination, holder) = (database, destination, holder)
+            Task {
+                try? await database.transaction { db in try OutboxLease.release(destination, holder: holder, in: db) }
+            }
+        }
         let destination = self.destination
-        if let count = try? await database.read({ db in try Outbox.deadLetterCount(for: destination, in: db) }) {
+        if let count = try? await database.snapshot({ db in try Outbox.deadLetterCount(for: destination, in: db) }) {
             deadLetters.record(count)
         }
         var backoff = Duration.milliseconds(50)
@@ -83,8 +98,12 @@ public struct OutboxRelay: Sendable {
     public func deliverOneBatch() async throws -> Int {
         let destination = self.destination
         let batchSize = self.batchSize
-        let pending = try await database.read { db in
-            try Outbox.pending(for: destination, limit: batchSize, in: db)
+        let holder = self.holder
+        let pending = try await database.transaction { db in
+            guard try OutboxLease.acquire(destination, holder: holder, now: Date(), in: db) else {
+                return [OutboxMessage]()
+            }
+            return try Outbox.pending(for: destination, limit: batchSize, in: db)
         }
         var bytes = 0
         let batch = pending.prefix { message in
@@ -110,17 +129,17 @@ public struct OutboxRelay: Sendable {
             let first = try await deliverSplitting(batch[..<middle])
             return first + (try await deliverSplitting(batch[middle...]))
         } catch {
-            try? await database.write { db in try Outbox.markAttempted(messages, in: db) }
+            try? await database.transaction { db in try Outbox.markAttempted(messages, in: db) }
             throw error
         }
-        try await database.write { db in try Outbox.markDelivered(messages, in: db) }
+        try await database.transaction { db in try Outbox.markDelivered(messages, in: db) }
         return messages.count
     }
 
     /// Moves `message` to the dead letters, says so in the log and the metrics.
     private func park(_ message: OutboxMessage, error: any Error) async throws {
         let failure = String(String(describing: error).prefix(1_000))
-        let count = try await database.write { db in try Outbox.park(message, failure: failure, in: db) }
+        let count = try await database.transaction { db in try Outbox.park(message, failure: failure, in: db) }
         parked.increment()
         deadLetters.record(count)
         logger.warning(

@@ -3,24 +3,56 @@ import GRDB
 import NIOPosix
 import RPC
 
-/// A service's own SQLite database (GRDB): one file under the data directory, WAL mode so that
-/// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
-/// crash or power loss, and versioned migrations run at start. Every command is one write
-/// transaction, in which its idempotency record and outbox events are written with the change.
-/// (A service process opens it with the runtime's tables first: see `Runtime`'s
-/// `ServiceDatabase.init(directory:name:migrations:readThreads:)`.)
+/// A service's own database: SQLite (GRDB, the embedded default) or PostgreSQL (PostgresNIO,
+/// for several replicas on one database), chosen when the process starts.
+///
+/// On SQLite: one file under the data directory, WAL mode so that reads never wait for writes,
+/// `synchronous = FULL` so that an acknowledged write survives a crash or power loss. On
+/// PostgreSQL: a connection pool (``PostgresBackend``). Versioned migrations run at start on both.
+/// Every command is one write transaction, in which its idempotency record and outbox events are
+/// written with the change.
+///
+/// Stores written over ``SQLConnection`` (``transaction(_:)``, ``snapshot(_:)``,
+/// ``perform(key:caller:method:request:_:)``) run on both backends with the same SQL; the GRDB
+/// entry points (``write(_:)``, ``read(_:)``, ``command(key:caller:method:request:_:)``) are for
+/// stores not converted yet and work on SQLite only. (A service process opens it with the
+/// runtime's tables first: see `Runtime`'s `ServiceDatabase.init(directory:name:schema:)`.)
 public final class ServiceDatabase: Sendable {
-    /// One versioned schema change: its identifier (recorded once applied) and what it does.
+    /// One versioned schema change written for GRDB: its identifier (recorded once applied) and
+    /// what it does (see ``SchemaMigration`` for migrations that run on both backends).
     public typealias Migration = (identifier: String, migrate: @Sendable (Database) throws -> Void)
 
-    /// The connection pool.
-    public let pool: DatabasePool
-    /// The threads reads run on, so that no read runs on a networking thread (see ``read(_:)``).
+    /// Which database holds the service's data.
+    enum Backend: Sendable {
+        /// A SQLite file.
+        case sqlite(DatabasePool)
+        /// A PostgreSQL database.
+        case postgres(PostgresBackend)
+    }
+
+    private let backend: Backend
+    /// The threads SQLite reads run on, so that no read runs on a networking thread (see ``read(_:)``).
     private let readThreads: NIOThreadPool
 
-    /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it with `schema`, in
-    /// order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
-    public init(directory: String, name: String, schema: [Migration], readThreads: Int = 4) throws {
+    /// The SQLite connection pool (SQLite only: throws on PostgreSQL).
+    public var pool: DatabasePool {
+        get throws {
+            guard case .sqlite(let pool) = backend else { throw SQLiteOnlyError() }
+            return pool
+        }
+    }
+
+    /// The database's dialect.
+    public var dialect: SQLDialect {
+        switch backend {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// Opens (creating if needed) `<directory>/<name>.sqlite` and applies `migrations` not yet
+    /// applied, in order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
+    public init(directory: String, name: String, applying migrations: [SchemaMigration], readThreads: Int = 4) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readThreads)
@@ -28,29 +60,78 @@ public final class ServiceDatabase: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: "\(directory)/\(name).sqlite", configuration: configuration)
+        let pool = try DatabasePool(path: "\(directory)/\(name).sqlite", configuration: configuration)
         // GRDB sets the writer to synchronous = NORMAL with WAL; every write here waits for the
         // disk instead (FULL), so that nothing acknowledged is lost on power failure.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         var migrator = DatabaseMigrator()
-        for migration in schema {
-            migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+        for migration in migrations {
+            switch migration.body {
+            case .portable(let migrate): migrator.registerMigration(migration.identifier) { db in try migrate(db) }
+            case .sqliteOnly(let migrate): migrator.registerMigration(migration.identifier, migrate: migrate)
+            }
         }
         try migrator.migrate(pool)
+        backend = .sqlite(pool)
         self.readThreads = NIOThreadPool(numberOfThreads: max(1, readThreads))
         self.readThreads.start()
     }
 
-    /// Runs `body` in one write transaction.
+    /// The PostgreSQL database behind `postgres`, with `migrations` applied (once, whatever the
+    /// number of replicas starting at once: see ``PostgresBackend/migrate(_:)``).
+    public init(postgres: PostgresBackend, applying migrations: [SchemaMigration]) async throws {
+        try await postgres.migrate(migrations)
+        backend = .postgres(postgres)
+        readThreads = NIOThreadPool(numberOfThreads: 1)
+        readThreads.start()
+    }
+
+    /// Runs `body` in one write transaction, on either backend.
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Result)
+        async throws -> Result
+    {
+        switch backend {
+        case .sqlite(let pool): try await pool.write { db in try body(db) }
+        case .postgres(let postgres): try await postgres.transaction { connection in try body(connection) }
+        }
+    }
+
+    /// Runs `body` on a consistent read-only snapshot, on a storage thread (never the caller's),
+    /// on either backend.
+    public func snapshot<Value: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Value)
+        async throws -> Value
+    {
+        switch backend {
+        case .sqlite: try await read { db in try body(db) }
+        case .postgres(let postgres):
+            try await postgres.transaction(readOnly: true) { connection in try body(connection) }
+        }
+    }
+
+    /// Runs one state-changing command in one write transaction, on either backend: `body` makes
+    /// the change (and writes its outbox events) and returns the encoded response, which the
+    /// idempotency ledger stores under `key` (scoped to `caller`) in the same transaction; a retry
+    /// gets the stored response without running `body` again.
+    public func perform(
+        key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        _ body: @escaping @Sendable (any SQLConnection) throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        try await transaction { connection in
+            try IdempotencyLedger.perform(
+                key: key, caller: caller, method: method, request: request, in: connection, body)
+        }
+    }
+
+    /// Runs `body` in one write transaction (SQLite only).
     public func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result
     {
         try await pool.write(body)
     }
 
-    /// Runs one state-changing command in one write transaction: `body` makes the change (and
-    /// writes its outbox events) and returns the encoded response, which the idempotency ledger
-    /// stores under `key` (scoped to `caller`) in the same transaction; a retry gets the stored
-    /// response without running `body` again.
+    /// Runs one state-changing command in one write transaction (SQLite only): `body` makes the
+    /// change (and writes its outbox events) and returns the encoded response, which the
+    /// idempotency ledger stores under `key` (scoped to `caller`) in the same transaction; a retry
+    /// gets the stored response without running `body` again.
     public func command(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (Database) throws -> [UInt8]
@@ -60,9 +141,9 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
-    /// Runs `body` on a read-only snapshot, on one of the database's own read threads, never on
-    /// the caller's: handlers start on a connection's event loop, and a slow read there (a whole
-    /// audit chain, a report) would hold every other connection of that loop.
+    /// Runs `body` on a read-only snapshot (SQLite only), on one of the database's own read
+    /// threads, never on the caller's: handlers start on a connection's event loop, and a slow
+    /// read there (a whole audit chain, a report) would hold every other connection of that loop.
     ///
     /// The hand-off: a `NIOThreadPool` job (4 dedicated threads, as many SQLite readers) resuming
     /// an unsafe continuation, running GRDB's synchronous read. Measured per one-row indexed read
@@ -77,7 +158,7 @@ public final class ServiceDatabase: Sendable {
     /// (StorageOffEventLoopTests). Writes keep GRDB's async API: they wait on GRDB's writer
     /// queue, never on the caller's thread.
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
-        let pool = self.pool
+        let pool = try self.pool
         return try await withUnsafeThrowingContinuation { continuation in
             readThreads.submit { state in
                 guard case .active = state else {
@@ -90,15 +171,26 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
-    /// Closes every connection (the last one checkpoints the WAL into the database file). Reads
-    /// and writes after this fail.
+    /// Closes every connection (on SQLite the last one checkpoints the WAL into the database
+    /// file). Reads and writes after this fail.
     public func close() {
-        try? pool.close()
+        switch backend {
+        case .sqlite(let pool): try? pool.close()
+        case .postgres(let postgres): postgres.close()
+        }
         readThreads.shutdownGracefully { _ in }
     }
 
-    /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
+    /// On SQLite the result of `PRAGMA integrity_check` ("ok" when the file is sound); on
+    /// PostgreSQL "ok" once a query answers.
     public func integrityCheck() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+        switch backend {
+        case .sqlite(let pool):
+            try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+        case .postgres(let postgres):
+            try await postgres.transaction(readOnly: true) { connection in
+                try connection.fetchOne("SELECT 'ok'")?.string(0) ?? "no answer"
+            }
+        }
     }
 }

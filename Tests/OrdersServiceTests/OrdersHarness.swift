@@ -26,9 +26,25 @@ final class OrdersHarness: Sendable {
     /// "Now" for the service: 2026-10-01 plus whatever the test advanced.
     var now: Date { clock.now }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("orders-\(UUID())").path
-        database = try ServiceDatabase(directory: directory, name: "orders", migrations: OrdersService.migrations)
+    convenience init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orders-\(UUID())").path
+        try self.init(
+            database: ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema),
+            directory: directory)
+    }
+
+    /// The service on a PostgreSQL database of its own on the test server (``PostgresTestDatabase``).
+    static func postgres() async throws -> OrdersHarness {
+        let url = try await PostgresTestDatabase.create()
+        let database = try await ServiceDatabase(
+            postgres: PostgresBackend(url: url, connections: 4), schema: OrdersService.schema)
+        return OrdersHarness(database: database, directory: "")
+    }
+
+    /// The service on `database`; `directory` (if any) is removed with the harness.
+    init(database: ServiceDatabase, directory: String) {
+        self.directory = directory
+        self.database = database
         let service = OrdersService(database: database, clock: { [clock] in clock.now })
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
         router = Router(services: [service]).intercepted(by: [
@@ -38,7 +54,7 @@ final class OrdersHarness: Sendable {
 
     deinit {
         database.close()
-        try? FileManager.default.removeItem(atPath: directory)
+        if !directory.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     /// Moves the clock forward.
@@ -130,21 +146,25 @@ final class OrdersHarness: Sendable {
 
     /// Rows in a table, and pending outbox events: "nothing changed" checks.
     func counts() async throws -> [String: Int] {
-        try await database.read { db in
+        try await database.snapshot { db in
             var counts: [String: Int] = [:]
-            for table in ["orders", "issues", "outbox", "idempotency"] {
-                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            for table in [
+                "orders", "order_lines", "order_tracking_events", "issues", "issue_log", "outbox", "idempotency",
+            ] {
+                counts[table] = try db.fetchCount("SELECT COUNT(*) FROM \(table)")
             }
-            counts["order-bodies"] = try Int.fetchOne(db, sql: "SELECT SUM(LENGTH(body)) FROM orders") ?? 0
+            counts["order-states"] = try db.fetchCount("SELECT CAST(COALESCE(SUM(status), 0) AS BIGINT) FROM orders")
+            counts["line-quantities"] = try db.fetchCount(
+                "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines")
             return counts
         }
     }
 
     /// The events waiting in the outbox for Oversight, oldest first.
     func outboxEvents() async throws -> [CommonAPI.Event] {
-        try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY sequence").map {
-                try CommonAPI.Event(serializedBytes: [UInt8]($0))
+        try await database.snapshot { db in
+            try db.fetchRows("SELECT payload FROM outbox ORDER BY sequence").map {
+                try CommonAPI.Event(serializedBytes: $0.bytes(0))
             }
         }
     }

@@ -38,7 +38,7 @@ final class PostPurchaseHarness: Sendable {
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("post-purchase-\(UUID())").path
-        ordersDatabase = try ServiceDatabase(directory: directory, name: "orders", migrations: OrdersService.migrations)
+        ordersDatabase = try ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema)
         refundsDatabase = try ServiceDatabase(
             directory: directory, name: "refunds", migrations: RefundsService.migrations)
         returnsDatabase = try ServiceDatabase(

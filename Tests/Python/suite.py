@@ -43,7 +43,8 @@ def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
     processes, bound = {}, {}
     for name in START_ORDER:
         arguments = [os.path.join(bin_dir, name), "--port", str(ports[name]),
-                     "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5"]
+                     "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5",
+                     *support_stubs.database_flags(name)]
         for peer in PEERS[name]:
             arguments += ["--peer", f"{peer}=127.0.0.1:{ports[peer]}"]
         stderr = subprocess.DEVNULL if quiet else None

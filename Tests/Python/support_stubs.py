@@ -45,10 +45,36 @@ def wait_for_port(process):
     return None
 
 
+# Services whose store runs on PostgreSQL too. With SUPPORT_CONTRACT_DATABASE_URL set (the URL of a
+# server such as scripts/postgres.sh starts), each of them started by these helpers gets a fresh
+# database of its own there (--database-url) instead of its SQLite file.
+POSTGRES_SERVICES = {"orders"}
+
+
+def database_flags(name):
+    """`--database-url` of a new, empty database for the service `name`, when the contract tests
+    run against PostgreSQL (SUPPORT_CONTRACT_DATABASE_URL) and `name` can; else no flags."""
+    server = os.environ.get("SUPPORT_CONTRACT_DATABASE_URL", "")
+    if not server or name not in POSTGRES_SERVICES:
+        return []
+    database = f"contract_{name}_{os.getpid()}_{next(_database_numbers)}"
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server, "-c", f"CREATE DATABASE {database}"],
+                   check=True, stdout=subprocess.DEVNULL)
+    base, _, query = server.partition("?")
+    url = base.rsplit("/", 1)[0] + "/" + database + ("?" + query if query else "")
+    return ["--database-url", url]
+
+
+_database_numbers = iter(range(1, 1_000_000))
+
+
 def start_service(binary, data_dir, *extra, port=0):
-    """Starts a service binary on `port` (0: a free one); returns (process, port)."""
+    """Starts a service binary on `port` (0: a free one); returns (process, port). A service that
+    can keep its data in PostgreSQL does so when SUPPORT_CONTRACT_DATABASE_URL is set
+    (``database_flags``)."""
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--data-dir", data_dir, *extra],
+        [binary, "--port", str(port), "--data-dir", data_dir, *extra,
+         *database_flags(os.path.basename(binary))],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = wait_for_port(process)
     if port is None:

@@ -81,7 +81,7 @@ func run(size: Int) async throws -> [(size: Int, name: String, p50: Double, p99:
     var results: [(size: Int, name: String, p50: Double, p99: Double)] = []
     let directory = NSTemporaryDirectory() + "orders-read-bench-\(size)"
     try? FileManager.default.removeItem(atPath: directory)
-    let database = try ServiceDatabase(directory: directory, name: "orders", migrations: OrdersService.migrations)
+    let database = try ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema)
     let now = Date()
     let service = OrdersService(database: database, clock: { now })
     let customers = max(1, size / 10)
@@ -115,12 +115,13 @@ func run(size: Int) async throws -> [(size: Int, name: String, p50: Double, p99:
     let raw = try await measure(ids.count) { index in
         let id = "order-\(ids[index])"
         _ = try await database.pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: [id])
+            try String.fetchOne(db, sql: "SELECT customer_id FROM orders WHERE order_id = ?", arguments: [id])
         }
     }
     let direct = try await measure(ids.count) { index in
         _ = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM orders WHERE order_id = ?", arguments: ["order-\(ids[index])"])
+            try String.fetchOne(
+                db, sql: "SELECT customer_id FROM orders WHERE order_id = ?", arguments: ["order-\(ids[index])"])
         }
     }
     results += [

@@ -5,7 +5,7 @@ import Runtime
 // orders: the Orders service process. `orders --help` lists its settings.
 let process = ServiceProcess.fromCommandLine(name: "orders")
 await process.main {
-    let database = try process.openDatabase(migrations: OrdersService.migrations)
+    let database = try await process.openDatabase(schema: OrdersService.schema)
     try await process.run(
         services: [OrdersService(database: database)], files: OrdersService.protoFiles,
         policy: OrdersService.accessPolicy, relays: [process.oversightRelay(for: database)])

@@ -6,8 +6,7 @@ import Runtime
 import Storage
 
 /// Where Orders keeps its orders and issues. The handlers and the domain see only this protocol;
-/// ``SQLiteOrderStore`` implements it today, and a PostgreSQL store can implement it later
-/// without touching either.
+/// ``SQLOrderStore`` implements it on SQLite and PostgreSQL with the same SQL.
 protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
     /// Runs one command in one transaction: its changes, its outbox events and its idempotency
     /// record commit together. A retry with the same key and request returns the stored response

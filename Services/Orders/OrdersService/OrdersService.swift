@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OrdersAPI
 import OrdersDomain
 import RPC
@@ -15,14 +14,14 @@ public struct OrdersService: Orders.ServiceProtocol {
     let store: any OrderStore
     let clock: @Sendable () -> Date
 
-    /// The service on `database` (migrated with ``migrations``); `clock` gives "now".
+    /// The service on `database` (SQLite or PostgreSQL, migrated with ``schema``); `clock` gives "now".
     public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = SQLiteOrderStore(database: database)
+        self.store = SQLOrderStore(database: database)
         self.clock = clock
     }
 
-    /// The migrations of the Orders database.
-    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+    /// The migrations of the Orders database, for SQLite and PostgreSQL alike.
+    public static var schema: [SchemaMigration] {
         OrdersSchema.migrations
     }
 

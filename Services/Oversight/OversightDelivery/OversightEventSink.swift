@@ -38,7 +38,7 @@ public struct OversightEventSink: Sendable {
             request.events.append(event)
         }
         if let checkpoints {
-            request.heldCheckpoint = try? await checkpoints.read { db in try AuditCheckpointStore.latest(in: db) }
+            request.heldCheckpoint = try? await checkpoints.snapshot { db in try AuditCheckpointStore.latest(in: db) }
         }
         let response = try await client.recordEvents(
             request, options: CallOptions(timeout: .seconds(10), isSafeToRetry: true))
@@ -48,7 +48,7 @@ public struct OversightEventSink: Sendable {
                 metadata: ["checkpoint_sequence": "\(request.heldCheckpoint?.sequence ?? 0)"])
         }
         if let checkpoint = response.checkpoint, let checkpoints {
-            try? await checkpoints.write { db in try AuditCheckpointStore.keep(checkpoint, in: db) }
+            try? await checkpoints.transaction { db in try AuditCheckpointStore.keep(checkpoint, in: db) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HTTP2
+import Storage
 
 /// One service's validated configuration, from command-line flags with environment-variable
 /// fallbacks. Only `--port` and `--data-dir` are required; peers may be absent or down (calls that
@@ -59,6 +60,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var connectionLimits = ConnectionLimits()
     /// The soft RLIMIT_NOFILE the process raises itself to (`--max-open-files`).
     public var maximumOpenFiles = 4_096
+    /// The PostgreSQL database (`--database-url`); nil: SQLite under ``dataDirectory``.
+    public var databaseURL: DatabaseURL?
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -74,7 +77,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
                 setting: "--port", problem: "'\(portText)' is not a port between 1 and 65535 (or 0 for any free port)")
         }
         self.port = port
-        guard let dataDirectory = value(options.dataDir, "SUPPORT_DATA_DIR") else {
+        let databaseURL = try Self.databaseURL(options: options, environment: environment)
+        self.databaseURL = databaseURL
+        guard let dataDirectory = value(options.dataDir, "SUPPORT_DATA_DIR") ?? (databaseURL == nil ? nil : ".")
+        else {
             throw ConfigurationError(setting: "--data-dir", problem: "is required (or set SUPPORT_DATA_DIR)")
         }
         self.dataDirectory = dataDirectory

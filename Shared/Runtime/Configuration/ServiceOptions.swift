@@ -144,6 +144,18 @@ public struct ServiceOptions: ParsableArguments {
     )
     var maxConnectionAgeGrace: Int?
 
+    @Option(
+        help:
+            "PostgreSQL instead of SQLite: postgres://user@host:port/database[?sslmode=disable|prefer|require] (SUPPORT_DATABASE_URL)."
+    )
+    var databaseUrl: String?
+
+    @Option(
+        help:
+            "File whose first line is the PostgreSQL password, if not in the URL (SUPPORT_DATABASE_PASSWORD_FILE; else PGPASSWORD)."
+    )
+    var databasePasswordFile: String?
+
     /// Flags as parsed; environment fallbacks are applied by ``ServiceConfiguration``.
     public init() {}
 }

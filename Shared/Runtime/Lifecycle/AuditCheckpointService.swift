@@ -26,7 +26,7 @@ public struct AuditCheckpointService: AuditCheckpoints.ServiceProtocol {
     public func getLatestCheckpoint(_ request: GetLatestCheckpointRequest, context: ServerContext) async throws
         -> GetLatestCheckpointResponse
     {
-        let latest = try await database.read { db in try AuditCheckpointStore.latest(in: db) }
+        let latest = try await database.snapshot { db in try AuditCheckpointStore.latest(in: db) }
         return GetLatestCheckpointResponse.with {
             $0.service = name
             $0.checkpoint = latest

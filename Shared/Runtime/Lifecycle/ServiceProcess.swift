@@ -105,7 +105,28 @@ public struct ServiceProcess: Sendable {
     public func openDatabase(
         migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
     ) throws -> ServiceDatabase {
+        guard configuration.databaseURL == nil else {
+            throw ConfigurationError(
+                setting: "--database-url",
+                problem: "\(name) keeps its data in SQLite only so far (no PostgreSQL store yet)")
+        }
         let opened = try ServiceDatabase(directory: configuration.dataDirectory, name: name, migrations: migrations)
+        database.set(opened)
+        return opened
+    }
+
+    /// Opens the service's database, running `schema` (written for both backends) after the
+    /// runtime's own: PostgreSQL when `--database-url` is set (its password never logged), else
+    /// SQLite (`<data-dir>/<name>.sqlite`). It is closed when ``run(services:files:policy:relays:)`` ends.
+    public func openDatabase(schema: [SchemaMigration]) async throws -> ServiceDatabase {
+        let opened: ServiceDatabase
+        if let url = configuration.databaseURL {
+            logger.info("using PostgreSQL", metadata: ["database": "\(url)"])
+            opened = try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, logger: Logger(label: "\(name).postgres")), schema: schema)
+        } else {
+            opened = try ServiceDatabase(directory: configuration.dataDirectory, name: name, schema: schema)
+        }
         database.set(opened)
         return opened
     }

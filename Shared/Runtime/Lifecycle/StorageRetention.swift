@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Storage
 
 /// Prunes what a service's database only needs for a while: idempotency records older than
@@ -31,12 +30,11 @@ public struct StorageRetention: Sendable {
     }
 
     /// The runtime migration indexing the columns pruning selects on.
-    @Sendable static func createIndexes(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE INDEX idempotency_created_at ON idempotency (created_at);
-                CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
-                """)
+    @Sendable static func createIndexes(_ db: any SQLConnection) throws {
+        try db.executeAll([
+            "CREATE INDEX idempotency_created_at ON idempotency (created_at)",
+            "CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE delivered_at IS NOT NULL",
+        ])
     }
 
     /// Removes from `database` what is older than its retention at `now`.
@@ -47,8 +45,8 @@ public struct StorageRetention: Sendable {
         pruned.idempotency = try await Self.deleteInChunks(
             database,
             sql: """
-                DELETE FROM idempotency WHERE rowid IN
-                (SELECT rowid FROM idempotency WHERE created_at < ? LIMIT ?)
+                DELETE FROM idempotency WHERE key IN
+                (SELECT key FROM idempotency WHERE created_at < ? LIMIT ?)
                 """, cutoff: idempotencyCutoff)
         let outboxCutoff = now.timeIntervalSince1970 - Self.seconds(deliveredOutbox)
         pruned.deliveredOutbox = try await Self.deleteInChunks(
@@ -63,10 +61,7 @@ public struct StorageRetention: Sendable {
     private static func deleteInChunks(_ database: ServiceDatabase, sql: String, cutoff: Double) async throws -> Int {
         var total = 0
         while !Task.isCancelled {
-            let deleted = try await database.write { db in
-                try db.execute(sql: sql, arguments: [cutoff, chunk])
-                return db.changesCount
-            }
+            let deleted = try await database.transaction { db in try db.execute(sql, [cutoff, chunk]) }
             total += deleted
             if deleted < chunk { break }
         }

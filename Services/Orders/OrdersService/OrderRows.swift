@@ -1,0 +1,170 @@
+import Foundation
+import OrdersDomain
+import Storage
+import SupportPolicy
+
+/// How an order is kept: a row of `orders` (with its address and fairness facts as columns) and
+/// its lines, payments and tracking events as rows of `order_lines`, `order_payments` and
+/// `order_tracking_events`, in their order (`position`). The SQL is the same on SQLite and
+/// PostgreSQL.
+enum OrderRows {
+    /// The columns of `orders` read back, in the order ``order(_:lines:payments:events:)`` reads them.
+    static let columns = """
+        order_id, customer_id, status, placed_at, shipped_at, delivered_at, customer_note, ship_recipient, ship_line1,
+        ship_line2, ship_city, ship_state, ship_postal_code, ship_country_code, fairness_region, fairness_order_value,
+        fairness_order_value_currency, fairness_account_created_at
+        """
+
+    /// Stores a new order and its lines, payments and tracking events.
+    static func insert(_ order: Order, in db: some SQLConnection) throws {
+        try db.execute(
+            """
+            INSERT INTO orders (\(columns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [order.id, order.customerID] + values(of: order))
+        try insertChildren(of: order, in: db)
+    }
+
+    /// Stores a changed order: its row, and its lines, payments and tracking events anew.
+    static func update(_ order: Order, in db: some SQLConnection) throws {
+        try db.execute(
+            """
+            UPDATE orders SET status = ?, placed_at = ?, shipped_at = ?, delivered_at = ?, customer_note = ?,
+                ship_recipient = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, ship_state = ?,
+                ship_postal_code = ?, ship_country_code = ?, fairness_region = ?, fairness_order_value = ?,
+                fairness_order_value_currency = ?, fairness_account_created_at = ?
+            WHERE order_id = ?
+            """,
+            values(of: order) + [order.id])
+        for table in ["order_lines", "order_payments", "order_tracking_events"] {
+            try db.execute("DELETE FROM \(table) WHERE order_id = ?", [order.id])
+        }
+        try insertChildren(of: order, in: db)
+    }
+
+    /// One order; `locking` (inside a write transaction) locks its row on PostgreSQL until the
+    /// transaction ends, so that concurrent commands on other replicas change it one at a time.
+    static func order(id: String, locking: Bool, in db: some SQLConnection) throws -> Order? {
+        let lock = locking ? db.sqlDialect.forUpdate : ""
+        return try load(db.fetchRows("SELECT \(columns) FROM orders WHERE order_id = ?\(lock)", [id]), in: db).first
+    }
+
+    /// The orders of `rows` (selected with ``columns``), in their order, with their lines,
+    /// payments and tracking events.
+    static func load(_ rows: [SQLRow], in db: some SQLConnection) throws -> [Order] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.string(0) }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        var lines: [String: [OrderLine]] = [:]
+        for row in try db.fetchRows(
+            """
+            SELECT order_id, line_number, sku, title, quantity, unit_price, currency, paid_share FROM order_lines
+            WHERE order_id IN (\(marks)) ORDER BY order_id, position
+            """, ids)
+        {
+            let currency = try row.string(6)
+            lines[try row.string(0), default: []].append(
+                OrderLine(
+                    number: try row.int(1), sku: try row.string(2), title: try row.string(3), quantity: try row.int(4),
+                    unitPrice: Money(minorUnits: try row.int64(5), currency: currency),
+                    paidShare: try row.optionalInt64(7).map { Money(minorUnits: $0, currency: currency) }))
+        }
+        var payments: [String: [Payment]] = [:]
+        for row in try db.fetchRows(
+            """
+            SELECT order_id, payment_id, amount, currency, method, captured_at FROM order_payments
+            WHERE order_id IN (\(marks)) ORDER BY order_id, position
+            """, ids)
+        {
+            payments[try row.string(0), default: []].append(
+                Payment(
+                    id: try row.string(1), amount: Money(minorUnits: try row.int64(2), currency: try row.string(3)),
+                    method: try row.string(4), capturedAt: try row.date(5)))
+        }
+        var events: [String: [TrackingEvent]] = [:]
+        for row in try db.fetchRows(
+            """
+            SELECT order_id, event_id, carrier, tracking_number, status, description, location, occurred_at
+            FROM order_tracking_events WHERE order_id IN (\(marks)) ORDER BY order_id, position
+            """, ids)
+        {
+            events[try row.string(0), default: []].append(
+                TrackingEvent(
+                    id: try row.string(1), carrier: try row.string(2), trackingNumber: try row.string(3),
+                    status: try StoredCode.integer(TrackingStatus.self, row, 4), description: try row.string(5),
+                    location: try row.string(6), occurredAt: try row.date(7)))
+        }
+        return try rows.map { row in
+            let id = try row.string(0)
+            return try order(row, lines: lines[id] ?? [], payments: payments[id] ?? [], events: events[id] ?? [])
+        }
+    }
+
+    /// The order in `row` (selected with ``columns``) with its children.
+    private static func order(_ row: SQLRow, lines: [OrderLine], payments: [Payment], events: [TrackingEvent]) throws
+        -> Order
+    {
+        let orderValue = try row.optionalInt64(15).map { Money(minorUnits: $0, currency: try row.string(16)) }
+        return Order(
+            id: try row.string(0), customerID: try row.string(1), lines: lines, payments: payments,
+            shippingAddress: Address(
+                recipient: try row.string(7), line1: try row.string(8), line2: try row.string(9),
+                city: try row.string(10), state: try row.string(11), postalCode: try row.string(12),
+                countryCode: try row.string(13)),
+            status: try StoredCode.integer(OrderStatus.self, row, 2), placedAt: try row.date(3),
+            shippedAt: try row.optionalDate(4), deliveredAt: try row.optionalDate(5), trackingEvents: events,
+            fairness: FairnessFacts(
+                region: try row.string(14), orderValue: orderValue, accountCreatedAt: try row.optionalDate(17)),
+            customerNote: try row.string(6))
+    }
+
+    /// The values of the columns after `order_id` and `customer_id`, in ``columns`` order.
+    private static func values(of order: Order) -> [any SQLBindable] {
+        let address = order.shippingAddress
+        return [
+            order.status.rawValue, order.placedAt, order.shippedAt, order.deliveredAt, order.customerNote,
+            address.recipient, address.line1, address.line2, address.city, address.state, address.postalCode,
+            address.countryCode, order.fairness.region, order.fairness.orderValue?.minorUnits,
+            order.fairness.orderValue?.currency, order.fairness.accountCreatedAt,
+        ]
+    }
+
+    private static func insertChildren(of order: Order, in db: some SQLConnection) throws {
+        for (position, line) in order.lines.enumerated() {
+            try db.execute(
+                """
+                INSERT INTO order_lines
+                    (order_id, position, line_number, sku, title, quantity, unit_price, currency, paid_share)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    order.id, position, line.number, line.sku, line.title, line.quantity, line.unitPrice.minorUnits,
+                    line.unitPrice.currency, line.paidShare?.minorUnits,
+                ])
+        }
+        for (position, payment) in order.payments.enumerated() {
+            try db.execute(
+                """
+                INSERT INTO order_payments (order_id, position, payment_id, amount, currency, method, captured_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    order.id, position, payment.id, payment.amount.minorUnits, payment.amount.currency, payment.method,
+                    payment.capturedAt,
+                ])
+        }
+        for (position, event) in order.trackingEvents.enumerated() {
+            try db.execute(
+                """
+                INSERT INTO order_tracking_events (order_id, position, event_id, carrier, tracking_number, status,
+                    description, location, occurred_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    order.id, position, event.id, event.carrier, event.trackingNumber, event.status.rawValue,
+                    event.description, event.location, event.occurredAt,
+                ])
+        }
+    }
+}

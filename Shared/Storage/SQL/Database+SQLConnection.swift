@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// GRDB's connection is a ``SQLConnection``: statements are prepared once per connection and
+/// cached, values map one to one (INTEGER, REAL, TEXT, BLOB).
+extension Database: SQLConnection {
+    /// SQLite.
+    public var sqlDialect: SQLDialect { .sqlite }
+
+    /// Runs one statement; returns how many rows it changed.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
+        let statement = try cachedStatement(sql: sql)
+        try statement.execute(arguments: Self.statementArguments(arguments))
+        return changesCount
+    }
+
+    /// Runs one query; returns every row.
+    public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
+        let statement = try cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
+        var rows: [SQLRow] = []
+        while let row = try cursor.next() {
+            var values: [SQLValue] = []
+            values.reserveCapacity(row.count)
+            for index in 0..<row.count {
+                let value: DatabaseValue = row[index]
+                switch value.storage {
+                case .null: values.append(.null)
+                case .int64(let integer): values.append(.integer(integer))
+                case .double(let double): values.append(.real(double))
+                case .string(let string): values.append(.text(string))
+                case .blob(let data): values.append(.blob([UInt8](data)))
+                }
+            }
+            rows.append(SQLRow(values))
+        }
+        return rows
+    }
+
+    private static func statementArguments(_ arguments: [any SQLBindable]) -> StatementArguments {
+        StatementArguments(
+            arguments.map { argument -> (any DatabaseValueConvertible)? in
+                switch argument.sqlValue {
+                case .null: nil
+                case .integer(let integer): integer
+                case .real(let double): double
+                case .text(let string): string
+                case .blob(let bytes): Data(bytes)
+                }
+            })
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// A service's PostgreSQL database: a PostgresNIO connection pool (``PostgresClient``, which
+/// reconnects by itself) and threads of its own on which transaction bodies run. A body is
+/// synchronous store code over ``PostgresSQLConnection``; each statement's future is waited for
+/// on that thread, never on an event loop, so no networking thread ever waits for the database.
+/// Transactions that lose a serialization race or a deadlock run again, up to three times.
+public final class PostgresBackend: Sendable {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let threads: NIOThreadPool
+    private let logger: Logger
+    /// Where the database is (without its password).
+    public let url: DatabaseURL
+
+    /// A pool of at most `connections` connections to `url`, and as many threads.
+    public init(url: DatabaseURL, connections: Int = 8, logger: Logger = Logger(label: "postgres")) {
+        self.url = url
+        self.logger = logger
+        let tls: PostgresClient.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: tls)
+        configuration.options.maximumConnections = max(1, connections)
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+        threads = NIOThreadPool(numberOfThreads: max(1, connections))
+        threads.start()
+    }
+
+    /// Runs `body` in one transaction (read committed; stores lock what they change), on a
+    /// storage thread; commits if it returns, rolls back if it throws.
+    public func transaction<Result: Sendable>(
+        readOnly: Bool = false, _ body: @escaping @Sendable (PostgresSQLConnection) throws -> Result
+    ) async throws -> Result {
+        let begin = readOnly ? "START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    let sql = PostgresSQLConnection(connection: connection, logger: self.logger)
+                    return try await self.threads.runIfActive {
+                        try sql.execute(begin)
+                        do {
+                            let result = try body(sql)
+                            try sql.execute("COMMIT")
+                            return result
+                        } catch {
+                            _ = try? sql.execute("ROLLBACK")
+                            throw error
+                        }
+                    }
+                }
+            } catch let error as PSQLError where error.isTransient && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// Runs one statement outside any transaction (`CREATE DATABASE` and other statements
+    /// PostgreSQL refuses inside one).
+    public func executeOutsideTransaction(_ sql: String) async throws {
+        try await client.withConnection { connection in
+            let connection = PostgresSQLConnection(connection: connection, logger: self.logger)
+            try await self.threads.runIfActive { _ = try connection.execute(sql) }
+        }
+    }
+
+    /// Applies the `migrations` not yet recorded in `schema_migrations`, in order, in one
+    /// transaction holding an advisory lock: several replicas starting at once apply each
+    /// migration exactly once (the others wait, then find them recorded). A migration written for
+    /// SQLite only stops the start with an error naming it.
+    public func migrate(_ migrations: [SchemaMigration]) async throws {
+        if let sqliteOnly = migrations.first(where: { !$0.isPortable }) {
+            throw DatabaseURLError(
+                "cannot be used: this service's schema (migration '\(sqliteOnly.identifier)') is SQLite-only so far")
+        }
+        try await transaction { connection in
+            try connection.lock(named: "support-schema-migrations")
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    identifier TEXT PRIMARY KEY,
+                    applied_at DOUBLE PRECISION NOT NULL
+                )
+                """)
+            let applied = Set(
+                try connection.fetchRows("SELECT identifier FROM schema_migrations").map { try $0.string(0) })
+            for migration in migrations where !applied.contains(migration.identifier) {
+                guard case .portable(let migrate) = migration.body else { continue }
+                try migrate(connection)
+                try connection.execute(
+                    "INSERT INTO schema_migrations (identifier, applied_at) VALUES (?, ?)",
+                    [migration.identifier, Date().timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Closes the pool and stops the threads.
+    public func close() {
+        runner.cancel()
+        threads.shutdownGracefully { _ in }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Storage
+
+/// A PostgreSQL database of its own for one test, on the throwaway server whose URL
+/// `SUPPORT_TEST_DATABASE_URL` names (`make test` starts one with scripts/postgres.sh and sets it).
+/// Tests of the PostgreSQL backend are enabled with ``isConfigured`` and say why when skipped.
+public enum PostgresTestDatabase {
+    /// The variable naming the test server.
+    public static let variable = "SUPPORT_TEST_DATABASE_URL"
+
+    /// Whether a test server is configured.
+    public static var isConfigured: Bool {
+        ProcessInfo.processInfo.environment[variable].map { !$0.isEmpty } ?? false
+    }
+
+    /// Why PostgreSQL tests are skipped when no server is configured.
+    public static let skipReason =
+        "PostgreSQL tests need SUPPORT_TEST_DATABASE_URL (make test sets it; or: export SUPPORT_TEST_DATABASE_URL=$(scripts/postgres.sh start))"
+
+    /// Creates an empty database with a fresh name on the test server; returns its URL.
+    public static func create() async throws -> DatabaseURL {
+        let server = try DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "")
+        let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let backend = PostgresBackend(url: server, connections: 1)
+        defer { backend.close() }
+        try await backend.executeOutsideTransaction("CREATE DATABASE \(name)")
+        var url = server
+        url.database = name
+        return url
+    }
+
+    /// Drops the database at `url` (closing its connections first).
+    public static func drop(_ url: DatabaseURL) async {
+        guard let server = try? DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "") else {
+            return
+        }
+        let backend = PostgresBackend(url: server, connections: 1)
+        defer { backend.close() }
+        try? await backend.executeOutsideTransaction("DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
+    }
+}
