@@ -334,5 +334,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
+        // Storage and the outbox, on real SQLite files (they also use Runtime's database set-up).
+        tests(
+            "StorageTests",
+            [
+                "Storage", "Runtime", "RPC", "Wire", "HTTP2", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        tests(
+            "OutboxTests",
+            [
+                "Outbox", "Storage", "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
     ]
 )
