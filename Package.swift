@@ -281,7 +281,7 @@ let package = Package(
         tests(
             "RuntimeTests",
             [
-                "Storage", "Outbox", "OversightDelivery", "TestSupport",
+                "Storage", "Outbox", "OversightDelivery",
                 "Runtime", "RPC", "Wire", "HTTP2", "InteropAPI", "Interop", "OversightAPI", "CommonAPI",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -339,6 +339,7 @@ let package = Package(
             "StorageTests",
             [
                 "Storage", "Runtime", "RPC", "Wire", "HTTP2", .product(name: "GRDB", package: "GRDB.swift"),
+                "Outbox", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         tests(
