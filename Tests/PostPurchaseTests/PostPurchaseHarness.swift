@@ -40,7 +40,7 @@ final class PostPurchaseHarness: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("post-purchase-\(UUID())").path
         ordersDatabase = try ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema)
         refundsDatabase = try ServiceDatabase(
-            directory: directory, name: "refunds", migrations: RefundsService.migrations)
+            directory: directory, name: "refunds", schema: RefundsService.schema)
         returnsDatabase = try ServiceDatabase(
             directory: directory, name: "returns", migrations: ReturnsService.migrations)
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
@@ -194,9 +194,9 @@ final class PostPurchaseHarness: Sendable {
 
     /// Events waiting in a database's outbox.
     func outbox(_ database: ServiceDatabase) async throws -> [CommonAPI.Event] {
-        try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY sequence").map {
-                try CommonAPI.Event(serializedBytes: [UInt8]($0))
+        try await database.snapshot { db in
+            try db.fetchRows("SELECT payload FROM outbox ORDER BY sequence").map {
+                try CommonAPI.Event(serializedBytes: $0.bytes(0))
             }
         }
     }

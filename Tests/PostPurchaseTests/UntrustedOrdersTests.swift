@@ -38,7 +38,7 @@ import Wire
             returnsDatabase = try ServiceDatabase(
                 directory: directory, name: "returns", migrations: ReturnsService.migrations)
             refundsDatabase = try ServiceDatabase(
-                directory: directory, name: "refunds", migrations: RefundsService.migrations)
+                directory: directory, name: "refunds", schema: RefundsService.schema)
             let refunds = RefundsService(database: refundsDatabase, orders: ordersLink, clock: clock)
             refundsRouter = Router(services: [refunds]).intercepted(by: [
                 AuthenticationInterceptor(verifier: verifier, policy: RefundsService.accessPolicy)

@@ -6,7 +6,7 @@ import Runtime
 // `--peer orders=host:port` to learn what orders paid.
 let process = ServiceProcess.fromCommandLine(name: "refunds")
 await process.main {
-    let database = try process.openDatabase(migrations: RefundsService.migrations)
+    let database = try await process.openDatabase(schema: RefundsService.schema)
     let service = RefundsService(database: database, orders: process.client(for: "orders"))
     try await process.run(
         services: [service], files: RefundsService.protoFiles, policy: RefundsService.accessPolicy,

@@ -5,7 +5,7 @@ import Runtime
 import Storage
 
 /// Where Refunds keeps its refunds and the order facts it fetched. The handlers see only this
-/// protocol; ``SQLiteRefundStore`` implements it, and a PostgreSQL store can follow.
+/// protocol; ``SQLRefundStore`` implements it on SQLite and PostgreSQL with the same SQL.
 protocol RefundStore: CommandStore where Transaction == any RefundsTransaction {
     /// Runs one command in one transaction with its idempotency record (see `OrderStore`).
     func perform(

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OrdersAPI
 import OrdersLookup
 import RPC
@@ -23,13 +22,13 @@ public struct RefundsService: Refunds.ServiceProtocol {
     /// The service on `database`, asking Orders through `orders` (a client carrying this
     /// service's credentials); `clock` gives "now".
     public init(database: ServiceDatabase, orders: RPCClient, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = SQLiteRefundStore(database: database)
+        self.store = SQLRefundStore(database: database)
         self.orders = OrderFactsSource(orders: PurchaseFactsClient(orders: orders))
         self.clock = clock
     }
 
-    /// The migrations of the Refunds database.
-    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+    /// The migrations of the Refunds database, for SQLite and PostgreSQL alike.
+    public static var schema: [SchemaMigration] {
         RefundsSchema.migrations
     }
 
