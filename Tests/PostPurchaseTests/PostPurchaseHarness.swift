@@ -42,7 +42,7 @@ final class PostPurchaseHarness: Sendable {
         refundsDatabase = try ServiceDatabase(
             directory: directory, name: "refunds", schema: RefundsService.schema)
         returnsDatabase = try ServiceDatabase(
-            directory: directory, name: "returns", migrations: ReturnsService.migrations)
+            directory: directory, name: "returns", schema: ReturnsService.schema)
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
         let clock = self.clock
         let now: @Sendable () -> Date = { clock.now }

@@ -36,7 +36,7 @@ import Wire
                 key: PostPurchaseHarness.key.publicKey, issuer: "support-platform", audience: "support")
             let clock: @Sendable () -> Date = { [now] in now }
             returnsDatabase = try ServiceDatabase(
-                directory: directory, name: "returns", migrations: ReturnsService.migrations)
+                directory: directory, name: "returns", schema: ReturnsService.schema)
             refundsDatabase = try ServiceDatabase(
                 directory: directory, name: "refunds", schema: RefundsService.schema)
             let refunds = RefundsService(database: refundsDatabase, orders: ordersLink, clock: clock)

@@ -6,7 +6,7 @@ import Runtime
 // `--peer orders=host:port --peer refunds=host:port`.
 let process = ServiceProcess.fromCommandLine(name: "returns")
 await process.main {
-    let database = try process.openDatabase(migrations: ReturnsService.migrations)
+    let database = try await process.openDatabase(schema: ReturnsService.schema)
     let service = ReturnsService(
         database: database, orders: process.client(for: "orders"), refunds: process.client(for: "refunds"),
         logger: process.logger)

@@ -6,8 +6,8 @@ import Runtime
 import Storage
 import SupportPolicy
 
-/// Where Returns keeps its returns. The handlers see only this protocol; ``SQLiteReturnStore``
-/// implements it, and a PostgreSQL store can follow.
+/// Where Returns keeps its returns. The handlers see only this protocol; ``SQLReturnStore``
+/// implements it on SQLite and PostgreSQL with the same SQL.
 protocol ReturnStore: CommandStore where Transaction == any ReturnsTransaction {
     /// Runs one command in one transaction with its idempotency record (see `OrderStore`).
     func perform(

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import Logging
 import OrdersAPI
 import OrdersLookup
@@ -32,15 +31,15 @@ public struct ReturnsService: Returns.ServiceProtocol {
         database: ServiceDatabase, orders: RPCClient, refunds: RPCClient, logger: Logger = Logger(label: "returns"),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.store = SQLiteReturnStore(database: database)
+        self.store = SQLReturnStore(database: database)
         self.orders = PurchaseFactsSource(orders: PurchaseFactsClient(orders: orders))
         self.refunds = Refunds.Client(refunds)
         self.clock = clock
         self.logger = logger
     }
 
-    /// The migrations of the Returns database.
-    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+    /// The migrations of the Returns database, for SQLite and PostgreSQL alike.
+    public static var schema: [SchemaMigration] {
         ReturnsSchema.migrations
     }
 
