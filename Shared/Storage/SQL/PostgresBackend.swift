@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// A service's PostgreSQL database: a PostgresNIO connection pool (``PostgresClient``, which
 /// reconnects by itself) and threads of its own on which transaction bodies run. A body is
@@ -17,10 +18,17 @@ public final class PostgresBackend: Sendable {
     private let logger: Logger
     /// Where the database is (without its password).
     public let url: DatabaseURL
+    /// How long a transaction waits for a connection before it fails UNAVAILABLE.
+    public let leaseTimeout: Duration
 
-    /// A pool of at most `connections` connections to `url`, and as many threads.
-    public init(url: DatabaseURL, connections: Int = 8, logger: Logger = Logger(label: "postgres")) {
+    /// A pool of at most `connections` connections to `url`, and as many threads; a transaction
+    /// waits at most `leaseTimeout` for a connection.
+    public init(
+        url: DatabaseURL, connections: Int = 8, leaseTimeout: Duration = .seconds(5),
+        logger: Logger = Logger(label: "postgres")
+    ) {
         self.url = url
+        self.leaseTimeout = leaseTimeout
         self.logger = logger
         let tls: PostgresClient.Configuration.TLS
         switch url.tls {
@@ -49,9 +57,8 @@ public final class PostgresBackend: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in
-                    let sql = PostgresSQLConnection(connection: connection, logger: self.logger)
-                    return try await self.threads.runIfActive {
+                return try await withLeasedConnection { sql in
+                    try await self.threads.runIfActive {
                         try sql.execute(begin)
                         do {
                             let result = try body(sql)
@@ -72,9 +79,50 @@ public final class PostgresBackend: Sendable {
     /// Runs one statement outside any transaction (`CREATE DATABASE` and other statements
     /// PostgreSQL refuses inside one).
     public func executeOutsideTransaction(_ sql: String) async throws {
-        try await client.withConnection { connection in
-            let connection = PostgresSQLConnection(connection: connection, logger: self.logger)
+        try await withLeasedConnection { connection in
             try await self.threads.runIfActive { _ = try connection.execute(sql) }
+        }
+    }
+
+    /// Runs `body` with a connection of the pool. Waiting for one is bounded by
+    /// ``leaseTimeout``: while the database cannot be reached the call fails at once with
+    /// ``DatabaseUnavailableError`` (UNAVAILABLE) instead of hanging until its deadline; the pool
+    /// keeps reconnecting meanwhile. Once `body` runs it is never abandoned, so a committed
+    /// transaction is never reported as failed.
+    private func withLeasedConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresSQLConnection) async throws -> Result
+    ) async throws -> Result {
+        let lease = Lease()
+        let (client, logger, timeout) = (client, logger, leaseTimeout)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    let running = lease.state.withLock { state in
+                        guard state == .waiting else { return false }
+                        state = .leased
+                        return true
+                    }
+                    guard running else { throw DatabaseUnavailableError() }
+                    return try await body(PostgresSQLConnection(connection: connection, logger: logger))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                let expired = lease.state.withLock { state in
+                    guard state == .waiting else { return false }
+                    state = .expired
+                    return true
+                }
+                if expired { throw DatabaseUnavailableError() }
+                return nil
+            }
+            while let finished = try await group.next() {
+                if let result = finished {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw DatabaseUnavailableError()
         }
     }
 
@@ -113,4 +161,20 @@ public final class PostgresBackend: Sendable {
         runner.cancel()
         threads.shutdownGracefully { _ in }
     }
+}
+
+/// Where a transaction's wait for a connection stands, shared by the wait and its timer.
+private final class Lease: Sendable {
+    /// The state.
+    let state = Mutex(LeaseState.waiting)
+}
+
+/// Where a transaction's wait for a connection stands.
+private enum LeaseState: Sendable, Equatable {
+    /// Still waiting.
+    case waiting
+    /// A connection came: the body runs and is waited for.
+    case leased
+    /// The wait timed out: the body never runs.
+    case expired
 }
