@@ -19,6 +19,11 @@ public struct BarChart: Sendable {
     static let labelWidth = 200.0
     static let rowHeight = 26.0
 
+    /// The chart with its title shown above it, as a figure.
+    public func figure() -> HTML {
+        #"<figure class="chart-figure"><figcaption>\#(title)</figcaption>\#(render())</figure>"#
+    }
+
     /// The SVG.
     public func render() -> HTML {
         let scale = ChartScale(largest: bars.map(\.value).max() ?? 0)

@@ -114,6 +114,11 @@ public struct LineChart: Sendable {
             """
     }
 
+    /// The chart with its title shown above it, as a figure.
+    public func figure() -> HTML {
+        #"<figure class="chart-figure"><figcaption>\#(title)</figcaption>\#(render())</figure>"#
+    }
+
     /// The runs of consecutive values, split at the gaps.
     static func segments(_ values: [Double?]) -> [[(index: Int, value: Double)]] {
         var runs: [[(index: Int, value: Double)]] = []

@@ -160,22 +160,20 @@ struct OverviewPage {
         let content: HTML = """
             \(PeriodPicker.render(period, path: "/overview"))
             \(headline)
-            <section aria-labelledby="summary-heading"><h2 id="summary-heading">Figures for the period</h2>
-            <table id="summary"><caption>GetReport for the whole period</caption>\
-            <thead><tr><th scope="col">Figure</th><th scope="col">Value</th></tr></thead>\
-            <tbody>\(summary)</tbody></table></section>
             <section aria-labelledby="trend-heading"><h2 id="trend-heading">Over time</h2>
-            \(satisfactionChart.render())
-            \(timesChart.render())
-            \(complianceChart.render())
+            <div class="charts">\(satisfactionChart.figure())\(timesChart.figure())\(complianceChart.figure())</div>
             <table id="steps"><caption>The same figures per step of the period</caption>\
             <thead><tr><th scope="col">Days</th><th scope="col">Mean score</th><th scope="col">Ratings</th>\
             <th scope="col">First response p50</th><th scope="col">First response p90</th>\
             <th scope="col">Resolution p50</th><th scope="col">Resolution p90</th>\
             <th scope="col">Refund SLA compliance</th><th scope="col">Standardization</th></tr></thead>\
             <tbody>\(stepRows)</tbody></table></section>
+            <section aria-labelledby="summary-heading"><h2 id="summary-heading">Figures for the period</h2>
+            <table id="summary"><caption>GetReport for the whole period</caption>\
+            <thead><tr><th scope="col">Figure</th><th scope="col">Value</th></tr></thead>\
+            <tbody>\(summary)</tbody></table></section>
             <section aria-labelledby="categories-heading"><h2 id="categories-heading">Top issue categories</h2>
-            \(BarChart(id: "chart-categories", title: "Top issue categories (cases opened)", bars: categories).render())
+            \(BarChart(id: "chart-categories", title: "Top issue categories (cases opened)", bars: categories).figure())
             \(categoryTable)</section>
             """
         return Layout.page(title: "Overview", viewer: viewer, section: .overview, content: content)

@@ -35,9 +35,9 @@ struct SamplePage {
                 form = """
                     <form method="post" action="\(path)/items/\(sequence)"><fieldset><legend>Mark record \(sequence)</legend>\
                     \(Layout.formFields(viewer))\
-                    <input type="radio" id="pass-\(sequence)" name="verdict" value="pass" required>\
+                    <input type="radio" id="pass-\(sequence)" name="verdict" value="pass" required\(item.verdict == .pass ? HTML(" checked") : .empty)>\
                     <label for="pass-\(sequence)">Pass</label>\
-                    <input type="radio" id="fail-\(sequence)" name="verdict" value="fail">\
+                    <input type="radio" id="fail-\(sequence)" name="verdict" value="fail"\(item.verdict == .fail ? HTML(" checked") : .empty)>\
                     <label for="fail-\(sequence)">Fail</label>\
                     <label for="note-\(sequence)">Note</label>\
                     <input id="note-\(sequence)" name="note" size="40" maxlength="4000" value="\(item.note)">\

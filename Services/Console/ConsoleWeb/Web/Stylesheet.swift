@@ -23,10 +23,14 @@ enum Stylesheet {
         .figures { display: flex; flex-wrap: wrap; gap: 12px; padding: 0; list-style: none; }
         .figures li { background: #fff; border: 1px solid #c8c8c8; padding: 8px 12px; min-width: 150px; }
         .figures .value { display: block; font-size: 1.4em; font-weight: bold; }
-        .chart { width: 100%; max-width: 680px; height: auto; background: #fff; border: 1px solid #c8c8c8; }
+        .charts { display: flex; flex-wrap: wrap; gap: 16px; }
+        .chart-figure { margin: 0; width: 100%; max-width: 540px; }
+        figcaption { font-weight: bold; padding: 4px 0; }
+        .chart { width: 100%; height: auto; background: #fff; border: 1px solid #c8c8c8; }
         .chart .grid { stroke: #e0e0e0; }
         .chart .tick, .chart .legend, .chart .value { font-size: 11px; fill: #333; }
         section { margin-top: 24px; }
+        .presets { display: flex; gap: 16px; list-style: none; padding: 0; }
         form.inline { display: inline; }
         fieldset { border: 1px solid #c8c8c8; margin: 8px 0; background: #fff; }
         label { margin-right: 4px; }
