@@ -350,6 +350,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Console/ConsoleServer", swiftSettings: sharedSettings),
-        tests("ConsoleTests", ["ConsoleWeb", .product(name: "Hummingbird", package: "hummingbird")]),
+        tests(
+            "ConsoleTests",
+            [
+                "ConsoleWeb", "Runtime", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
     ]
 )

@@ -26,6 +26,7 @@ support_stubs.generate()
 from google.protobuf import timestamp_pb2  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from support.common.v1 import common_pb2  # noqa: E402
+from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,6 +61,7 @@ class Suite:
         self.url = f"http://127.0.0.1:{port}"
         channel = grpc.insecure_channel(f"127.0.0.1:{self.ports['oversight']}")
         self.oversight = oversight_pb2_grpc.OversightStub(channel)
+        self.orders = orders_pb2_grpc.OrdersStub(grpc.insecure_channel(f"127.0.0.1:{self.ports['orders']}"))
 
     def token(self, subject, role, key=None):
         return self.keys.mint(subject, role, key)
@@ -154,6 +156,26 @@ def seed(s):
         idempotency_key="complaint-1", kind=oversight_pb2.COMPLAINT_KIND_COMPLAINT, subject=MARKUP_SUBJECT,
         text=MARKUP_TEXT, related_case="issue/CI-0"), metadata=s.as_("ana", "customer"))
     return complaint.complaint_id
+
+
+def report_issue(s):
+    """An order imported as the storefront and an issue the customer reports on it (through Orders,
+    which records it in Oversight through its outbox); returns the issue's id."""
+    order = orders_pb2.Order(
+        order_id="CONSOLE-1", customer_id="ana", placed_at=timestamp(NOW - 5 * DAY),
+        lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Steel kettle", quantity=1,
+                                    unit_price=common_pb2.Money(minor_units=4999, currency_code="EUR"))],
+        payments=[orders_pb2.Payment(payment_id="pay-console-1", method="card", captured_at=timestamp(NOW - 5 * DAY),
+                                     amount=common_pb2.Money(minor_units=4999, currency_code="EUR"))],
+        shipping_address=orders_pb2.Address(recipient="Ana", line1="1 Main Street", city="Lisboa", postal_code="1000",
+                                            country_code="PT"),
+        fairness=common_pb2.FairnessAttributes(region="PT", account_created_at=timestamp(NOW - 900 * DAY)))
+    s.orders.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="console-import-1", order=order),
+                         metadata=s.as_("storefront", "service"))
+    issue = s.orders.ReportIssue(orders_pb2.ReportIssueRequest(
+        idempotency_key="console-issue-1", order_id="CONSOLE-1", category=orders_pb2.ISSUE_CATEGORY_PROCESSING_DELAY,
+        description="<i>still</i> not shipped"), metadata=s.as_("ana", "customer"))
+    return issue.issue_id
 
 
 def sign_in(browser, s, subject, role):
@@ -372,6 +394,24 @@ def main():
                 agent.goto(s.url + "/cases/issue/CI-0")  # not in Orders: a 404 page, not a crash
                 assert "Not found" in agent.inner_text("h1")
 
+            def case_view_shows_the_case_and_its_log():
+                issue_id = report_issue(s)
+                for _ in range(100):  # the outbox relay delivers the issue's events to Oversight
+                    agent.goto(s.url + f"/cases/issue/{issue_id}")
+                    if agent.locator("table.records tbody tr").count() > 0:
+                        break
+                    agent.wait_for_timeout(200)
+                shot(agent, shots, "case-issue")
+                facts = agent.inner_text("#facts")
+                assert issue_id in facts and "CONSOLE-1" in facts and "<i>still</i> not shipped" in facts, facts
+                assert agent.locator("#facts i").count() == 0
+                assert agent.locator("#case-log tbody tr").count() >= 1
+                records = agent.locator("table.records tbody tr td:nth-child(4)").all_inner_texts()
+                assert records and set(records) == {f"issue {issue_id}"}, records
+                listed = s.oversight.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(
+                    aggregate_id=issue_id, limit=1000), metadata=auditor_md).records
+                assert len(records) == len([r for r in listed if r.event.aggregate_type == "issue"]), (records, listed)
+
             def customer_cannot_open_staff_pages():
                 paths = ["/overview", "/fairness", "/audit", "/audit/verification", "/complaints",
                          f"/complaints/{complaint_id}", "/cases/complaint/" + complaint_id]
@@ -441,6 +481,7 @@ def main():
             checks.run("the audit log is searched by service and case, and verified", audit_search_and_verification)
             checks.run("a complaint moves through every state from the page", complaint_through_every_state)
             checks.run("markup in a customer's text is shown as text", customer_markup_is_text)
+            checks.run("the case view shows an issue, its own log and its audit records", case_view_shows_the_case_and_its_log)
             checks.run("a customer token opens no staff page", customer_cannot_open_staff_pages)
             checks.run("a forged post without the CSRF token is refused", forged_post_refused)
             checks.run("the keyboard reaches every action; every field has a label", keyboard_reaches_every_action)

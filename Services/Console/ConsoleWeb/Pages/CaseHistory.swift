@@ -48,7 +48,9 @@ enum CaseHistory {
                 if let rule = decision.rule { detail += "; rule \(rule.ruleID) v\(rule.policyVersion)" }
                 detail += "]"
             }
-            if let change = event.stateChange { detail += " [\(change.fromState) → \(change.toState)]" }
+            if let change = event.stateChange {
+                detail += " [\(change.fromState.isEmpty ? "" : change.fromState + " ")→ \(change.toState)]"
+            }
             if let message = event.message?.message { detail += " [message: \(message.text)]" }
             let link: HTML
             if let caseLink = CaseLink(type: event.aggregateType, id: event.aggregateID) {
