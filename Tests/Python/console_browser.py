@@ -7,6 +7,7 @@ their RPCs. Each check is named; screenshots of every page go to --screenshots (
 """
 
 import argparse
+import calendar
 import os
 import re
 import shutil
@@ -109,7 +110,7 @@ def seed(s):
                                     decision_type="issue_resolution", outcome="RESHIP", favorable=True,
                                     followed_playbook=i % 5 != 0)),
             oversight_pb2.Event(event_id=f"{case}-4", aggregate_sequence=4, kind=oversight_pb2.EVENT_KIND_CASE_RESOLVED,
-                                occurred_at=timestamp(opened + (i + 2) * 3600), actor=agent, **common),
+                                occurred_at=timestamp(opened + (i % 6 + 2) * 3600), actor=agent, **common),
         ]
     for n in range(30):
         for region in ["PT", "DE", "BR"]:
@@ -268,7 +269,7 @@ def main():
                 agent.screenshot(path=os.path.join(shots, "overview-top.png"))  # README's figure
                 start = agent.get_attribute("#period-from", "datetime")
                 end = agent.get_attribute("#period-to", "datetime")
-                parse = lambda text: int(time.mktime(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone)
+                parse = lambda text: calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
                 report = s.oversight.GetReport(oversight_pb2.GetReportRequest(
                     **{"from": timestamp(parse(start)), "to": timestamp(parse(end))}), metadata=auditor_md)
                 assert parse(end) - parse(start) == 30 * DAY, (start, end)
