@@ -212,8 +212,11 @@ def interactive_ids(page):
     return page.evaluate("""() => {
         const items = [...document.querySelectorAll(
             'a[href], button, input:not([type=hidden]), select, textarea')];
-        items.forEach((el, i) => el.setAttribute('data-kb', String(i)));
-        return items.map((el, i) => String(i));
+        // A radio group is one Tab stop (arrow keys choose within it): one mark per group.
+        const forms = [...document.forms];
+        const mark = (el, i) => el.type === 'radio' ? `radio-${forms.indexOf(el.form)}-${el.name}` : String(i);
+        items.forEach((el, i) => el.setAttribute('data-kb', mark(el, i)));
+        return [...new Set(items.map(mark))];
     }""")
 
 
@@ -251,6 +254,8 @@ def main():
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             agent_context, agent = sign_in(browser, s, "lead-1", "agent")
             auditor_context, auditor = sign_in(browser, s, "audit-1", "auditor")
+
+            state = {}
 
             def signed_in():
                 assert agent.url == s.url + "/overview", agent.url
@@ -325,6 +330,7 @@ def main():
                 auditor.click("form[action='/audit/samples'] button[type=submit]")
                 auditor.wait_for_url(re.compile(r".*/audit/samples/.+"))
                 sample_id = auditor.inner_text("#sample tr:first-child td")
+                state["sample"] = sample_id
                 items = auditor.locator("li[data-sequence]")
                 assert items.count() == 4, items.count()
                 first = items.nth(0).get_attribute("data-sequence")
@@ -453,7 +459,10 @@ def main():
 
             def keyboard_reaches_every_action():
                 pages = [(agent, "/overview?days=7"), (agent, "/fairness?days=7"), (auditor, "/audit"),
-                         (agent, "/complaints"), (agent, f"/complaints/{complaint_id}"), (agent, "/sign-in")]
+                         (agent, "/complaints"), (agent, f"/complaints/{complaint_id}"), (agent, "/sign-in"),
+                         (agent, f"/cases/complaint/{complaint_id}"), (auditor, "/audit/verification")]
+                if "sample" in state:
+                    pages.append((auditor, f"/audit/samples/{state['sample']}"))
                 for page, path in pages:
                     page.goto(s.url + path)
                     marks = interactive_ids(page)
@@ -463,6 +472,26 @@ def main():
                         'input:not([type=hidden]), select, textarea')].filter(e => !e.labels || !e.labels.length)
                         .map(e => e.name)""")
                     assert unlabelled == [], (path, unlabelled)
+                # An audit item marked with the keyboard only: Tab into its radio group, Space, Tab to
+                # the note, type, Tab to Mark, Enter.
+                if "sample" in state:
+                    auditor.goto(s.url + f"/audit/samples/{state['sample']}")
+                    third = auditor.locator("li[data-sequence]").nth(2).get_attribute("data-sequence")
+                    for _ in range(80):
+                        auditor.keyboard.press("Tab")
+                        if auditor.evaluate("() => document.activeElement.id") == f"pass-{third}":
+                            break
+                    assert auditor.evaluate("() => document.activeElement.id") == f"pass-{third}"
+                    auditor.keyboard.press("Space")
+                    auditor.keyboard.press("Tab")
+                    auditor.keyboard.type("checked by keyboard")
+                    auditor.keyboard.press("Tab")
+                    with auditor.expect_navigation():
+                        auditor.keyboard.press("Enter")
+                    sample = s.oversight.GetAuditSample(oversight_pb2.GetAuditSampleRequest(sample_id=state["sample"]),
+                                                        metadata=auditor_md)
+                    item = next(i for i in sample.items if str(i.record.sequence) == third)
+                    assert (item.verdict, item.note) == (oversight_pb2.AUDIT_VERDICT_PASS, "checked by keyboard"), item
                 # Actions done with the keyboard only: Tab to a button, Enter.
                 for path, button, after in [("/complaints", "Filter", "state="),
                                             ("/overview?days=7", "Show", "from=")]:
