@@ -26,7 +26,6 @@ extension ServerConnectionHandler {
     func releaseBuffers(of stream: ServerStream) {
         release(stream.bufferedBytes, for: stream)
         stream.queuedSizes.removeAll()
-        stream.unaryRequest = nil
         stream.deframer.reset()
         if stream.heldBytes > 0, streams[stream.id] != nil {
             session.consume(streamID: stream.id, count: stream.heldBytes)
