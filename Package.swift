@@ -51,6 +51,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Outbox", targets: ["Outbox"]),
         .library(name: "OrdersService", targets: ["OrdersService"]),
+        .executable(name: "console", targets: ["ConsoleServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -61,6 +62,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
@@ -347,6 +349,31 @@ let package = Package(
             [
                 "Outbox", "Storage", "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
+        // The oversight web console: HTML pages built from the services' RPCs, called with the
+        // signed-in person's own token (it owns no data).
+        library(
+            "ConsoleWeb", "Services/Console/ConsoleWeb",
+            [
+                "Runtime", "RPC", "Wire", "HTTP2", "CommonAPI", "OversightAPI", "OrdersAPI", "ReturnsAPI",
+                "RefundsAPI", "InquiriesAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .executableTarget(
+            name: "ConsoleServer",
+            dependencies: [
+                "ConsoleWeb", "Runtime", "HTTP2", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Console/ConsoleServer", swiftSettings: sharedSettings),
+        tests(
+            "ConsoleTests",
+            [
+                "ConsoleWeb", "Runtime", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
     ]
 )

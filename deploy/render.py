@@ -32,6 +32,11 @@ SERVICES = {
     "inquiries": (50054, ["oversight"], "250m", "128Mi", "512Mi"),
     "oversight": (50055, ["inquiries"], "500m", "256Mi", "1Gi"),
 }
+# The oversight console: stateless (it owns no data and holds no key: every call carries the
+# signed-in person's own token), so it runs two replicas behind the platform's TLS ingress.
+CONSOLE_PORT = 8080
+CONSOLE_PEERS = list(SERVICES)
+CONSOLE_REPLICAS = 2
 # Who calls each service, besides the platform (storefront, agent desk, chat) in the namespace
 # labelled support.example.com/caller=platform.
 CALLERS = {name: [other for other, spec in SERVICES.items() if name in spec[1]] for name in SERVICES}
@@ -229,7 +234,7 @@ spec:
     ingress_from = "".join(f"""        - podSelector:
             matchLabels:
               app.kubernetes.io/name: {caller}
-""" for caller in CALLERS[service])
+""" for caller in CALLERS[service] + (["console"] if service in CONSOLE_PEERS else []))
     egress_to = "".join(f"""    - to:
         - podSelector:
             matchLabels:
@@ -338,10 +343,232 @@ WantedBy=multi-user.target
 """)
 
 
+def console_kubernetes():
+    labels = "app.kubernetes.io/name: console\n    app.kubernetes.io/part-of: support-platform"
+    peer_list = ",".join(f"{peer}={peer}.{NAMESPACE}.svc.cluster.local:{SERVICES[peer][0]}" for peer in CONSOLE_PEERS)
+    files = {}
+    files["configmap.yaml"] = f"""# The console signs nobody in itself: the platform's sign-in proxy in front of it passes the
+# identity provider's token as `Authorization: Bearer` (or a person pastes one at /sign-in), and
+# the console calls the services with that token. It holds no private key; it verifies tokens
+# with the shared key set. Cookies are Secure: browsers reach it over TLS at the ingress.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: console-config
+  labels:
+    {labels}
+data:
+  SUPPORT_HOST: "0.0.0.0"
+  SUPPORT_PORT: "{CONSOLE_PORT}"
+  SUPPORT_PEERS: "{peer_list}"
+  SUPPORT_TOKEN_KEYS: "{JWKS_MOUNT}/jwks.json"
+  SUPPORT_TOKEN_ISSUER: "support-platform"
+  SUPPORT_TOKEN_AUDIENCE: "support"
+  SUPPORT_SECURE_COOKIES: "1"
+"""
+    files["deployment.yaml"] = f"""# Stateless: no volume, no key, so replicas roll one at a time.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: console
+  labels:
+    {labels}
+spec:
+  replicas: {CONSOLE_REPLICAS}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: console
+  template:
+    metadata:
+      labels:
+        {labels.replace(chr(10) + '    ', chr(10) + '        ')}
+    spec:
+      terminationGracePeriodSeconds: {TERMINATION_SECONDS}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: console
+          image: {IMAGE.format(service="console")}
+          imagePullPolicy: IfNotPresent
+          ports:
+            - name: http
+              containerPort: {CONSOLE_PORT}
+              protocol: TCP
+          envFrom:
+            - configMapRef:
+                name: console-config
+          readinessProbe:
+            httpGet:
+              path: /health
+              port: {CONSOLE_PORT}
+            periodSeconds: 5
+            failureThreshold: 2
+          livenessProbe:
+            httpGet:
+              path: /health
+              port: {CONSOLE_PORT}
+            initialDelaySeconds: 5
+            periodSeconds: 10
+            failureThreshold: 3
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: {PRESTOP_SECONDS}
+          resources:
+            requests:
+              cpu: 100m
+              memory: 64Mi
+            limits:
+              memory: 256Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+          volumeMounts:
+            - name: token-keys
+              mountPath: {JWKS_MOUNT}
+              readOnly: true
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: token-keys
+          configMap:
+            name: {JWKS_CONFIGMAP}
+        - name: tmp
+          emptyDir: {{}}
+"""
+    files["service.yaml"] = f"""apiVersion: v1
+kind: Service
+metadata:
+  name: console
+  labels:
+    {labels}
+spec:
+  selector:
+    app.kubernetes.io/name: console
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+"""
+    files["pdb.yaml"] = f"""apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: console
+  labels:
+    {labels}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: console
+"""
+    egress_to = "".join(f"""    - to:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: {peer}
+      ports:
+        - port: {SERVICES[peer][0]}
+          protocol: TCP
+""" for peer in CONSOLE_PEERS)
+    files["networkpolicy.yaml"] = f"""# Browsers reach the console only through the TLS ingress (namespace labelled
+# support.example.com/ingress=true); it reaches only the services it reads from.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: console
+  labels:
+    {labels}
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: console
+  policyTypes: ["Ingress", "Egress"]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              support.example.com/ingress: "true"
+      ports:
+        - port: {CONSOLE_PORT}
+          protocol: TCP
+  egress:
+    - to:
+        - namespaceSelector: {{}}
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+{egress_to}"""
+    files["kustomization.yaml"] = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - configmap.yaml
+  - deployment.yaml
+  - service.yaml
+  - pdb.yaml
+  - networkpolicy.yaml
+"""
+    for name, text in files.items():
+        write(f"kubernetes/console/{name}", text)
+
+
+def console_systemd():
+    peer_flags = " ".join(f"--peer {peer}=127.0.0.1:{SERVICES[peer][0]}" for peer in CONSOLE_PEERS)
+    write("systemd/support-console.service", f"""# The oversight console on a plain machine: `systemctl enable --now support-console`, behind a
+# TLS reverse proxy that passes the identity provider's token as `Authorization: Bearer`. It owns
+# no data and holds no private key: it verifies tokens with the key set in /etc/support/keys.
+[Unit]
+Description=Support platform: oversight console
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=support
+Group=support
+Environment=SUPPORT_HOST=127.0.0.1
+Environment=SUPPORT_PORT={CONSOLE_PORT}
+Environment=SUPPORT_TOKEN_KEYS=/etc/support/keys/jwks.json
+Environment=SUPPORT_SECURE_COOKIES=1
+ExecStart=/usr/local/bin/console {peer_flags}
+KillSignal=SIGTERM
+TimeoutStopSec={TERMINATION_SECONDS}
+Restart=on-failure
+RestartSec=2
+MemoryMax=256M
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+
+[Install]
+WantedBy=multi-user.target
+""")
+
+
 def main():
     for service in SERVICES:
         kubernetes(service)
         systemd(service)
+    console_kubernetes()
+    console_systemd()
     write("kubernetes/namespace.yaml", f"""apiVersion: v1
 kind: Namespace
 metadata:
@@ -368,7 +595,7 @@ data:
 """)
     write("kubernetes/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
           f"namespace: {NAMESPACE}\nresources:\n  - namespace.yaml\n  - token-keys.yaml\n"
-          + "".join(f"  - {s}\n" for s in SERVICES))
+          + "".join(f"  - {s}\n" for s in SERVICES) + "  - console\n")
 
 
 if __name__ == "__main__":

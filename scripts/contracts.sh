@@ -17,6 +17,7 @@ python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/service_identity_contract.py --bin "$bin" || status=1
+python3 Tests/Python/console_browser.py --bin "$bin" || status=1
 
 # Again with the services whose store also runs on PostgreSQL (POSTGRES_SERVICES in
 # Tests/Python/support_stubs.py), each on a fresh database of a throwaway PostgreSQL of its own.

@@ -22,6 +22,8 @@ def main():
     try:
         import demo_data
         loaded = demo_data.load(ports, bin_dir, keys.identity_provider)
+        console = start_console(bin_dir, ports, keys, os.path.join(data_dir, "logs"))
+        processes["console"] = console
         supportctl = os.path.join(bin_dir, "supportctl")
         print(f"""
 The support platform is running (logs in data/logs, databases in data/<service>):
@@ -42,6 +44,7 @@ Try:
 (--as mints a token with data/keys/identity-provider.pem, the local identity provider's key; each
 service signs its own calls with its own key in data/keys, and all trust data/keys/jwks.json.
 Add --json for machine-readable output.)
+The oversight console: http://127.0.0.1:{CONSOLE_PORT}/ (development sign-in: pick a staff id and a role)
 Press Ctrl-C to stop.""", flush=True)
         while True:
             signal.pause()
@@ -49,8 +52,33 @@ Press Ctrl-C to stop.""", flush=True)
         pass
     finally:
         print("\nstopping...", flush=True)
+        console = processes.pop("console", None)
+        if console is not None:
+            console.terminate()
+            try:
+                console.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                console.kill()
         codes = suite.stop(processes)
         print("stopped: " + ", ".join(f"{name} exit {code}" for name, code in codes.items()))
+
+
+CONSOLE_PORT = 8080
+
+
+def start_console(bin_dir, ports, keys, log_dir):
+    """The oversight console on port 8080 with the development sign-in (tokens minted with the local
+    identity provider's key), reading from every service."""
+    arguments = [os.path.join(bin_dir, "console"), "--port", str(CONSOLE_PORT), "--token-keys", keys.jwks,
+                 "--dev-sign-in", "--dev-sign-in-key", keys.identity_provider]
+    for name, port in ports.items():
+        arguments += ["--peer", f"{name}=127.0.0.1:{port}"]
+    os.makedirs(log_dir, exist_ok=True)
+    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=open(os.path.join(log_dir, "console.log"), "ab"),
+                               text=True)
+    if suite.support_stubs.wait_for_port(process) is None:
+        raise SystemExit("the console did not start (is port 8080 taken? see data/logs/console.log)")
+    return process
 
 
 def interrupted(signum, frame):

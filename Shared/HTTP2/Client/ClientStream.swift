@@ -5,17 +5,12 @@ import RPC
 /// Confined to the connection's event loop.
 final class ClientStream {
     var id: Int32 = 0
+    /// Where the call is: request open or ended, response headers, outcome delivered
+    /// (``ClientStreamStateMachine``).
+    var state: ClientStreamStateMachine
     /// Framed request messages waiting for nghttp2, and writers waiting for room.
     var outbound: OutboundBuffer
-    /// Whether the request side ends once `pending` is drained.
-    var requestFinished = false
-
-    /// Response headers, once received, and whether messages are gzip-compressed.
-    var responseHeaders: HeaderList?
-    var responseCompressed = false
     var deframer: MessageDeframer
-    /// Whether the outcome has been delivered.
-    var finished = false
     var deadlineTimer: Scheduled<Void>?
 
     /// For unary calls: the response message and the caller waiting for the outcome.
@@ -33,7 +28,9 @@ final class ClientStream {
     var messageStream: MessageStream?
     let trailers = StreamingResponse.TrailerBox()
 
-    init(maximumMessageSize: Int, allocator: ByteBufferAllocator) {
+    /// A call whose request side is open, or already ended (`requestEnded`: a unary call).
+    init(requestEnded: Bool, maximumMessageSize: Int, allocator: ByteBufferAllocator) {
+        state = ClientStreamStateMachine(requestEnded: requestEnded)
         outbound = OutboundBuffer(allocator: allocator)
         deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, allocator: allocator)
     }

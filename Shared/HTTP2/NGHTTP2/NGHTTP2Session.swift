@@ -7,6 +7,10 @@ import NIOCore
 /// file-scope functions that find the session through nghttp2's user data and report to the
 /// ``NGHTTP2SessionDelegate``. Confined to its connection's event loop.
 ///
+/// Split by concern: this file holds the session's life and its input and output; `+Submit`
+/// the frames it queues, `+Callbacks` the C callbacks, `+NameValues` the header layout nghttp2
+/// takes.
+///
 /// Every nghttp2 result is checked. Calls that concern one stream (`submitRequest`,
 /// `submitResponse`) throw an ``NGHTTP2Error`` the caller handles (fail the call, reset the
 /// stream). A failure of a connection-level call (SETTINGS, GOAWAY, PING, RST_STREAM, window
@@ -47,9 +51,10 @@ final class NGHTTP2Session {
         case deferred
     }
 
-    private let session: OpaquePointer
+    /// The `nghttp2_session`, owned: freed by `deinit`.
+    let session: OpaquePointer
     /// The delegate of the `receive` or `send` call under way (nil outside them).
-    fileprivate private(set) var delegate: (any NGHTTP2SessionDelegate)?
+    private(set) var delegate: (any NGHTTP2SessionDelegate)?
     /// The first failure of a connection-level call; the next `send` throws it.
     private(set) var failure: NGHTTP2Error?
 
@@ -61,13 +66,7 @@ final class NGHTTP2Session {
             throw NGHTTP2Error(operation: "nghttp2_session_callbacks_new", code: NGHTTP2_ERR_NOMEM.rawValue)
         }
         defer { nghttp2_session_callbacks_del(callbacks) }
-        nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, onBeginHeaders)
-        nghttp2_session_callbacks_set_on_header_callback(callbacks, onHeader)
-        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, onFrameReceived)
-        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
-        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
-        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, onFrameSent)
-        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
+        Self.installCallbacks(on: callbacks)
 
         var option: OpaquePointer?
         try NGHTTP2Error.check(nghttp2_option_new(&option), "nghttp2_option_new")
@@ -156,91 +155,8 @@ final class NGHTTP2Session {
     /// Whether nghttp2 has frames queued to send.
     var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
 
-    // MARK: Submitting frames
-
-    /// Queues response headers; `hasBody` attaches a data provider (the body comes from
-    /// ``NGHTTP2SessionDelegate/sessionReadData(streamID:into:)``), otherwise the HEADERS frame
-    /// ends the stream (a Trailers-Only response).
-    func submitResponse(streamID: Int32, headers: HeaderList, hasBody: Bool) throws(NGHTTP2Error) {
-        let result = Self.withNameValues(headers) { pointer, count in
-            if hasBody {
-                var provider = Self.dataProvider
-                return nghttp2_submit_response(session, streamID, pointer, count, &provider)
-            }
-            return nghttp2_submit_response(session, streamID, pointer, count, nil)
-        }
-        try NGHTTP2Error.check(result, "nghttp2_submit_response")
-    }
-
-    /// Queues a request; returns the new stream's id.
-    func submitRequest(headers: HeaderList) throws(NGHTTP2Error) -> Int32 {
-        let id = Self.withNameValues(headers) { pointer, count in
-            var provider = Self.dataProvider
-            return nghttp2_submit_request(session, nil, pointer, count, &provider, nil)
-        }
-        try NGHTTP2Error.check(id, "nghttp2_submit_request")
-        return id
-    }
-
-    /// Queues trailers, ending the stream.
-    func submitTrailers(streamID: Int32, headers: HeaderList) throws(NGHTTP2Error) {
-        let result = Self.withNameValues(headers) { pointer, count in
-            nghttp2_submit_trailer(session, streamID, pointer, count)
-        }
-        try NGHTTP2Error.check(result, "nghttp2_submit_trailer")
-    }
-
-    /// Asks nghttp2 to call the data provider of `streamID` again. Returns false when there was
-    /// nothing to resume (the provider was not deferred, or the stream is gone): harmless, the
-    /// provider is called anyway or the stream's close was reported.
-    @discardableResult
-    func resumeData(streamID: Int32) -> Bool {
-        let result = nghttp2_session_resume_data(session, streamID)
-        if result == NGHTTP2_ERR_INVALID_ARGUMENT.rawValue { return false }
-        record(result, "nghttp2_session_resume_data")
-        return result == 0
-    }
-
-    /// Reports `count` received DATA bytes of `streamID` as consumed, opening the stream's and
-    /// the connection's windows by that much (only the connection's once the stream is gone).
-    func consume(streamID: Int32, count: Int) {
-        guard count > 0 else { return }
-        record(nghttp2_session_consume(session, streamID, count), "nghttp2_session_consume")
-    }
-
-    /// Queues RST_STREAM.
-    func resetStream(_ streamID: Int32, errorCode: UInt32) {
-        record(
-            nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode),
-            "nghttp2_submit_rst_stream")
-    }
-
-    /// Queues the first GOAWAY of a graceful shutdown: no stream id limit yet, only a notice.
-    func submitShutdownNotice() {
-        record(nghttp2_submit_shutdown_notice(session), "nghttp2_submit_shutdown_notice")
-    }
-
-    /// Queues a GOAWAY naming the last stream the server processed.
-    func submitGoaway(errorCode: UInt32, debug: String = "") {
-        let last = nghttp2_session_get_last_proc_stream_id(session)
-        var bytes = Array(debug.utf8)
-        record(
-            nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, &bytes, bytes.count),
-            "nghttp2_submit_goaway")
-    }
-
-    /// Queues a PING carrying `payload`.
-    func submitPing(payload: UInt64) {
-        var data = payload.bigEndian
-        let result = withUnsafeBytes(of: &data) { bytes in
-            nghttp2_submit_ping(
-                session, UInt8(NGHTTP2_FLAG_NONE.rawValue), bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        }
-        record(result, "nghttp2_submit_ping")
-    }
-
     /// Keeps the first failure of a connection-level call for the next `send` to throw.
-    private func record(_ result: Int32, _ operation: String) {
+    func record(_ result: Int32, _ operation: String) {
         guard result < 0, failure == nil else { return }
         failure = NGHTTP2Error(operation: operation, code: result)
     }
@@ -250,153 +166,9 @@ final class NGHTTP2Session {
         nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
     }
 
-    // MARK: Helpers
-
-    private static let dataProvider = nghttp2_data_provider(
-        source: nghttp2_data_source(ptr: nil), read_callback: onReadData)
-
-    /// Calls `body` with nghttp2 name-value pairs for `headers`, laid out in one buffer.
-    static func withNameValues<Result>(
-        _ headers: HeaderList, _ body: (UnsafePointer<nghttp2_nv>, Int) -> Result
-    ) -> Result {
-        var storage: [UInt8] = []
-        storage.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
-        for header in headers {
-            storage += header.name.utf8
-            storage += header.value.utf8
-        }
-        return storage.withUnsafeMutableBufferPointer { buffer in
-            var pairs: [nghttp2_nv] = []
-            pairs.reserveCapacity(headers.count)
-            var offset = 0
-            for header in headers {
-                let nameLength = header.name.utf8.count
-                let valueLength = header.value.utf8.count
-                let name = buffer.baseAddress.map { $0 + offset }
-                let value = buffer.baseAddress.map { $0 + offset + nameLength }
-                pairs.append(
-                    nghttp2_nv(
-                        name: name, value: value, namelen: nameLength, valuelen: valueLength,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-                offset += nameLength + valueLength
-            }
-            return pairs.withUnsafeBufferPointer { pairBuffer in
-                guard let base = pairBuffer.baseAddress else {
-                    var empty = nghttp2_nv()
-                    return body(&empty, 0)
-                }
-                return body(base, pairBuffer.count)
-            }
-        }
-    }
-
-    fileprivate static func from(_ userData: UnsafeMutableRawPointer?) -> NGHTTP2Session? {
+    /// The session whose user data nghttp2 passes to a callback.
+    static func from(_ userData: UnsafeMutableRawPointer?) -> NGHTTP2Session? {
         guard let userData else { return nil }
         return Unmanaged<NGHTTP2Session>.fromOpaque(userData).takeUnretainedValue()
-    }
-}
-
-// MARK: - C callbacks (capture nothing; find the session through user data)
-
-private func onBeginHeaders(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let frame, let owner = NGHTTP2Session.from(userData), frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue)
-    else { return 0 }
-    owner.delegate?.sessionBeginsHeaders(streamID: frame.pointee.hd.stream_id)
-    return 0
-}
-
-private func onHeader(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
-    _ value: UnsafePointer<UInt8>?, _ valueLength: Int, _ flags: UInt8, _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let frame, let owner = NGHTTP2Session.from(userData), let delegate = owner.delegate else { return 0 }
-    let accepted = delegate.sessionReceivedHeader(
-        streamID: frame.pointee.hd.stream_id, name: UnsafeBufferPointer(start: name, count: nameLength),
-        value: UnsafeBufferPointer(start: value, count: valueLength))
-    return accepted ? 0 : NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
-}
-
-private func onFrameReceived(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let frame, let owner = NGHTTP2Session.from(userData), let delegate = owner.delegate else { return 0 }
-    let header = frame.pointee.hd
-    let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-    switch UInt32(header.type) {
-    case NGHTTP2_HEADERS.rawValue:
-        let isTrailers = frame.pointee.headers.cat == NGHTTP2_HCAT_HEADERS
-        delegate.sessionReceivedHeaders(streamID: header.stream_id, isTrailers: isTrailers, endStream: endStream)
-    case NGHTTP2_DATA.rawValue where endStream:
-        delegate.sessionReceivedEndOfStream(streamID: header.stream_id)
-    default:
-        break
-    }
-    delegate.sessionReceivedFrame(type: header.type, flags: header.flags, streamID: header.stream_id)
-    return 0
-}
-
-private func onDataChunk(
-    _ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int,
-    _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let owner = NGHTTP2Session.from(userData), let delegate = owner.delegate else { return 0 }
-    delegate.sessionReceivedData(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
-    return 0
-}
-
-private func onStreamClose(
-    _ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32, _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    NGHTTP2Session.from(userData)?.delegate?.sessionClosedStream(streamID: streamID, errorCode: errorCode)
-    return 0
-}
-
-private func onFrameSent(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let frame, let owner = NGHTTP2Session.from(userData) else { return 0 }
-    let header = frame.pointee.hd
-    owner.delegate?.sessionSentFrame(type: header.type, flags: header.flags, streamID: header.stream_id)
-    return 0
-}
-
-private func onInvalidFrame(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ errorCode: Int32,
-    _ userData: UnsafeMutableRawPointer?
-) -> Int32 {
-    guard let frame, let owner = NGHTTP2Session.from(userData) else { return 0 }
-    owner.delegate?.sessionReceivedInvalidFrame(streamID: frame.pointee.hd.stream_id)
-    return 0
-}
-
-private func onReadData(
-    _ session: OpaquePointer?, _ streamID: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ length: Int,
-    _ dataFlags: UnsafeMutablePointer<UInt32>?, _ source: UnsafeMutablePointer<nghttp2_data_source>?,
-    _ userData: UnsafeMutableRawPointer?
-) -> Int {
-    guard let owner = NGHTTP2Session.from(userData), let delegate = owner.delegate, let dataFlags else {
-        return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
-    }
-    switch delegate.sessionReadData(
-        streamID: streamID, into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
-    {
-    case .data(let count):
-        return count
-    case .end(let count, let trailers):
-        dataFlags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-        if let trailers {
-            dataFlags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-            do {
-                try owner.submitTrailers(streamID: streamID, headers: trailers)
-            } catch {
-                // nghttp2 resets the stream with INTERNAL_ERROR; the session goes on.
-                return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
-            }
-        }
-        return count
-    case .deferred:
-        return Int(NGHTTP2_ERR_DEFERRED.rawValue)
     }
 }

@@ -22,15 +22,14 @@ extension ServerConnectionHandler {
     }
 
     /// The stream's call has ended or is gone: drops what it buffered, returns its reservation and
-    /// reopens the window for request bytes held back for its handler.
+    /// reports the request bytes held back for its handler consumed. That reopens the connection's
+    /// window even once the stream has closed (a reset stream is no longer in `streams` here):
+    /// otherwise the connection would lose that much window for good.
     func releaseBuffers(of stream: ServerStream) {
         release(stream.bufferedBytes, for: stream)
         stream.queuedSizes.removeAll()
-        stream.unaryRequest = nil
         stream.deframer.reset()
-        if stream.heldBytes > 0, streams[stream.id] != nil {
-            session.consume(streamID: stream.id, count: stream.heldBytes)
-        }
+        session.consume(streamID: stream.id, count: stream.heldBytes)
         stream.heldBytes = 0
     }
 }

@@ -11,20 +11,21 @@ extension ServerConnectionHandler {
         let ready = readyStreams
         readyStreams.removeAll(keepingCapacity: true)
         for id in ready {
-            guard let stream = streams[id], let call = stream.call, (try? stream.state.startHandler()) != nil
-            else { continue }
+            guard let stream = streams[id], let (call, request) = try? stream.state.startHandler() else { continue }
             guard runningHandlers < configuration.maximumConcurrentStreams else {
                 fail(stream, RPCError(.resourceExhausted, "too many calls in progress on this connection"))
                 continue
             }
             runningHandlers += 1
-            start(stream, call)
+            start(stream, call, request)
         }
     }
 
     /// Runs the call's handler through the executor in a task started on the event loop
     /// (`Task.immediate`): a handler that does not suspend answers within this read.
-    private func start(_ stream: ServerStream, _ call: ServerCallExecutor.Accepted) {
+    private func start(
+        _ stream: ServerStream, _ call: ServerCallExecutor.Accepted, _ started: ServerStreamStateMachine.StartedRequest
+    ) {
         guard let context else {
             runningHandlers -= 1
             return
@@ -34,22 +35,16 @@ extension ServerConnectionHandler {
         let id = stream.id
         var call = call
         let request: ServerCallExecutor.Request
-        if case .unary = call.handler.body {
-            guard let message = stream.unaryRequest else {
+        switch started {
+        case .message(let message):
+            guard let message else {
                 runningHandlers -= 1
                 fail(stream, RPCError(.internal, "a unary call ended without a request message"))
                 return
             }
             call.context.requestWasCompressed = message.compressed
-            stream.unaryRequest = nil
             request = .message(message.bytes)
-        } else {
-            guard let requests = stream.requests else {
-                runningHandlers -= 1
-                fail(stream, RPCError(.internal, "a streaming call has no request stream"))
-                return
-            }
-            stream.requests = nil
+        case .messages(let requests):
             request = .messages(
                 MessageStream(requests) { _ in
                     if loop.inEventLoop {
@@ -61,16 +56,15 @@ extension ServerConnectionHandler {
         }
         let callStream = HTTP2ServerCallStream(connection: loopBound, loop: loop, streamID: id)
         let accepted = call
-        stream.task = Task.immediate {
+        let task = Task.immediate {
             await ServerCallExecutor.execute(accepted, request: request, on: callStream)
         }
+        stream.state.handlerStarted(task)
     }
 
     /// A handler wrote a response message.
     func write(_ message: [UInt8], streamID: Int32, waiter: CheckedContinuation<Void, any Error>) {
-        guard let stream = streams[streamID], let callContext = stream.call?.context,
-            sendMessage(message, on: stream, context: callContext)
-        else {
+        guard let stream = streams[streamID], sendMessage(message, on: stream) else {
             waiter.resume(throwing: RPCError(.cancelled, "the call is no longer active"))
             return
         }
@@ -85,12 +79,10 @@ extension ServerConnectionHandler {
             scheduleFlush()
             closeIfDrained()
         }
-        guard let stream = streams[streamID], !stream.state.isFinished, let callContext = stream.call?.context else {
-            return
-        }
+        guard let stream = streams[streamID], !stream.state.isFinished, stream.state.call != nil else { return }
         switch outcome {
         case .ok(let message, let trailers):
-            if let message, !sendMessage(message, on: stream, context: callContext) { return }
+            if let message, !sendMessage(message, on: stream) { return }
             finish(stream, code: .ok, message: "", trailers: trailers)
         case .failed(let error):
             finish(stream, code: error.code, message: error.message, trailers: error.metadata)
@@ -101,20 +93,20 @@ extension ServerConnectionHandler {
 
     /// Queues one response message, sending the response headers first if needed; returns false
     /// (queuing nothing) if the call can send no more.
-    private func sendMessage(_ message: [UInt8], on stream: ServerStream, context callContext: ServerContext) -> Bool {
+    private func sendMessage(_ message: [UInt8], on stream: ServerStream) -> Bool {
+        let compressed: Bool
         switch stream.state.sendMessage() {
         case .callEnded, .notRunning:
             return false
-        case .sendHeadersAndMessage:
-            stream.compressResponses = callContext.response.compressMessages && stream.head?.acceptsGzip == true
-            let headers = ResponseHeaders.initial(
-                compressed: stream.compressResponses, metadata: callContext.response.headers)
+        case .sendHeadersAndMessage(let compress, let metadata):
+            compressed = compress
+            let headers = ResponseHeaders.initial(compressed: compressed, metadata: metadata)
             guard submitResponse(stream, headers: headers, hasBody: true) else { return false }
-        case .sendMessage:
-            break
+        case .sendMessage(let compress):
+            compressed = compress
         }
-        let payload = stream.compressResponses ? Gzip.compress(message) : message
-        var framed = MessageFramer.frame(payload, compressed: stream.compressResponses, allocator: allocator)
+        let payload = compressed ? Gzip.compress(message) : message
+        var framed = MessageFramer.frame(payload, compressed: compressed, allocator: allocator)
         stream.outbound.append(&framed)
         session.resumeData(streamID: stream.id)
         return true
@@ -122,17 +114,13 @@ extension ServerConnectionHandler {
 
     /// Ends the response with a status after the messages already queued.
     func finish(_ stream: ServerStream, code: StatusCode, message: String, trailers: Metadata) {
-        stream.deadlineTimer?.cancel()
-        switch stream.state.finish() {
+        stream.state.handlerResources.deadlineTimer?.cancel()
+        switch stream.state.finish(code: code, message: message, trailers: trailers) {
         case .alreadyFinished:
             return
-        case .trailersOnly:
-            let headers = ResponseHeaders.trailersOnly(
-                code: code, message: message, headers: stream.call?.context.response.headers ?? [:],
-                trailers: trailers)
+        case .sendTrailersOnly(let headers):
             submitResponse(stream, headers: headers, hasBody: false)
-        case .trailers:
-            stream.pendingTrailers = ResponseHeaders.trailers(code: code, message: message, metadata: trailers)
+        case .trailersQueued:
             session.resumeData(streamID: stream.id)
         }
         releaseBuffers(of: stream)
@@ -148,7 +136,7 @@ extension ServerConnectionHandler {
             return true
         } catch {
             TransportLog.error("stream \(stream.id): \(error); resetting the stream")
-            _ = stream.state.finish()
+            stream.state.endResponseWithoutStatus()
             session.resetStream(stream.id, errorCode: NGHTTP2_INTERNAL_ERROR.rawValue)
             return false
         }
@@ -156,7 +144,7 @@ extension ServerConnectionHandler {
 
     /// Ends the response with an error status, as the executor maps it (with the call's trailers).
     func fail(_ stream: ServerStream, _ error: RPCError) {
-        let failure = ServerCallExecutor.failure(error, context: stream.call?.context)
+        let failure = ServerCallExecutor.failure(error, context: stream.state.call?.accepted.context)
         finish(stream, code: failure.code, message: failure.message, trailers: failure.metadata)
     }
 }

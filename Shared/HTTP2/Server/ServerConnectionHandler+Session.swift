@@ -13,20 +13,23 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         guard let stream = streams[streamID] else { return true }
-        guard case .receivingHeaders = stream.state.state else { return true }  // trailers from a client are ignored
-        stream.headerBytes += name.count + value.count + 32
-        guard stream.headerBytes <= configuration.maximumHeaderListSize, stream.headers.count < 128 else {
+        guard stream.state.isReceivingHeaders else { return true }  // trailers from a client are ignored
+        let field = (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+        guard
+            stream.state.receivedHeader(
+                field, size: name.count + value.count + 32, maximumSize: configuration.maximumHeaderListSize,
+                maximumCount: 128)
+        else {
             // Refusing the header makes nghttp2 reset the stream; the connection carries on.
             streams[streamID] = nil
             return false
         }
-        stream.headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         return true
     }
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
-        if case .receivingHeaders = stream.state.state {
+        if stream.state.isReceivingHeaders {
             // Only a complete header block is a call: one left unfinished holds no timer off.
             streamBegan()
             route(stream)
@@ -48,12 +51,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         // The window reopens only for bytes the handler will take: a unary call's one message,
         // and a streaming call's messages as its handler reads them.
-        let wanted: Bool
-        if case .unary = stream.call?.handler.body {
-            wanted = stream.unaryRequest == nil
-        } else {
-            wanted = stream.queuedMessages == 0
-        }
+        let wanted = stream.state.consumesOnReceipt(queuedMessages: stream.queuedMessages)
         stream.deframer.append(bytes)
         if wanted {
             session.consume(streamID: streamID, count: bytes.count)
@@ -67,14 +65,16 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionReceivedEndOfStream(streamID: Int32) {
         guard let stream = streams[streamID] else { return }
-        guard stream.state.receivedEndOfRequest() == .endRequest else { return }
+        let action = stream.state.receivedEndOfRequest()
+        if case .none = action { return }
         if stream.deframer.hasPartialMessage {
             fail(stream, RPCError(.internal, "the request ended in the middle of a message"))
             return
         }
-        switch stream.call?.handler.body {
-        case .unary: readyStreams.append(streamID)
-        default: stream.requestContinuation?.finish()
+        switch action {
+        case .startUnary: readyStreams.append(streamID)
+        case .finishRequests(let requests): requests.finish()
+        case .none: break
         }
     }
 
@@ -84,15 +84,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         if stream.state.closed(cleanly: errorCode == NGHTTP2_NO_ERROR.rawValue) {
             abandon(stream)
         }
-        stream.deadlineTimer?.cancel()
         closeIfDrained()
     }
 
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
         guard let stream = streams[streamID] else { return .end(count: 0, trailers: nil) }
         let count = stream.outbound.take(into: buffer)
-        if stream.outbound.isEmpty, let trailers = stream.pendingTrailers {
-            stream.pendingTrailers = nil
+        if stream.outbound.isEmpty, let trailers = stream.state.takeTrailers() {
             return .end(count: count, trailers: trailers)
         }
         return count > 0 ? .data(count: count) : .deferred
@@ -124,21 +122,20 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     /// Validates a complete request header block and finds its handler.
     private func route(_ stream: ServerStream) {
+        guard let block = stream.state.headerBlock else { return }
         let head: RequestHead
         do throws(RequestHead.Rejection) {
-            head = try RequestHead(stream.headers)
+            head = try RequestHead(block.fields)
         } catch {
             switch error {
             case .http(let status, _):
-                _ = stream.state.finish()
+                stream.state.endResponseWithoutStatus()
                 submitResponse(stream, headers: [(":status", String(status))], hasBody: false)
             case .grpc(let code, let message):
                 fail(stream, RPCError(code, message))
             }
             return
         }
-        stream.head = head
-        stream.headers = []
         // Routed and admitted on its HEADERS (a deadline never further away than the configured
         // maximum); refused, DATA that follows is dropped as it arrives, never buffered.
         let call: ServerCallExecutor.Accepted
@@ -151,27 +148,22 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
             return
         }
         // The metadata an admitted call keeps counts against the budgets too.
-        guard reserve(stream.headerBytes, for: stream) else {
+        guard reserve(block.size, for: stream) else {
             fail(stream, RPCError(.resourceExhausted, Self.bufferFull))
             return
         }
-        stream.call = call
-        _ = stream.state.routed()
+        _ = stream.state.routed(head: head, accepted: call)
         if let size = call.handler.maximumRequestMessageSize { stream.deframer.limit(to: size) }
         if let timeout = head.timeout.map({ min($0, configuration.maximumDeadline) }), let context {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let id = stream.id
-            stream.deadlineTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            let timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                 loopBound.value.deadlinePassed(streamID: id)
             }
+            if !stream.state.deadlineScheduled(timer) { timer.cancel() }
         }
-        if case .streaming = call.handler.body {
-            // The request stream exists from now on: messages may arrive before the handler runs.
-            let (requests, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-            stream.requests = requests
-            stream.requestContinuation = continuation
-            readyStreams.append(stream.id)
-        }
+        // A streaming handler starts at once: its messages may arrive before it runs.
+        if case .streaming = call.handler.body { readyStreams.append(stream.id) }
     }
 
     /// Hands every complete message to the handler (or keeps a unary call's one message).
@@ -184,15 +176,19 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
                 guard reserve(bytes.count, for: stream) else {
                     throw RPCError(.resourceExhausted, Self.bufferFull)
                 }
-                if case .unary = stream.call?.handler.body {
-                    guard stream.unaryRequest == nil else {
-                        throw RPCError(.unimplemented, "a unary call received more than one request message")
-                    }
-                    stream.unaryRequest = MessageDeframer.Message(compressed: message.compressed, bytes: bytes)
-                } else {
+                switch stream.state.receivedMessage(
+                    MessageDeframer.Message(compressed: message.compressed, bytes: bytes))
+                {
+                case .kept:
+                    break
+                case .yield(let requests):
                     stream.queuedMessages += 1
                     stream.queuedSizes.append(bytes.count)
-                    stream.requestContinuation?.yield(bytes)
+                    requests.yield(bytes)
+                case .secondUnaryMessage:
+                    throw RPCError(.unimplemented, "a unary call received more than one request message")
+                case .drop:
+                    release(bytes.count, for: stream)
                 }
             }
         } catch let failure as MessageDeframer.Failure {
@@ -213,7 +209,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     private func decompress(_ message: MessageDeframer.Message, of stream: ServerStream) throws -> [UInt8] {
         guard message.compressed else { return message.bytes }
-        guard stream.head?.requestEncodingIsGzip == true else {
+        guard stream.state.call?.head.requestEncodingIsGzip == true else {
             throw RPCError(.internal, "a message is marked compressed but the request has no grpc-encoding")
         }
         do {
@@ -239,8 +235,9 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     private func deadlinePassed(streamID: Int32) {
         guard let stream = streams[streamID], !stream.state.isFinished else { return }
-        stream.task?.cancel()
-        stream.requestContinuation?.finish(throwing: CancellationError())
+        let handler = stream.state.handlerResources
+        handler.task?.cancel()
+        handler.requestContinuation?.finish(throwing: CancellationError())
         fail(stream, ServerCallExecutor.deadlineExceeded)
         writePending(flush: true)
     }
@@ -248,10 +245,10 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
     func abandon(_ stream: ServerStream) {
         releaseBuffers(of: stream)
-        stream.state.abandon()
-        stream.task?.cancel()
-        stream.requestContinuation?.finish(throwing: CancellationError())
+        let handler = stream.state.abandon()
+        handler.task?.cancel()
+        handler.requestContinuation?.finish(throwing: CancellationError())
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))
-        stream.deadlineTimer?.cancel()
+        handler.deadlineTimer?.cancel()
     }
 }

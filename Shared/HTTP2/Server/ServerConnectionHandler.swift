@@ -154,10 +154,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// draining connection from closing it.
     var hasCalls: Bool {
         runningHandlers > 0
-            || streams.values.contains {
-                if case .receivingHeaders = $0.state.state { return false }
-                return true
-            }
+            || streams.values.contains { !$0.state.isReceivingHeaders }
     }
 
     // MARK: Output

@@ -1,83 +1,40 @@
+import NIOCore
+import RPC
+
 /// The life of one call on a server connection, as a value: each event the connection sees
-/// (headers routed, DATA, END_STREAM, the handler starting, a message or the status going out,
-/// the stream closing) changes the state and says what to do. Events that are not legal in the
-/// current state say so in their result instead of changing anything.
+/// (a header field, the block routed, DATA, END_STREAM, the handler starting, a message or the
+/// status going out, the stream closing) changes the state and says what to do. Events that are
+/// not legal in the current state say so in their result instead of changing anything.
 ///
-/// Three things move independently: the request side (open until the client's END_STREAM), the
-/// handler (not started, then running), and the response (nothing sent, headers sent, status
-/// queued). Once the status is queued the call is `finished`: nothing more goes out, and what
-/// still arrives is dropped.
-struct ServerStreamStateMachine: Equatable {
-    /// Where the call is.
-    enum State: Equatable {
-        /// The request header block is still arriving.
-        case receivingHeaders(requestEnded: Bool)
-        /// Routed and admitted: a handler is known but has not started.
-        case routed(requestEnded: Bool)
-        /// The handler runs; `responseStarted` once the response headers are queued.
-        case running(requestEnded: Bool, responseStarted: Bool)
-        /// The status is queued (or the call is abandoned): nothing more can be sent.
-        case finished(requestEnded: Bool)
-    }
-
-    /// What to do with request DATA.
-    enum DataAction: Equatable {
-        /// Hand it to the call (deframe, deliver).
-        case deliver
-        /// Nobody will read it: give the window back at once.
-        case discard
-    }
-
-    /// What to do when the client ends its side.
-    enum EndOfRequestAction: Equatable {
-        /// The routed call's request is complete: deliver the end to it.
-        case endRequest
-        /// Nothing waits for it (not routed, or already finished).
-        case none
-    }
-
-    /// What to do to send a response message.
-    enum SendAction: Equatable {
-        /// Queue the response headers, then the message.
-        case sendHeadersAndMessage
-        /// Queue the message after what is queued.
-        case sendMessage
-        /// The call has ended: the message cannot go out.
-        case callEnded
-        /// No handler runs, so no message can come from one (an illegal transition).
-        case notRunning
-    }
-
-    /// How to end the response with a status.
-    enum FinishAction: Equatable {
-        /// Nothing was sent: one header block carries the status (Trailers-Only).
-        case trailersOnly
-        /// Headers were sent: the status follows the queued messages as trailers.
-        case trailers
-        /// The status is already queued: nothing to do.
-        case alreadyFinished
-    }
-
-    /// The handler cannot start (an illegal transition), and why.
-    enum StartRefusal: Error, Equatable {
-        /// The call is not routed yet.
-        case notRouted
-        /// It already runs.
-        case alreadyStarted
-        /// The call has ended.
-        case finished
-    }
-
-    private(set) var state = State.receivingHeaders(requestEnded: false)
+/// The phases are the request header block arriving, routed (handler known, not started),
+/// running, and finished (status queued, or the call abandoned); the request side ends
+/// (END_STREAM) independently of them. Each phase holds its own data (`+States`): the headers
+/// while they arrive, the request head and the handler once routed, the task while it runs, the
+/// trailers once the status is queued. The actions the events return are in `+Actions`.
+struct ServerStreamStateMachine {
+    private(set) var state = State.receivingHeaders(HeaderBlock())
 
     /// A call whose header block has begun.
     init() {}
 
+    // MARK: Observing
+
+    /// The state without its data.
+    var phase: Phase {
+        switch state {
+        case .receivingHeaders(let block): .receivingHeaders(requestEnded: block.requestEnded)
+        case .routed(let call, _): .routed(requestEnded: call.requestEnded)
+        case .running(let running):
+            .running(requestEnded: running.call.requestEnded, responseStarted: running.response != .notStarted)
+        case .finished(let finished): .finished(requestEnded: finished.requestEnded)
+        case .modifying: .finished(requestEnded: false)  // never seen: only inside a transition
+        }
+    }
+
     /// Whether the client has ended its side (END_STREAM).
     var requestEnded: Bool {
-        switch state {
-        case .receivingHeaders(let ended), .routed(let ended), .running(let ended, _), .finished(let ended):
-            return ended
+        switch phase {
+        case .receivingHeaders(let ended), .routed(let ended), .running(let ended, _), .finished(let ended): ended
         }
     }
 
@@ -87,96 +44,275 @@ struct ServerStreamStateMachine: Equatable {
         return false
     }
 
-    /// Whether the response is still untouched by the handler: a unary outcome is accepted only
-    /// then (a status sent meanwhile, by the deadline or a reset, wins).
-    var awaitsUnaryOutcome: Bool {
-        state == .running(requestEnded: requestEnded, responseStarted: false)
+    /// Whether the request header block is still arriving (such a stream is not yet a call).
+    var isReceivingHeaders: Bool {
+        if case .receivingHeaders = state { return true }
+        return false
     }
 
-    /// The header block was validated, routed and admitted. Returns false (and changes nothing)
-    /// unless headers were still arriving.
-    mutating func routed() -> Bool {
-        guard case .receivingHeaders(let ended) = state else { return false }
-        state = .routed(requestEnded: ended)
+    /// The header block received so far, while it arrives.
+    var headerBlock: HeaderBlock? {
+        if case .receivingHeaders(let block) = state { return block }
+        return nil
+    }
+
+    /// The routed call's handler and context (routed or running).
+    var call: Call? {
+        switch state {
+        case .routed(let call, _): call
+        case .running(let running): running.call
+        case .receivingHeaders, .finished, .modifying: nil
+        }
+    }
+
+    /// Whether received DATA may be reported consumed at once (inbound flow control): a unary
+    /// call's until its one message is kept, a streaming call's while none of its messages waits
+    /// unread.
+    func consumesOnReceipt(queuedMessages: Int) -> Bool {
+        if case .routed(_, .unary(let message)) = state { return message == nil }
+        if case .unary = call?.accepted.handler.body { return true }
+        return queuedMessages == 0
+    }
+
+    /// What a handler must be told if its call goes away now: its task, its request messages,
+    /// its deadline timer.
+    var handlerResources: HandlerResources {
+        switch state {
+        case .routed(let call, .streaming(_, let continuation)):
+            HandlerResources(requestContinuation: continuation, deadlineTimer: call.deadlineTimer)
+        case .routed(let call, .unary):
+            HandlerResources(deadlineTimer: call.deadlineTimer)
+        case .running(let running):
+            HandlerResources(
+                task: running.task, requestContinuation: running.requestContinuation,
+                deadlineTimer: running.call.deadlineTimer)
+        case .finished(let finished):
+            HandlerResources(task: finished.task, requestContinuation: finished.requestContinuation)
+        case .receivingHeaders, .modifying:
+            HandlerResources()
+        }
+    }
+
+    // MARK: Request
+
+    /// One request header field of `size` bytes: appended while the block arrives. Returns false
+    /// (appending nothing) once the block would exceed `maximumSize` bytes or `maximumCount`
+    /// fields; trailers from a client (after the block) are ignored and return true.
+    mutating func receivedHeader(
+        _ field: (name: String, value: String), size: Int, maximumSize: Int, maximumCount: Int
+    ) -> Bool {
+        guard case .receivingHeaders(var block) = state else { return true }
+        state = .modifying
+        defer { state = .receivingHeaders(block) }
+        block.size += size
+        guard block.size <= maximumSize, block.fields.count < maximumCount else { return false }
+        block.fields.append(field)
+        return true
+    }
+
+    /// The header block was validated (`head`), routed and admitted (`accepted`). Returns false
+    /// (and changes nothing) unless headers were still arriving.
+    mutating func routed(head: RequestHead, accepted: ServerCallExecutor.Accepted) -> Bool {
+        guard case .receivingHeaders(let block) = state else { return false }
+        let call = Call(head: head, accepted: accepted, deadlineTimer: nil, requestEnded: block.requestEnded)
+        switch accepted.handler.body {
+        case .unary:
+            state = .routed(call, .unary(nil))
+        case .streaming:
+            // The request stream exists from now on: messages may arrive before the handler runs.
+            let (messages, continuation) = RequestMessages.makeStream()
+            state = .routed(call, .streaming(messages, continuation))
+        }
+        return true
+    }
+
+    /// The call's deadline timer was scheduled; returns false (the caller cancels it) unless
+    /// the call is routed or running.
+    mutating func deadlineScheduled(_ timer: Scheduled<Void>) -> Bool {
+        switch state {
+        case .routed(var call, let request):
+            call.deadlineTimer = timer
+            state = .routed(call, request)
+        case .running(var running):
+            running.call.deadlineTimer = timer
+            state = .running(running)
+        case .receivingHeaders, .finished, .modifying:
+            return false
+        }
         return true
     }
 
     /// Request DATA arrived.
     func receivedData() -> DataAction {
         switch state {
-        case .routed, .running: return .deliver
-        case .receivingHeaders, .finished: return .discard
+        case .routed, .running: .deliver
+        case .receivingHeaders, .finished, .modifying: .discard
+        }
+    }
+
+    /// A complete request message arrived.
+    mutating func receivedMessage(_ message: MessageDeframer.Message) -> MessageAction {
+        switch state {
+        case .routed(let call, .unary(nil)):
+            state = .routed(call, .unary(message))
+            return .kept
+        case .routed(_, .unary):
+            return .secondUnaryMessage
+        case .routed(_, .streaming(_, let continuation)):
+            return .yield(continuation)
+        case .running(let running):
+            if let continuation = running.requestContinuation { return .yield(continuation) }
+            if case .unary = running.call.accepted.handler.body { return .secondUnaryMessage }
+            return .drop
+        case .receivingHeaders, .finished, .modifying:
+            return .drop
         }
     }
 
     /// The client ended its side.
     mutating func receivedEndOfRequest() -> EndOfRequestAction {
         switch state {
-        case .receivingHeaders:
-            state = .receivingHeaders(requestEnded: true)
+        case .receivingHeaders(var block):
+            block.requestEnded = true
+            state = .receivingHeaders(block)
             return .none
-        case .routed:
-            state = .routed(requestEnded: true)
-            return .endRequest
-        case .running(_, let started):
-            state = .running(requestEnded: true, responseStarted: started)
-            return .endRequest
-        case .finished:
-            state = .finished(requestEnded: true)
+        case .routed(var call, let request):
+            call.requestEnded = true
+            state = .routed(call, request)
+            switch request {
+            case .unary: return .startUnary
+            case .streaming(_, let continuation): return .finishRequests(continuation)
+            }
+        case .running(var running):
+            running.call.requestEnded = true
+            let continuation = running.requestContinuation
+            running.requestContinuation = nil
+            state = .running(running)
+            return continuation.map { .finishRequests($0) } ?? .none
+        case .finished(var finished):
+            finished.requestEnded = true
+            state = .finished(finished)
+            return .none
+        case .modifying:
             return .none
         }
     }
 
-    /// The handler is about to start.
-    mutating func startHandler() throws(StartRefusal) {
+    // MARK: Handler
+
+    /// The handler is about to start: its call, and the request to give it.
+    mutating func startHandler() throws(StartRefusal) -> (ServerCallExecutor.Accepted, StartedRequest) {
         switch state {
-        case .routed(let ended): state = .running(requestEnded: ended, responseStarted: false)
+        case .routed(let call, .unary(let message)):
+            state = .running(Running(call: call, requestContinuation: nil, task: nil, response: .notStarted))
+            return (call.accepted, .message(message))
+        case .routed(let call, .streaming(let messages, let continuation)):
+            state = .running(
+                Running(
+                    call: call, requestContinuation: call.requestEnded ? nil : continuation, task: nil,
+                    response: .notStarted))
+            return (call.accepted, .messages(messages))
         case .receivingHeaders: throw .notRouted
         case .running: throw .alreadyStarted
-        case .finished: throw .finished
+        case .finished, .modifying: throw .finished
         }
     }
 
-    /// The handler sends a message.
+    /// The handler's task exists (it may already have finished the call, inline).
+    mutating func handlerStarted(_ task: Task<Void, Never>) {
+        switch state {
+        case .running(var running):
+            running.task = task
+            state = .running(running)
+        case .finished(var finished):
+            finished.task = task
+            state = .finished(finished)
+        case .receivingHeaders, .routed, .modifying:
+            break
+        }
+    }
+
+    // MARK: Response
+
+    /// The handler sends a message. The first one sends the response headers; messages are
+    /// compressed if the handler asks and the client accepts gzip.
     mutating func sendMessage() -> SendAction {
         switch state {
-        case .running(let ended, false):
-            state = .running(requestEnded: ended, responseStarted: true)
-            return .sendHeadersAndMessage
-        case .running(_, true): return .sendMessage
+        case .running(var running):
+            switch running.response {
+            case .started(let compressed):
+                return .sendMessage(compressed: compressed)
+            case .notStarted:
+                let response = running.call.accepted.context.response
+                let compressed = response.compressMessages && running.call.head.acceptsGzip
+                running.response = .started(compressed: compressed)
+                state = .running(running)
+                return .sendHeadersAndMessage(compressed: compressed, metadata: response.headers)
+            }
         case .finished: return .callEnded
-        case .receivingHeaders, .routed: return .notRunning
+        case .receivingHeaders, .routed, .modifying: return .notRunning
         }
     }
 
     /// The response ends with a status (the handler's, an error's, the deadline's).
-    mutating func finish() -> FinishAction {
-        let ended = requestEnded
+    mutating func finish(code: StatusCode, message: String, trailers: Metadata) -> FinishAction {
         switch state {
-        case .finished: return .alreadyFinished
-        case .running(_, true):
-            state = .finished(requestEnded: ended)
-            return .trailers
-        case .receivingHeaders, .routed, .running(_, false):
-            state = .finished(requestEnded: ended)
-            return .trailersOnly
+        case .finished, .modifying:
+            return .alreadyFinished
+        case .running(let running) where running.response != .notStarted:
+            let queued = ResponseHeaders.trailers(code: code, message: message, metadata: trailers)
+            state = .finished(finished(pendingTrailers: queued))
+            return .trailersQueued
+        case .receivingHeaders, .routed, .running:
+            let headers = ResponseHeaders.trailersOnly(
+                code: code, message: message, headers: call?.accepted.context.response.headers ?? [:],
+                trailers: trailers)
+            state = .finished(finished(pendingTrailers: nil))
+            return .sendTrailersOnly(headers)
         }
     }
 
-    /// The stream is gone (reset, or the connection closed): nothing more is sent.
-    mutating func abandon() {
-        state = .finished(requestEnded: requestEnded)
+    /// The response cannot be sent (nghttp2 refused its headers, or the request is not HTTP
+    /// gRPC): nothing more goes out; the handler, if any, is told when the stream closes.
+    mutating func endResponseWithoutStatus() {
+        guard !isFinished else { return }
+        state = .finished(finished(pendingTrailers: nil))
+    }
+
+    /// The trailers waiting for the queued messages, taken to be sent.
+    mutating func takeTrailers() -> HeaderList? {
+        guard case .finished(var finished) = state, let trailers = finished.pendingTrailers else { return nil }
+        finished.pendingTrailers = nil
+        state = .finished(finished)
+        return trailers
+    }
+
+    /// The stream is gone (reset, or the connection closed), or its response cannot be sent:
+    /// nothing more goes out. Returns what the handler must be told (once; a second call
+    /// returns nothing).
+    mutating func abandon() -> HandlerResources {
+        let resources = handlerResources
+        state = .finished(Finished(requestEnded: requestEnded))
+        return resources
     }
 
     /// A frame with END_STREAM went out: whether to reset the stream, because the status is out
     /// and the client is still sending (as gRPC servers do).
     func sentEndOfResponse() -> Bool {
-        state == .finished(requestEnded: false)
+        phase == .finished(requestEnded: false)
     }
 
     /// nghttp2 closed the stream: whether its handler must be told the call is gone (the status
     /// was not all sent, or the stream closed with an error).
     func closed(cleanly: Bool) -> Bool {
         !isFinished || !cleanly
+    }
+
+    /// The finished state that follows the current one, keeping what a reset must still cancel.
+    private func finished(pendingTrailers: HeaderList?) -> Finished {
+        let resources = handlerResources
+        return Finished(
+            requestEnded: requestEnded, pendingTrailers: pendingTrailers, task: resources.task,
+            requestContinuation: resources.requestContinuation)
     }
 }

@@ -13,14 +13,23 @@ import Testing
         var received: [(type: UInt8, flags: UInt8, streamID: Int32)] = []
         var headers: [Int32: HeaderList] = [:]
         var closed: [Int32: UInt32] = [:]
-        /// Response bodies to send, by stream; the stream ends after its body.
+        /// Bodies to send, by stream; the stream ends after its body, with its trailers if any.
         var bodies: [Int32: [UInt8]] = [:]
+        var trailers: [Int32: HeaderList] = [:]
+        /// DATA bytes received by stream, and whether they are reported consumed on receipt.
+        var receivedBytes: [Int32: Int] = [:]
+        var consumesOnReceipt = true
 
         init(_ role: NGHTTP2Session.Role, limits: NGHTTP2Session.Limits = NGHTTP2Session.Limits()) throws {
             session = try NGHTTP2Session(role: role, limits: limits)
         }
 
         func received(_ type: UInt32) -> Bool { received.contains { UInt32($0.type) == type } }
+
+        /// Whether a frame of `type` arrived with `flag` set (or without it, if `set` is false).
+        func received(_ type: UInt32, flag: UInt32, set: Bool = true) -> Bool {
+            received.contains { UInt32($0.type) == type && ($0.flags & UInt8(flag) != 0) == set }
+        }
 
         func sessionBeginsHeaders(streamID: Int32) {}
         func sessionReceivedHeader(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
@@ -32,15 +41,22 @@ import Testing
         }
         func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {}
         func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-            session.consume(streamID: streamID, count: bytes.count)
+            receivedBytes[streamID, default: 0] += bytes.count
+            if consumesOnReceipt { session.consume(streamID: streamID, count: bytes.count) }
         }
         func sessionReceivedEndOfStream(streamID: Int32) {}
         func sessionClosedStream(streamID: Int32, errorCode: UInt32) { closed[streamID] = errorCode }
         func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
-            let body = bodies.removeValue(forKey: streamID) ?? []
+            var body = bodies[streamID] ?? []
             let count = min(body.count, buffer.count)
             buffer.copyBytes(from: body.prefix(count))
-            return .end(count: count, trailers: nil)
+            body.removeFirst(count)
+            guard body.isEmpty else {
+                bodies[streamID] = body
+                return .data(count: count)
+            }
+            bodies[streamID] = nil
+            return .end(count: count, trailers: trailers.removeValue(forKey: streamID))
         }
         func sessionReceivedFrame(type: UInt8, flags: UInt8, streamID: Int32) {
             received.append((type, flags, streamID))
@@ -151,5 +167,84 @@ import Testing
             try client.session.send(into: &bytes, limit: 1 << 20, delegate: client)
         }
         #expect(bytes.readableBytes == 0)
+    }
+
+    @Test func trailersFollowTheBodyAndEndTheStream() throws {
+        let client = try Peer(.client)
+        let server = try Peer(.server)
+        let id = try client.session.submitRequest(headers: Self.request)
+        try exchange(client, server)
+        server.bodies[id] = [0, 0, 0, 0, 1, 42]
+        server.trailers[id] = [("grpc-status", "0")]
+        try server.session.submitResponse(streamID: id, headers: [(":status", "200")], hasBody: true)
+        try exchange(client, server)
+        #expect(client.receivedBytes[id] == 6)
+        #expect(client.headers[id]?.map(\.name) == [":status", "grpc-status"])
+        #expect(client.received(NGHTTP2_HEADERS.rawValue, flag: NGHTTP2_FLAG_END_STREAM.rawValue))
+        #expect(!client.received(NGHTTP2_DATA.rawValue, flag: NGHTTP2_FLAG_END_STREAM.rawValue))
+        #expect(client.closed[id] == NGHTTP2_NO_ERROR.rawValue)
+    }
+
+    @Test func aResetReachesThePeerWithItsCode() throws {
+        let client = try Peer(.client)
+        let server = try Peer(.server)
+        let id = try client.session.submitRequest(headers: Self.request)
+        try exchange(client, server)
+        server.session.resetStream(id, errorCode: NGHTTP2_REFUSED_STREAM.rawValue)
+        try exchange(client, server)
+        #expect(client.closed[id] == NGHTTP2_REFUSED_STREAM.rawValue)
+        #expect(server.closed[id] == NGHTTP2_REFUSED_STREAM.rawValue)
+        #expect(client.session.failure == nil && server.session.failure == nil)
+    }
+
+    @Test func aPingIsAcknowledged() throws {
+        let client = try Peer(.client)
+        let server = try Peer(.server)
+        try exchange(client, server)
+        client.session.submitPing(payload: 7)
+        try exchange(client, server)
+        #expect(server.received(NGHTTP2_PING.rawValue, flag: NGHTTP2_FLAG_ACK.rawValue, set: false))
+        #expect(client.received(NGHTTP2_PING.rawValue, flag: NGHTTP2_FLAG_ACK.rawValue))
+    }
+
+    @Test func dataIsHeldAtTheWindowUntilConsumed() throws {
+        var limits = NGHTTP2Session.Limits()
+        limits.initialWindowSize = 65_535
+        let client = try Peer(.client)
+        let server = try Peer(.server, limits: limits)
+        server.consumesOnReceipt = false
+        try exchange(client, server)
+        let id = try client.session.submitRequest(headers: Self.request)
+        client.bodies[id] = [UInt8](repeating: 1, count: 100_000)
+        try exchange(client, server)
+        #expect(server.receivedBytes[id] == 65_535, "the client stops at the stream window")
+        server.session.consume(streamID: id, count: 65_535)
+        try exchange(client, server)
+        #expect(server.receivedBytes[id] == 100_000)
+        #expect(server.received(NGHTTP2_DATA.rawValue, flag: NGHTTP2_FLAG_END_STREAM.rawValue))
+    }
+
+    @Test func aProtocolErrorIsAnsweredWithGoawayAndEndsTheSession() throws {
+        let client = try Peer(.client)
+        let server = try Peer(.server)
+        try exchange(client, server)
+        // A DATA frame on stream 0 is a connection error (PROTOCOL_ERROR).
+        let frame: [UInt8] = [0, 0, 1, 0x0, 0x0, 0, 0, 0, 0, 0]
+        _ = frame.withUnsafeBytes { server.session.receive($0, delegate: server) }
+        var bytes = ByteBuffer()
+        try server.session.send(into: &bytes, limit: 1 << 20, delegate: server)
+        _ = bytes.withUnsafeReadableBytes { client.session.receive($0, delegate: client) }
+        #expect(client.received(NGHTTP2_GOAWAY.rawValue))
+        #expect(!server.session.isAlive)
+    }
+
+    @Test func aFailedConsumeFailsTheConnection() throws {
+        let server = try Peer(.server)
+        server.session.consume(streamID: 0, count: 1)
+        let expected = NGHTTP2Error(operation: "nghttp2_session_consume", code: NGHTTP2_ERR_INVALID_ARGUMENT.rawValue)
+        #expect(server.session.failure == expected)
+        #expect(expected.description.contains("nghttp2_session_consume failed"))
+        var bytes = ByteBuffer()
+        #expect(throws: expected) { try server.session.send(into: &bytes, limit: 1 << 20, delegate: server) }
     }
 }

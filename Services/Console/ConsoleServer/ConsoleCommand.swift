@@ -1,0 +1,156 @@
+import ArgumentParser
+import ConsoleWeb
+import Crypto
+import Foundation
+import HTTP2
+import Hummingbird
+import Logging
+import Runtime
+import ServiceLifecycle
+
+/// `console`: the oversight web console (`console --help` lists its settings). Serves the oversight console over HTTP/1.1. Each flag falls back to the
+/// environment variable its help names.
+@main
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "The oversight web console: pages built from the services' RPCs with the viewer's own token.")
+
+    @Option(help: "Address to listen on (SUPPORT_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on, 0 for any free port (SUPPORT_PORT). Required.")
+    var port: Int?
+
+    @Option(
+        parsing: .singleValue,
+        help: "A service as name=host:port: oversight, orders, returns, refunds, inquiries; repeatable (SUPPORT_PEERS)."
+    )
+    var peer: [String] = []
+
+    @Option(help: "JWKS file of the keys that verify sign-in tokens (SUPPORT_TOKEN_KEYS).")
+    var tokenKeys: String?
+
+    @Option(help: "One PEM public key trusted for every subject and role (SUPPORT_TOKEN_PUBLIC_KEY).")
+    var tokenPublicKey: String?
+
+    @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
+    var tokenIssuer: String?
+
+    @Option(help: "Expected token audience (SUPPORT_TOKEN_AUDIENCE; default support).")
+    var tokenAudience: String?
+
+    @Option(
+        help:
+            "Longest accepted token lifetime in seconds; also the session's (SUPPORT_TOKEN_MAX_LIFETIME; default 3600)."
+    )
+    var tokenMaxLifetime: Int?
+
+    @Flag(help: "Mark cookies Secure: set when browsers reach the console over TLS (SUPPORT_SECURE_COOKIES=1).")
+    var secureCookies = false
+
+    @Flag(help: "Offer the development sign-in, minting tokens with --dev-sign-in-key. Never in production.")
+    var devSignIn = false
+
+    @Option(help: "The PEM key the development sign-in signs with (default data/keys/identity-provider.pem).")
+    var devSignInKey = "data/keys/identity-provider.pem"
+
+    @Option(help: "PEM CA bundle to verify the services' TLS certificates (SUPPORT_TLS_CA); plaintext h2c when unset.")
+    var tlsCa: String?
+
+    @Option(help: "PEM client certificate for mTLS to the services (SUPPORT_TLS_CERT); with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (SUPPORT_TLS_KEY).")
+    var tlsKey: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let host = value(self.host, "SUPPORT_HOST") ?? "127.0.0.1"
+        guard let portText = port.map(String.init) ?? value(nil, "SUPPORT_PORT"), let port = Int(portText),
+            (0...65_535).contains(port)
+        else { throw ValidationError("--port is required: a port from 1 to 65535, or 0 for any free port") }
+        let peerList =
+            peer.isEmpty ? (environment["SUPPORT_PEERS"] ?? "").split(separator: ",").map(String.init) : peer
+        var addresses: [String: String] = [:]
+        for entry in peerList where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ConsolePeers.names.contains(parts[0]), let colon = parts[1].lastIndex(of: ":"),
+                let peerPort = Int(parts[1][parts[1].index(after: colon)...]), (1...65_535).contains(peerPort)
+            else {
+                throw ValidationError(
+                    "--peer '\(entry)' is not name=host:port with name one of \(ConsolePeers.names.joined(separator: ", "))"
+                )
+            }
+            addresses[parts[0]] = parts[1]
+        }
+        let lifetimeText = tokenMaxLifetime.map(String.init) ?? value(nil, "SUPPORT_TOKEN_MAX_LIFETIME") ?? "3600"
+        guard let lifetime = Int(lifetimeText), (60...86_400).contains(lifetime) else {
+            throw ValidationError("--token-max-lifetime must be 60 to 86400 seconds")
+        }
+        let issuer = value(tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
+        let audience = value(tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
+        let secure = secureCookies || environment["SUPPORT_SECURE_COOKIES"] == "1"
+
+        let (keys, keysFile) = try Self.keys(
+            file: value(tokenKeys, "SUPPORT_TOKEN_KEYS"), publicKey: value(tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY"))
+        let verifier = TokenVerifier(keys: keys, issuer: issuer, audience: audience, maximumLifetime: lifetime)
+        var clientConfiguration = ClientConfiguration(connectTimeout: .seconds(3))
+        if let ca = value(tlsCa, "SUPPORT_TLS_CA") {
+            clientConfiguration.tls = TLSConfiguration(
+                certificateChainFile: value(tlsCert, "SUPPORT_TLS_CERT"),
+                privateKeyFile: value(tlsKey, "SUPPORT_TLS_KEY"),
+                trustRootsFile: ca)
+        }
+        let peers = try ConsolePeers(addresses: addresses, configuration: clientConfiguration)
+        let signIn =
+            devSignIn
+            ? try DevSignIn(keyFile: devSignInKey, issuer: issuer, audience: audience, lifetime: min(lifetime, 3_600))
+            : nil
+        let console = Console(
+            peers: peers, verifier: verifier, cookies: SessionCookies(secure: secure), devSignIn: signIn,
+            sessionLifetime: lifetime)
+
+        var logger = Logger(label: "console")
+        logger.logLevel = .notice
+        var app = Application(
+            router: console.router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                print("console listening on port \(channel.localAddress?.port ?? port)")
+                fflush(nil)
+            },
+            logger: logger)
+        if let keysFile { app.addServices(KeyReloadService(file: keysFile, logger: logger)) }
+        if signIn != nil {
+            logger.warning("development sign-in is on: anyone reaching this port can sign in as anyone")
+        }
+        try await app.runService()
+    }
+
+    /// The verifying keys: the JWKS file (reloaded while running) and the single public key.
+    static func keys(file: String?, publicKey: String?) throws -> (KeyRingSource, KeyRingFile?) {
+        var extra: [TokenKey] = []
+        if let publicKey {
+            guard let pem = try? String(contentsOfFile: publicKey, encoding: .utf8),
+                let key = try? P256.Signing.PublicKey(pemRepresentation: pem)
+            else { throw ValidationError("--token-public-key: '\(publicKey)' is not a readable PEM P-256 public key") }
+            extra.append(TokenKey(publicKey: key))
+        }
+        guard let file else {
+            guard !extra.isEmpty else {
+                throw ValidationError("--token-keys (or --token-public-key) is required: the keys that verify sign-ins")
+            }
+            return (KeyRingSource(TokenKeyRing(keys: extra)), nil)
+        }
+        do {
+            let ring = try KeyRingFile(path: file, extra: extra)
+            return (ring.source, ring)
+        } catch {
+            throw ValidationError("--token-keys: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import NIOCore
+import RPC
+
+/// The states of ``ServerStreamStateMachine`` and what each holds: data exists only in the phase
+/// that uses it (no request head before the header block is complete, no task before the handler
+/// runs, no pending trailers before the status is queued).
+extension ServerStreamStateMachine {
+    /// Request messages a streaming handler reads, and what feeds them.
+    typealias RequestMessages = AsyncThrowingStream<[UInt8], any Error>
+
+    /// Where the call is.
+    enum State {
+        /// The request header block is still arriving.
+        case receivingHeaders(HeaderBlock)
+        /// Routed and admitted: a handler is known but has not started.
+        case routed(Call, PendingRequest)
+        /// The handler runs.
+        case running(Running)
+        /// The status is queued (or the call is abandoned): nothing more can be sent.
+        case finished(Finished)
+        /// Only while a transition mutates a state's data in place (so that its arrays are not
+        /// copied); never seen outside one.
+        case modifying
+    }
+
+    /// Request headers as they arrive, and their total size so far (each field counts its name,
+    /// its value and 32 bytes, as SETTINGS_MAX_HEADER_LIST_SIZE does).
+    struct HeaderBlock {
+        var fields: HeaderList = []
+        var size = 0
+        var requestEnded = false
+    }
+
+    /// A routed call: its validated head, its handler and context, and its deadline timer.
+    struct Call {
+        var head: RequestHead
+        var accepted: ServerCallExecutor.Accepted
+        var deadlineTimer: Scheduled<Void>?
+        var requestEnded: Bool
+    }
+
+    /// A routed call's request before its handler starts.
+    enum PendingRequest {
+        /// A unary call's one message, once it has arrived.
+        case unary(MessageDeframer.Message?)
+        /// A streaming call's messages (they may arrive before the handler runs).
+        case streaming(RequestMessages, RequestMessages.Continuation)
+    }
+
+    /// What the handler is given when it starts.
+    enum StartedRequest {
+        /// A unary call's message; nil if the request ended without one.
+        case message(MessageDeframer.Message?)
+        /// A streaming call's messages.
+        case messages(RequestMessages)
+    }
+
+    /// The response of a running call.
+    enum Response: Equatable {
+        /// Nothing sent yet.
+        case notStarted
+        /// The response headers are queued; messages are gzip-compressed if `compressed`.
+        case started(compressed: Bool)
+    }
+
+    /// A running handler: its call, its task, what feeds its request messages (streaming calls,
+    /// until the request ends), and its response.
+    struct Running {
+        var call: Call
+        var requestContinuation: RequestMessages.Continuation?
+        var task: Task<Void, Never>?
+        var response: Response
+    }
+
+    /// A call whose status is queued or that was abandoned: the trailers waiting for the queued
+    /// messages to drain, and what a reset must still cancel (a handler that has not returned).
+    struct Finished {
+        var requestEnded: Bool
+        var pendingTrailers: HeaderList?
+        var task: Task<Void, Never>?
+        var requestContinuation: RequestMessages.Continuation?
+    }
+
+    /// The state without its data, for tests and logs.
+    enum Phase: Equatable {
+        case receivingHeaders(requestEnded: Bool)
+        case routed(requestEnded: Bool)
+        case running(requestEnded: Bool, responseStarted: Bool)
+        case finished(requestEnded: Bool)
+    }
+
+    /// What a handler still running must be told when its call goes away.
+    struct HandlerResources {
+        var task: Task<Void, Never>?
+        var requestContinuation: RequestMessages.Continuation?
+        var deadlineTimer: Scheduled<Void>?
+    }
+}
