@@ -299,7 +299,7 @@ let package = Package(
         tests(
             "InquiriesServiceTests",
             [
-                "Storage",
+                "Storage", "TestSupport",
                 "InquiriesService", "InquiriesAPI", "CommonAPI", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -25,7 +25,8 @@ pg_dir="$(mktemp -d /tmp/support-contracts-pg.XXXXXX)"
 trap './scripts/postgres.sh stop "$pg_dir"' EXIT
 if pg_url="$(./scripts/postgres.sh start "$pg_dir")"; then
     for script in Tests/Python/orders_contract.py Tests/Python/orders_ranges_contract.py \
-        Tests/Python/post_purchase_contract.py Tests/Python/e2e_journey.py; do
+        Tests/Python/post_purchase_contract.py Tests/Python/inquiries_oversight_contract.py \
+        Tests/Python/e2e_journey.py; do
         echo "contracts: $script on PostgreSQL"
         SUPPORT_CONTRACT_DATABASE_URL="$pg_url" python3 "$script" --bin "$bin" || status=1
     done

@@ -7,21 +7,37 @@ import InquiriesService
 import RPC
 import Runtime
 import Storage
+import TestSupport
 import Testing
 import Wire
 
-/// Inquiries through its real router on a real SQLite file.
+/// Inquiries through its real router on a real SQLite file, and again on a real PostgreSQL
+/// database when the test server is configured (``PostgresTestDatabase``): every test runs on both.
 @Suite struct InquiriesServiceTests {
     nonisolated(unsafe) static let key = P256.Signing.PrivateKey()
     static let minter = TokenMinter(key: key, issuer: "support-platform", audience: "support")
 
-    /// A fresh service and a client factory; the database is removed when `body` returns.
+    /// A fresh service and a client factory, on SQLite and then (when configured) on PostgreSQL;
+    /// the database is removed when `body` returns.
     static func withService(_ body: (ServiceDatabase, Router) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inquiries-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try ServiceDatabase(
-            directory: directory, name: "inquiries", migrations: InquiriesService.migrations)
+            directory: directory, name: "inquiries", schema: InquiriesService.schema)
         defer { database.close() }
+        try await run(body, on: database)
+        guard PostgresTestDatabase.isConfigured else { return }
+        let postgres = try await ServiceDatabase(
+            postgres: PostgresBackend(url: PostgresTestDatabase.create(), connections: 2),
+            schema: InquiriesService.schema)
+        defer { postgres.close() }
+        try await run(body, on: postgres)
+    }
+
+    /// Runs `body` with a service on `database`.
+    private static func run(_ body: (ServiceDatabase, Router) async throws -> Void, on database: ServiceDatabase)
+        async throws
+    {
         let verifier = TokenVerifier(key: key.publicKey, issuer: "support-platform", audience: "support")
         let router = Router(services: [InquiriesService(database: database)]).intercepted(by: [
             AuthenticationInterceptor(verifier: verifier, policy: InquiriesService.accessPolicy)
@@ -117,7 +133,7 @@ import Wire
                 _ = try await other.getTicket(GetTicketRequest.with { $0.ticketID = ticket.ticketID })
             }
             #expect(hidden?.code == .notFound)
-            let outbox = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+            let outbox = try await database.snapshot { db in try db.fetchCount("SELECT COUNT(*) FROM outbox") }
             #expect(outbox >= 6)
         }
     }
@@ -240,11 +256,11 @@ import Wire
                             $0.idempotencyKey = "x"; $0.rule = InquiriesAPI.KnowledgeRule()
                         })
                 } == .invalidArgument)
-            let counts = try await database.read { db in
+            let counts = try await database.snapshot { db in
                 (
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets") ?? -1,
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rate_tables") ?? -1,
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rules") ?? -1
+                    try db.fetchCount("SELECT COUNT(*) FROM tickets"),
+                    try db.fetchCount("SELECT COUNT(*) FROM rate_tables"),
+                    try db.fetchCount("SELECT COUNT(*) FROM rules")
                 )
             }
             #expect(counts == (0, 0, 7))

@@ -5,7 +5,7 @@ import Runtime
 // inquiries: the Inquiries service process. `inquiries --help` lists its settings.
 let process = ServiceProcess.fromCommandLine(name: "inquiries")
 await process.main {
-    let database = try process.openDatabase(migrations: InquiriesService.migrations)
+    let database = try await process.openDatabase(schema: InquiriesService.schema)
     try await process.run(
         services: [InquiriesService(database: database)], files: InquiriesService.protoFiles,
         policy: InquiriesService.accessPolicy, relays: [process.oversightRelay(for: database)])

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import InquiriesAPI
 import InquiriesDomain
 import RPC
@@ -18,12 +17,12 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
 
     /// The service on `database`; `clock` gives "now".
     public init(database: ServiceDatabase, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = SQLiteInquiriesStore(database: database)
+        self.store = SQLInquiriesStore(database: database)
         self.clock = clock
     }
 
-    /// The migrations of the Inquiries database.
-    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+    /// The migrations of the Inquiries database, for SQLite and PostgreSQL alike.
+    public static var schema: [SchemaMigration] {
         InquiriesSchema.migrations
     }
 

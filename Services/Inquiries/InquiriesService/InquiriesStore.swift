@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import InquiriesAPI
 import InquiriesDomain
 import Outbox
@@ -11,7 +10,7 @@ import SupportPolicy
 import Wire
 
 /// Where Inquiries keeps its knowledge base, catalog, rate tables and tickets. The handlers see
-/// only this protocol; ``SQLiteInquiriesStore`` implements it.
+/// only this protocol; ``SQLInquiriesStore`` implements it on SQLite and PostgreSQL.
 protocol InquiriesStore: CommandStore where Transaction == any InquiriesTransaction {
     /// Runs one command in one transaction with its idempotency record.
     func perform(
@@ -49,8 +48,8 @@ protocol InquiriesTransaction {
     func record(_ events: [Event]) throws
 }
 
-/// The ``InquiriesStore`` on the service's SQLite database.
-struct SQLiteInquiriesStore: InquiriesStore {
+/// The ``InquiriesStore`` on the service's database, SQLite or PostgreSQL: the same SQL on both.
+struct SQLInquiriesStore: InquiriesStore {
     /// The database.
     let database: ServiceDatabase
 
@@ -58,134 +57,99 @@ struct SQLiteInquiriesStore: InquiriesStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.command(key: key, caller: caller, method: method, request: request) { db in
-            try body(SQLiteInquiriesTransaction(db: db))
+        try await database.perform(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLInquiriesTransaction(db: db, locking: true))
         }
     }
 
     func read<Result: Sendable>(_ body: @escaping @Sendable (any InquiriesTransaction) throws -> Result) async throws
         -> Result
     {
-        try await database.read { db in try body(SQLiteInquiriesTransaction(db: db)) }
+        try await database.snapshot { db in try body(SQLInquiriesTransaction(db: db, locking: false)) }
     }
 }
 
-/// The SQLite queries behind ``InquiriesTransaction``.
-struct SQLiteInquiriesTransaction: InquiriesTransaction {
+/// The queries behind ``InquiriesTransaction``. In a command (`locking`), publishing takes the
+/// rule's (or the rate tables') lock and a ticket read is locked until the end (on PostgreSQL), so
+/// that commands on several replicas number versions and change tickets one at a time.
+struct SQLInquiriesTransaction: InquiriesTransaction {
     /// The connection.
-    let db: Database
+    let db: any SQLConnection
+    /// Whether this is a command's write transaction (a read-only snapshot takes no locks).
+    let locking: Bool
 
     func currentRules(topic: Topic?) throws -> (rules: [KnowledgeRule], version: Int64) {
-        var sql = """
-            SELECT body FROM rules r WHERE version = (SELECT MAX(version) FROM rules WHERE rule_id = r.rule_id)
-            """
-        var arguments: StatementArguments = []
-        if let topic {
-            sql += " AND topic = ?"
-            arguments += [topic.rawValue]
-        }
-        let rules = try Data.fetchAll(db, sql: sql + " ORDER BY rule_id", arguments: arguments).map {
-            try KnowledgeRule(wire: WireKnowledgeRule(storedBytes: $0))
-        }
-        return (rules, try counter("knowledge_base"))
+        (try RuleRows.current(topic: topic, in: db), try counter("knowledge_base"))
     }
 
     func publish(_ rule: KnowledgeRule, at now: Date) throws -> KnowledgeRule {
+        try db.lock(named: "rules\u{1F}\(rule.id)")
         var published = rule
-        published.version =
-            (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM rules WHERE rule_id = ?", arguments: [rule.id]) ?? 0)
-            + 1
+        published.version = try db.fetchCount("SELECT MAX(version) FROM rules WHERE rule_id = ?", [rule.id]) + 1
         published.knowledgeBaseVersion = try increment("knowledge_base")
         published.publishedAt = now
-        try db.execute(
-            sql: "INSERT INTO rules (rule_id, version, topic, knowledge_base_version, body) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                published.id, published.version, published.topic.rawValue, published.knowledgeBaseVersion,
-                Data(published.wire.serializedBytes()),
-            ])
+        try RuleRows.insert(published, in: db)
         return published
     }
 
     func product(sku: String) throws -> Product? {
-        try Data.fetchOne(db, sql: "SELECT body FROM products WHERE sku = ?", arguments: [sku]).map {
-            try Product(wire: WireProduct(storedBytes: $0))
-        }
+        try ProductRows.products("SELECT \(ProductRows.columns) FROM products WHERE sku = ?", [sku], in: db).first
     }
 
     func products(matching query: String, after afterSKU: String, limit: Int) throws -> [Product] {
         let pattern = "%" + query.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        return try Data.fetchAll(
-            db,
-            sql: "SELECT body FROM products WHERE (sku LIKE ? OR name LIKE ?) AND sku > ? ORDER BY sku LIMIT ?",
-            arguments: [pattern, pattern, afterSKU, limit]
-        ).map { try Product(wire: WireProduct(storedBytes: $0)) }
+        return try ProductRows.products(
+            """
+            SELECT \(ProductRows.columns) FROM products WHERE (sku LIKE ? OR name LIKE ?) AND sku > ?
+            ORDER BY sku LIMIT ?
+            """, [pattern, pattern, afterSKU, limit], in: db)
     }
 
     func upsert(_ product: Product) throws -> Product {
         var stored = product
         stored.catalogVersion = try increment("catalog")
-        try db.execute(
-            sql: """
-                INSERT INTO products (sku, name, body) VALUES (?, ?, ?)
-                ON CONFLICT (sku) DO UPDATE SET name = excluded.name, body = excluded.body
-                """,
-            arguments: [stored.sku, stored.name, Data(stored.wire.serializedBytes())])
+        try ProductRows.save(stored, in: db)
         return stored
     }
 
     func latestRateTable() throws -> RateTable? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM rate_tables ORDER BY version DESC LIMIT 1")).map {
-            body in
-            let wire = try WireRateTable(storedBytes: body)
-            return try RateTable(
-                version: wire.version, base: wire.baseCurrency, rates: wire.rates,
-                publishedAt: wire.publishedAt?.date ?? Date(timeIntervalSince1970: 0))
-        }
+        try RateTableRows.latest(in: db)
     }
 
     func publish(_ table: RateTable) throws -> RateTable {
+        try db.lock(named: "rate-tables")
         var published = table
-        published.version = (try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM rate_tables") ?? 0) + 1
-        try db.execute(
-            sql: "INSERT INTO rate_tables (version, body) VALUES (?, ?)",
-            arguments: [published.version, Data(published.wire.serializedBytes())])
+        published.version = Int64(try db.fetchCount("SELECT MAX(version) FROM rate_tables")) + 1
+        try RateTableRows.insert(published, in: db)
         return published
     }
 
     func ticket(id: String) throws -> Ticket? {
-        try Data.fetchOne(db, sql: "SELECT body FROM tickets WHERE ticket_id = ?", arguments: [id]).map {
-            try Ticket(stored: WireTicket(storedBytes: $0))
-        }
+        let lock = locking ? db.sqlDialect.forUpdate : ""
+        return try TicketRows.tickets(
+            "SELECT \(TicketRows.columns) FROM tickets WHERE ticket_id = ?\(lock)", [id], in: db
+        )
+        .first
     }
 
     func tickets(state: TicketState?, after cursor: PageCursor?, limit: Int) throws -> [Ticket] {
-        var sql = "SELECT body FROM tickets WHERE 1 = 1"
-        var arguments: StatementArguments = []
+        var sql = "SELECT \(TicketRows.columns) FROM tickets WHERE 1 = 1"
+        var arguments: [any SQLBindable] = []
         if let state {
             sql += " AND state = ?"
-            arguments += [state.rawValue]
+            arguments.append(state.rawValue)
         }
         if let cursor {
             sql += " AND (opened_at, ticket_id) > (?, ?)"
             arguments += [cursor.sortKey, cursor.id]
         }
         sql += " ORDER BY opened_at, ticket_id LIMIT ?"
-        arguments += [limit]
-        return try Data.fetchAll(db, sql: sql, arguments: arguments).map {
-            try Ticket(stored: WireTicket(storedBytes: $0))
-        }
+        arguments.append(limit)
+        return try TicketRows.tickets(sql, arguments, in: db)
     }
 
     func save(_ ticket: Ticket) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO tickets (ticket_id, state, opened_at, asked_by, body) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state, body = excluded.body
-                """,
-            arguments: [
-                ticket.id, ticket.state.rawValue, ticket.openedAt.timeIntervalSince1970, ticket.askedBy.subject,
-                Data(ticket.wire.serializedBytes()),
-            ])
+        try TicketRows.save(ticket, in: db)
     }
 
     func record(_ events: [Event]) throws {
@@ -193,11 +157,10 @@ struct SQLiteInquiriesTransaction: InquiriesTransaction {
     }
 
     private func counter(_ name: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [name]) ?? 0
+        Int64(try db.fetchCount("SELECT value FROM counters WHERE name = ?", [name]))
     }
 
     private func increment(_ name: String) throws -> Int64 {
-        try Int64.fetchOne(
-            db, sql: "UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", arguments: [name]) ?? 0
+        try db.fetchOne("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name])?.int64(0) ?? 0
     }
 }
