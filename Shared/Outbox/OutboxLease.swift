@@ -4,8 +4,8 @@ import Storage
 /// Which relay delivers a destination's events now: one row per destination with its holder and
 /// until when. With several replicas on one PostgreSQL database only the holder delivers, so no
 /// event goes out twice at once and each case's events keep their order; a holder that dies
-/// stops renewing, and after ``duration`` another replica takes over. (On SQLite one process
-/// holds it; the same SQL runs there.)
+/// stops renewing, and after ``duration`` another replica takes over. (A SQLite file has one
+/// process, so no lease is needed there: a process restarted after a crash delivers at once.)
 public enum OutboxLease {
     /// How long a lease lasts without renewal; a relay renews it before every batch.
     public static let duration: Double = 30
@@ -23,8 +23,9 @@ public enum OutboxLease {
     }
 
     /// Takes or renews the lease of `destination` for `holder` at `now`; false while another
-    /// holder's lease runs.
+    /// holder's lease runs. Always true on SQLite (one process per file).
     static func acquire(_ destination: String, holder: String, now: Date, in db: some SQLConnection) throws -> Bool {
+        guard db.sqlDialect == .postgres else { return true }
         let until = now.timeIntervalSince1970 + duration
         let taken = try db.execute(
             """
