@@ -34,4 +34,6 @@ else
     echo "contracts: PostgreSQL did not start" >&2
     status=1
 fi
+# Orders while its PostgreSQL (one of its own) is stopped and started again.
+python3 Tests/Python/postgres_outage.py --bin "$bin" || status=1
 exit $status

@@ -50,6 +50,15 @@ public final class HealthService: Health.ServiceProtocol {
         for service in services { setStatus(status, for: service) }
     }
 
+    /// Sets everything to `status` unless the server is shutting down (NOT_SERVING then stays):
+    /// for conditions that come and go while it runs, such as its database being unreachable.
+    public func setAllWhileRunning(_ status: Status) {
+        guard !state.withLock({ $0.isShutDown }) else { return }
+        setAll(status)
+        // A shutdown that began meanwhile wins.
+        if state.withLock({ $0.isShutDown }) { setAll(.notServing) }
+    }
+
     /// Reports NOT_SERVING for everything and ends every `Watch` stream (and any started later,
     /// after its first answer), so that watchers do not hold a draining server open.
     public func shutDown() {

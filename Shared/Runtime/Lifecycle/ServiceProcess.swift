@@ -208,6 +208,11 @@ public struct ServiceProcess: Sendable {
             ServiceGroupConfiguration.ServiceConfiguration(service: OutboxRelayService(relay: $0))
         }
         members += background.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let opened = database.current, opened.dialect == .postgres {
+            let monitor = DatabaseHealthMonitor(database: opened, health: health, logger: logger)
+            members.append(
+                .init(service: BackgroundLoop("database-health", every: .seconds(2)) { await monitor.check() }))
+        }
         if let opened = database.current {
             let retention = StorageRetention(
                 idempotency: configuration.idempotencyRetention,
