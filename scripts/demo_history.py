@@ -4,16 +4,16 @@ figures on first start: questions answered and turned into tickets, order issues
 answered and resolved (one dispute mediated, one left open), eligibility checks (two orders past
 the 60-day window), returns approved and rejected, refunds completed, failed and still open,
 ratings, a complaint handled through every state, a suggestion waiting, and an audit sample with
-verdicts.
+verdicts. It leaves DEMO-ANA-1 returnable for README's sample commands.
 
 Every case is stamped "now" by the service that handles it: the services take no time from their
 callers for support interactions (Oversight's events carry occurred_at as their source service's
 clock saw it, and each service uses its own), so history cannot legitimately be backdated through
 the RPCs. What can be spread is spread: the orders were placed and delivered days to weeks ago
 (demo_data), and the cases here are opened first and answered and resolved in turn, `pace`
-seconds apart, so response and resolution times differ from case to case. One refund is left
-open: 10 days after the first start it passes its expected_by and the report counts it as an SLA
-breach.
+seconds apart, so resolution times differ from case to case (first responses are immediate:
+Orders and Returns acknowledge a case when it is opened). One refund is left processing: 10 days
+after the first start it passes its expected_by and the report counts it as an SLA breach.
 
 Idempotent: every write carries a fixed idempotency key, and a history already loaded (the demo
 complaint exists) is not loaded again, so a second `make run` does not double it."""
@@ -72,14 +72,14 @@ ISSUES = [
     ("DEMO-GITA-1", orders_pb2.ISSUE_CATEGORY_STATUS_ANOMALY, "My order page shows someone else's address",
      orders_pb2.ISSUE_CAUSE_HUMAN_ERROR, "agent-2"),
 ]
-# (order, line quantity, reason, finding, what the payment side does with the refund).
+# (order, reason, inspection finding, what the payment side does with the refund). DEMO-ANA-1 is
+# left for README's sample commands (its one unit can still be returned).
 RETURNS = [
-    ("DEMO-ANA-1", returns_pb2.RETURN_REASON_PRODUCT_DEFECT, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "processing"),
     ("DEMO-BEN-1", returns_pb2.RETURN_REASON_PRODUCT_DEFECT, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "completed"),
     ("DEMO-CHEN-1", returns_pb2.RETURN_REASON_SHIPPING_DAMAGE, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "completed"),
-    ("DEMO-DIA-1", returns_pb2.RETURN_REASON_CHANGED_MIND, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "failed"),
+    ("DEMO-DIA-1", returns_pb2.RETURN_REASON_CHANGED_MIND, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "processing"),
     ("DEMO-EMRE-1", returns_pb2.RETURN_REASON_ORDER_MISMATCH, returns_pb2.INSPECTION_FINDING_CONTRADICTS_REASON, None),
-    ("DEMO-FATIMA-1", returns_pb2.RETURN_REASON_MISSING_ITEM, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "pending"),
+    ("DEMO-FATIMA-1", returns_pb2.RETURN_REASON_MISSING_ITEM, returns_pb2.INSPECTION_FINDING_CONFIRMS_REASON, "failed"),
 ]
 
 
@@ -212,8 +212,7 @@ def load(ports, bin_dir, private_key, pace=1.0):
         if payment:
             refund_ids.append((inspected.refund_id, payment))
     for refund_id, payment in refund_ids:
-        if payment == "pending":
-            continue  # still open: an SLA breach once its expected_by passes
+        # "processing" stays open: an SLA breach once its expected_by passes.
         refunds.MarkProcessing(refunds_pb2.MarkProcessingRequest(
             idempotency_key=key("processing", refund_id), refund_id=refund_id, payment_reference=f"psp-{refund_id}"),
             metadata=payments)
