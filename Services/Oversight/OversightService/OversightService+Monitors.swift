@@ -25,10 +25,15 @@ extension OversightService {
         return verification
     }
 
-    /// The loop computing the report of the last 30 days every `interval` (at start, then every 5
-    /// minutes by default) for `oversight_fairness_flagged_groups` and `oversight_refund_sla_*`.
+    /// The loop computing the report of the last 30 days every `interval` (5 minutes by default)
+    /// for `oversight_fairness_flagged_groups` and `oversight_refund_sla_*`. Its first report comes
+    /// one interval after start, not at start: the report asks Inquiries for the rate table, and a
+    /// call while Inquiries is still starting would put Oversight's client to Inquiries into its
+    /// reconnect backoff, so that auditors' first reports had no rate table.
     public func reportMonitor(every interval: Duration = .seconds(300)) -> BackgroundLoop {
-        BackgroundLoop("report-monitor", every: interval) { [self] in
+        let started = ContinuousClock.now
+        return BackgroundLoop("report-monitor", every: interval) { [self] in
+            guard ContinuousClock.now - started >= interval else { return }
             _ = try await refreshReportMetrics()
         }
     }
