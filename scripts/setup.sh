@@ -30,3 +30,15 @@ if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml, playwright"
   python3 -m pip install -q "${pip_packages[@]}"
   if command -v pyenv >/dev/null; then pyenv rehash; fi
 fi
+
+# promtool (checks and unit-tests deploy/prometheus) comes only with Debian's server package:
+# installed without its recommended node exporter, and where systemd runs, the server the package
+# starts is stopped and disabled again (only promtool is wanted).
+if ! command -v promtool >/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing prometheus (for promtool)"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -d /run/systemd/system ]; then $sudo_cmd systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+fi

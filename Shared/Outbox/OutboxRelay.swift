@@ -12,7 +12,8 @@ import Storage
 /// What the receiver refuses for good (``isRefusedForGood(_:)``) never stalls the relay: the
 /// batch is split in halves until the refused event is alone, that event is parked as a dead
 /// letter (a warning in the log, `outbox_dead_letters_total` and the `outbox_dead_letters`
-/// gauge), and the events after it keep flowing.
+/// gauge), and the events after it keep flowing. The `outbox_pending` gauge is the backlog: the
+/// events waiting when the relay last looked, kept up to date while the receiver is down too.
 public struct OutboxRelay: Sendable {
     private let database: ServiceDatabase
     private let destination: String
@@ -24,6 +25,7 @@ public struct OutboxRelay: Sendable {
     private let logger = Logger(label: "outbox-relay")
     private let parked: Counter
     private let deadLetters: Gauge
+    private let backlog: Gauge
 
     /// A relay of `destination`'s events from `database` to `deliver`, counting dead letters in `metrics`.
     public init(
@@ -42,6 +44,7 @@ public struct OutboxRelay: Sendable {
         parked = Counter(
             label: "outbox_dead_letters_total", dimensions: [("destination", destination)], factory: metrics)
         deadLetters = Gauge(label: "outbox_dead_letters", dimensions: [("destination", destination)], factory: metrics)
+        backlog = Gauge(label: "outbox_pending", dimensions: [("destination", destination)], factory: metrics)
     }
 
     /// Whether the receiver refused for good, so that retrying the same events cannot succeed:
@@ -83,9 +86,13 @@ public struct OutboxRelay: Sendable {
     public func deliverOneBatch() async throws -> Int {
         let destination = self.destination
         let batchSize = self.batchSize
-        let pending = try await database.read { db in
-            try Outbox.pending(for: destination, limit: batchSize, in: db)
+        let (pending, waiting) = try await database.read { db in
+            let pending = try Outbox.pending(for: destination, limit: batchSize, in: db)
+            // A short batch is the whole backlog; only a full one needs counting.
+            let waiting = try pending.count < batchSize ? pending.count : Outbox.pendingCount(for: destination, in: db)
+            return (pending, waiting)
         }
+        backlog.record(waiting)
         var bytes = 0
         let batch = pending.prefix { message in
             defer { bytes += message.payload.count }
