@@ -59,8 +59,14 @@ test: setup check-protos check-generated lint
 	./scripts/with-postgres.sh swift test
 	./scripts/interop.sh
 	./scripts/contracts.sh
+	./scripts/prometheus-rules.sh
 	./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS)
 	./scripts/tsan.sh
+
+## Check and unit-test the Prometheus alert and recording rules in deploy/prometheus (promtool).
+.PHONY: prometheus-rules
+prometheus-rules: setup
+	./scripts/prometheus-rules.sh
 
 ## Codec benchmark: the project's codec against swift-protobuf (release build of Benchmarks/).
 bench-codec:

@@ -143,6 +143,7 @@ let package = Package(
                 "RefundsDomain", "RefundsAPI", "OrdersAPI", "CommonAPI", "SupportPolicy", "Runtime",
                 "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .executableTarget(
             name: "RefundsServer", dependencies: ["OversightDelivery", "RefundsService", "Runtime"],
@@ -171,6 +172,7 @@ let package = Package(
                 "Storage",
                 "OversightDomain", "OversightAPI", "CommonAPI", "InquiriesAPI", "SupportPolicy", "Runtime", "RPC",
                 "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .executableTarget(
             name: "OversightServer", dependencies: ["OversightService", "Runtime"],
@@ -310,6 +312,7 @@ let package = Package(
                 "TestSupport",
                 "OversightService", "OversightAPI", "OversightDomain", "CommonAPI", "Runtime", "RPC", "Wire", "HTTP2",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         tests(
             "PostPurchaseTests",
@@ -320,6 +323,7 @@ let package = Package(
                 "CommonAPI",
                 "OversightAPI", "Runtime", "RPC", "Wire", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         tests(
             "OrdersServiceTests",

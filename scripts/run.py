@@ -22,6 +22,12 @@ def main():
     try:
         import demo_data
         loaded = demo_data.load(ports, bin_dir, keys.identity_provider)
+        import demo_history
+        print("loading the demo history (first start only)...", flush=True)
+        try:
+            history = demo_history.load(ports, bin_dir, keys.identity_provider, pace=0.5)
+        except Exception as error:  # noqa: BLE001 - the suite runs without it
+            history = f"demo history not loaded ({type(error).__name__}: {error})"
         console = start_console(bin_dir, ports, keys, os.path.join(data_dir, "logs"))
         processes["console"] = console
         supportctl = os.path.join(bin_dir, "supportctl")
@@ -31,15 +37,19 @@ The support platform is running (logs in data/logs, databases in data/<service>)
   refunds    127.0.0.1:{ports['refunds']}      inquiries  127.0.0.1:{ports['inquiries']}
   oversight  127.0.0.1:{ports['oversight']}
 Demo data: {loaded} orders of 8 customers (ana, ben, chen, dia, emre, fatima, gita, hugo), a catalog, a rate table.
+{history} (agents agent-1, agent-2; auditor audit-1).
 
 Try:
   {supportctl} health
   {supportctl} order status DEMO-ANA-1 --as ana:customer
   {supportctl} return eligibility DEMO-ANA-1 --as ana:customer
-  {supportctl} ask "If I return it after 45 days, when do I get my refund?" --as ana:customer
-  {supportctl} convert 4999 EUR JPY --as demo-agent:agent
-  {supportctl} oversight report --days 30 --as audit:auditor
-  {supportctl} oversight verify --as audit:auditor
+  {supportctl} refund list --order DEMO-ANA-1 --as agent-1:agent
+  {supportctl} ask "If I buy this in EUR and return it after 45 days, what do I get back and when?" --as ana:customer
+  {supportctl} convert 4999 EUR JPY --as agent-1:agent
+  {supportctl} oversight report --days 30 --as audit-1:auditor
+  {supportctl} oversight agents --days 30 --as audit-1:auditor
+  {supportctl} oversight sample --seed 42 --size 10 --as audit-1:auditor
+  {supportctl} oversight verify --as audit-1:auditor
   {supportctl} token mint --key data/keys/identity-provider.pem --subject ana --role customer
 (--as mints a token with data/keys/identity-provider.pem, the local identity provider's key; each
 service signs its own calls with its own key in data/keys, and all trust data/keys/jwks.json.

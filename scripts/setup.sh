@@ -31,12 +31,25 @@ if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml, playwright"
   if command -v pyenv >/dev/null; then pyenv rehash; fi
 fi
 
+# promtool (checks and unit-tests deploy/prometheus) comes only with Debian's server package:
+# installed without its recommended node exporter, and where systemd runs, the server the package
+# starts is stopped and disabled again (only promtool is wanted).
+if ! command -v promtool >/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing prometheus (for promtool)"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -d /run/systemd/system ]; then $sudo_cmd systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+fi
+
 # PostgreSQL 15, for the PostgreSQL backend's tests: scripts/postgres.sh starts a throwaway
-# server of its own (no system cluster is used or started).
+# server of its own; where systemd runs, the system cluster the package starts is stopped again.
 if ! dpkg-query -W -f='${Status}' postgresql-15 2>/dev/null | grep -q "install ok installed"; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   echo "setup: installing postgresql-15"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql-15 >/dev/null
+  if [ -d /run/systemd/system ]; then $sudo_cmd systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
 fi

@@ -12,8 +12,10 @@ import Storage
 /// What the receiver refuses for good (``isRefusedForGood(_:)``) never stalls the relay: the
 /// batch is split in halves until the refused event is alone, that event is parked as a dead
 /// letter (a warning in the log, `outbox_dead_letters_total` and the `outbox_dead_letters`
-/// gauge), and the events after it keep flowing. With several replicas on one database, only the
-/// holder of the destination's ``OutboxLease`` delivers (the others wait and take over if it dies).
+/// gauge), and the events after it keep flowing. The `outbox_pending` gauge is the backlog: the
+/// events waiting when the relay last looked, kept up to date while the receiver is down too.
+/// With several replicas on one PostgreSQL database, only the holder of the destination's
+/// ``OutboxLease`` delivers (the others wait and take over if it dies).
 public struct OutboxRelay: Sendable {
     private let database: ServiceDatabase
     private let destination: String
@@ -25,6 +27,7 @@ public struct OutboxRelay: Sendable {
     private let logger = Logger(label: "outbox-relay")
     private let parked: Counter
     private let deadLetters: Gauge
+    private let backlog: Gauge
     /// This relay's name in the lease table.
     private let holder: String
 
@@ -51,6 +54,7 @@ public struct OutboxRelay: Sendable {
         parked = Counter(
             label: "outbox_dead_letters_total", dimensions: [("destination", destination)], factory: metrics)
         deadLetters = Gauge(label: "outbox_dead_letters", dimensions: [("destination", destination)], factory: metrics)
+        backlog = Gauge(label: "outbox_pending", dimensions: [("destination", destination)], factory: metrics)
     }
 
     /// Whether the receiver refused for good, so that retrying the same events cannot succeed:
@@ -99,12 +103,16 @@ public struct OutboxRelay: Sendable {
         let destination = self.destination
         let batchSize = self.batchSize
         let holder = self.holder
-        let pending = try await database.transaction { db in
+        let (pending, waiting) = try await database.transaction { db in
             guard try OutboxLease.acquire(destination, holder: holder, now: Date(), in: db) else {
-                return [OutboxMessage]()
+                return ([OutboxMessage](), try Outbox.pendingCount(for: destination, in: db))
             }
-            return try Outbox.pending(for: destination, limit: batchSize, in: db)
+            let pending = try Outbox.pending(for: destination, limit: batchSize, in: db)
+            // A short batch is the whole backlog; only a full one needs counting.
+            let waiting = try pending.count < batchSize ? pending.count : Outbox.pendingCount(for: destination, in: db)
+            return (pending, waiting)
         }
+        backlog.record(waiting)
         var bytes = 0
         let batch = pending.prefix { message in
             defer { bytes += message.payload.count }

@@ -2,6 +2,7 @@ import CommonAPI
 import Crypto
 import Foundation
 import GRDB
+import MetricsTestKit
 import OversightAPI
 import OversightService
 import RPC
@@ -19,6 +20,10 @@ final class OversightHarness: Sendable {
     let directory: String
     let database: ServiceDatabase
     let router: Router
+    /// The service behind the router (its monitors are called directly).
+    let service: OversightService
+    /// What the service's metrics recorded.
+    let metrics = TestMetrics()
 
     /// Oversight's own key, which signs its checkpoints.
     nonisolated(unsafe) static let oversightKey = P256.Signing.PrivateKey()
@@ -39,8 +44,8 @@ final class OversightHarness: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
         database = try ServiceDatabase(directory: directory, name: "oversight", migrations: OversightService.migrations)
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
-        let service = OversightService(
-            database: database, checkpointing: checkpointing,
+        service = OversightService(
+            database: database, checkpointing: checkpointing, metrics: metrics,
             clock: { OversightHarness.start.addingTimeInterval(40 * 86_400) })
         router = Router(services: [service]).intercepted(by: [
             AuthenticationInterceptor(verifier: verifier, policy: OversightService.accessPolicy)

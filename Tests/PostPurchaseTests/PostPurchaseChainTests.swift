@@ -1,5 +1,6 @@
 import CommonAPI
 import Foundation
+import MetricsTestKit
 import OrdersAPI
 import OversightAPI
 import RPC
@@ -208,9 +209,12 @@ import Wire
                         $0.idempotencyKey = "p2"; $0.refundID = done.refundID; $0.paymentReference = "x"
                     })
             }?.code == .failedPrecondition)
+        #expect(try await harness.refundsService.reportBreaches() == 0)
         harness.clock.advance(10 * 86_400 + 60)
         #expect(try await harness.refundsService.reportBreaches() == 1)
         #expect(try await harness.refundsService.reportBreaches() == 0)
+        // Counted once for the alert rules (deploy/prometheus): refund_sla_breaches_total.
+        #expect(try harness.refundsMetrics.expectCounter("refund_sla_breaches_total").totalValue == 1)
         let breaches = try await harness.outbox(harness.refundsDatabase).filter { $0.kind == .slaBreach }
         #expect(breaches.map(\.aggregateID) == [late.refundID])
         let overdue = try await agent.getRefund(GetRefundRequest.with { $0.refundID = late.refundID })

@@ -2,6 +2,7 @@ import CommonAPI
 import Crypto
 import Foundation
 import GRDB
+import MetricsTestKit
 import OrdersAPI
 import OrdersService
 import OversightAPI
@@ -33,6 +34,8 @@ final class PostPurchaseHarness: Sendable {
     let refundsService: RefundsService
     let returnsService: ReturnsService
     let clock = TestClock(Date(timeIntervalSince1970: 1_790_812_800))
+    /// What Refunds' metrics recorded.
+    let refundsMetrics = TestMetrics()
 
     var now: Date { clock.now }
 
@@ -52,7 +55,7 @@ final class PostPurchaseHarness: Sendable {
         refundsService = RefundsService(
             database: refundsDatabase,
             orders: try Self.serviceClient("refunds", InProcessTransport(router: ordersRouter)),
-            clock: now)
+            metrics: refundsMetrics, clock: now)
         refundsRouter = Router(services: [refundsService]).intercepted(by: [
             AuthenticationInterceptor(verifier: verifier, policy: RefundsService.accessPolicy)
         ])

@@ -8,11 +8,9 @@ await process.main {
     let checkpointing = AuditCheckpointing(
         key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
         everySeconds: process.configuration.checkpointSeconds)
+    let service = OversightService(
+        database: database, checkpointing: checkpointing, inquiries: process.client(for: "inquiries"))
     try await process.run(
-        services: [
-            OversightService(
-                database: database, checkpointing: checkpointing, inquiries: process.client(for: "inquiries"))
-        ],
-        files: OversightService.protoFiles,
-        policy: OversightService.accessPolicy)
+        services: [service], files: OversightService.protoFiles, policy: OversightService.accessPolicy,
+        background: [service.chainMonitor(), service.reportMonitor()])
 }

@@ -1,6 +1,7 @@
 import CommonAPI
 import Foundation
 import GRDB
+import Metrics
 import OversightAPI
 import OversightDomain
 import RPC
@@ -18,18 +19,22 @@ public struct OversightService: Oversight.ServiceProtocol {
     let clock: @Sendable () -> Date
     let checkpointing: AuditCheckpointing
     let rateTables: RateTableSource?
+    let metrics: OversightMetrics
 
     /// The service on `database`, signing and checking checkpoints as `checkpointing` says, asking
     /// Inquiries through `inquiries` (a client carrying this service's credentials; none: value
-    /// bands are not converted) for the official rate table; `clock` gives "now".
+    /// bands are not converted) for the official rate table, exporting its alerting gauges through
+    /// `metrics`; `clock` gives "now".
     public init(
         database: ServiceDatabase, checkpointing: AuditCheckpointing = AuditCheckpointing(),
-        inquiries: RPCClient? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+        inquiries: RPCClient? = nil, metrics: any MetricsFactory = MetricsSystem.factory,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = SQLiteOversightStore(database: database)
         self.rateTables = inquiries.map(RateTableSource.init(inquiries:))
         self.clock = clock
         self.checkpointing = checkpointing
+        self.metrics = OversightMetrics(factory: metrics)
     }
 
     /// The most checkpoints one VerifyAuditLog call may carry.
@@ -132,15 +137,11 @@ public struct OversightService: Oversight.ServiceProtocol {
                 }
             }
         }
-        let result = try await store.verify()
-        var verification = AuditLogVerification.with {
-            $0.valid = result.valid
-            $0.recordsChecked = result.recordsChecked
-            $0.firstInvalidSequence = result.firstInvalidSequence ?? 0
-            $0.problem = result.problem
-            $0.headHash = result.headHash
+        var verification = Self.wire(try await store.verify())
+        guard verification.valid, !request.checkpoints.isEmpty else {
+            metrics.record(verification, at: clock())
+            return verification
         }
-        guard result.valid, !request.checkpoints.isEmpty else { return verification }
         let checkpoints = request.checkpoints.sorted { $0.sequence < $1.sequence }
         let hashes = try await store.read { transaction in
             try checkpoints.map { try transaction.recordHash(sequence: $0.sequence) }
@@ -157,6 +158,7 @@ public struct OversightService: Oversight.ServiceProtocol {
                 : "record \(checkpoint.sequence) does not match Oversight's checkpoint signed at \(signed): the log was rewritten"
             break
         }
+        metrics.record(verification, at: clock())
         return verification
     }
 

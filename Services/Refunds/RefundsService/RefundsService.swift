@@ -1,5 +1,6 @@
 import CommonAPI
 import Foundation
+import Metrics
 import OrdersAPI
 import OrdersLookup
 import RPC
@@ -18,13 +19,19 @@ public struct RefundsService: Refunds.ServiceProtocol {
     let store: any RefundStore
     let orders: OrderFactsSource
     let clock: @Sendable () -> Date
+    /// `refund_sla_breaches_total`: refunds found still open after their expected_by.
+    let breaches: Counter
 
     /// The service on `database`, asking Orders through `orders` (a client carrying this
-    /// service's credentials); `clock` gives "now".
-    public init(database: ServiceDatabase, orders: RPCClient, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// service's credentials), counting SLA breaches in `metrics`; `clock` gives "now".
+    public init(
+        database: ServiceDatabase, orders: RPCClient, metrics: any MetricsFactory = MetricsSystem.factory,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = SQLRefundStore(database: database)
         self.orders = OrderFactsSource(orders: PurchaseFactsClient(orders: orders))
         self.clock = clock
+        self.breaches = Counter(label: "refund_sla_breaches_total", factory: metrics)
     }
 
     /// The migrations of the Refunds database, for SQLite and PostgreSQL alike.
@@ -42,17 +49,20 @@ public struct RefundsService: Refunds.ServiceProtocol {
 
     /// The loop reporting overdue refunds to Oversight as SLA breaches (each once).
     public func slaMonitor(every interval: Duration = .seconds(60)) -> BackgroundLoop {
-        BackgroundLoop("sla-monitor", every: interval) { [store, clock] in
-            _ = try await store.reportBreaches(at: clock()) { refund in
-                RefundsEvents.breach(refund, facts: nil, at: clock())
-            }
+        BackgroundLoop("sla-monitor", every: interval) { [self] in
+            _ = try await reportBreaches()
         }
     }
 
-    /// Reports SLA breaches now; returns how many were new (tests and the monitor use it).
+    /// Reports SLA breaches now and counts them (`refund_sla_breaches_total`); returns how many
+    /// were new (tests and the monitor use it).
     public func reportBreaches() async throws -> Int {
         let now = clock()
-        return try await store.reportBreaches(at: now) { refund in RefundsEvents.breach(refund, facts: nil, at: now) }
+        let count = try await store.reportBreaches(at: now) { refund in
+            RefundsEvents.breach(refund, facts: nil, at: now)
+        }
+        if count > 0 { breaches.increment(by: count) }
+        return count
     }
 
     /// Creates a refund.

@@ -6,8 +6,9 @@ import Synchronization
 /// Runs outermost on every call: gives it a request id (the caller's `x-request-id`, or a new
 /// one, echoed in the response headers), continues the caller's W3C trace or starts one, makes
 /// both reachable as ``RequestScope/current`` with a logger carrying them, counts the call and its
-/// failures and times it (swift-metrics), and logs its outcome. An error that is not an
-/// ``RPC/RPCError`` reaches the client as UNKNOWN without details; its details are logged here.
+/// failures and times it (swift-metrics), and logs its outcome. An error that is neither an
+/// ``RPC/RPCError`` nor ``RPC/RPCErrorConvertible`` reaches the client as UNKNOWN without
+/// details; its details are logged here, at error level.
 public final class ObservabilityInterceptor: ServerInterceptor {
     private let logger: Logger
     private let factory: any MetricsFactory
@@ -45,7 +46,10 @@ public final class ObservabilityInterceptor: ServerInterceptor {
             let status = RPCError(converting: error)
             instruments.recordFailure(status.code)
             let logger = scope.logger
-            if error is RPCError || error is CancellationError {
+            // A status the service chose (an RPCError, or a domain error with its status such as
+            // a NOT_FOUND order) is an expected refusal, logged at info; only an error no status
+            // was chosen for (UNKNOWN to the client) is logged as an error.
+            if error is RPCError || error is any RPCErrorConvertible || error is CancellationError {
                 logger.info(
                     "call failed", metadata: ["status": "\(status.code)", "message": "\(status.message)"])
             } else {
