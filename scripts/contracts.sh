@@ -36,6 +36,8 @@ else
     echo "contracts: PostgreSQL did not start" >&2
     status=1
 fi
-# Orders while its PostgreSQL (one of its own) is stopped and started again.
+# Orders while its PostgreSQL (one of its own) is stopped and started again; two Orders replicas
+# on one PostgreSQL database, one killed mid-load.
 python3 Tests/Python/postgres_outage.py --bin "$bin" || status=1
+python3 Tests/Python/postgres_replicas.py --bin "$bin" || status=1
 exit $status
