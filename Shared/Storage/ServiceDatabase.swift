@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NIOPosix
 import RPC
+import Synchronization
 
 /// A service's own SQLite database (GRDB): one file under the data directory, WAL mode so that
 /// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
@@ -17,6 +18,8 @@ public final class ServiceDatabase: Sendable {
     public let pool: DatabasePool
     /// The threads reads run on, so that no read runs on a networking thread (see ``read(_:)``).
     private let readThreads: NIOThreadPool
+    /// The read-only connections not in use, one per read thread (see ``read(_:)``).
+    private let readers: Mutex<[DatabaseQueue]>
 
     /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it with `schema`, in
     /// order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
@@ -37,6 +40,13 @@ public final class ServiceDatabase: Sendable {
             migrator.registerMigration(migration.identifier, migrate: migration.migrate)
         }
         try migrator.migrate(pool)
+        var readerConfiguration = Configuration()
+        readerConfiguration.readonly = true
+        readerConfiguration.busyMode = .timeout(10)
+        let path = "\(directory)/\(name).sqlite"
+        readers = Mutex(
+            try (0..<max(1, readThreads)).map { _ in try DatabaseQueue(path: path, configuration: readerConfiguration) }
+        )
         self.readThreads = NIOThreadPool(numberOfThreads: max(1, readThreads))
         self.readThreads.start()
     }
@@ -64,18 +74,26 @@ public final class ServiceDatabase: Sendable {
     /// the caller's: handlers start on a connection's event loop, and a slow read there (a whole
     /// audit chain, a report) would hold every other connection of that loop.
     ///
-    /// The hand-off: a `NIOThreadPool` job (4 dedicated threads, as many SQLite readers) resuming
-    /// an unsafe continuation, running GRDB's synchronous read. Measured per one-row indexed read
+    /// The hand-off: a `NIOThreadPool` job (4 dedicated threads) resuming an unsafe continuation;
+    /// the job takes one of as many read-only connections of its own (a `DatabaseQueue` each, on
+    /// the same WAL file) and reads in one transaction there. Measured per one-row indexed read
     /// (medians of 3 rounds of 20,000 serial reads, debug build, 2 shared cores): on the calling
     /// thread 69-81 us (the old way: blocks the caller); a private concurrent `DispatchQueue`
     /// 74-86 us; `DispatchQueue.global()` 88-101 us; a private serial `DispatchQueue` 101-117 us;
-    /// 4 `Thread`s on a `DispatchSemaphore` 107-118 us; this 113-139 us; `runIfActive` 121-151 us;
-    /// GRDB's async read 120-178 us. The Dispatch queues are cheaper but run on libdispatch's
-    /// shared workers, whose count on Linux is the core count and grows only when its monitor
-    /// notices blocked threads, periodically: two slow reads on a 2-core machine would
-    /// hold every quick read again. Dedicated threads cost about 45 us more and keep the promise
-    /// (StorageOffEventLoopTests). Writes keep GRDB's async API: they wait on GRDB's writer
-    /// queue, never on the caller's thread.
+    /// 4 `Thread`s on a `DispatchSemaphore` 107-118 us; this job around `DatabasePool.read`
+    /// 113-139 us; `runIfActive` 121-151 us; GRDB's async read 120-178 us. The Dispatch queues
+    /// are cheaper but run on libdispatch's shared workers, whose count on Linux is the core
+    /// count and grows only when its monitor notices blocked threads, periodically: two slow
+    /// reads on a 2-core machine would hold every quick read again. Dedicated threads keep the
+    /// promise (StorageOffEventLoopTests).
+    ///
+    /// Why connections of its own rather than `DatabasePool.read`: profiled under load (64
+    /// concurrent calls, release build, `Benchmarks/service-profile.md`), the pool's reader
+    /// checkout (a barrier `DispatchQueue.sync`, a semaphore, a lock, and a generic key path
+    /// instantiated on every call) cost more than the SQLite work of the read; here a read
+    /// thread takes a connection from a list under a mutex. Should the list be empty (it cannot,
+    /// with one connection per thread), the read goes through the pool. Writes keep GRDB's async
+    /// API: they wait on GRDB's writer queue, never on the caller's thread.
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         let pool = self.pool
         return try await withUnsafeThrowingContinuation { continuation in
@@ -85,7 +103,13 @@ public final class ServiceDatabase: Sendable {
                         throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
                     return
                 }
-                continuation.resume(with: Result { try pool.read(body) })
+                guard let reader = self.readers.withLock({ $0.popLast() }) else {
+                    continuation.resume(with: Result { try pool.read(body) })
+                    return
+                }
+                let result = Result { try reader.read(body) }
+                self.readers.withLock { $0.append(reader) }
+                continuation.resume(with: result)
             }
         }
     }
@@ -93,6 +117,7 @@ public final class ServiceDatabase: Sendable {
     /// Closes every connection (the last one checkpoints the WAL into the database file). Reads
     /// and writes after this fail.
     public func close() {
+        for reader in readers.withLock({ $0 }) { try? reader.close() }
         try? pool.close()
         readThreads.shutdownGracefully { _ in }
     }

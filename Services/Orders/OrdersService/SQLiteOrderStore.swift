@@ -81,13 +81,16 @@ struct SQLiteOrderStore: OrderStore {
         }
     }
 
-    func openIssueCount(orderID: String) async throws -> Int {
+    func orderWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
         try await database.read { db in
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)"),
-                arguments: [
-                    orderID, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue,
-                ]) ?? 0
+            guard let order = try SQLiteOrdersTransaction(db: db).order(id: id) else { return nil }
+            let open =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)"),
+                    arguments: [
+                        id, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue,
+                    ]) ?? 0
+            return (order, open)
         }
     }
 }

@@ -23,7 +23,8 @@ extension ServerConnectionHandler {
     }
 
     /// Runs the call's handler through the executor in a task started on the event loop
-    /// (`Task.immediate`): a handler that does not suspend answers within this read.
+    /// (`Task.immediate`): a handler that does not suspend answers within this read, and one
+    /// that suspends resumes on the loop (the task prefers ``EventLoopTaskExecutor``).
     private func start(_ stream: ServerStream, _ call: ServerCallExecutor.Accepted) {
         guard let context else {
             runningHandlers -= 1
@@ -61,7 +62,7 @@ extension ServerConnectionHandler {
         }
         let callStream = HTTP2ServerCallStream(connection: loopBound, loop: loop, streamID: id)
         let accepted = call
-        stream.task = Task.immediate {
+        stream.task = Task.immediate(executorPreference: taskExecutor) {
             await ServerCallExecutor.execute(accepted, request: request, on: callStream)
         }
     }
