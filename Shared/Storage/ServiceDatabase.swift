@@ -1,8 +1,6 @@
 import Foundation
 import GRDB
-import NIOPosix
 import RPC
-import Synchronization
 
 /// A service's own SQLite database (GRDB): one file under the data directory, WAL mode so that
 /// reads never wait for writes, `synchronous = FULL` so that an acknowledged write survives a
@@ -16,10 +14,11 @@ public final class ServiceDatabase: Sendable {
 
     /// The connection pool.
     public let pool: DatabasePool
-    /// The threads reads run on, so that no read runs on a networking thread (see ``read(_:)``).
-    private let readThreads: NIOThreadPool
-    /// The read-only connections not in use, one per read thread (see ``read(_:)``).
-    private let readers: Mutex<[DatabaseQueue]>
+    /// The threads reads run on, so that no read runs on a networking thread, each with a
+    /// read-only connection of its own (see ``read(_:)``).
+    private let readThreads: ReadThreads
+    /// Those connections, closed with the database.
+    private let readers: [DatabaseQueue]
 
     /// Opens (creating if needed) `<directory>/<name>.sqlite` and migrates it with `schema`, in
     /// order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
@@ -44,11 +43,10 @@ public final class ServiceDatabase: Sendable {
         readerConfiguration.readonly = true
         readerConfiguration.busyMode = .timeout(10)
         let path = "\(directory)/\(name).sqlite"
-        readers = Mutex(
-            try (0..<max(1, readThreads)).map { _ in try DatabaseQueue(path: path, configuration: readerConfiguration) }
-        )
-        self.readThreads = NIOThreadPool(numberOfThreads: max(1, readThreads))
-        self.readThreads.start()
+        readers = try (0..<max(1, readThreads)).map { _ in
+            try DatabaseQueue(path: path, configuration: readerConfiguration)
+        }
+        self.readThreads = ReadThreads(readers: readers, name: "\(name)-read")
     }
 
     /// Runs `body` in one write transaction.
@@ -74,42 +72,33 @@ public final class ServiceDatabase: Sendable {
     /// the caller's: handlers start on a connection's event loop, and a slow read there (a whole
     /// audit chain, a report) would hold every other connection of that loop.
     ///
-    /// The hand-off: a `NIOThreadPool` job (4 dedicated threads) resuming an unsafe continuation;
-    /// the job takes one of as many read-only connections of its own (a `DatabaseQueue` each, on
-    /// the same WAL file) and reads in one transaction there. Measured per one-row indexed read
-    /// (medians of 3 rounds of 20,000 serial reads, debug build, 2 shared cores): on the calling
-    /// thread 69-81 us (the old way: blocks the caller); a private concurrent `DispatchQueue`
-    /// 74-86 us; `DispatchQueue.global()` 88-101 us; a private serial `DispatchQueue` 101-117 us;
-    /// 4 `Thread`s on a `DispatchSemaphore` 107-118 us; this job around `DatabasePool.read`
-    /// 113-139 us; `runIfActive` 121-151 us; GRDB's async read 120-178 us. The Dispatch queues
-    /// are cheaper but run on libdispatch's shared workers, whose count on Linux is the core
-    /// count and grows only when its monitor notices blocked threads, periodically: two slow
-    /// reads on a 2-core machine would hold every quick read again. Dedicated threads keep the
-    /// promise (StorageOffEventLoopTests).
+    /// The hand-off: a job for ``ReadThreads`` (4 dedicated threads, each with a read-only
+    /// connection of its own, a `DatabaseQueue` on the same WAL file) resuming an unsafe
+    /// continuation; the job reads in one transaction on its thread's connection. The task then
+    /// resumes where it prefers to (a handler: on its connection's event loop). Measured per
+    /// one-row indexed read (medians of 3 rounds of 20,000 serial reads, debug build, 2 shared
+    /// cores), before the threads and connections of its own: on the calling thread 69-81 us
+    /// (blocks the caller); a private concurrent `DispatchQueue` 74-86 us;
+    /// `DispatchQueue.global()` 88-101 us; a private serial `DispatchQueue` 101-117 us; 4
+    /// `Thread`s on a `DispatchSemaphore` 107-118 us; a `NIOThreadPool` job around
+    /// `DatabasePool.read` 113-139 us; `runIfActive` 121-151 us; GRDB's async read 120-178 us.
+    /// The Dispatch queues are cheaper but run on libdispatch's shared workers, whose count on
+    /// Linux is the core count and grows only when its monitor notices blocked threads,
+    /// periodically: two slow reads on a 2-core machine would hold every quick read again.
+    /// Dedicated threads keep the promise (StorageOffEventLoopTests).
     ///
-    /// Why connections of its own rather than `DatabasePool.read`: profiled under load (64
-    /// concurrent calls, release build, `Benchmarks/service-profile.md`), the pool's reader
-    /// checkout (a barrier `DispatchQueue.sync`, a semaphore, a lock, and a generic key path
-    /// instantiated on every call) cost more than the SQLite work of the read; here a read
-    /// thread takes a connection from a list under a mutex. Should the list be empty (it cannot,
-    /// with one connection per thread), the read goes through the pool. Writes keep GRDB's async
-    /// API: they wait on GRDB's writer queue, never on the caller's thread.
+    /// Then profiled under load (64 concurrent calls, release build,
+    /// `Benchmarks/service-profile.md`): `DatabasePool.read`'s reader checkout (a barrier
+    /// `DispatchQueue.sync`, a semaphore, a lock, a generic key path instantiated on every call)
+    /// cost more than the SQLite work of the read, and `NIOThreadPool` wakes a thread for every
+    /// job, each wake a context switch on the event loop's core; ``ReadThreads`` wakes one only
+    /// when no woken thread will take the job. Writes keep GRDB's async API: they wait on
+    /// GRDB's writer queue, never on the caller's thread.
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
-        let pool = self.pool
-        return try await withUnsafeThrowingContinuation { continuation in
-            readThreads.submit { state in
-                guard case .active = state else {
-                    continuation.resume(
-                        throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
-                    return
-                }
-                guard let reader = self.readers.withLock({ $0.popLast() }) else {
-                    continuation.resume(with: Result { try pool.read(body) })
-                    return
-                }
-                let result = Result { try reader.read(body) }
-                self.readers.withLock { $0.append(reader) }
-                continuation.resume(with: result)
+        try await withUnsafeThrowingContinuation { continuation in
+            let queued = readThreads.submit { reader in continuation.resume(with: Result { try reader.read(body) }) }
+            if !queued {
+                continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
             }
         }
     }
@@ -117,9 +106,9 @@ public final class ServiceDatabase: Sendable {
     /// Closes every connection (the last one checkpoints the WAL into the database file). Reads
     /// and writes after this fail.
     public func close() {
-        for reader in readers.withLock({ $0 }) { try? reader.close() }
+        readThreads.stop()
+        for reader in readers { try? reader.close() }
         try? pool.close()
-        readThreads.shutdownGracefully { _ in }
     }
 
     /// The result of `PRAGMA integrity_check`: "ok" when the file is sound.
