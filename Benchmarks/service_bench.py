@@ -81,12 +81,14 @@ def start_services(bin_dir, data_dir):
     """The five services (suite.START_ORDER, wired as suite.PEERS) on free ports, each with a
     metrics port; returns ({name: process}, {name: port}, {name: metrics port}, keys)."""
     keys = suite.ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
+    # Oversight and Inquiries call each other: each needs the other's port before either starts.
+    wanted = {name: suite.free_port() for name in suite.START_ORDER}
     processes, ports, metrics = {}, {}, {}
     for name in suite.START_ORDER:
-        arguments = [os.path.join(bin_dir, name), "--port", "0", "--metrics-port", "0",
+        arguments = [os.path.join(bin_dir, name), "--port", str(wanted[name]), "--metrics-port", "0",
                      "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5"]
         for peer in suite.PEERS[name]:
-            arguments += ["--peer", f"{peer}=127.0.0.1:{ports[peer]}"]
+            arguments += ["--peer", f"{peer}=127.0.0.1:{wanted[peer]}"]
         process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         processes[name] = process
         while name not in ports or name not in metrics:

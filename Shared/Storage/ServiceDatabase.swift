@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import NIOPosix
 import RPC
 
 /// A service's own database: SQLite (GRDB, the embedded default) or PostgreSQL (PostgresNIO,
@@ -31,8 +30,11 @@ public final class ServiceDatabase: Sendable {
     }
 
     private let backend: Backend
-    /// The threads SQLite reads run on, so that no read runs on a networking thread (see ``read(_:)``).
-    private let readThreads: NIOThreadPool
+    /// The threads SQLite reads run on, so that no read runs on a networking thread, each with a
+    /// read-only connection of its own (see ``read(_:)``); none on PostgreSQL.
+    private let readThreads: ReadThreads?
+    /// Those connections, closed with the database.
+    private let readers: [DatabaseQueue]
 
     /// The SQLite connection pool (SQLite only: throws on PostgreSQL).
     public var pool: DatabasePool {
@@ -73,8 +75,14 @@ public final class ServiceDatabase: Sendable {
         }
         try migrator.migrate(pool)
         backend = .sqlite(pool)
-        self.readThreads = NIOThreadPool(numberOfThreads: max(1, readThreads))
-        self.readThreads.start()
+        var readerConfiguration = Configuration()
+        readerConfiguration.readonly = true
+        readerConfiguration.busyMode = .timeout(10)
+        let path = "\(directory)/\(name).sqlite"
+        readers = try (0..<max(1, readThreads)).map { _ in
+            try DatabaseQueue(path: path, configuration: readerConfiguration)
+        }
+        self.readThreads = ReadThreads(readers: readers, name: "\(name)-read")
     }
 
     /// The PostgreSQL database behind `postgres`, with `migrations` applied (once, whatever the
@@ -82,8 +90,8 @@ public final class ServiceDatabase: Sendable {
     public init(postgres: PostgresBackend, applying migrations: [SchemaMigration]) async throws {
         try await postgres.migrate(migrations)
         backend = .postgres(postgres)
-        readThreads = NIOThreadPool(numberOfThreads: 1)
-        readThreads.start()
+        readThreads = nil
+        readers = []
     }
 
     /// Runs `body` in one write transaction, on either backend.
@@ -145,28 +153,34 @@ public final class ServiceDatabase: Sendable {
     /// threads, never on the caller's: handlers start on a connection's event loop, and a slow
     /// read there (a whole audit chain, a report) would hold every other connection of that loop.
     ///
-    /// The hand-off: a `NIOThreadPool` job (4 dedicated threads, as many SQLite readers) resuming
-    /// an unsafe continuation, running GRDB's synchronous read. Measured per one-row indexed read
-    /// (medians of 3 rounds of 20,000 serial reads, debug build, 2 shared cores): on the calling
-    /// thread 69-81 us (the old way: blocks the caller); a private concurrent `DispatchQueue`
-    /// 74-86 us; `DispatchQueue.global()` 88-101 us; a private serial `DispatchQueue` 101-117 us;
-    /// 4 `Thread`s on a `DispatchSemaphore` 107-118 us; this 113-139 us; `runIfActive` 121-151 us;
-    /// GRDB's async read 120-178 us. The Dispatch queues are cheaper but run on libdispatch's
-    /// shared workers, whose count on Linux is the core count and grows only when its monitor
-    /// notices blocked threads, periodically: two slow reads on a 2-core machine would
-    /// hold every quick read again. Dedicated threads cost about 45 us more and keep the promise
-    /// (StorageOffEventLoopTests). Writes keep GRDB's async API: they wait on GRDB's writer
-    /// queue, never on the caller's thread.
+    /// The hand-off: a job for ``ReadThreads`` (4 dedicated threads, each with a read-only
+    /// connection of its own, a `DatabaseQueue` on the same WAL file) resuming an unsafe
+    /// continuation; the job reads in one transaction on its thread's connection. The task then
+    /// resumes where it prefers to (a handler: on its connection's event loop). Measured per
+    /// one-row indexed read (medians of 3 rounds of 20,000 serial reads, debug build, 2 shared
+    /// cores), before the threads and connections of its own: on the calling thread 69-81 us
+    /// (blocks the caller); a private concurrent `DispatchQueue` 74-86 us;
+    /// `DispatchQueue.global()` 88-101 us; a private serial `DispatchQueue` 101-117 us; 4
+    /// `Thread`s on a `DispatchSemaphore` 107-118 us; a `NIOThreadPool` job around
+    /// `DatabasePool.read` 113-139 us; `runIfActive` 121-151 us; GRDB's async read 120-178 us.
+    /// The Dispatch queues are cheaper but run on libdispatch's shared workers, whose count on
+    /// Linux is the core count and grows only when its monitor notices blocked threads,
+    /// periodically: two slow reads on a 2-core machine would hold every quick read again.
+    /// Dedicated threads keep the promise (StorageOffEventLoopTests).
+    ///
+    /// Then profiled under load (64 concurrent calls, release build,
+    /// `Benchmarks/service-profile.md`): `DatabasePool.read`'s reader checkout (a barrier
+    /// `DispatchQueue.sync`, a semaphore, a lock, a generic key path instantiated on every call)
+    /// cost more than the SQLite work of the read, and `NIOThreadPool` wakes a thread for every
+    /// job, each wake a context switch on the event loop's core; ``ReadThreads`` wakes one only
+    /// when no woken thread will take the job. Writes keep GRDB's async API: they wait on
+    /// GRDB's writer queue, never on the caller's thread.
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
-        let pool = try self.pool
+        guard let readThreads else { throw SQLiteOnlyError() }
         return try await withUnsafeThrowingContinuation { continuation in
-            readThreads.submit { state in
-                guard case .active = state else {
-                    continuation.resume(
-                        throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
-                    return
-                }
-                continuation.resume(with: Result { try pool.read(body) })
+            let queued = readThreads.submit { reader in continuation.resume(with: Result { try reader.read(body) }) }
+            if !queued {
+                continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
             }
         }
     }
@@ -174,11 +188,12 @@ public final class ServiceDatabase: Sendable {
     /// Closes every connection (on SQLite the last one checkpoints the WAL into the database
     /// file). Reads and writes after this fail.
     public func close() {
+        readThreads?.stop()
+        for reader in readers { try? reader.close() }
         switch backend {
         case .sqlite(let pool): try? pool.close()
         case .postgres(let postgres): postgres.close()
         }
-        readThreads.shutdownGracefully { _ in }
     }
 
     /// On SQLite the result of `PRAGMA integrity_check` ("ok" when the file is sound); on

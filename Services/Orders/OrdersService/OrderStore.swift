@@ -27,8 +27,9 @@ protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
     func issue(id: String) async throws -> Issue?
     /// Issues of an order or of a customer, newest first, after `cursor`.
     func issues(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws -> [Issue]
-    /// How many issues of an order are not yet resolved, decided or closed.
-    func openIssueCount(orderID: String) async throws -> Int
+    /// One order and how many of its issues are not yet resolved, decided or closed, read
+    /// together (one read: GetOrderStatus answers with both).
+    func orderWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)?
 }
 
 /// What a command may do inside its transaction.

@@ -56,8 +56,9 @@ extension OrdersService {
         -> OrderStatusReply
     {
         let caller = try context.identity
-        let order = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
-        let open = try await store.openIssueCount(orderID: order.id)
+        let found = try await store.orderWithOpenIssueCount(id: request.orderID)
+        let order = try Self.visible(found?.order, id: request.orderID, to: caller)
+        let open = found?.openIssues ?? 0
         return OrderStatusReply.with {
             $0.orderID = order.id
             $0.status = order.status.wire

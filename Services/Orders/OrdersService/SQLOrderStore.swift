@@ -69,13 +69,13 @@ struct SQLOrderStore: OrderStore {
         }
     }
 
-    func openIssueCount(orderID: String) async throws -> Int {
+    func orderWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
         try await database.snapshot { db in
-            try db.fetchCount(
+            guard let order = try OrderRows.order(id: id, locking: false, in: db) else { return nil }
+            let open = try db.fetchCount(
                 "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)",
-                [
-                    orderID, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue,
-                ])
+                [id, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue])
+            return (order, open)
         }
     }
 }

@@ -22,7 +22,8 @@ extension ServerConnectionHandler {
     }
 
     /// Runs the call's handler through the executor in a task started on the event loop
-    /// (`Task.immediate`): a handler that does not suspend answers within this read.
+    /// (`Task.immediate`): a handler that does not suspend answers within this read, and one
+    /// that suspends resumes on the loop (the task prefers ``EventLoopTaskExecutor``).
     private func start(
         _ stream: ServerStream, _ call: ServerCallExecutor.Accepted, _ started: ServerStreamStateMachine.StartedRequest
     ) {
@@ -56,7 +57,7 @@ extension ServerConnectionHandler {
         }
         let callStream = HTTP2ServerCallStream(connection: loopBound, loop: loop, streamID: id)
         let accepted = call
-        let task = Task.immediate {
+        let task = Task.immediate(executorPreference: taskExecutor) {
             await ServerCallExecutor.execute(accepted, request: request, on: callStream)
         }
         stream.state.handlerStarted(task)

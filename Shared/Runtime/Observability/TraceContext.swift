@@ -49,10 +49,11 @@ public struct TraceContext: Sendable, Hashable {
         text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// `bytes` random bytes (never all zero) as lowercase hex: one draw from the system's
-    /// generator per 8 bytes (each draw is a system call), written straight into the string.
+    /// `bytes` random bytes (never all zero) as lowercase hex: one random word per 8 bytes (from
+    /// ``RandomWords``: the system's generator, 64 words per system call), written straight into
+    /// the string.
     static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = RandomWords()
         while true {
             var allZero = true
             let text = String(unsafeUninitializedCapacity: bytes * 2) { buffer in

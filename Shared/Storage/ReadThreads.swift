@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// The threads a ``ServiceDatabase``'s reads run on: one per read-only connection, each thread
+/// reading through its own, taking jobs from one queue.
+///
+/// A job wakes a sleeping thread only when more jobs wait than threads were already woken for
+/// them; a thread that finishes a job takes the next one without sleeping. So a burst of reads
+/// (64 calls arriving in one read of the socket) wakes a few threads, not one per read, and
+/// every wake is a context switch away from the event loop on a busy core. A read that takes
+/// long holds only its own thread: the next job wakes another (StorageOffEventLoopTests).
+final class ReadThreads: @unchecked Sendable {
+    /// A job: runs on a read thread with that thread's connection.
+    typealias Job = @Sendable (DatabaseQueue) -> Void
+
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    /// Where the next job to take is in `jobs` (taken ones are dropped once all are).
+    private var next = 0
+    /// Threads waiting for a job, and how many of them were signalled and have not woken yet.
+    private var waiting = 0
+    private var signalled = 0
+    private var stopped = false
+
+    /// Starts one thread per connection of `readers`, named `<name>-<n>`.
+    init(readers: [DatabaseQueue], name: String) {
+        for (index, reader) in readers.enumerated() {
+            let thread = Thread { [self] in run(with: reader) }
+            thread.name = "\(name)-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Queues `job`; returns false (not queuing it) once ``stop()`` was called.
+    func submit(_ job: @escaping Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return false }
+        jobs.append(job)
+        if jobs.count - next > signalled, waiting > signalled {
+            signalled += 1
+            condition.signal()
+        }
+        return true
+    }
+
+    /// Refuses new jobs; the threads finish the queued ones, then end.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run(with reader: DatabaseQueue) {
+        #if os(Linux)
+            // SCHED_BATCH (3): a read thread woken by a job does not preempt the thread that queued
+            // it, so an event loop queues every read of a burst before the reads run (on a shared
+            // core, the reads otherwise preempted the loop at every job, one context switch each).
+            var parameters = sched_param(sched_priority: 0)
+            _ = pthread_setschedparam(pthread_self(), 3, &parameters)
+        #endif
+        condition.lock()
+        while true {
+            if next < jobs.count {
+                let job = jobs[next]
+                next += 1
+                if next == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    next = 0
+                }
+                condition.unlock()
+                job(reader)
+                condition.lock()
+                continue
+            }
+            if stopped { break }
+            waiting += 1
+            // The timeout only bounds the damage of a miscounted wake; jobs never rely on it.
+            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))
+            waiting -= 1
+            signalled = max(0, signalled - 1)
+        }
+        condition.unlock()
+    }
+}
