@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// The threads a ``ServiceDatabase``'s reads run on: one per read-only connection, each thread
-/// reading through its own, taking jobs from one queue.
+/// The threads a ``ServiceDatabase``'s reads run on, each reading through a read-only connection
+/// of its own, taking jobs from one queue. A thread opens its connection at its first job (a
+/// database that is rarely read holds one connection, not one per thread: each costs three file
+/// descriptors) and closes it when it ends.
 ///
 /// A job wakes a sleeping thread only when more jobs wait than threads were already woken for
 /// them; a thread that finishes a job takes the next one without sleeping. So a burst of reads
@@ -10,8 +12,8 @@ import GRDB
 /// every wake is a context switch away from the event loop on a busy core. A read that takes
 /// long holds only its own thread: the next job wakes another (StorageOffEventLoopTests).
 final class ReadThreads: @unchecked Sendable {
-    /// A job: runs on a read thread with that thread's connection.
-    typealias Job = @Sendable (DatabaseQueue) -> Void
+    /// A job: runs on a read thread with that thread's connection, or the error opening it.
+    typealias Job = @Sendable (Result<DatabaseQueue, any Error>) -> Void
 
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -22,11 +24,15 @@ final class ReadThreads: @unchecked Sendable {
     private var waiting = 0
     private var signalled = 0
     private var stopped = false
+    /// Threads not yet ended.
+    private var running = 0
 
-    /// Starts one thread per connection of `readers`, named `<name>-<n>`.
-    init(readers: [DatabaseQueue], name: String) {
-        for (index, reader) in readers.enumerated() {
-            let thread = Thread { [self] in run(with: reader) }
+    /// Starts `count` threads, named `<name>-<n>`, each opening its connection with `open` when
+    /// it first has a job.
+    init(count: Int, name: String, open: @escaping @Sendable () throws -> DatabaseQueue) {
+        running = count
+        for index in 0..<count {
+            let thread = Thread { [self] in run(opening: open) }
             thread.name = "\(name)-\(index)"
             thread.start()
         }
@@ -45,15 +51,18 @@ final class ReadThreads: @unchecked Sendable {
         return true
     }
 
-    /// Refuses new jobs; the threads finish the queued ones, then end.
-    func stop() {
+    /// Refuses new jobs; the threads finish the queued ones, close their connections and end.
+    /// With `waiting`, returns once they have (never call it so from a job).
+    func stop(waiting: Bool = true) {
         condition.lock()
         stopped = true
         condition.broadcast()
+        while waiting, running > 0 { condition.wait() }
         condition.unlock()
     }
 
-    private func run(with reader: DatabaseQueue) {
+    private func run(opening open: @Sendable () throws -> DatabaseQueue) {
+        var reader: Result<DatabaseQueue, any Error>?
         #if os(Linux)
             // SCHED_BATCH (3): a read thread woken by a job does not preempt the thread that queued
             // it, so an event loop queues every read of a burst before the reads run (on a shared
@@ -71,11 +80,17 @@ final class ReadThreads: @unchecked Sendable {
                     next = 0
                 }
                 condition.unlock()
-                job(reader)
+                if reader == nil || (try? reader?.get()) == nil { reader = Result { try open() } }
+                if let reader { job(reader) }
                 condition.lock()
                 continue
             }
-            if stopped { break }
+            if stopped {
+                reader = nil
+                running -= 1
+                condition.broadcast()
+                break
+            }
             waiting += 1
             // The timeout only bounds the damage of a miscounted wake; jobs never rely on it.
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))

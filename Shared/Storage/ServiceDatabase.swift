@@ -33,8 +33,6 @@ public final class ServiceDatabase: Sendable {
     /// The threads SQLite reads run on, so that no read runs on a networking thread, each with a
     /// read-only connection of its own (see ``read(_:)``); none on PostgreSQL.
     private let readThreads: ReadThreads?
-    /// Those connections, closed with the database.
-    private let readers: [DatabaseQueue]
 
     /// The SQLite connection pool (SQLite only: throws on PostgreSQL).
     public var pool: DatabasePool {
@@ -79,10 +77,9 @@ public final class ServiceDatabase: Sendable {
         readerConfiguration.readonly = true
         readerConfiguration.busyMode = .timeout(10)
         let path = "\(directory)/\(name).sqlite"
-        readers = try (0..<max(1, readThreads)).map { _ in
-            try DatabaseQueue(path: path, configuration: readerConfiguration)
+        self.readThreads = ReadThreads(count: max(1, readThreads), name: "\(name)-read") {
+            [readerConfiguration] in try DatabaseQueue(path: path, configuration: readerConfiguration)
         }
-        self.readThreads = ReadThreads(readers: readers, name: "\(name)-read")
     }
 
     /// The PostgreSQL database behind `postgres`, with `migrations` applied (once, whatever the
@@ -91,7 +88,6 @@ public final class ServiceDatabase: Sendable {
         try await postgres.migrate(migrations)
         backend = .postgres(postgres)
         readThreads = nil
-        readers = []
     }
 
     /// Runs `body` in one write transaction, on either backend.
@@ -178,18 +174,27 @@ public final class ServiceDatabase: Sendable {
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         guard let readThreads else { throw SQLiteOnlyError() }
         return try await withUnsafeThrowingContinuation { continuation in
-            let queued = readThreads.submit { reader in continuation.resume(with: Result { try reader.read(body) }) }
+            let queued = readThreads.submit { reader in
+                continuation.resume(with: Result { try reader.get().read(body) })
+            }
             if !queued {
                 continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
             }
         }
     }
 
+    /// A database dropped without ``close()`` (a test's, a failed start's) still ends its read
+    /// threads: each thread then lets go of its read-only connection, so its file descriptors
+    /// (database, WAL and shared-memory files) are not held for the life of the process. The pool
+    /// closes itself when released.
+    deinit {
+        readThreads?.stop(waiting: false)
+    }
+
     /// Closes every connection (on SQLite the last one checkpoints the WAL into the database
     /// file). Reads and writes after this fail.
     public func close() {
         readThreads?.stop()
-        for reader in readers { try? reader.close() }
         switch backend {
         case .sqlite(let pool): try? pool.close()
         case .postgres(let postgres): postgres.close()
