@@ -86,15 +86,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     // MARK: Output
 
     /// Writes nghttp2's output, flushing if asked; closes a draining connection once its last
-    /// stream is done.
+    /// stream is done, and a connection whose session has ended (nghttp2 answered a protocol
+    /// error of the peer with GOAWAY): its calls then fail UNAVAILABLE and the transport connects
+    /// again, instead of every call waiting for its deadline on a dead connection.
     func writePending(flush: Bool) {
         guard let context else { return }
-        let drained = isDraining && streams.isEmpty
-        guard output.drain(session, delegate: self, to: context, flush: flush || drained) else {
+        var closing = (isDraining && streams.isEmpty) || !session.isAlive
+        guard output.drain(session, delegate: self, to: context, flush: flush || closing) else {
             context.close(promise: nil)
             return
         }
-        if drained { context.close(promise: nil) }
+        if !closing, !session.isAlive {
+            // This drain sent the session's last frame: flush it before closing.
+            closing = true
+            context.flush()
+        }
+        if closing { context.close(promise: nil) }
     }
 
     /// Writes and flushes soon, once for everything that happens before the task runs.

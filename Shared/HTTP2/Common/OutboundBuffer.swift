@@ -47,6 +47,11 @@ struct OutboundBuffer {
         return count
     }
 
+    /// Drops every byte not yet taken (the stream is gone or reset) and frees their memory.
+    mutating func discard() {
+        bytes = ByteBuffer()
+    }
+
     /// Wakes every waiting writer, with an error if the stream can no longer send.
     mutating func releaseWriters(throwing error: (any Error)? = nil) {
         let writers = waitingWriters

@@ -166,6 +166,13 @@ final class NGHTTP2Session {
         nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
     }
 
+    /// Flow-controlled bytes the peer lets us send on `streamID` now: the smaller of the stream's
+    /// and the connection's windows (0 or less when either is closed; -1 for an unknown stream).
+    func sendWindow(streamID: Int32) -> Int {
+        let stream = Int(nghttp2_session_get_stream_remote_window_size(session, streamID))
+        return min(stream, Int(nghttp2_session_get_remote_window_size(session)))
+    }
+
     /// The session whose user data nghttp2 passes to a callback.
     static func from(_ userData: UnsafeMutableRawPointer?) -> NGHTTP2Session? {
         guard let userData else { return nil }

@@ -15,6 +15,13 @@
 ///
 /// The budgets count request bytes; the buffers that hold them grow by doubling, so the memory
 /// they take can reach about twice the budget.
+///
+/// Response bytes a handler has written but nghttp2 has not yet sent (a peer that stops reading,
+/// or advertises a zero window) count against two more budgets, per connection and per server.
+/// A response message that would exceed either resets its stream with ENHANCE_YOUR_CALM (gRPC
+/// clients report RESOURCE_EXHAUSTED), fails the handler's write and releases the stream's unsent
+/// bytes; a stream whose response waits on a zero window longer than ``maximumBlockedSendTime`` is
+/// reset the same way.
 public struct ConnectionLimits: Sendable, Equatable {
     /// SETTINGS_INITIAL_WINDOW_SIZE: request bytes a peer may send on one stream before the
     /// server has consumed any (64 KiB).
@@ -26,6 +33,13 @@ public struct ConnectionLimits: Sendable, Equatable {
     public var maximumBufferedBytesPerConnection: Int
     /// Request bytes all connections of the server together may have buffered (64 MiB).
     public var maximumBufferedBytes: Int
+    /// Unsent response bytes one connection may hold (16 MiB).
+    public var maximumResponseBytesPerConnection = 16 * 1024 * 1024
+    /// Unsent response bytes all connections of the server together may hold (64 MiB).
+    public var maximumResponseBytes = 64 * 1024 * 1024
+    /// How long a stream's unsent response may wait on a zero flow-control window before the
+    /// stream is reset (30 s); nil never.
+    public var maximumBlockedSendTime: Duration? = .seconds(30)
     /// Connections open at once; one more is closed as soon as it is accepted (1,024).
     public var maximumConnections: Int
     /// Time for the TLS handshake and the HTTP/2 preface with its SETTINGS (10 s).

@@ -17,6 +17,8 @@ public final class HTTP2Server: Sendable {
     private let state = NIOLockedValueBox<State>(State())
     /// Request bytes buffered by all connections (``ConnectionLimits/maximumBufferedBytes``).
     private let budget: RequestBufferBudget
+    /// Unsent response bytes of all connections (``ConnectionLimits/maximumResponseBytes``).
+    private let responseBudget: RequestBufferBudget
 
     private struct State {
         var listener: (any Channel)?
@@ -33,6 +35,7 @@ public final class HTTP2Server: Sendable {
         self.router = router
         self.group = group
         self.budget = RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
+        self.responseBudget = RequestBufferBudget(limit: configuration.limits.maximumResponseBytes)
     }
 
     /// Binds and starts accepting connections; returns the port bound.
@@ -41,6 +44,7 @@ public final class HTTP2Server: Sendable {
         let configuration = self.configuration
         let router = self.router
         let budget = self.budget
+        let responseBudget = self.responseBudget
         let maximumConnections = configuration.limits.maximumConnections
         let tlsContext = try configuration.tls.map { try OpenSSLContext(server: $0) }
         let bootstrap = ServerBootstrap(group: group)
@@ -67,7 +71,9 @@ public final class HTTP2Server: Sendable {
                     }
                     guard
                         let handler = ServerConnectionHandler(
-                            router: router, configuration: configuration, budget: budget, onClose: onClose)
+                            router: router, configuration: configuration, budget: budget,
+                            responseBudget: responseBudget,
+                            onClose: onClose)
                     else {
                         onClose()
                         throw RPCError(.resourceExhausted, "could not create an HTTP/2 session")

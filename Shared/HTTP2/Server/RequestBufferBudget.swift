@@ -2,7 +2,8 @@ import Synchronization
 
 /// Request bytes buffered by all connections of one server, against a limit
 /// (``ConnectionLimits/maximumBufferedBytes``). Connections on different event loops reserve
-/// and release through one atomic counter.
+/// and release through one atomic counter. A second one counts the server's unsent response
+/// bytes (``ConnectionLimits/maximumResponseBytes``).
 final class RequestBufferBudget: Sendable {
     /// The most bytes that may be reserved at once.
     let limit: Int

@@ -65,8 +65,15 @@ extension ServerConnectionHandler {
 
     /// A handler wrote a response message.
     func write(_ message: [UInt8], streamID: Int32, waiter: CheckedContinuation<Void, any Error>) {
-        guard let stream = streams[streamID], sendMessage(message, on: stream) else {
-            waiter.resume(throwing: RPCError(.cancelled, "the call is no longer active"))
+        guard let stream = streams[streamID] else {
+            waiter.resume(throwing: Self.callEnded)
+            return
+        }
+        do throws(RPCError) {
+            try sendMessage(message, on: stream)
+        } catch {
+            waiter.resume(throwing: error)
+            scheduleFlush()
             return
         }
         stream.outbound.admit(waiter)
@@ -83,7 +90,9 @@ extension ServerConnectionHandler {
         guard let stream = streams[streamID], !stream.state.isFinished, stream.state.call != nil else { return }
         switch outcome {
         case .ok(let message, let trailers):
-            if let message, !sendMessage(message, on: stream) { return }
+            if let message {
+                do throws(RPCError) { try sendMessage(message, on: stream) } catch { return }
+            }
             finish(stream, code: .ok, message: "", trailers: trailers)
         case .failed(let error):
             finish(stream, code: error.code, message: error.message, trailers: error.metadata)
@@ -92,25 +101,37 @@ extension ServerConnectionHandler {
 
     // MARK: Sending
 
-    /// Queues one response message, sending the response headers first if needed; returns false
-    /// (queuing nothing) if the call can send no more.
-    private func sendMessage(_ message: [UInt8], on stream: ServerStream) -> Bool {
+    static let callEnded = RPCError(.cancelled, "the call is no longer active")
+
+    /// Queues one response message, sending the response headers first if needed. Throws
+    /// (queuing nothing) if the call can send no more, or RESOURCE_EXHAUSTED (after resetting
+    /// the stream) if the message does not fit the response budgets.
+    private func sendMessage(_ message: [UInt8], on stream: ServerStream) throws(RPCError) {
         let compressed: Bool
+        let headers: HeaderList?
         switch stream.state.sendMessage() {
         case .callEnded, .notRunning:
-            return false
+            throw Self.callEnded
         case .sendHeadersAndMessage(let compress, let metadata):
             compressed = compress
-            let headers = ResponseHeaders.initial(compressed: compressed, metadata: metadata)
-            guard submitResponse(stream, headers: headers, hasBody: true) else { return false }
+            headers = ResponseHeaders.initial(compressed: compressed, metadata: metadata)
         case .sendMessage(let compress):
             compressed = compress
+            headers = nil
         }
         let payload = compressed ? Gzip.compress(message) : message
         var framed = MessageFramer.frame(payload, compressed: compressed, allocator: allocator)
+        guard reserveResponse(framed.readableBytes, for: stream) else {
+            let error = RPCError(.resourceExhausted, Self.responseBufferFull)
+            reset(stream, holdingResponse: error)
+            throw error
+        }
+        if let headers, !submitResponse(stream, headers: headers, hasBody: true) {
+            releaseResponse(framed.readableBytes, for: stream)
+            throw Self.callEnded
+        }
         stream.outbound.append(&framed)
         session.resumeData(streamID: stream.id)
-        return true
     }
 
     /// Ends the response with a status after the messages already queued.

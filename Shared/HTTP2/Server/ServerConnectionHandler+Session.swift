@@ -81,6 +81,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         releaseBuffers(of: stream)
+        discardResponse(of: stream)
         if stream.state.closed(cleanly: errorCode == NGHTTP2_NO_ERROR.rawValue) {
             abandon(stream)
         }
@@ -90,6 +91,10 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionReadData(streamID: Int32, into buffer: UnsafeMutableRawBufferPointer) -> NGHTTP2Session.DataRead {
         guard let stream = streams[streamID] else { return .end(count: 0, trailers: nil) }
         let count = stream.outbound.take(into: buffer)
+        if count > 0 {
+            releaseResponse(count, for: stream)
+            stream.blockedSince = nil
+        }
         if stream.outbound.isEmpty, let trailers = stream.state.takeTrailers() {
             return .end(count: count, trailers: trailers)
         }
@@ -245,6 +250,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     /// The stream is gone (reset by the client, or the connection closed): cancel its handler.
     func abandon(_ stream: ServerStream) {
         releaseBuffers(of: stream)
+        discardResponse(of: stream)
         let handler = stream.state.abandon()
         handler.task?.cancel()
         handler.requestContinuation?.finish(throwing: CancellationError())

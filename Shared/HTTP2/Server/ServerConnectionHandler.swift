@@ -49,6 +49,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// server's other connections (see ``ConnectionLimits``).
     var bufferedBytes = 0
     let budget: RequestBufferBudget
+    /// Unsent response bytes of this connection's streams, the budget shared with the server's
+    /// other connections, and the check that resets streams blocked on a zero window
+    /// (`+ResponseBudget`).
+    var responseBytes = 0
+    let responseBudget: RequestBufferBudget
+    var blockedSendCheck: RepeatedTask?
     /// The timer of the current phase (handshake, then first HEADERS or idle), and the age and
     /// GOAWAY timers.
     var lifeTimer: Scheduled<Void>?
@@ -56,11 +62,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// The executor the handlers' tasks prefer: the connection's event loop.
     var taskExecutor: EventLoopTaskExecutor?
 
-    /// A connection serving `router`'s calls; `budget` is shared by the server's connections (a
-    /// budget of its own when not given). Returns nil if nghttp2 cannot allocate a session.
+    /// A connection serving `router`'s calls; `budget` (request bytes) and `responseBudget` are
+    /// shared by the server's connections (budgets of its own when not given). Returns nil if
+    /// nghttp2 cannot allocate a session.
     init?(
         router: Router, configuration: ServerConfiguration, budget: RequestBufferBudget? = nil,
-        onClose: @escaping @Sendable () -> Void = {}
+        responseBudget: RequestBufferBudget? = nil, onClose: @escaping @Sendable () -> Void = {}
     ) {
         var limits = NGHTTP2Session.Limits()
         limits.maxConcurrentStreams = UInt32(clamping: configuration.maximumConcurrentStreams)
@@ -72,6 +79,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.configuration = configuration
         self.session = session
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
+        self.responseBudget = responseBudget ?? RequestBufferBudget(limit: configuration.limits.maximumResponseBytes)
         self.onClose = onClose
         self.connection = ServerConnectionStateMachine(
             firstHeadersTimeout: configuration.limits.firstHeadersTimeout,
@@ -100,6 +108,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         writePending(flush: true)
         startKeepalive(context: context)
         startLifeTimers(context: context)
+        startBlockedSendCheck(context: context)
         context.fireChannelActive()
     }
 
@@ -135,6 +144,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         pingTimeout?.cancel()
         lifeTimer?.cancel()
         for timer in ageTimers { timer.cancel() }
+        blockedSendCheck?.cancel()
         for stream in streams.values { abandon(stream) }
         streams.removeAll()
         onClose()

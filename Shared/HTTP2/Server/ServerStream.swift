@@ -20,6 +20,10 @@ final class ServerStream {
     var queuedSizes: [Int] = []
     /// Framed response messages waiting for nghttp2 to take them, and writers waiting for room.
     var outbound: OutboundBuffer
+    /// Response bytes in ``outbound`` counted against the response budgets, and when the stream
+    /// was first seen waiting on a zero window with bytes to send (nil while it is not).
+    var responseBytes = 0
+    var blockedSince: NIODeadline?
 
     init(id: Int32, maximumMessageSize: Int, allocator: ByteBufferAllocator) {
         self.id = id

@@ -20,9 +20,11 @@ import Testing
         var keepOpen: Set<Int32> = []
         /// Every frame received, as (type, stream id).
         var frames: [(type: UInt8, streamID: Int32)] = []
+        /// Whether received DATA is reported consumed (reopening the server's windows).
+        var consumesData = true
 
-        init() throws {
-            session = try NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits())
+        init(limits: NGHTTP2Session.Limits = NGHTTP2Session.Limits()) throws {
+            session = try NGHTTP2Session(role: .client, limits: limits)
         }
 
         func request(
@@ -66,7 +68,7 @@ import Testing
         }
         func sessionReceivedData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
             data[streamID, default: []] += bytes
-            session.consume(streamID: streamID, count: bytes.count)
+            if consumesData { session.consume(streamID: streamID, count: bytes.count) }
         }
         func sessionReceivedEndOfStream(streamID: Int32) {}
         func sessionClosedStream(streamID: Int32, errorCode: UInt32) { closed[streamID] = errorCode }
