@@ -37,6 +37,8 @@ SERVICES = {
 CONSOLE_PORT = 8080
 CONSOLE_PEERS = list(SERVICES)
 CONSOLE_REPLICAS = 2
+CONSOLE_MAX_CONNECTIONS = 512  # --max-connections: unfinished requests pin at most ~16 KiB each
+CONSOLE_IDLE_SECONDS = 30       # --idle-timeout: an idle or unfinished browser connection is closed
 # Who calls each service, besides the platform (storefront, agent desk, chat) in the namespace
 # labelled support.example.com/caller=platform.
 CALLERS = {name: [other for other, spec in SERVICES.items() if name in spec[1]] for name in SERVICES}
@@ -547,12 +549,16 @@ Environment=SUPPORT_HOST=127.0.0.1
 Environment=SUPPORT_PORT={CONSOLE_PORT}
 Environment=SUPPORT_TOKEN_KEYS=/etc/support/keys/jwks.json
 Environment=SUPPORT_SECURE_COOKIES=1
+Environment=SUPPORT_MAX_OPEN_FILES={OPEN_FILES}
+Environment=SUPPORT_MAX_CONNECTIONS={CONSOLE_MAX_CONNECTIONS}
+Environment=SUPPORT_IDLE_TIMEOUT={CONSOLE_IDLE_SECONDS}
 ExecStart=/usr/local/bin/console {peer_flags}
 KillSignal=SIGTERM
 TimeoutStopSec={TERMINATION_SECONDS}
 Restart=on-failure
 RestartSec=2
 MemoryMax=256M
+LimitNOFILE={OPEN_FILES}
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

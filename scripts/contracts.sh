@@ -18,6 +18,7 @@ python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/service_identity_contract.py --bin "$bin" || status=1
 python3 Tests/Python/console_browser.py --bin "$bin" || status=1
+python3 Tests/Python/console_limits.py --bin "$bin" || status=1
 # The demo data and history `make run` loads: Oversight's report shows real figures, once.
 python3 Tests/Python/demo_history_test.py --bin "$bin" || status=1
 
@@ -32,6 +33,8 @@ if pg_url="$(./scripts/postgres.sh start "$pg_dir")"; then
         echo "contracts: $script on PostgreSQL"
         SUPPORT_CONTRACT_DATABASE_URL="$pg_url" python3 "$script" --bin "$bin" || status=1
     done
+    # NUL in request strings: INVALID_ARGUMENT on PostgreSQL too (it cannot store NUL).
+    SUPPORT_CONTRACT_DATABASE_URL="$pg_url" python3 Tests/Python/text_limits_contract.py --bin "$bin" || status=1
 else
     echo "contracts: PostgreSQL did not start" >&2
     status=1

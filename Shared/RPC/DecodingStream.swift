@@ -48,11 +48,14 @@ public typealias ResponseStream<Message: WireMessage> = DecodingStream<Message>
 extension WireMessage {
     /// Decodes `bytes` into at most `elementLimit` values, turning a decoding failure into an
     /// ``RPCError`` with `failureCode`, or RESOURCE_EXHAUSTED when the limit is what stopped it.
+    /// Requests (`failureCode` INVALID_ARGUMENT) also refuse any string holding NUL: no text of the
+    /// platform may hold it, and PostgreSQL cannot store it.
     public static func decode(
         _ bytes: [UInt8], failureCode: StatusCode, elementLimit: Int = WireReader.defaultElementLimit
     ) throws(RPCError) -> Self {
         do {
-            return try Self(serializedBytes: bytes, elementLimit: elementLimit)
+            return try Self(
+                serializedBytes: bytes, elementLimit: elementLimit, refusingNUL: failureCode == .invalidArgument)
         } catch .elementLimitExceeded(let limit) {
             throw RPCError(.resourceExhausted, "\(protoMessageName) holds more than \(limit) values")
         } catch {

@@ -16,6 +16,8 @@ public enum WireDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
     case depthLimitExceeded
     /// A `string` field is not valid UTF-8.
     case invalidUTF8
+    /// A `string` field (its field number given) holds U+0000, refused where the reader refuses NUL.
+    case nulInString(field: Int)
     /// A group is not closed by its own end-group tag, or an end-group tag has no group.
     case malformedGroup
     /// A packed fixed-width field's length is not a multiple of its element size.
@@ -34,6 +36,7 @@ public enum WireDecodingError: Error, Sendable, Hashable, CustomStringConvertibl
         case .lengthPastEnd: "length prefix points past the end of the message"
         case .depthLimitExceeded: "messages are nested more than \(WireReader.maximumDepth) deep"
         case .invalidUTF8: "string field is not valid UTF-8"
+        case .nulInString(let field): "string field \(field) holds a NUL character (U+0000), which no text may hold"
         case .malformedGroup: "group is not terminated by its own end-group tag"
         case .malformedPackedField: "packed field length is not a multiple of its element size"
         case .elementLimitExceeded(let limit): "message holds more than \(limit) values"

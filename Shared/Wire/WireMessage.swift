@@ -21,24 +21,31 @@ public protocol WireMessage: Sendable, Hashable {
 }
 
 extension WireMessage {
-    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values.
+    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values and
+    /// refusing strings that hold NUL when `refusingNUL`.
     @inlinable
     public init(
-        serializedBytes bytes: UnsafeRawBufferPointer, elementLimit: Int = WireReader.defaultElementLimit
+        serializedBytes bytes: UnsafeRawBufferPointer, elementLimit: Int = WireReader.defaultElementLimit,
+        refusingNUL: Bool = false
     ) throws(WireDecodingError) {
         self.init()
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var reader = WireReader(start: base, count: bytes.count, elementLimit: elementLimit)
+        var reader = WireReader(
+            start: base, count: bytes.count, elementLimit: elementLimit, refusingNUL: refusingNUL)
         try merge(from: &reader)
     }
 
-    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values.
+    /// Decodes a message from its protobuf encoding, producing at most `elementLimit` values and
+    /// refusing strings that hold NUL when `refusingNUL`.
     @inlinable
-    public init(serializedBytes bytes: [UInt8], elementLimit: Int = WireReader.defaultElementLimit)
-        throws(WireDecodingError)
-    {
+    public init(
+        serializedBytes bytes: [UInt8], elementLimit: Int = WireReader.defaultElementLimit,
+        refusingNUL: Bool = false
+    ) throws(WireDecodingError) {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(WireDecodingError) in try Self(serializedBytes: buffer, elementLimit: elementLimit) }
+            Result { () throws(WireDecodingError) in
+                try Self(serializedBytes: buffer, elementLimit: elementLimit, refusingNUL: refusingNUL)
+            }
         }
         self = try result.get()
     }

@@ -43,15 +43,25 @@ public struct WireReader {
     @usableFromInline
     var elementsLeft: Int
 
-    /// Reads `count` bytes starting at `start`, producing at most `elementLimit` elements.
+    /// Whether a `string` holding U+0000 fails the decode (``WireDecodingError/nulInString(field:)``):
+    /// set for requests from the network, since no text of the platform may hold NUL and
+    /// PostgreSQL cannot store it.
+    public let refusesNUL: Bool
+
+    /// Reads `count` bytes starting at `start`, producing at most `elementLimit` elements, refusing
+    /// strings that hold NUL when `refusingNUL`.
     @inlinable
-    public init(start: UnsafeRawPointer, count: Int, elementLimit: Int = WireReader.defaultElementLimit) {
+    public init(
+        start: UnsafeRawPointer, count: Int, elementLimit: Int = WireReader.defaultElementLimit,
+        refusingNUL: Bool = false
+    ) {
         self.position = start
         self.end = start + count
         self.depth = 0
         self.tagStart = start
         self.elementLimit = elementLimit
         self.elementsLeft = elementLimit
+        self.refusesNUL = refusingNUL
     }
 
     /// The number of bytes left in the current message.
@@ -239,8 +249,18 @@ public struct WireReader {
         if !Self.isASCII(bytes) {
             guard string.utf8.elementsEqual(bytes) else { throw .invalidUTF8 }
         }
+        if refusesNUL, bytes.contains(0) { throw .nulInString(field: lastFieldNumber) }
         position += length
         return string
+    }
+
+    /// The field number of the last tag read (0 if it cannot be read again).
+    @usableFromInline
+    var lastFieldNumber: Int {
+        var probe = self
+        probe.position = tagStart
+        guard tagStart < end, let tag = try? probe.readTag() else { return 0 }
+        return tag.fieldNumber
     }
 
     /// Whether every byte is below 0x80, checked eight bytes at a time.

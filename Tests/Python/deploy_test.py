@@ -89,6 +89,14 @@ def console_agrees(bin_dir):
     assert f"Environment=SUPPORT_PORT={port}" in unit and "LoadCredential" not in unit
     assert re.search(r"^ExecStart=/usr/local/bin/console\b", unit, re.M)
     assert set(re.findall(r"--peer ([a-z]+)=", unit)) == set(SERVICES)
+    # Every browser connection holds a descriptor: the unit raises the limit and the console caps
+    # its connections well below it, each a setting of the console.
+    open_files = int(re.search(r"^LimitNOFILE=(\d+)$", unit, re.M).group(1))
+    assert f"Environment=SUPPORT_MAX_OPEN_FILES={open_files}" in unit
+    connections = int(re.search(r"^Environment=SUPPORT_MAX_CONNECTIONS=(\d+)$", unit, re.M).group(1))
+    assert connections < open_files, (connections, open_files)
+    for variable in re.findall(r"^Environment=(SUPPORT_[A-Z_]+)=", unit, re.M):
+        assert f"({variable}" in help_text, f"{variable} in the console's unit is not a setting of the console"
     work = tempfile.mkdtemp(prefix="deploy-console-")
     keys = support_stubs.LocalKeys(bin_dir, work, services=[])
     environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0", SUPPORT_TOKEN_KEYS=keys.jwks,

@@ -1,7 +1,8 @@
 """Text limits count UTF-8 bytes as well as characters, tried from outside: a Python grpcio client
 generated from proto/ sends the real `orders` executable texts of few characters but many bytes
 (one grapheme cluster of combining marks), which are refused with INVALID_ARGUMENT, while texts at
-the limit pass and the service keeps serving.
+the limit pass and the service keeps serving. A NUL character in any request string (free text,
+an id, a nested field) is INVALID_ARGUMENT naming the field, on SQLite and PostgreSQL alike.
 
     python3 text_limits_contract.py --bin .build/debug
 """
@@ -87,6 +88,26 @@ def main():
         code, details = code_of(lambda: report("a" * 4001))
         assert code == grpc.StatusCode.INVALID_ARGUMENT, (code, details)
 
+    def nul_is_refused_naming_the_field():
+        # U+0000 in any request string (PostgreSQL cannot store it): INVALID_ARGUMENT naming the
+        # field by number, on every backend, in free text, in an id and in a nested message.
+        def field(message, name):
+            return message.DESCRIPTOR.fields_by_name[name].number
+
+        code, details = code_of(lambda: report("broken\x00kettle"))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT, (code, details)
+        assert f"string field {field(orders_pb2.ReportIssueRequest, 'description')} holds a NUL" in details, details
+        code, details = code_of(lambda: stub.GetOrder(orders_pb2.GetOrderRequest(order_id="py\x00text"),
+                                                      metadata=customer))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT, (code, details)
+        assert f"string field {field(orders_pb2.GetOrderRequest, 'order_id')} holds a NUL" in details, details
+        code, details = code_of(lambda: stub.ImportOrder(orders_pb2.ImportOrderRequest(
+            idempotency_key="imp-nul", order=orders_pb2.Order(
+                order_id="py-nul", customer_id="customer-py",
+                shipping_address=orders_pb2.Address(city="Lis\x00boa"))), metadata=service))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT, (code, details)
+        assert f"string field {field(orders_pb2.Address, 'city')} holds a NUL" in details, details
+
     def still_serving():
         response = health_pb2_grpc.HealthStub(channel).Check(
             health_pb2.HealthCheckRequest(service="support.orders.v1.Orders"))
@@ -98,6 +119,7 @@ def main():
         for name, check in [("setup", setup), ("texts_at_the_limit_pass", texts_at_the_limit_pass),
                             ("one_character_of_many_bytes_is_refused", one_character_of_many_bytes_is_refused),
                             ("too_many_characters_is_refused", too_many_characters_is_refused),
+                            ("nul_is_refused_naming_the_field", nul_is_refused_naming_the_field),
                             ("still_serving", still_serving)]:
             checks.run(f"text limits {name}", check)
     finally:

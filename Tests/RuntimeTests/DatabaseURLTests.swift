@@ -16,7 +16,19 @@ import Testing
         #expect(url.tls == .require)
         #expect(!url.description.contains("s3cret"))
         #expect(try DatabaseURL(parsing: "postgresql://u@h/d").port == 5_432)
-        #expect(try DatabaseURL(parsing: "postgresql://u@h/d").tls == .prefer)
+        #expect(try DatabaseURL(parsing: "postgresql://u@h/d?sslmode=prefer").tls == .prefer)
+    }
+
+    /// Without `sslmode`, TLS is required unless the server is on this machine: `prefer` to a remote
+    /// host would let anyone on the path strip TLS.
+    @Test func tlsIsRequiredByDefaultExceptOnLoopback() throws {
+        for host in ["h", "db.internal", "10.0.0.5", "[2001:db8::1]", "127.example.com"] {
+            #expect(try DatabaseURL(parsing: "postgres://u@\(host)/d").tls == .require, "\(host)")
+        }
+        for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "[::1]"] {
+            #expect(try DatabaseURL(parsing: "postgres://u@\(host):5432/d").tls == .prefer, "\(host)")
+        }
+        #expect(try DatabaseURL(parsing: "postgres://u@db.internal/d?sslmode=disable").tls == .disable)
     }
 
     @Test func thePasswordComesFromTheFileElsePGPASSWORD() throws {

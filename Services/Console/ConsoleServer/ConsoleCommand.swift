@@ -4,7 +4,9 @@ import Crypto
 import Foundation
 import HTTP2
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Runtime
 import ServiceLifecycle
 
@@ -64,6 +66,21 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert (SUPPORT_TLS_KEY).")
     var tlsKey: String?
 
+    @Option(
+        help:
+            "Seconds a browser connection may stay idle or leave a request unfinished before it is closed (SUPPORT_IDLE_TIMEOUT; default 30)."
+    )
+    var idleTimeout: Int?
+
+    @Option(
+        help:
+            "Most browser connections open at once; further ones wait in the listen queue (SUPPORT_MAX_CONNECTIONS; default 512)."
+    )
+    var maxConnections: Int?
+
+    @Option(help: "Soft limit on open files the console raises itself to (SUPPORT_MAX_OPEN_FILES; default 4096).")
+    var maxOpenFiles: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func value(_ flag: String?, _ variable: String) -> String? {
@@ -94,6 +111,20 @@ struct ConsoleCommand: AsyncParsableCommand {
         let issuer = value(tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
         let audience = value(tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
         let secure = secureCookies || environment["SUPPORT_SECURE_COOKIES"] == "1"
+        let idleText = idleTimeout.map(String.init) ?? value(nil, "SUPPORT_IDLE_TIMEOUT") ?? "30"
+        guard let idleSeconds = Int(idleText), (1...3_600).contains(idleSeconds) else {
+            throw ValidationError("--idle-timeout must be 1 to 3600 seconds")
+        }
+        let connectionsText = maxConnections.map(String.init) ?? value(nil, "SUPPORT_MAX_CONNECTIONS") ?? "512"
+        guard let wantedConnections = Int(connectionsText), (1...100_000).contains(wantedConnections) else {
+            throw ValidationError("--max-connections must be 1 to 100000")
+        }
+        let filesText = maxOpenFiles.map(String.init) ?? value(nil, "SUPPORT_MAX_OPEN_FILES") ?? "4096"
+        guard let openFiles = Int(filesText), (64...1_048_576).contains(openFiles) else {
+            throw ValidationError("--max-open-files must be 64 to 1048576")
+        }
+        let connectionLimit = FileDescriptorLimit.connections(
+            wanted: wantedConnections, softLimit: FileDescriptorLimit.raise(to: openFiles))
 
         let (keys, keysFile) = try Self.keys(
             file: value(tokenKeys, "SUPPORT_TOKEN_KEYS"), publicKey: value(tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY"))
@@ -118,7 +149,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         logger.logLevel = .notice
         var app = Application(
             router: console.router(),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            server: .http1(configuration: ConsoleHTTP.configuration(idleTimeout: .seconds(Int64(idleSeconds)))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: nil, backlog: ConsoleHTTP.backlog,
+                availableConnectionsDelegate: MaximumAvailableConnections(connectionLimit, logger: logger)),
             onServerRunning: { channel in
                 print("console listening on port \(channel.localAddress?.port ?? port)")
                 fflush(nil)

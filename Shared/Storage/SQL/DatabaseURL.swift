@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where a service's PostgreSQL database is: `postgres://user[:password]@host[:port]/database`
-/// (`postgresql://` too), with `?sslmode=disable|prefer|require` (default prefer, as libpq). The
+/// (`postgresql://` too), with `?sslmode=disable|prefer|require` (default `require`, or `prefer`,
+/// as libpq, for a loopback host: `localhost`, 127.0.0.0/8, `::1`). The
 /// password may instead come from a file or the environment (see
 /// ``init(parsing:passwordFile:environment:)``); ``description`` never shows it.
 public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
@@ -47,7 +48,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         let name = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !name.isEmpty, !name.contains("/") else { throw DatabaseURLError("names no database (…/NAME)") }
         database = name
-        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let mode =
+            components.queryItems?.first { $0.name == "sslmode" }?.value
+            ?? (Self.isLoopback(host) ? "prefer" : "require")
         guard let tls = TLSMode(rawValue: mode) else {
             throw DatabaseURLError("has sslmode '\(mode)' (expected disable, prefer or require)")
         }
@@ -62,6 +65,16 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         } else {
             password = environment["PGPASSWORD"]
         }
+    }
+
+    /// Whether `host` names this machine (`localhost`, 127.0.0.0/8, `::1`): the only hosts where a
+    /// URL without `sslmode` may fall back to plaintext. Anywhere else, `prefer` would let anyone on
+    /// the path strip TLS, so the default there is `require`.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        let isIPv4Loopback = octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        return bare.lowercased() == "localhost" || bare == "::1" || isIPv4Loopback
     }
 
     /// The URL without its password.

@@ -3,7 +3,8 @@ import RPC
 
 /// The one place PostgreSQL failures become gRPC statuses: the database unreachable, shutting
 /// down, a standby that cannot take writes, or contention that outlived the retries is
-/// UNAVAILABLE (worth a retry); a full disk or too many connections RESOURCE_EXHAUSTED; anything
+/// UNAVAILABLE (worth a retry); a full disk or too many connections RESOURCE_EXHAUSTED; a text it
+/// cannot store (NUL, SQLSTATE 22021) INVALID_ARGUMENT; anything
 /// else INTERNAL with the SQLSTATE. Messages never carry SQL or data.
 extension PSQLError: RPCErrorConvertible {
     /// The SQLSTATE the server sent, if the server sent the error.
@@ -30,6 +31,10 @@ extension PSQLError: RPCErrorConvertible {
             return RPCError(.unavailable, "the service's database has no free connection; try again")
         case "40001", "40P01", "55P03":
             return RPCError(.unavailable, "the service's database is busy; try again")
+        case "22021", "22P05":
+            // A text the database cannot store (NUL, or a character outside its encoding): the
+            // request's fault, should one get past the services' own checks.
+            return RPCError(.invalidArgument, "a text holds a character the database cannot store (such as NUL)")
         case "25006":
             return RPCError(.unavailable, "the service's database is read-only (a standby); try again")
         case _ where state.hasPrefix("08") || state.hasPrefix("57P"):
