@@ -17,15 +17,20 @@ import suite  # noqa: E402
 def main():
     bin_dir = subprocess.check_output(["swift", "build", "--show-bin-path"], cwd=ROOT, text=True).strip()
     data_dir = os.path.join(ROOT, "data")
+    import demo_history
+    print("loading the demo history of the last three weeks (first start only)...", flush=True)
+    try:  # the weeks before today, each with the suite's clock set back (--dev-clock-offset)
+        demo_history.backfill(bin_dir, data_dir, log_dir=os.path.join(data_dir, "logs"), pace=0.5)
+        backfilled = None
+    except Exception as error:  # noqa: BLE001 - the suite runs without it
+        backfilled = f"demo history not loaded ({type(error).__name__}: {error})"
     processes, ports, keys = suite.start(bin_dir, data_dir, ports=suite.PORTS,
                                                       log_dir=os.path.join(data_dir, "logs"))
     try:
         import demo_data
         loaded = demo_data.load(ports, bin_dir, keys.identity_provider)
-        import demo_history
-        print("loading the demo history (first start only)...", flush=True)
         try:
-            history = demo_history.load(ports, bin_dir, keys.identity_provider, pace=0.5)
+            history = backfilled or demo_history.load(ports, bin_dir, keys.identity_provider, pace=0.5)
         except Exception as error:  # noqa: BLE001 - the suite runs without it
             history = f"demo history not loaded ({type(error).__name__}: {error})"
         console = start_console(bin_dir, ports, keys, os.path.join(data_dir, "logs"))

@@ -1,8 +1,10 @@
 """The demo data and history `make run` loads (scripts/demo_data.py, scripts/demo_history.py),
-against the five real processes: afterwards Oversight's report shows real figures (satisfaction,
-response and resolution percentiles, refund SLA compliance, standardization, fairness groups in
-every dimension, top categories), the complaint went through every state and the audit sample
-carries verdicts; after a restart on the same data a second load adds nothing.
+against the five real processes: three weeks of it loaded with the services' clocks set back
+(`--dev-clock-offset`), then today's; afterwards Oversight's report shows real figures (satisfaction,
+response and resolution percentiles, refund SLA compliance with a breach, standardization,
+fairness groups in every dimension, top categories), a period of only two to three weeks ago has
+its own cases, the complaint went through every state and the audit sample carries verdicts; after
+a restart on the same data a second load adds nothing.
 
     python3 demo_history_test.py --bin .build/debug
 """
@@ -52,12 +54,15 @@ def main():
         return stub, auditor
 
     def load():
+        state["backfilled"] = demo_history.backfill(args.bin, work, log_dir=os.path.join(work, "logs"), pace=0.2)
+        nonlocal oversight, auditor
+        oversight, auditor = start()
         demo_data.load(state["ports"], args.bin, state["keys"].identity_provider)
         return demo_history.load(state["ports"], args.bin, state["keys"].identity_provider, pace=0.2)
 
-    def report(oversight, auditor):
+    def report(oversight, auditor, days_ago=(30, -1)):
         return oversight.GetReport(oversight_pb2.GetReportRequest(
-            **{"from": timestamp(30 * DAY), "to": timestamp(-DAY)}), metadata=auditor)
+            **{"from": timestamp(days_ago[0] * DAY), "to": timestamp(days_ago[1] * DAY)}), metadata=auditor)
 
     def settled(oversight, auditor):
         """The report once two reads a second apart agree (the outboxes have delivered)."""
@@ -73,11 +78,12 @@ def main():
             time.sleep(1)
         raise AssertionError("the report did not settle")
 
-    oversight, auditor = start()
+    oversight, auditor, state["processes"] = None, None, {}
     try:
         def first_load_shows_real_figures():
             summary = load()
-            assert summary.startswith("demo history: "), summary
+            assert state["backfilled"] == [21, 14, 7], state["backfilled"]
+            assert summary.startswith("demo history over three weeks: "), summary
             figures = settled(oversight, auditor)
             state["figures"] = figures
             assert figures.satisfaction.ratings == 14, figures.satisfaction
@@ -89,9 +95,11 @@ def main():
             assert figures.first_response.count >= 8, figures.first_response
             assert figures.resolution.count >= 8, figures.resolution
             assert figures.resolution.p50.seconds + figures.resolution.p50.nanos > 0, figures.resolution
-            # Four refunds approved: two completed on time, one failed, one still processing.
+            # Four refunds approved: two completed on time, one failed, one still processing three
+            # weeks after its approval, past its expected_by: a breach.
             assert figures.refund_sla.refunds == 4 and figures.refund_sla.on_time == 2, figures.refund_sla
-            assert figures.refund_sla.compliance_ppm == 1_000_000, figures.refund_sla
+            assert figures.refund_sla.breached == 1, figures.refund_sla
+            assert figures.refund_sla.compliance_ppm == 666_666, figures.refund_sla
             assert figures.decisions >= 30 and figures.standardization_ppm > 0, figures
             dimensions = {d.dimension: {g.group for g in d.groups} for d in figures.fairness.dimensions}
             assert {"EU", "NA", "APAC", "LATAM", "MEA"} <= dimensions["region"], dimensions
@@ -101,6 +109,21 @@ def main():
             assert 0 < figures.fairness.overall_refusal_rate_ppm < 1_000_000, figures.fairness
             categories = {c.category for c in figures.top_categories}
             assert {"SHIPPING_ANOMALY", "PRODUCT_DEFECT", "DISPUTE"} <= categories, categories
+
+        def weeks_ago_have_their_own_cases():
+            # 10 to 22 days ago: the slices loaded with the clocks three and two weeks back (the
+            # report counts a refund as breached once its expected_by, 10 days after approval, is
+            # before the period's end).
+            weeks = report(oversight, auditor, (22, 10))
+            # Rated then: two issues, the dispute (decided a week after it was opened) and three returns.
+            assert weeks.satisfaction.ratings == 6, weeks.satisfaction
+            assert weeks.resolution.count >= 3, weeks.resolution
+            assert weeks.resolution.p99.seconds >= 6 * DAY, weeks.resolution
+            # The two refunds approved three weeks ago: one completed a week later, one breached.
+            assert weeks.refund_sla.refunds == 2 and weeks.refund_sla.on_time == 1, weeks.refund_sla
+            assert weeks.refund_sla.breached == 1, weeks.refund_sla
+            # Today's cases are not in it.
+            assert weeks.events < state["figures"].events, (weeks.events, state["figures"].events)
 
         def complaint_and_audit_sample():
             agent = [("authorization", "Bearer " + state["keys"].mint("agent-1", "agent"))]
@@ -119,8 +142,8 @@ def main():
             codes = suite.stop(state["processes"])
             assert set(codes.values()) == {0}, codes
             nonlocal oversight, auditor
-            oversight, auditor = start()
             assert load() == "demo history already loaded"
+            assert state["backfilled"] == [], state["backfilled"]
             again = settled(oversight, auditor)
             before = state["figures"]
             assert again.events == before.events, (again.events, before.events)
@@ -129,6 +152,7 @@ def main():
             assert again.refund_sla == before.refund_sla
 
         for name, check in [("demo history: the report shows real figures", first_load_shows_real_figures),
+                            ("demo history: two to three weeks ago has cases", weeks_ago_have_their_own_cases),
                             ("demo history: a complaint handled, a sample drawn", complaint_and_audit_sample),
                             ("demo history: a second load adds nothing", restart_and_load_again_adds_nothing)]:
             checks.run(name, check)

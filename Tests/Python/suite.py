@@ -35,9 +35,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
-    """Starts every service; `ports` None picks free ports. Returns ({name: process}, {name: port},
-    support_stubs.LocalKeys)."""
+def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True, clock_offset=0):
+    """Starts every service; `ports` None picks free ports; `clock_offset` (seconds, negative: the
+    past) shifts the services' clocks with the development-only `--dev-clock-offset` (the demo
+    history). Returns ({name: process}, {name: port}, support_stubs.LocalKeys)."""
     keys = ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
     ports = ports or {name: free_port() for name in START_ORDER}
     processes, bound = {}, {}
@@ -47,6 +48,8 @@ def start(bin_dir, data_dir, ports=None, log_dir=None, quiet=True):
                      *support_stubs.database_flags(name)]
         for peer in PEERS[name]:
             arguments += ["--peer", f"{peer}=127.0.0.1:{ports[peer]}"]
+        if clock_offset:
+            arguments.append(f"--dev-clock-offset={int(clock_offset)}")  # "=": the value is negative
         stderr = subprocess.DEVNULL if quiet else None
         if log_dir:
             os.makedirs(log_dir, exist_ok=True)

@@ -9,7 +9,8 @@ await process.main {
         key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
         everySeconds: process.configuration.checkpointSeconds)
     let service = OversightService(
-        database: database, checkpointing: checkpointing, inquiries: process.client(for: "inquiries"))
+        database: database, checkpointing: checkpointing, inquiries: process.client(for: "inquiries"),
+        clock: process.clock)
     try await process.run(
         services: [service], files: OversightService.protoFiles, policy: OversightService.accessPolicy,
         background: [service.chainMonitor(), service.reportMonitor()])

@@ -62,6 +62,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maximumOpenFiles = 4_096
     /// The PostgreSQL database (`--database-url`); nil: SQLite under ``dataDirectory``.
     public var databaseURL: DatabaseURL?
+    /// Development only (`--dev-clock-offset`): seconds added to the clock handed to the service
+    /// (negative: the past), never to the token verifier's; 0 in every deployment.
+    public var developmentClockOffset = 0
 
     /// Validates `options`, filling absent flags from `environment`.
     public init(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError) {
@@ -154,7 +157,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
             options.outboxRetentionHours.map(String.init) ?? value(nil, "SUPPORT_OUTBOX_RETENTION_HOURS"),
             default: 24, setting: "--outbox-retention-hours")
         try readTransportLimits(options: options, environment: environment)
+        developmentClockOffset = try Self.number(
+            options.devClockOffset, nil, default: 0, range: -Self.maximumClockOffset...Self.maximumClockOffset,
+            setting: "--dev-clock-offset", unit: "seconds")
     }
+
+    /// The largest `--dev-clock-offset` either way: a year.
+    public static let maximumClockOffset = 366 * 86_400
 
     /// A retention given in hours: 1 to 8760 (a year).
     private static func hours(_ text: String?, default fallback: Int, setting: String) throws(ConfigurationError)

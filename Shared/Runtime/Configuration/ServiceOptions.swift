@@ -156,6 +156,12 @@ public struct ServiceOptions: ParsableArguments {
     )
     var databasePasswordFile: String?
 
+    @Option(
+        help:
+            "Development only, never in deploy/: seconds added to the clock the service stamps cases with, negative for the past, to load a demo history; tokens stay checked against the real clock (no environment variable; default 0)."
+    )
+    var devClockOffset: Int?
+
     /// Flags as parsed; environment fallbacks are applied by ``ServiceConfiguration``.
     public init() {}
 }

@@ -53,6 +53,11 @@ public struct ServiceProcess: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
+        if configuration.developmentClockOffset != 0 {
+            logger.warning(
+                "development clock offset: the service's clock is shifted; never use --dev-clock-offset in a deployment",
+                metadata: ["dev_clock_offset_seconds": "\(configuration.developmentClockOffset)"])
+        }
         (keys, keysFile) = try Self.keys(configuration)
         verifier = keys.map {
             TokenVerifier(
@@ -98,6 +103,13 @@ public struct ServiceProcess: Sendable {
             FileHandle.standardError.write(Data("\(name): \(error.description)\n".utf8))
             exit(64)
         }
+    }
+
+    /// The clock to hand to the service: the real time shifted by `--dev-clock-offset` (development
+    /// only; 0 otherwise). Tokens are verified against the real time, not this clock.
+    public var clock: @Sendable () -> Date {
+        let offset = TimeInterval(configuration.developmentClockOffset)
+        return { Date().addingTimeInterval(offset) }
     }
 
     /// Opens the service's database (`<data-dir>/<name>.sqlite`), running `migrations` after the
