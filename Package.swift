@@ -360,7 +360,7 @@ let package = Package(
             "ConsoleWeb", "Services/Console/ConsoleWeb",
             [
                 "Runtime", "RPC", "Wire", "HTTP2", "CommonAPI", "OversightAPI", "OrdersAPI", "ReturnsAPI",
-                "RefundsAPI", "InquiriesAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                "RefundsAPI", "InquiriesAPI", "SupportPolicy", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
@@ -377,7 +377,7 @@ let package = Package(
         tests(
             "ConsoleTests",
             [
-                "ConsoleWeb", "Runtime", .product(name: "Hummingbird", package: "hummingbird"),
+                "ConsoleWeb", "Runtime", "CommonAPI", "RefundsAPI", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),

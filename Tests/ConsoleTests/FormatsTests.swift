@@ -1,4 +1,6 @@
+import CommonAPI
 import Foundation
+import RefundsAPI
 import Testing
 
 @testable import ConsoleWeb
@@ -16,6 +18,28 @@ struct FormatsTests {
         #expect(Figures.thousandths(5_000) == "5")
         #expect(Figures.thousandths(-1_005) == "-1.005")
         #expect(Figures.percent(ppm: Int64.min).hasPrefix("-"))
+    }
+
+    @Test("money with its currency's decimals, exactly; an unknown code as minor units")
+    func money() {
+        #expect(Figures.amount(minorUnits: 7_900, digits: 2) == "79.00")
+        #expect(Figures.amount(minorUnits: 5, digits: 2) == "0.05")
+        #expect(Figures.amount(minorUnits: -1_005, digits: 3) == "-1.005")
+        #expect(Figures.amount(minorUnits: 8_116, digits: 0) == "8116")
+        #expect(Figures.amount(minorUnits: Int64.min, digits: 2) == "-92233720368547758.08")
+        #expect(CasePage.money(Money.with { $0.minorUnits = 7_900; $0.currencyCode = "EUR" }) == "79.00 EUR")
+        #expect(CasePage.money(Money.with { $0.minorUnits = 1_234; $0.currencyCode = "BHD" }) == "1.234 BHD")
+        #expect(CasePage.money(Money.with { $0.minorUnits = 7; $0.currencyCode = "XXX" }) == "7 minor units XXX")
+        #expect(CasePage.money(nil) == "-")
+    }
+
+    @Test("a refund's source is named by its case, never dumped")
+    func refundSource() {
+        #expect(CasePage.source(RefundSource.with { $0.kind = .returnID("RET-1") }) == "return RET-1")
+        #expect(CasePage.source(RefundSource.with { $0.kind = .issueID("ISS-2") }) == "issue ISS-2")
+        #expect(CasePage.source(RefundSource.with { $0.kind = .agentNote("goodwill") }) == "agent's decision: goodwill")
+        #expect(CasePage.source(RefundSource()) == "-")
+        #expect(CasePage.source(nil) == "-")
     }
 
     @Test("form fields: + is a space, %XX a byte, the first of a name wins, malformed ones are dropped")

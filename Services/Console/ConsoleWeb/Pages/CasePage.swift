@@ -6,6 +6,7 @@ import OversightAPI
 import RefundsAPI
 import ReturnsAPI
 import Runtime
+import SupportPolicy
 import Wire
 
 /// One case (an order issue, a return, a refund, a ticket or a complaint) as its own service
@@ -80,7 +81,7 @@ struct CasePage {
             page.facts = [
                 ("Refund", refund.refundID), ("Order", refund.orderID), ("Customer", refund.customerID),
                 ("Amount", money(refund.amount)), ("State", Names.of(refund.state)),
-                ("Source", Names.of(refund.source)),
+                ("Source", Self.source(refund.source)),
                 ("Failure reason", refund.failureReason.isEmpty ? "-" : refund.failureReason),
                 ("Approved", Figures.time(refund.approvedAt)), ("Expected by", Figures.time(refund.expectedBy)),
                 ("Finished", Figures.time(refund.finishedAt)), ("SLA breached", refund.slaBreached ? "yes" : "no"),
@@ -132,10 +133,25 @@ struct CasePage {
         return "\(reference.ruleID) (policy \(reference.policyVersion))"
     }
 
-    /// Money as "19.99 EUR" is not exact for every currency's exponent: shown as minor units.
+    /// Money as "79.00 EUR", with as many decimals as the currency's minor-unit digits (exact:
+    /// the integer minor units placed, never through a floating-point number); a code the
+    /// platform does not know is shown as minor units.
     static func money(_ money: Money?) -> String {
         guard let money else { return "-" }
-        return "\(money.minorUnits) minor units \(money.currencyCode)"
+        guard let digits = Currency.minorDigits(of: money.currencyCode) else {
+            return "\(money.minorUnits) minor units \(money.currencyCode)"
+        }
+        return "\(Figures.amount(minorUnits: money.minorUnits, digits: digits)) \(money.currencyCode)"
+    }
+
+    /// What a refund is for: "return RET-1", "issue ISS-1", or the agent's note.
+    static func source(_ source: RefundSource?) -> String {
+        switch source?.kind {
+        case .returnID(let id): "return \(id)"
+        case .issueID(let id): "issue \(id)"
+        case .agentNote(let note): "agent's decision: \(note)"
+        case nil: "-"
+        }
     }
 
     /// The page.

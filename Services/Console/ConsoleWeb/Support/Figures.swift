@@ -16,6 +16,16 @@ public enum Figures {
         decimal(milli, scale: 1_000)
     }
 
+    /// An amount in minor units with exactly `digits` decimals (the currency's exponent):
+    /// 7,900 with 2 is "79.00", 8,116 with 0 is "8116", -1,005 with 3 is "-1.005".
+    public static func amount(minorUnits: Int64, digits: Int) -> String {
+        guard digits > 0 else { return String(minorUnits) }
+        let magnitude = String(minorUnits.magnitude)
+        let padded = String(repeating: "0", count: max(0, digits + 1 - magnitude.count)) + magnitude
+        let text = "\(padded.dropLast(digits)).\(padded.suffix(digits))"
+        return minorUnits < 0 ? "-" + text : text
+    }
+
     /// `value / scale` written exactly (scale a power of ten), trailing zeros dropped.
     static func decimal(_ value: Int64, scale: Int64) -> String {
         let negative = value < 0
