@@ -377,7 +377,8 @@ let package = Package(
         tests(
             "ConsoleTests",
             [
-                "ConsoleWeb", "Runtime", "CommonAPI", "RefundsAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                "ConsoleWeb", "Runtime", "CommonAPI", "RefundsAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),

@@ -2,6 +2,7 @@ import CommonAPI
 import Foundation
 import RefundsAPI
 import Testing
+import Wire
 
 @testable import ConsoleWeb
 
@@ -27,9 +28,21 @@ struct FormatsTests {
         #expect(Figures.amount(minorUnits: -1_005, digits: 3) == "-1.005")
         #expect(Figures.amount(minorUnits: 8_116, digits: 0) == "8116")
         #expect(Figures.amount(minorUnits: Int64.min, digits: 2) == "-92233720368547758.08")
-        #expect(CasePage.money(Money.with { $0.minorUnits = 7_900; $0.currencyCode = "EUR" }) == "79.00 EUR")
-        #expect(CasePage.money(Money.with { $0.minorUnits = 1_234; $0.currencyCode = "BHD" }) == "1.234 BHD")
-        #expect(CasePage.money(Money.with { $0.minorUnits = 7; $0.currencyCode = "XXX" }) == "7 minor units XXX")
+        #expect(
+            CasePage.money(
+                Money.with {
+                    $0.minorUnits = 7_900; $0.currencyCode = "EUR"
+                }) == "79.00 EUR")
+        #expect(
+            CasePage.money(
+                Money.with {
+                    $0.minorUnits = 1_234; $0.currencyCode = "BHD"
+                }) == "1.234 BHD")
+        #expect(
+            CasePage.money(
+                Money.with {
+                    $0.minorUnits = 7; $0.currencyCode = "XXX"
+                }) == "7 minor units XXX")
         #expect(CasePage.money(nil) == "-")
     }
 

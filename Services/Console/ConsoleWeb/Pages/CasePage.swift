@@ -6,7 +6,6 @@ import OversightAPI
 import RefundsAPI
 import ReturnsAPI
 import Runtime
-import SupportPolicy
 import Wire
 
 /// One case (an order issue, a return, a refund, a ticket or a complaint) as its own service
@@ -138,10 +137,7 @@ struct CasePage {
     /// platform does not know is shown as minor units.
     static func money(_ money: Money?) -> String {
         guard let money else { return "-" }
-        guard let digits = Currency.minorDigits(of: money.currencyCode) else {
-            return "\(money.minorUnits) minor units \(money.currencyCode)"
-        }
-        return "\(Figures.amount(minorUnits: money.minorUnits, digits: digits)) \(money.currencyCode)"
+        return Figures.amount(minorUnits: money.minorUnits, currencyCode: money.currencyCode)
     }
 
     /// What a refund is for: "return RET-1", "issue ISS-1", or the agent's note.

@@ -1,4 +1,5 @@
 import Foundation
+import SupportPolicy
 import Wire
 
 /// How the console writes the services' numbers: exactly, from their integer forms (parts per
@@ -14,6 +15,15 @@ public enum Figures {
     /// Thousandths as a decimal number: 4,250 is "4.25".
     public static func thousandths(_ milli: Int64) -> String {
         decimal(milli, scale: 1_000)
+    }
+
+    /// An amount with its currency's decimals and code ("79.00 EUR"); a code the platform does
+    /// not know is shown as minor units.
+    public static func amount(minorUnits: Int64, currencyCode: String) -> String {
+        guard let digits = Currency.minorDigits(of: currencyCode) else {
+            return "\(minorUnits) minor units \(currencyCode)"
+        }
+        return "\(amount(minorUnits: minorUnits, digits: digits)) \(currencyCode)"
     }
 
     /// An amount in minor units with exactly `digits` decimals (the currency's exponent):
