@@ -64,6 +64,7 @@ extension Router {
     }
 
     /// The one encoded request of a call whose client must send exactly one.
+    @usableFromInline
     static func single(from requests: MessageStream) async throws -> [UInt8] {
         var iterator = requests.makeAsyncIterator()
         guard let bytes = try await iterator.next() else {

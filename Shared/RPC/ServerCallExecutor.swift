@@ -77,6 +77,7 @@ public struct ServerCallExecutor: Sendable {
     /// Runs `call`'s handler on `request` and ends the call on `stream`: OK with the handler's
     /// trailers (after a unary handler's response message), or the status of what it threw. When
     /// `stream` does not end calls at their deadline itself, the deadline is enforced here.
+    @inlinable
     public static func execute(_ call: Accepted, request: Request, on stream: some ServerCallStream) async {
         let context = call.context
         let outcome: ServerCallOutcome
@@ -95,7 +96,8 @@ public struct ServerCallExecutor: Sendable {
     }
 
     /// Runs the handler; returns a unary handler's response message.
-    private static func run(_ call: Accepted, request: Request, on stream: some ServerCallStream) async throws
+    @inlinable
+    static func run(_ call: Accepted, request: Request, on stream: some ServerCallStream) async throws
         -> [UInt8]?
     {
         switch (call.handler.body, request) {

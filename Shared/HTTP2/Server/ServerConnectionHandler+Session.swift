@@ -73,7 +73,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         switch action {
         case .startUnary: readyStreams.append(streamID)
-        case .finishRequests(let requests): requests.finish()
+        case .finishRequests(let requests): requests.continuation.finish()
         case .none: break
         }
     }
@@ -189,7 +189,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
                 case .yield(let requests):
                     stream.queuedMessages += 1
                     stream.queuedSizes.append(bytes.count)
-                    requests.yield(bytes)
+                    requests.continuation.yield(bytes)
                 case .secondUnaryMessage:
                     throw RPCError(.unimplemented, "a unary call received more than one request message")
                 case .drop:
@@ -242,7 +242,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         guard let stream = streams[streamID], !stream.state.isFinished else { return }
         let handler = stream.state.handlerResources
         handler.task?.cancel()
-        handler.requestContinuation?.finish(throwing: CancellationError())
+        handler.requestFeed?.continuation.finish(throwing: CancellationError())
         fail(stream, ServerCallExecutor.deadlineExceeded)
         writePending(flush: true)
     }
@@ -253,7 +253,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         discardResponse(of: stream)
         let handler = stream.state.abandon()
         handler.task?.cancel()
-        handler.requestContinuation?.finish(throwing: CancellationError())
+        handler.requestFeed?.continuation.finish(throwing: CancellationError())
         stream.outbound.releaseWriters(throwing: RPCError(.cancelled, "the call was cancelled"))
         handler.deadlineTimer?.cancel()
     }

@@ -16,7 +16,7 @@ extension ServerStreamStateMachine {
         /// A unary call's message, kept for its handler.
         case kept
         /// A streaming call's message: yield it to the handler's request messages.
-        case yield(RequestMessages.Continuation)
+        case yield(RequestFeed)
         /// A unary call received a second message.
         case secondUnaryMessage
         /// Nobody will read it.
@@ -28,7 +28,7 @@ extension ServerStreamStateMachine {
         /// A unary call's request is complete: its handler can start.
         case startUnary
         /// A streaming call's request messages end.
-        case finishRequests(RequestMessages.Continuation)
+        case finishRequests(RequestFeed)
         /// Nothing waits for it (not routed, already ended, or finished).
         case none
     }

@@ -33,8 +33,12 @@ struct ServerStreamStateMachine {
 
     /// Whether the client has ended its side (END_STREAM).
     var requestEnded: Bool {
-        switch phase {
-        case .receivingHeaders(let ended), .routed(let ended), .running(let ended, _), .finished(let ended): ended
+        switch state {
+        case .receivingHeaders(let block): block.requestEnded
+        case .routed(let call, _): call.requestEnded
+        case .running(let running): running.call.requestEnded
+        case .finished(let finished): finished.requestEnded
+        case .modifying: false
         }
     }
 
@@ -78,16 +82,16 @@ struct ServerStreamStateMachine {
     /// its deadline timer.
     var handlerResources: HandlerResources {
         switch state {
-        case .routed(let call, .streaming(_, let continuation)):
-            HandlerResources(requestContinuation: continuation, deadlineTimer: call.deadlineTimer)
+        case .routed(let call, .streaming(let feed)):
+            HandlerResources(requestFeed: feed, deadlineTimer: call.deadlineTimer)
         case .routed(let call, .unary):
             HandlerResources(deadlineTimer: call.deadlineTimer)
         case .running(let running):
             HandlerResources(
-                task: running.task, requestContinuation: running.requestContinuation,
+                task: running.task, requestFeed: running.requestFeed,
                 deadlineTimer: running.call.deadlineTimer)
         case .finished(let finished):
-            HandlerResources(task: finished.task, requestContinuation: finished.requestContinuation)
+            HandlerResources(task: finished.task, requestFeed: finished.requestFeed)
         case .receivingHeaders, .modifying:
             HandlerResources()
         }
@@ -114,14 +118,13 @@ struct ServerStreamStateMachine {
     /// (and changes nothing) unless headers were still arriving.
     mutating func routed(head: RequestHead, accepted: ServerCallExecutor.Accepted) -> Bool {
         guard case .receivingHeaders(let block) = state else { return false }
-        let call = Call(head: head, accepted: accepted, deadlineTimer: nil, requestEnded: block.requestEnded)
+        let call = Call(route: Route(head: head, accepted: accepted), deadlineTimer: nil, requestEnded: block.requestEnded)
         switch accepted.handler.body {
         case .unary:
             state = .routed(call, .unary(nil))
         case .streaming:
             // The request stream exists from now on: messages may arrive before the handler runs.
-            let (messages, continuation) = RequestMessages.makeStream()
-            state = .routed(call, .streaming(messages, continuation))
+            state = .routed(call, .streaming(RequestFeed()))
         }
         return true
     }
@@ -158,10 +161,10 @@ struct ServerStreamStateMachine {
             return .kept
         case .routed(_, .unary):
             return .secondUnaryMessage
-        case .routed(_, .streaming(_, let continuation)):
-            return .yield(continuation)
+        case .routed(_, .streaming(let feed)):
+            return .yield(feed)
         case .running(let running):
-            if let continuation = running.requestContinuation { return .yield(continuation) }
+            if let feed = running.requestFeed { return .yield(feed) }
             if case .unary = running.call.accepted.handler.body { return .secondUnaryMessage }
             return .drop
         case .receivingHeaders, .finished, .modifying:
@@ -181,14 +184,14 @@ struct ServerStreamStateMachine {
             state = .routed(call, request)
             switch request {
             case .unary: return .startUnary
-            case .streaming(_, let continuation): return .finishRequests(continuation)
+            case .streaming(let feed): return .finishRequests(feed)
             }
         case .running(var running):
             running.call.requestEnded = true
-            let continuation = running.requestContinuation
-            running.requestContinuation = nil
+            let feed = running.requestFeed
+            running.requestFeed = nil
             state = .running(running)
-            return continuation.map { .finishRequests($0) } ?? .none
+            return feed.map { .finishRequests($0) } ?? .none
         case .finished(var finished):
             finished.requestEnded = true
             state = .finished(finished)
@@ -204,14 +207,14 @@ struct ServerStreamStateMachine {
     mutating func startHandler() throws(StartRefusal) -> (ServerCallExecutor.Accepted, StartedRequest) {
         switch state {
         case .routed(let call, .unary(let message)):
-            state = .running(Running(call: call, requestContinuation: nil, task: nil, response: .notStarted))
+            state = .running(Running(call: call, requestFeed: nil, task: nil, response: .notStarted))
             return (call.accepted, .message(message))
-        case .routed(let call, .streaming(let messages, let continuation)):
+        case .routed(let call, .streaming(let feed)):
             state = .running(
                 Running(
-                    call: call, requestContinuation: call.requestEnded ? nil : continuation, task: nil,
+                    call: call, requestFeed: call.requestEnded ? nil : feed, task: nil,
                     response: .notStarted))
-            return (call.accepted, .messages(messages))
+            return (call.accepted, .messages(feed.messages))
         case .receivingHeaders: throw .notRouted
         case .running: throw .alreadyStarted
         case .finished, .modifying: throw .finished
@@ -313,6 +316,6 @@ struct ServerStreamStateMachine {
         let resources = handlerResources
         return Finished(
             requestEnded: requestEnded, pendingTrailers: pendingTrailers, task: resources.task,
-            requestContinuation: resources.requestContinuation)
+            requestFeed: resources.requestFeed)
     }
 }

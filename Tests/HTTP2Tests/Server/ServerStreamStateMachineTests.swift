@@ -106,7 +106,7 @@ import Testing
             Issue.record("a routed streaming call yields its messages")
             return
         }
-        early.yield([1])
+        early.continuation.yield([1])
         #expect(machine.consumesOnReceipt(queuedMessages: 0))
         #expect(!machine.consumesOnReceipt(queuedMessages: 1), "DATA is held while a message waits unread")
         let (_, request) = try machine.startHandler()
@@ -118,12 +118,12 @@ import Testing
             Issue.record("a running streaming call yields its messages")
             return
         }
-        late.yield([2])
+        late.continuation.yield([2])
         guard case .finishRequests(let end) = machine.receivedEndOfRequest() else {
             Issue.record("the end of the request ends the handler's messages")
             return
         }
-        end.finish()
+        end.continuation.finish()
         var received: [[UInt8]] = []
         for try await message in messages { received.append(message) }
         #expect(received == [[1], [2]])
@@ -279,11 +279,11 @@ import Testing
         machine.handlerStarted(task)
         let resources = machine.abandon()
         #expect(resources.task == task)
-        #expect(resources.requestContinuation != nil)
+        #expect(resources.requestFeed != nil)
         #expect(machine.phase == .finished(requestEnded: false))
         #expect(machine.finish(code: .ok, message: "", trailers: [:]) == .alreadyFinished)
         let again = machine.abandon()
-        #expect(again.task == nil && again.requestContinuation == nil)
+        #expect(again.task == nil && again.requestFeed == nil)
     }
 
     @Test func aFinishedCallKeepsItsHandlerForAReset() throws {
