@@ -118,7 +118,8 @@ struct ServerStreamStateMachine {
     /// (and changes nothing) unless headers were still arriving.
     mutating func routed(head: RequestHead, accepted: ServerCallExecutor.Accepted) -> Bool {
         guard case .receivingHeaders(let block) = state else { return false }
-        let call = Call(route: Route(head: head, accepted: accepted), deadlineTimer: nil, requestEnded: block.requestEnded)
+        let route = Route(head: head, accepted: accepted)
+        let call = Call(route: route, deadlineTimer: nil, requestEnded: block.requestEnded)
         switch accepted.handler.body {
         case .unary:
             state = .routed(call, .unary(nil))
