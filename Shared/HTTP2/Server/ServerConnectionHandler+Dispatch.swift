@@ -164,8 +164,14 @@ extension ServerConnectionHandler {
         }
     }
 
-    /// Ends the response with an error status, as the executor maps it (with the call's trailers).
+    /// Ends the call with an error status, as the executor maps it (with the call's trailers),
+    /// decided here (a request message too large or malformed, the deadline, too many calls):
+    /// a handler still running is cancelled and its request messages end with an error, or it
+    /// would wait for messages that will never come.
     func fail(_ stream: ServerStream, _ error: RPCError) {
+        let handler = stream.state.handlerResources
+        handler.task?.cancel()
+        handler.requestFeed?.continuation.finish(throwing: CancellationError())
         let failure = ServerCallExecutor.failure(error, context: stream.state.call?.accepted.context)
         finish(stream, code: failure.code, message: failure.message, trailers: failure.metadata)
     }

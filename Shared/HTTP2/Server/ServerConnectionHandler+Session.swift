@@ -240,9 +240,6 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     private func deadlinePassed(streamID: Int32) {
         guard let stream = streams[streamID], !stream.state.isFinished else { return }
-        let handler = stream.state.handlerResources
-        handler.task?.cancel()
-        handler.requestFeed?.continuation.finish(throwing: CancellationError())
         fail(stream, ServerCallExecutor.deadlineExceeded)
         writePending(flush: true)
     }
