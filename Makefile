@@ -25,8 +25,9 @@ build: setup
 	swift build
 
 ## Start all five services on localhost:50051-50055 with demo data (Ctrl-C stops them).
+## DB=postgres: on a local PostgreSQL 15, two replicas of each service that can, same ports.
 run: build
-	python3 scripts/run.py
+	python3 scripts/run.py$(if $(DB), --db $(DB))
 
 ## gRPC interop cases: Python grpcio client against the interop-server executable.
 interop: setup

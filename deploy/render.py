@@ -43,6 +43,102 @@ CONSOLE_IDLE_SECONDS = 30       # --idle-timeout: an idle or unfinished browser 
 # labelled support.example.com/caller=platform.
 CALLERS = {name: [other for other, spec in SERVICES.items() if name in spec[1]] for name in SERVICES}
 
+# The PostgreSQL variant (deploy/kubernetes-postgres): each service keeps its data in a database of
+# its own on a PostgreSQL server the operators run (managed, replicated, backed up), so it runs as
+# several replicas with no volume; the URL and the password come from the Secret <service>-database.
+POSTGRES_REPLICAS = 3
+POSTGRES_PORT = 5432
+DATABASE_MOUNT_DIR = "/etc/support/database"     # the Secret's password, read by the service
+SQLITE_ROLLOUT = """# One replica: the service's SQLite database lives on its own volume (ReadWriteOnce), so the
+# rollout replaces the pod instead of running two writers."""
+SQLITE_STRATEGY = """  replicas: 1
+  strategy:
+    type: Recreate"""
+POSTGRES_ROLLOUT = f"""# {POSTGRES_REPLICAS} replicas on one PostgreSQL database (migrations under an advisory lock, so replicas
+# starting at once apply each once). A rollout adds a new pod and waits for it to be ready (gRPC
+# health SERVING: it reached its database) before it stops an old one, which leaves the Service's
+# endpoints (preStop), then drains on SIGTERM: no call is refused during an update."""
+POSTGRES_STRATEGY = f"""  replicas: {POSTGRES_REPLICAS}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1"""
+DATABASE_CONFIG = f"""  SUPPORT_DATABASE_PASSWORD_FILE: "{DATABASE_MOUNT_DIR}/password"
+"""
+DATABASE_MOUNT = f"""            - name: database
+              mountPath: {DATABASE_MOUNT_DIR}
+              readOnly: true
+"""
+DATABASE_EGRESS = f"""    # PostgreSQL: narrow `to` to the database's address (an ipBlock for a managed server, or the
+    # local server's podSelector) where the cluster's network plugin allows it.
+    - ports:
+        - port: {POSTGRES_PORT}
+          protocol: TCP
+"""
+
+
+def database_env(service):
+    """The database URL, from the service's database Secret (never in the ConfigMap)."""
+    return f"""          env:
+            - name: SUPPORT_DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: {service}-database
+                  key: url
+"""
+
+
+def database_volume(service):
+    """Only the password file of the service's database Secret."""
+    return f"""        - name: database
+          secret:
+            secretName: {service}-database
+            defaultMode: 0400
+            items:
+              - key: password
+                path: password
+"""
+
+
+def spread(service):
+    """Replicas on different nodes (and zones) where the cluster has them."""
+    return f"""      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: {service}
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/name: {service}
+"""
+
+
+def database_secret(service, labels):
+    """The Secret with the service's database URL (no password in it) and the password."""
+    return f"""# Where {service}'s PostgreSQL database is: a database of its own, reached as a role of its own
+# (see deploy/README.md, "PostgreSQL"). The URL carries no password; the service reads the password
+# from the file mounted from `password`. sslmode=require verifies the server's certificate against
+# the image's CA store. For the local server (kubernetes-postgres/local-postgres, not for
+# production) use postgres://support_{service}@postgres.{NAMESPACE}.svc.cluster.local:{POSTGRES_PORT}/{service}?sslmode=disable
+# and its Secret's service password. Never commit real credentials.
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {service}-database
+  labels:
+    {labels}
+type: Opaque
+stringData:
+  url: "postgres://support_{service}@REPLACE-WITH-THE-DATABASE-HOST:{POSTGRES_PORT}/{service}?sslmode=require"
+  password: "REPLACE WITH THE support_{service} ROLE'S PASSWORD"
+"""
+
 
 def write(path, text):
     full = os.path.join(OUT, path)
@@ -55,9 +151,13 @@ def peers(service):
     return ",".join(f"{peer}={peer}.{NAMESPACE}.svc.cluster.local:{SERVICES[peer][0]}" for peer in SERVICES[service][1])
 
 
-def kubernetes(service):
+def kubernetes(service, postgres=False):
+    """The service's kustomization: in deploy/kubernetes (SQLite on its own volume, one replica) or,
+    with `postgres`, in deploy/kubernetes-postgres (its database from a Secret, POSTGRES_REPLICAS
+    replicas rolled one at a time, no volume)."""
     port, calls, cpu, memory, memory_limit = SERVICES[service]
     labels = f"app.kubernetes.io/name: {service}\n    app.kubernetes.io/part-of: support-platform"
+    pod_labels = labels.replace(chr(10) + '    ', chr(10) + '        ')
     files = {}
     files["configmap.yaml"] = f"""apiVersion: v1
 kind: ConfigMap
@@ -68,8 +168,7 @@ metadata:
 data:
   SUPPORT_HOST: "0.0.0.0"
   SUPPORT_PORT: "{port}"
-  SUPPORT_DATA_DIR: "/var/lib/support/{service}"
-  SUPPORT_PEERS: "{peers(service)}"
+{DATABASE_CONFIG if postgres else f'  SUPPORT_DATA_DIR: "/var/lib/support/{service}"{chr(10)}'}  SUPPORT_PEERS: "{peers(service)}"
   SUPPORT_TOKEN_KEYS: "{JWKS_MOUNT}/jwks.json"
   SUPPORT_TOKEN_SIGNING_KEY: "/etc/support/keys/token-signing.pem"
   SUPPORT_TOKEN_KEY_ID: "{service}-1"
@@ -95,7 +194,10 @@ type: Opaque
 stringData:
   token-signing.pem: "REPLACE WITH {service.upper()}'S OWN PEM PRIVATE KEY"
 """
-    files["pvc.yaml"] = f"""apiVersion: v1
+    if postgres:
+        files["database-secret.yaml"] = database_secret(service, labels)
+    else:
+        files["pvc.yaml"] = f"""apiVersion: v1
 kind: PersistentVolumeClaim
 metadata:
   name: {service}-data
@@ -107,8 +209,7 @@ spec:
     requests:
       storage: 10Gi
 """
-    files["deployment.yaml"] = f"""# One replica: the service's SQLite database lives on its own volume (ReadWriteOnce), so the
-# rollout replaces the pod instead of running two writers.
+    files["deployment.yaml"] = f"""{POSTGRES_ROLLOUT if postgres else SQLITE_ROLLOUT}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -116,16 +217,14 @@ metadata:
   labels:
     {labels}
 spec:
-  replicas: 1
-  strategy:
-    type: Recreate
+{POSTGRES_STRATEGY if postgres else SQLITE_STRATEGY}
   selector:
     matchLabels:
       app.kubernetes.io/name: {service}
   template:
     metadata:
       labels:
-        {labels.replace(chr(10) + '    ', chr(10) + '        ')}
+        {pod_labels}
       annotations:
         prometheus.io/scrape: "true"
         prometheus.io/port: "{METRICS_PORT}"
@@ -154,14 +253,13 @@ spec:
           envFrom:
             - configMapRef:
                 name: {service}-config
-          readinessProbe:
+{database_env(service) if postgres else ""}          readinessProbe:
             grpc:
               port: {port}
             periodSeconds: 5
             failureThreshold: 2
           livenessProbe:
-            grpc:
-              port: {port}
+            {f"tcpSocket:{chr(10)}              port: {port}" if postgres else f"grpc:{chr(10)}              port: {port}"}
             initialDelaySeconds: 10
             periodSeconds: 10
             failureThreshold: 3
@@ -181,9 +279,7 @@ spec:
             capabilities:
               drop: ["ALL"]
           volumeMounts:
-            - name: data
-              mountPath: /var/lib/support/{service}
-            - name: keys
+{DATABASE_MOUNT if postgres else f"            - name: data{chr(10)}              mountPath: /var/lib/support/{service}{chr(10)}"}            - name: keys
               mountPath: /etc/support/keys
               readOnly: true
             - name: token-keys
@@ -192,10 +288,7 @@ spec:
             - name: tmp
               mountPath: /tmp
       volumes:
-        - name: data
-          persistentVolumeClaim:
-            claimName: {service}-data
-        - name: keys
+{database_volume(service) if postgres else f"        - name: data{chr(10)}          persistentVolumeClaim:{chr(10)}            claimName: {service}-data{chr(10)}"}        - name: keys
           secret:
             secretName: {service}-keys
             defaultMode: 0400
@@ -204,7 +297,7 @@ spec:
             name: {JWKS_CONFIGMAP}
         - name: tmp
           emptyDir: {{}}
-"""
+{spread(service) if postgres else ""}"""
     files["service.yaml"] = f"""apiVersion: v1
 kind: Service
 metadata:
@@ -246,7 +339,7 @@ spec:
           protocol: TCP
 """ for peer in calls)
     files["networkpolicy.yaml"] = f"""# Only the calls the design needs: the platform and the peers that call {service} may reach
-# it; it may reach only {", ".join(calls) if calls else "nothing but DNS"}.
+# it; it may reach only {", ".join(calls) if calls else "nothing but DNS"}{" and PostgreSQL (port 5432)" if postgres else ""}.
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -284,20 +377,20 @@ spec:
           protocol: UDP
         - port: 53
           protocol: TCP
-{egress_to}"""
+{egress_to}{DATABASE_EGRESS if postgres else ""}"""
     files["kustomization.yaml"] = f"""apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - configmap.yaml
   - secret.yaml
-  - pvc.yaml
+  - {"database-secret.yaml" if postgres else "pvc.yaml"}
   - deployment.yaml
   - service.yaml
   - pdb.yaml
   - networkpolicy.yaml
 """
     for name, text in files.items():
-        write(f"kubernetes/{service}/{name}", text)
+        write(f"{'kubernetes-postgres' if postgres else 'kubernetes'}/{service}/{name}", text)
 
 
 def systemd(service):
@@ -569,6 +662,215 @@ WantedBy=multi-user.target
 """)
 
 
+LOCAL_POSTGRES_IMAGE = "postgres:15-bookworm"
+LOCAL_POSTGRES_MAX_CONNECTIONS = 200   # 3 replicas x 5 services x 8 pooled connections, and room
+
+
+def local_postgres_init():
+    """The local server's first-start script: one role and one database per service, the role
+    owning its database and nobody else connecting to it."""
+    return f"""#!/bin/bash
+# One login role and one database per service (support_<service> owns <service>), each reachable
+# only by its owner; the services create their tables themselves (versioned migrations).
+set -euo pipefail
+for service in {" ".join(SERVICES)}; do
+    psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \\
+        -v role="support_$service" -v database="$service" -v password="$SERVICE_PASSWORD" <<'SQL'
+CREATE ROLE :"role" LOGIN PASSWORD :'password';
+CREATE DATABASE :"database" OWNER :"role";
+REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
+SQL
+done
+"""
+
+
+def local_postgres():
+    """deploy/kubernetes-postgres/local-postgres: one PostgreSQL 15 pod for a local cluster (kind,
+    minikube), clearly not for production."""
+    labels = "app.kubernetes.io/name: postgres\n    app.kubernetes.io/part-of: support-platform"
+    warning = ("# LOCAL CLUSTERS ONLY, NOT FOR PRODUCTION: one PostgreSQL pod, no standby, no backups, no TLS,\n"
+               "# passwords in this directory. In production use a managed PostgreSQL (deploy/README.md).\n")
+    files = {}
+    files["secret.yaml"] = warning + f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: postgres-local
+  labels:
+    {labels}
+type: Opaque
+stringData:
+  superuser-password: "local-only-superuser"
+  # The password of every support_<service> role (put it in each <service>-database Secret).
+  service-password: "local-only-service"
+"""
+    init = local_postgres_init().replace(chr(10), chr(10) + "    ").rstrip(" ")
+    files["init-configmap.yaml"] = warning + f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: postgres-local-init
+  labels:
+    {labels}
+data:
+  10-support-databases.sh: |
+    {init}"""
+    files["statefulset.yaml"] = warning + f"""apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: postgres
+  labels:
+    {labels}
+spec:
+  serviceName: postgres
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: postgres
+  template:
+    metadata:
+      labels:
+        {labels.replace(chr(10) + '    ', chr(10) + '        ')}
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 999
+        runAsGroup: 999
+        fsGroup: 999
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: postgres
+          image: {LOCAL_POSTGRES_IMAGE}
+          imagePullPolicy: IfNotPresent
+          args: ["-c", "max_connections={LOCAL_POSTGRES_MAX_CONNECTIONS}"]
+          ports:
+            - name: postgres
+              containerPort: {POSTGRES_PORT}
+              protocol: TCP
+          env:
+            - name: POSTGRES_USER
+              value: postgres
+            - name: PGDATA
+              value: /var/lib/postgresql/data/pgdata
+            - name: POSTGRES_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: postgres-local
+                  key: superuser-password
+            - name: SERVICE_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: postgres-local
+                  key: service-password
+          readinessProbe:
+            exec:
+              command: ["pg_isready", "--host", "127.0.0.1", "--username", "postgres"]
+            periodSeconds: 5
+          resources:
+            requests:
+              cpu: 250m
+              memory: 256Mi
+            limits:
+              memory: 1Gi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+          volumeMounts:
+            - name: data
+              mountPath: /var/lib/postgresql/data
+            - name: init
+              mountPath: /docker-entrypoint-initdb.d
+              readOnly: true
+            - name: run
+              mountPath: /var/run/postgresql
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: init
+          configMap:
+            name: postgres-local-init
+        - name: run
+          emptyDir: {{}}
+        - name: tmp
+          emptyDir: {{}}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources:
+          requests:
+            storage: 10Gi
+"""
+    files["service.yaml"] = warning + f"""apiVersion: v1
+kind: Service
+metadata:
+  name: postgres
+  labels:
+    {labels}
+spec:
+  clusterIP: None
+  selector:
+    app.kubernetes.io/name: postgres
+  ports:
+    - name: postgres
+      port: {POSTGRES_PORT}
+      targetPort: postgres
+      protocol: TCP
+"""
+    clients = "".join(f"""        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: {service}
+""" for service in SERVICES)
+    files["networkpolicy.yaml"] = warning + f"""apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres
+  labels:
+    {labels}
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: postgres
+  policyTypes: ["Ingress"]
+  ingress:
+    - from:
+{clients}      ports:
+        - port: {POSTGRES_PORT}
+          protocol: TCP
+"""
+    files["kustomization.yaml"] = warning + f"""apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: {NAMESPACE}
+resources:
+  - secret.yaml
+  - init-configmap.yaml
+  - statefulset.yaml
+  - service.yaml
+  - networkpolicy.yaml
+"""
+    for name, text in files.items():
+        write(f"kubernetes-postgres/local-postgres/{name}", text)
+
+
+def postgres_kubernetes():
+    """deploy/kubernetes-postgres: the services on PostgreSQL, the same namespace, key set and
+    console as deploy/kubernetes, and local-postgres, a minimal server for local clusters."""
+    for service in SERVICES:
+        kubernetes(service, postgres=True)
+    for shared in ("namespace.yaml", "token-keys.yaml"):  # kustomize reads files only below its root
+        with open(os.path.join(OUT, "kubernetes", shared)) as handle:
+            write(f"kubernetes-postgres/{shared}", handle.read())
+    write("kubernetes-postgres/kustomization.yaml", "# The suite on PostgreSQL (deploy/README.md, \"PostgreSQL\"). The server is not in it: a managed\n"
+          "# one, or for a local cluster local-postgres (`kubectl apply -k deploy/kubernetes-postgres/local-postgres`).\n"
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+          f"namespace: {NAMESPACE}\nresources:\n  - namespace.yaml\n  - token-keys.yaml\n"
+          + "".join(f"  - {s}\n" for s in SERVICES) + "  - ../kubernetes/console\n")
+    local_postgres()
+
+
 def main():
     for service in SERVICES:
         kubernetes(service)
@@ -602,6 +904,7 @@ data:
     write("kubernetes/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
           f"namespace: {NAMESPACE}\nresources:\n  - namespace.yaml\n  - token-keys.yaml\n"
           + "".join(f"  - {s}\n" for s in SERVICES) + "  - console\n")
+    postgres_kubernetes()
 
 
 if __name__ == "__main__":

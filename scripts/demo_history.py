@@ -115,16 +115,17 @@ def wait_for(description, predicate, timeout=60):
     raise RuntimeError(f"demo history: timed out waiting for {description}")
 
 
-def backfill(bin_dir, data_dir, log_dir=None, pace=1.0):
+def backfill(bin_dir, data_dir, log_dir=None, pace=1.0, start=suite.start, stop=suite.stop):
     """The phases before today: for each not yet done, starts the suite (free ports) with its clock
     that many days back, loads the demo orders due by then and that week's cases, and stops it.
-    Returns the phases loaded (none once they are all done)."""
+    Returns the phases loaded (none once they are all done). `start` and `stop` start and stop the
+    suite (`suite.start`, or postgres_run.PostgresSuite's for `make run DB=postgres`)."""
     loaded = []
     for days in PHASES[:-1]:
         marker = os.path.join(data_dir, f"demo-history-{days}d.done")
         if os.path.exists(marker):
             continue
-        processes, ports, keys = suite.start(bin_dir, data_dir, log_dir=log_dir, clock_offset=-days * DAY)
+        processes, ports, keys = start(bin_dir, data_dir, log_dir=log_dir, clock_offset=-days * DAY)
         try:
             history = History(ports, bin_dir, keys.identity_provider, pace)
             if not history.loaded():
@@ -132,7 +133,7 @@ def backfill(bin_dir, data_dir, log_dir=None, pace=1.0):
                 history.phase(days)
                 loaded.append(days)
         finally:
-            codes = suite.stop(processes)
+            codes = stop(processes)
         if any(code != 0 for code in codes.values()):
             # What was loaded is committed; a process that fails at shutdown is a bug to see, not
             # a reason to load the week again.

@@ -53,3 +53,9 @@ if ! dpkg-query -W -f='${Status}' postgresql-15 2>/dev/null | grep -q "install o
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql-15 >/dev/null
   if [ -d /run/systemd/system ]; then $sudo_cmd systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
 fi
+
+# The deploy check validates the Kubernetes manifests offline (the schemas ship in the package).
+if ! python3 -c "import kubernetes_validate" 2>/dev/null; then
+  echo "setup: installing kubernetes-validate"
+  python3 -m pip install -q kubernetes-validate
+fi

@@ -2,6 +2,12 @@
 and ports, probes, environment variables, peers, drain times and security settings agree with
 each service's own configuration (its --help, the peers its main.swift calls) and with each
 other. Finally each service is started with its ConfigMap's environment to prove it accepts it.
+Every manifest is validated offline against Kubernetes 1.30's schemas (kubernetes-validate,
+strict). The PostgreSQL variant (deploy/kubernetes-postgres) is checked for what makes it safe to
+run several replicas (replicas, no volume, the database from its Secret, the PDB, a rollout that
+never drops below the replica count, a drain that fits the grace period), and each service whose
+store runs on PostgreSQL is started with the variant's environment against a throwaway
+PostgreSQL prepared by the local server's own init script (its role owning its database).
 
     python3 deploy_test.py --bin .build/debug
 """
@@ -15,12 +21,15 @@ import subprocess
 import sys
 import tempfile
 
+import kubernetes_validate
 import yaml
 
 import support_stubs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEPLOY = os.path.join(ROOT, "deploy")
+POSTGRES_DEPLOY = os.path.join(DEPLOY, "kubernetes-postgres")
+KUBERNETES_VERSION = "1.30.0"  # the oldest with the preStop sleep action the Deployments use
 SERVICES = ["orders", "returns", "refunds", "inquiries", "oversight"]
 
 
@@ -110,6 +119,157 @@ def console_agrees(bin_dir):
     assert process.returncode == 0, (process.returncode, errors[-500:])
 
 
+def validate_all():
+    """Every manifest under deploy/kubernetes and deploy/kubernetes-postgres against the Kubernetes
+    schemas (strict: no unknown field); kustomizations have no schema there. A deliberately wrong
+    Deployment must fail, so a validator that accepts anything would be caught."""
+    broken = load(os.path.join(DEPLOY, "kubernetes", "orders", "deployment.yaml"))[0]
+    broken["spec"]["replicas"] = "three"
+    try:
+        kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+        raise AssertionError("kubernetes-validate accepted replicas: 'three'")
+    except kubernetes_validate.ValidationError:
+        pass
+    count = 0
+    for tree in ("kubernetes", "kubernetes-postgres"):
+        for directory, _, names in os.walk(os.path.join(DEPLOY, tree)):
+            for name in names:
+                for document in load(os.path.join(directory, name)):
+                    if document["kind"] == "Kustomization":
+                        continue
+                    try:
+                        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+                    except kubernetes_validate.ValidationError as error:
+                        raise AssertionError(f"{os.path.relpath(os.path.join(directory, name), DEPLOY)}: "
+                                             f"{error.message}") from None
+                    count += 1
+    assert count >= 2 * 5 * 7, count
+
+
+def postgres_variant_agrees(service, bin_dir, server):
+    """deploy/kubernetes-postgres/<service>: the SQLite set's settings but the database (URL from a
+    Secret, password as a file from it), replicas rolled with none unavailable, no volume, a PDB
+    that keeps all but one, a drain that fits; then (for a service whose store runs on PostgreSQL)
+    the service starts with exactly that environment against `server`, as its own role."""
+    base = os.path.join(POSTGRES_DEPLOY, service)
+    sqlite_config = load(os.path.join(DEPLOY, "kubernetes", service, "configmap.yaml"))[0]["data"]
+    config = load(os.path.join(base, "configmap.yaml"))[0]["data"]
+    deployment = load(os.path.join(base, "deployment.yaml"))[0]
+    pdb = load(os.path.join(base, "pdb.yaml"))[0]
+    policy = load(os.path.join(base, "networkpolicy.yaml"))[0]
+    database = load(os.path.join(base, "database-secret.yaml"))[0]
+    resources = load(os.path.join(base, "kustomization.yaml"))[0]["resources"]
+    kinds = [d["kind"] for r in resources for d in load(os.path.join(base, r))]
+    help_text = subprocess.run([os.path.join(bin_dir, service), "--help"], capture_output=True, text=True).stdout
+    for variable in config:
+        assert f"({variable}" in help_text, f"{variable} is not a setting of {service}"
+    # The same settings as the SQLite set, but where the data is.
+    assert "SUPPORT_DATA_DIR" not in config and "SUPPORT_DATABASE_URL" not in config, config
+    assert {k: v for k, v in config.items() if k != "SUPPORT_DATABASE_PASSWORD_FILE"} == \
+        {k: v for k, v in sqlite_config.items() if k != "SUPPORT_DATA_DIR"}
+    # Several replicas, no volume of its own.
+    spec = deployment["spec"]
+    replicas = spec["replicas"]
+    assert replicas == 3, replicas
+    assert "PersistentVolumeClaim" not in kinds and "StatefulSet" not in kinds, kinds
+    pod = spec["template"]["spec"]
+    assert not any("persistentVolumeClaim" in v or "hostPath" in v for v in pod["volumes"]), pod["volumes"]
+    container = pod["containers"][0]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert "data" not in mounts, mounts
+    # The URL from the service's own database Secret; the password as a file from the same Secret.
+    assert database["kind"] == "Secret" and database["metadata"]["name"] == f"{service}-database"
+    env = {e["name"]: e for e in container["env"]}
+    reference = env["SUPPORT_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert reference["name"] == database["metadata"]["name"] and reference["key"] in database["stringData"], reference
+    url = database["stringData"][reference["key"]]
+    assert url.startswith("postgres://support_") and "sslmode=require" in url, url
+    assert ":" not in url.split("://", 1)[1].split("@", 1)[0], "the URL must carry no password"
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    password_file = config["SUPPORT_DATABASE_PASSWORD_FILE"]
+    mount_name = next(name for name, path in mounts.items() if path == os.path.dirname(password_file))
+    secret_volume = volumes[mount_name]["secret"]
+    assert secret_volume["secretName"] == database["metadata"]["name"], secret_volume
+    item = next(i for i in secret_volume["items"] if i["path"] == os.path.basename(password_file))
+    assert item["key"] in database["stringData"], item
+    # Calls keep flowing through a rollout and a drain: a new pod first, none taken away before it
+    # is ready on gRPC health; an old one leaves the endpoints (preStop) before SIGTERM and
+    # drains within the grace period, all inside terminationGracePeriodSeconds. Liveness is the
+    # socket, not health: a database outage (NOT_SERVING) must not restart every replica.
+    assert spec["strategy"]["type"] == "RollingUpdate", spec["strategy"]
+    assert spec["strategy"]["rollingUpdate"]["maxUnavailable"] == 0, spec["strategy"]
+    assert spec["strategy"]["rollingUpdate"]["maxSurge"] >= 1, spec["strategy"]
+    port = int(config["SUPPORT_PORT"])
+    assert container["readinessProbe"]["grpc"]["port"] == port
+    assert "grpc" not in container["livenessProbe"] and container["livenessProbe"]["tcpSocket"]["port"] == port
+    pre_stop = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert pod["terminationGracePeriodSeconds"] > pre_stop + int(config["SUPPORT_GRACE_PERIOD"])
+    assert pre_stop >= container["readinessProbe"]["periodSeconds"], "endpoints must drop the pod before SIGTERM"
+    # The PDB covers the pods and keeps all but one of them through voluntary disruptions.
+    labels = spec["template"]["metadata"]["labels"]
+    assert pdb["kind"] == "PodDisruptionBudget"
+    assert all(labels[k] == v for k, v in pdb["spec"]["selector"]["matchLabels"].items())
+    unavailable = pdb["spec"].get("maxUnavailable", replicas - pdb["spec"].get("minAvailable", replicas))
+    assert unavailable == 1, pdb["spec"]
+    # The NetworkPolicy lets it reach PostgreSQL.
+    assert any(p["port"] == 5432 for rule in policy["spec"]["egress"] for p in rule.get("ports", [])), policy
+    if service not in support_stubs.POSTGRES_SERVICES:
+        print(f"note: {service} keeps its data in SQLite only on this branch: not started on PostgreSQL")
+        return
+    # Starts with this environment, as the role the local server's init script made, in its own
+    # database (trust authentication there: the password file is read, not checked).
+    work = tempfile.mkdtemp(prefix=f"deploy-pg-{service}-")
+    keys = support_stubs.LocalKeys(bin_dir, work, services=[])
+    keys.add(service, "--service", "--kid", config["SUPPORT_TOKEN_KEY_ID"])
+    with open(os.path.join(work, "password"), "w") as handle:
+        handle.write("local-only-service\n")
+    host, port_number = server
+    environment = dict(config, SUPPORT_HOST="127.0.0.1", SUPPORT_PORT="0", SUPPORT_METRICS_PORT="0",
+                       SUPPORT_TOKEN_KEYS=keys.jwks, SUPPORT_TOKEN_SIGNING_KEY=keys.key(service),
+                       SUPPORT_DATABASE_PASSWORD_FILE=os.path.join(work, "password"),
+                       SUPPORT_DATABASE_URL=f"postgres://support_{service}@{host}:{port_number}/{service}?sslmode=disable",
+                       PATH=os.environ.get("PATH", ""))
+    process = subprocess.Popen([os.path.join(bin_dir, service)], env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=work)
+    port_bound = support_stubs.wait_for_port(process)
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert port_bound, errors[-500:]
+    assert process.returncode == 0, (process.returncode, errors[-500:])
+    owned = subprocess.check_output(
+        ["psql", "-At", "-h", host, "-p", str(port_number), "-U", "postgres", "-d", service, "-c",
+         f"SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'support_{service}'"],
+        text=True).strip()
+    assert int(owned) > 0, f"{service} created no tables as support_{service}"
+    assert not [name for name in os.listdir(work) if name.endswith(".sqlite")], os.listdir(work)
+
+
+def local_postgres_prepares(server):
+    """The local server's init script (from its ConfigMap) run against `server` as the image runs
+    it: one role and one database per service, owned by the role, closed to PUBLIC."""
+    base = os.path.join(POSTGRES_DEPLOY, "local-postgres")
+    init = load(os.path.join(base, "init-configmap.yaml"))[0]["data"]["10-support-databases.sh"]
+    statefulset = load(os.path.join(base, "statefulset.yaml"))[0]
+    host, port = server
+    subprocess.run(["bash", "-c", init], check=True, env=dict(
+        os.environ, POSTGRES_USER="postgres", SERVICE_PASSWORD="local-only-service", PGHOST=host, PGPORT=str(port)),
+        stdout=subprocess.DEVNULL)
+    rows = subprocess.check_output(
+        ["psql", "-At", "-h", host, "-p", str(port), "-U", "postgres", "-d", "postgres", "-c",
+         "SELECT d.datname || '=' || r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+         "WHERE r.rolname LIKE 'support_%' ORDER BY 1"], text=True).split()
+    assert rows == sorted(f"{s}=support_{s}" for s in SERVICES), rows
+    # Every service's Secret names that database and role; the server keeps room for 3 replicas'
+    # pools (8 connections each) of every service.
+    for service in SERVICES:
+        url = load(os.path.join(POSTGRES_DEPLOY, service, "database-secret.yaml"))[0]["stringData"]["url"]
+        assert url.startswith(f"postgres://support_{service}@") and f"/{service}?" in url, url
+    arguments = statefulset["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert int(arguments[arguments.index("-c") + 1].split("=")[1]) >= 3 * 5 * 8, arguments
+    for name in os.listdir(base):
+        assert "NOT FOR PRODUCTION" in open(os.path.join(base, name)).read(), name
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
@@ -126,6 +286,11 @@ def main():
                 assert os.path.exists(committed), f"{relative} is not committed"
                 assert filecmp.cmp(os.path.join(directory, name), committed, shallow=False), \
                     f"{relative} differs from deploy/render.py's output: run python3 deploy/render.py"
+        for tree in ("kubernetes", "kubernetes-postgres", "systemd"):
+            for directory, _, names in os.walk(os.path.join(DEPLOY, tree)):
+                for name in names:
+                    relative = os.path.relpath(os.path.join(directory, name), DEPLOY)
+                    assert os.path.exists(os.path.join(out, relative)), f"{relative} is not written by deploy/render.py"
 
     def every_manifest_parses():
         count = 0
@@ -267,6 +432,17 @@ def main():
     for service in SERVICES:
         checks.run(f"deploy {service} agrees with its configuration", service_agrees(service))
     checks.run("deploy console agrees with its configuration", lambda: console_agrees(args.bin))
+    checks.run("deploy manifests validate against the Kubernetes schemas", validate_all)
+    pg_dir = tempfile.mkdtemp(prefix="deploy-pg-")
+    try:
+        url = subprocess.check_output([os.path.join(ROOT, "scripts", "postgres.sh"), "start", pg_dir], text=True).strip()
+        server = (url.split("@", 1)[1].split(":")[0], int(url.split("@", 1)[1].split(":")[1].split("/")[0]))
+        checks.run("deploy local PostgreSQL: one role and database per service", lambda: local_postgres_prepares(server))
+        for service in SERVICES:
+            checks.run(f"deploy {service} on PostgreSQL: replicas, secret, PDB, no volume",
+                       lambda service=service: postgres_variant_agrees(service, args.bin, server))
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "postgres.sh"), "stop", pg_dir])
     checks.exit()
 
 
