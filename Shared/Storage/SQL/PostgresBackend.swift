@@ -88,11 +88,25 @@ public final class PostgresBackend: Sendable {
     /// ``leaseTimeout``: while the database cannot be reached the call fails at once with
     /// ``DatabaseUnavailableError`` (UNAVAILABLE) instead of hanging until its deadline; the pool
     /// keeps reconnecting meanwhile. Once `body` runs it is never abandoned, so a committed
-    /// transaction is never reported as failed.
+    /// transaction is never reported as failed. A call cancelled while it waits (its client gone,
+    /// its deadline passed) throws `CancellationError` (CANCELLED), not the pool's own error for
+    /// it, which is no failure of the database.
     private func withLeasedConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresSQLConnection) async throws -> Result
     ) async throws -> Result {
         let lease = Lease()
+        do {
+            return try await leasing(lease, body)
+        } catch {
+            if Task.isCancelled, lease.state.withLock({ $0 != .leased }) { throw CancellationError() }
+            throw error
+        }
+    }
+
+    /// ``withLeasedConnection(_:)``'s race between the pool and the lease timeout.
+    private func leasing<Result: Sendable>(
+        _ lease: Lease, _ body: @escaping @Sendable (PostgresSQLConnection) async throws -> Result
+    ) async throws -> Result {
         let (client, logger, timeout) = (client, logger, leaseTimeout)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
