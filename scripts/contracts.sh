@@ -17,6 +17,7 @@ python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/service_identity_contract.py --bin "$bin" || status=1
+python3 Tests/Python/attacks/response_budget_flags.py --bin "$bin" || status=1
 python3 Tests/Python/console_browser.py --bin "$bin" || status=1
 python3 Tests/Python/console_limits.py --bin "$bin" || status=1
 # The demo data and history `make run` loads: Oversight's report shows real figures, once.
