@@ -18,7 +18,13 @@ import Testing
         shell.send(SIGKILL)
         // The pipe ends only once the shell and the orphaned writer have both exited.
         try await shell.waitForEndOfOutput()
-        #expect(kill(writerPID, 0) == -1 || Self.isZombie(writerPID), "the writer \(writerPID) is still running")
+        // Its descriptors close while it exits: wait (a bounded while) for the exit to complete.
+        var exited = false
+        for _ in 0..<3_000 where !exited {
+            exited = kill(writerPID, 0) == -1 || Self.isZombie(writerPID)
+            if !exited { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(exited, "the writer \(writerPID) is still running")
         let acknowledged = shell.output.compactMap { $0.hasPrefix("acked ") ? Int($0.dropFirst(6)) : nil }
         #expect(acknowledged == Array(1...(acknowledged.last ?? 0)))
     }
