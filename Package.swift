@@ -377,7 +377,8 @@ let package = Package(
         tests(
             "ConsoleTests",
             [
-                "ConsoleWeb", "Runtime", "CommonAPI", "RefundsAPI",
+                "ConsoleWeb", "Runtime", "CommonAPI", "RefundsAPI", "ConsoleServer", "HTTP2",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -17,10 +17,13 @@ python3 Tests/Python/deploy_test.py --bin "$bin" || status=1
 python3 Tests/Python/exposure_attacks.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/public_requests.py --bin "$bin" || status=1
 python3 Tests/Python/attacks/service_identity_contract.py --bin "$bin" || status=1
+python3 Tests/Python/attacks/response_budget_flags.py --bin "$bin" || status=1
 python3 Tests/Python/console_browser.py --bin "$bin" || status=1
 python3 Tests/Python/console_limits.py --bin "$bin" || status=1
 # The demo data and history `make run` loads: Oversight's report shows real figures, once.
 python3 Tests/Python/demo_history_test.py --bin "$bin" || status=1
+# `make run` stops the suite, naming it, when one of its processes dies.
+python3 Tests/Python/run_watch_test.py || status=1
 
 # Again with the services whose store also runs on PostgreSQL (POSTGRES_SERVICES in
 # Tests/Python/support_stubs.py), each on a fresh database of a throwaway PostgreSQL of its own.

@@ -38,6 +38,7 @@ def main(args=None, runner=suite):
         backfilled = None
     except Exception as error:  # noqa: BLE001 - the suite runs without it
         backfilled = f"demo history not loaded ({type(error).__name__}: {error})"
+    died = None
     processes, ports, keys = runner.start(bin_dir, data_dir, ports=fixed_ports,
                                                       log_dir=os.path.join(data_dir, "logs"))
     where = getattr(runner, "where", "logs in data/logs, databases in data/<service>")
@@ -76,8 +77,8 @@ service signs its own calls with its own key in data/keys, and all trust data/ke
 Add --json for machine-readable output.)
 The oversight console: http://127.0.0.1:{console_port}/ (development sign-in: pick a staff id and a role)
 Press Ctrl-C to stop.""", flush=True)
-        while True:
-            signal.pause()
+        died = first_exited(processes)
+        print(f"\n{died[0]} exited (code {died[1]}; see data/logs/{died[0]}.log): stopping the others", flush=True)
     except KeyboardInterrupt:
         pass
     finally:
@@ -91,6 +92,17 @@ Press Ctrl-C to stop.""", flush=True)
                 console.kill()
         codes = runner.stop(processes)
         print("stopped: " + ", ".join(f"{name} exit {code}" for name, code in codes.items()))
+    if died is not None:
+        sys.exit(1)
+
+
+def first_exited(processes, interval=1.0):
+    """Waits until one of `processes` ({name: Popen}) exits; returns (name, exit code)."""
+    while True:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                return name, process.returncode
+        time.sleep(interval)
 
 
 CONSOLE_PORT = 8080

@@ -1,5 +1,6 @@
 import CommonAPI
 import Foundation
+import OversightAPI
 import Runtime
 import SupportPolicy
 import Wire
@@ -21,6 +22,13 @@ enum Formatting {
     static func rule(_ value: PolicyReference?) -> String {
         guard let value, !value.ruleID.isEmpty else { return "-" }
         return "\(value.ruleID) (policy \(value.policyVersion))"
+    }
+
+    /// A mean score of 5 with two decimals ("4.50"), or "no ratings" when there are none (a mean
+    /// of nothing is not 0).
+    static func meanScore(_ figures: AttitudeFigures) -> String {
+        guard figures.ratings > 0 else { return "no ratings" }
+        return String(format: "%.2f", Double(figures.meanScoreMilli) / 1_000)
     }
 
     /// An enum case name as written in proto ("inTransit" -> "IN_TRANSIT").

@@ -105,7 +105,7 @@ struct OversightCommand: AsyncParsableCommand {
                             agent.agentID, agent.teams.joined(separator: ","), seconds(figures.firstResponse?.p50),
                             seconds(figures.nextResponse?.p50), seconds(figures.resolution?.p50),
                             "\(figures.withinTarget)/\(figures.responses)",
-                            String(format: "%.2f", Double(figures.meanScoreMilli) / 1_000),
+                            Formatting.meanScore(figures),
                             "\(figures.playbookDeviations)", "\(figures.complaints)",
                             [agent.slow ? "slow" : nil, agent.badlyRated ? "badly rated" : nil].compactMap { $0 }
                                 .joined(separator: ", "),

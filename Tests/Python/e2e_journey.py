@@ -211,6 +211,29 @@ def main():
         assert verify["valid"] is True, verify
         # Checked against the Oversight checkpoints the services hold (Orders has sent events).
         assert verify["checkpoints_checked"] >= 1 and "orders@" in verify["checkpoints"], verify
+        # An agent without ratings (agent-9 resolves an issue nobody rates) shows "no ratings", not
+        # a mean score of 0.00; a rated one (agent-7) shows the mean.
+        second = orders.ReportIssue(orders_pb2.ReportIssueRequest(
+            idempotency_key="i9", order_id="E2E-1", category=orders_pb2.ISSUE_CATEGORY_SHIPPING_ANOMALY,
+            description="The handle is loose"), metadata=customer)
+        orders.ClassifyIssue(orders_pb2.ClassifyIssueRequest(
+            idempotency_key="c9", issue_id=second.issue_id, cause=orders_pb2.ISSUE_CAUSE_SHIPPING),
+            metadata=as_("agent-9", "agent"))
+        orders.ResolveIssue(orders_pb2.ResolveIssueRequest(
+            idempotency_key="r9", issue_id=second.issue_id, note="new mug sent"), metadata=as_("agent-9", "agent"))
+
+        def agent_figures():
+            found = {a.agent_id: a.figures for a in oversight.GetAgentReport(oversight_pb2.GetAgentReportRequest(
+                **{"from": timestamp(30 * DAY)}), metadata=auditor).agents}
+            return found if "agent-9" in found else None
+        figures = wait_for("agent-9 in the agent report", agent_figures)
+        agents = {row["agent"]: row for row in json.loads(
+            run("oversight", "agents", "--days", "30", "--as", "auditor-1:auditor", *key, "--json").stdout)}
+        assert agents.keys() == figures.keys(), (agents, figures)
+        assert figures["agent-9"].ratings == 0 and figures["agent-7"].ratings == 1, figures
+        for agent, row in agents.items():
+            expected = "no ratings" if figures[agent].ratings == 0 else f"{figures[agent].mean_score_milli / 1000:.2f}"
+            assert row["mean score"] == expected, (agent, row, figures[agent])
         sample = run("oversight", "sample", "--seed", "7", "--size", "3", "--as", "auditor-1:auditor", *key, "--json")
         assert len(json.loads(sample.stdout)) == 3, sample.stdout
         # The write commands: their idempotency key is --idempotency-key (--key is the signing key).

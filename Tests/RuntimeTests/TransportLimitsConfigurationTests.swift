@@ -40,8 +40,28 @@ import Testing
         #expect(limits.maximumAgeGrace == .seconds(5))
     }
 
+    @Test func responseBudgetsComeFromFlagsOrTheEnvironment() throws {
+        let defaults = try ServiceConfiguration.load(arguments: Self.required, environment: [:]).connectionLimits
+        #expect(defaults.maximumResponseBytes == 64 * 1_048_576)
+        #expect(defaults.maximumResponseBytesPerConnection == 16 * 1_048_576)
+        #expect(defaults.maximumBlockedSendTime == .seconds(30))
+        let limits = try ServiceConfiguration.load(
+            arguments: Self.required + ["--response-buffer-mib", "32", "--blocked-send-timeout", "5"],
+            environment: ["SUPPORT_CONNECTION_RESPONSE_BUFFER_MIB": "8", "SUPPORT_RESPONSE_BUFFER_MIB": "128"]
+        ).connectionLimits
+        #expect(limits.maximumResponseBytes == 32 * 1_048_576)
+        #expect(limits.maximumResponseBytesPerConnection == 8 * 1_048_576)
+        #expect(limits.maximumBlockedSendTime == .seconds(5))
+    }
+
     @Test(arguments: [
         (["--max-deadline", "0"], "--max-deadline"),
+        (["--response-buffer-mib", "3"], "--response-buffer-mib"),
+        (["--response-buffer-mib", "65537"], "--response-buffer-mib"),
+        (["--connection-response-buffer-mib", "0"], "--connection-response-buffer-mib"),
+        (["--response-buffer-mib", "8", "--connection-response-buffer-mib", "16"], "--connection-response-buffer-mib"),
+        (["--blocked-send-timeout", "0"], "--blocked-send-timeout"),
+        (["--blocked-send-timeout", "3601"], "--blocked-send-timeout"),
         (["--max-connections", "0"], "--max-connections"),
         (["--stream-window-kib", "2097152"], "--stream-window-kib"),
         (["--request-buffer-mib", "99999999999"], "--request-buffer-mib"),

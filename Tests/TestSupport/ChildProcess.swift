@@ -75,6 +75,18 @@ public final class ChildProcess: Sendable {
         throw ChildProcessError("no such line within \(timeout); output: \(output)")
     }
 
+    /// Waits (up to `timeout`) for the end of the output: every process holding the pipe (this
+    /// one and any it started) has closed it or exited.
+    public func waitForEndOfOutput(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !captured.isFinished {
+            guard ContinuousClock.now < deadline else {
+                throw ChildProcessError("the output is still open after \(timeout); output: \(output)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// The port from a "... listening on port N" line.
     public func waitForPort(timeout: Duration = .seconds(60)) async throws -> Int {
         let line = try await waitForLine(timeout: timeout) { $0.contains("listening on port ") }

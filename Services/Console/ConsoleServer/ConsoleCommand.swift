@@ -30,23 +30,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     )
     var peer: [String] = []
 
-    @Option(help: "JWKS file of the keys that verify sign-in tokens (SUPPORT_TOKEN_KEYS).")
-    var tokenKeys: String?
-
-    @Option(help: "One PEM public key trusted for every subject and role (SUPPORT_TOKEN_PUBLIC_KEY).")
-    var tokenPublicKey: String?
-
-    @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
-    var tokenIssuer: String?
-
-    @Option(help: "Expected token audience (SUPPORT_TOKEN_AUDIENCE; default support).")
-    var tokenAudience: String?
-
-    @Option(
-        help:
-            "Longest accepted token lifetime in seconds; also the session's (SUPPORT_TOKEN_MAX_LIFETIME; default 3600)."
-    )
-    var tokenMaxLifetime: Int?
+    /// `--token-keys`, `--token-public-key`, `--token-issuer`, `--token-audience`,
+    /// `--token-max-lifetime` (at most a day here: also the session's), as every service takes them.
+    @OptionGroup var token: TokenOptions
 
     @Flag(help: "Mark cookies Secure: set when browsers reach the console over TLS (SUPPORT_SECURE_COOKIES=1).")
     var secureCookies = false
@@ -57,14 +43,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "The PEM key the development sign-in signs with (default data/keys/identity-provider.pem).")
     var devSignInKey = "data/keys/identity-provider.pem"
 
-    @Option(help: "PEM CA bundle to verify the services' TLS certificates (SUPPORT_TLS_CA); plaintext h2c when unset.")
-    var tlsCa: String?
-
-    @Option(help: "PEM client certificate for mTLS to the services (SUPPORT_TLS_CERT); with --tls-key.")
-    var tlsCert: String?
-
-    @Option(help: "PEM private key of --tls-cert (SUPPORT_TLS_KEY).")
-    var tlsKey: String?
+    /// `--tls-ca`, `--tls-cert`, `--tls-key`: TLS (mTLS with a certificate) to the services; plaintext
+    /// h2c without a CA.
+    @OptionGroup var tls: PeerTLSOptions
 
     @Option(
         help:
@@ -104,12 +85,13 @@ struct ConsoleCommand: AsyncParsableCommand {
             }
             addresses[parts[0]] = parts[1]
         }
-        let lifetimeText = tokenMaxLifetime.map(String.init) ?? value(nil, "SUPPORT_TOKEN_MAX_LIFETIME") ?? "3600"
-        guard let lifetime = Int(lifetimeText), (60...86_400).contains(lifetime) else {
-            throw ValidationError("--token-max-lifetime must be 60 to 86400 seconds")
+        let tokens: TokenSettings
+        do {
+            tokens = try TokenSettings(options: token, environment: environment, lifetimes: Self.lifetimes)
+        } catch {
+            throw ValidationError(error.description)
         }
-        let issuer = value(tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
-        let audience = value(tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
+        let (issuer, audience, lifetime) = (tokens.issuer, tokens.audience, tokens.maximumLifetime)
         let secure = secureCookies || environment["SUPPORT_SECURE_COOKIES"] == "1"
         let idleText = idleTimeout.map(String.init) ?? value(nil, "SUPPORT_IDLE_TIMEOUT") ?? "30"
         guard let idleSeconds = Int(idleText), (1...3_600).contains(idleSeconds) else {
@@ -126,16 +108,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         let connectionLimit = FileDescriptorLimit.connections(
             wanted: wantedConnections, softLimit: FileDescriptorLimit.raise(to: openFiles))
 
-        let (keys, keysFile) = try Self.keys(
-            file: value(tokenKeys, "SUPPORT_TOKEN_KEYS"), publicKey: value(tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY"))
+        let (keys, keysFile) = try Self.keys(file: tokens.keys, publicKey: tokens.publicKey)
         let verifier = TokenVerifier(keys: keys, issuer: issuer, audience: audience, maximumLifetime: lifetime)
         var clientConfiguration = ClientConfiguration(connectTimeout: .seconds(3))
-        if let ca = value(tlsCa, "SUPPORT_TLS_CA") {
-            clientConfiguration.tls = TLSConfiguration(
-                certificateChainFile: value(tlsCert, "SUPPORT_TLS_CERT"),
-                privateKeyFile: value(tlsKey, "SUPPORT_TLS_KEY"),
-                trustRootsFile: ca)
-        }
+        clientConfiguration.tls = PeerTLSFiles(options: tls, environment: environment).clientTLS
         let peers = try ConsolePeers(addresses: addresses, configuration: clientConfiguration)
         let signIn =
             devSignIn
@@ -164,6 +140,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         try await app.runService()
     }
+
+    /// The token lifetimes the console accepts: a minute to a day, since a session lasts as long.
+    static let lifetimes = 60...86_400
 
     /// The verifying keys: the JWKS file (reloaded while running) and the single public key.
     static func keys(file: String?, publicKey: String?) throws -> (KeyRingSource, KeyRingFile?) {

@@ -1,8 +1,8 @@
 import HTTP2
 
 extension ServiceConfiguration {
-    /// Reads the transport's limits (``HTTP2/ConnectionLimits``, the maximum deadline and the
-    /// open-file limit) from their flags or `SUPPORT_*` variables, each range-checked.
+    /// Reads the transport's limits (``HTTP2/ConnectionLimits``: request and response budgets,
+    /// windows, timeouts; the maximum deadline and the open-file limit) from their flags or `SUPPORT_*` variables, each range-checked.
     mutating func readTransportLimits(options: ServiceOptions, environment: [String: String]) throws(ConfigurationError)
     {
         func number(_ flag: Int?, _ setting: String, _ variable: String, _ range: ClosedRange<Int>, default value: Int)
@@ -39,6 +39,23 @@ extension ServiceConfiguration {
             throw ConfigurationError(
                 setting: "--connection-request-buffer-mib", problem: "is larger than --request-buffer-mib")
         }
+        limits.maximumResponseBytes =
+            try number(
+                options.responseBufferMib, "--response-buffer-mib", "SUPPORT_RESPONSE_BUFFER_MIB", 4...65_536,
+                default: 64) * 1_048_576
+        limits.maximumResponseBytesPerConnection =
+            try number(
+                options.connectionResponseBufferMib, "--connection-response-buffer-mib",
+                "SUPPORT_CONNECTION_RESPONSE_BUFFER_MIB", 4...65_536, default: 16) * 1_048_576
+        // Both hold at least one largest message (4 MiB), and a connection's fits in the server's.
+        guard limits.maximumResponseBytesPerConnection <= limits.maximumResponseBytes else {
+            throw ConfigurationError(
+                setting: "--connection-response-buffer-mib", problem: "is larger than --response-buffer-mib")
+        }
+        limits.maximumBlockedSendTime = .seconds(
+            try number(
+                options.blockedSendTimeout, "--blocked-send-timeout", "SUPPORT_BLOCKED_SEND_TIMEOUT", 1...3_600,
+                default: 30))
         limits.initialWindowSize =
             try number(
                 options.streamWindowKib, "--stream-window-kib", "SUPPORT_STREAM_WINDOW_KIB", 1...2_097_151, default: 64)

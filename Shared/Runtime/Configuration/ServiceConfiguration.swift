@@ -103,34 +103,33 @@ public struct ServiceConfiguration: Sendable, Equatable {
         }
         self.peers = peers
 
-        tlsCertificate = value(options.tlsCert, "SUPPORT_TLS_CERT")
-        tlsKey = value(options.tlsKey, "SUPPORT_TLS_KEY")
-        tlsCA = value(options.tlsCa, "SUPPORT_TLS_CA")
+        let tls = PeerTLSFiles(options: options.tls, environment: environment)
+        tlsCertificate = tls.certificate
+        tlsKey = tls.key
+        tlsCA = tls.trustRoots
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ConfigurationError(setting: "--tls-cert", problem: "TLS needs both --tls-cert and --tls-key")
         }
         if tlsCA != nil, tlsCertificate == nil {
             throw ConfigurationError(setting: "--tls-ca", problem: "requiring client certificates needs TLS on")
         }
-        tokenKeys = value(options.tokenKeys, "SUPPORT_TOKEN_KEYS")
-        tokenPublicKey = value(options.tokenPublicKey, "SUPPORT_TOKEN_PUBLIC_KEY")
+        let token = try TokenSettings(options: options.token, environment: environment)
+        tokenKeys = token.keys
+        tokenPublicKey = token.publicKey
         tokenSigningKey = value(options.tokenSigningKey, "SUPPORT_TOKEN_SIGNING_KEY")
         tokenKeyID = value(options.tokenKeyId, "SUPPORT_TOKEN_KEY_ID")
         tokenKeysReloadSeconds = try Self.number(
             options.tokenKeysReload, value(nil, "SUPPORT_TOKEN_KEYS_RELOAD"), default: 10, range: 1...3_600,
             setting: "--token-keys-reload", unit: "seconds")
-        tokenMaximumLifetime = try Self.number(
-            options.tokenMaxLifetime, value(nil, "SUPPORT_TOKEN_MAX_LIFETIME"),
-            default: TokenVerifier.defaultMaximumLifetime,
-            range: 60...604_800, setting: "--token-max-lifetime", unit: "seconds")
+        tokenMaximumLifetime = token.maximumLifetime
         checkpointEvery = try Self.number(
             options.checkpointEvery, value(nil, "SUPPORT_CHECKPOINT_EVERY"), default: 100, range: 1...1_000_000,
             setting: "--checkpoint-every", unit: "events")
         checkpointSeconds = try Self.number(
             options.checkpointSeconds, value(nil, "SUPPORT_CHECKPOINT_SECONDS"), default: 60, range: 1...86_400,
             setting: "--checkpoint-seconds", unit: "seconds")
-        tokenIssuer = value(options.tokenIssuer, "SUPPORT_TOKEN_ISSUER") ?? "support-platform"
-        tokenAudience = value(options.tokenAudience, "SUPPORT_TOKEN_AUDIENCE") ?? "support"
+        tokenIssuer = token.issuer
+        tokenAudience = token.audience
         let level = value(options.logLevel, "SUPPORT_LOG_LEVEL") ?? "info"
         guard Self.logLevels.contains(level) else {
             throw ConfigurationError(

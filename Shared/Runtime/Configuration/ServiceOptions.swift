@@ -17,29 +17,16 @@ public struct ServiceOptions: ParsableArguments {
         help: "A peer service as name=host:port, repeatable (SUPPORT_PEERS: comma-separated).")
     var peer: [String] = []
 
-    @Option(help: "PEM certificate chain for TLS (SUPPORT_TLS_CERT); with --tls-key.")
-    var tlsCert: String?
+    /// `--tls-cert`, `--tls-key`, `--tls-ca`: served to clients and presented to peers.
+    @OptionGroup var tls: PeerTLSOptions
 
-    @Option(help: "PEM private key for TLS (SUPPORT_TLS_KEY); with --tls-cert.")
-    var tlsKey: String?
-
-    @Option(help: "PEM CA bundle; when set, clients must present certificates (SUPPORT_TLS_CA).")
-    var tlsCa: String?
-
-    @Option(
-        help:
-            "JWKS file of the keys that verify bearer tokens, each with its kid and what it may sign for (SUPPORT_TOKEN_KEYS)."
-    )
-    var tokenKeys: String?
+    /// `--token-keys`, `--token-public-key`, `--token-issuer`, `--token-audience`,
+    /// `--token-max-lifetime`: which bearer tokens the service accepts.
+    @OptionGroup var token: TokenOptions
 
     @Option(
         help: "Seconds between checks of --token-keys for a changed key set (SUPPORT_TOKEN_KEYS_RELOAD; default 10).")
     var tokenKeysReload: Int?
-
-    @Option(
-        help: "One PEM public key, trusted for every subject and role, that verifies tokens (SUPPORT_TOKEN_PUBLIC_KEY)."
-    )
-    var tokenPublicKey: String?
 
     @Option(
         help:
@@ -49,9 +36,6 @@ public struct ServiceOptions: ParsableArguments {
     @Option(
         help: "The kid of --token-signing-key in the key set (SUPPORT_TOKEN_KEY_ID; default its RFC 7638 thumbprint).")
     var tokenKeyId: String?
-
-    @Option(help: "Longest accepted token lifetime, exp - iat, in seconds (SUPPORT_TOKEN_MAX_LIFETIME; default 3600).")
-    var tokenMaxLifetime: Int?
 
     @Option(
         help:
@@ -64,12 +48,6 @@ public struct ServiceOptions: ParsableArguments {
             "Oversight only: sign a checkpoint when the last is older than this many seconds (SUPPORT_CHECKPOINT_SECONDS; default 60)."
     )
     var checkpointSeconds: Int?
-
-    @Option(help: "Expected token issuer (SUPPORT_TOKEN_ISSUER; default support-platform).")
-    var tokenIssuer: String?
-
-    @Option(help: "Expected token audience (SUPPORT_TOKEN_AUDIENCE; default support).")
-    var tokenAudience: String?
 
     @Option(
         help: "Seconds that calls in flight may take to finish after SIGTERM (SUPPORT_GRACE_PERIOD; default 10).")
@@ -114,6 +92,24 @@ public struct ServiceOptions: ParsableArguments {
             "MiB of request bytes one connection may buffer, 4 to --request-buffer-mib (SUPPORT_CONNECTION_REQUEST_BUFFER_MIB; default 16)."
     )
     var connectionRequestBufferMib: Int?
+
+    @Option(
+        help:
+            "MiB of unsent response bytes all connections may hold, at least 4 (SUPPORT_RESPONSE_BUFFER_MIB; default 64)."
+    )
+    var responseBufferMib: Int?
+
+    @Option(
+        help:
+            "MiB of unsent response bytes one connection may hold, 4 to --response-buffer-mib (SUPPORT_CONNECTION_RESPONSE_BUFFER_MIB; default 16)."
+    )
+    var connectionResponseBufferMib: Int?
+
+    @Option(
+        help:
+            "Seconds a response may wait on a peer's zero flow-control window before its stream is reset, 1 to 3600 (SUPPORT_BLOCKED_SEND_TIMEOUT; default 30)."
+    )
+    var blockedSendTimeout: Int?
 
     @Option(help: "HTTP/2 initial stream window in KiB (SUPPORT_STREAM_WINDOW_KIB; default 64).")
     var streamWindowKib: Int?
