@@ -13,7 +13,10 @@ public struct ReflectionIndex: Sendable {
         case error(code: Int32, message: String)
     }
 
-    private let files: [String: ProtoFile]
+    /// Each file's answer: its serialized descriptor, then its imports' (transitively, each
+    /// once). Decoded and gathered once here: reflection is public, and decoding the descriptors
+    /// again for every request let a peer asking many times keep the event loops busy.
+    private let answers: [String: [[UInt8]]]
     private let fileBySymbol: [String: String]
     private let serviceNames: [String]
 
@@ -25,20 +28,23 @@ public struct ReflectionIndex: Sendable {
             byName[file.name] = file
             for symbol in file.symbols { bySymbol[symbol] = file.name }
         }
-        self.files = byName
+        let descriptors = byName.mapValues { $0.serializedDescriptor }
+        self.answers = byName.mapValues { file in
+            Self.withDependencies(file.name, files: byName).compactMap { descriptors[$0] }
+        }
         self.fileBySymbol = bySymbol
         self.serviceNames = services.sorted()
     }
 
     func fileByName(_ name: String) -> Answer {
-        guard files[name] != nil else { return .error(code: 5, message: "file '\(name)' is not known") }
-        return .files(withDependencies(name))
+        guard let answer = answers[name] else { return .error(code: 5, message: "file '\(name)' is not known") }
+        return .files(answer)
     }
 
     func fileContaining(symbol: String) -> Answer {
         var candidate = symbol.hasPrefix(".") ? String(symbol.dropFirst()) : symbol
         while !candidate.isEmpty {
-            if let file = fileBySymbol[candidate] { return .files(withDependencies(file)) }
+            if let file = fileBySymbol[candidate], let answer = answers[file] { return .files(answer) }
             // A field or enum value: look for its enclosing type.
             guard let dot = candidate.lastIndex(of: ".") else { break }
             candidate = String(candidate[..<dot])
@@ -50,8 +56,8 @@ public struct ReflectionIndex: Sendable {
         .services(serviceNames)
     }
 
-    /// The file and, transitively, everything it imports, each once.
-    private func withDependencies(_ name: String) -> [[UInt8]] {
+    /// The names of the file and, transitively, everything it imports, each once.
+    private static func withDependencies(_ name: String, files: [String: ProtoFile]) -> [String] {
         var ordered: [String] = []
         var seen: Set<String> = []
         var queue = [name]
@@ -61,6 +67,6 @@ public struct ReflectionIndex: Sendable {
             ordered.append(next)
             queue += file.dependencies
         }
-        return ordered.compactMap { files[$0]?.serializedDescriptor }
+        return ordered
     }
 }

@@ -6,7 +6,11 @@ reflection for the Orders file 400 times over 20 streams (about 5 MiB of respons
   ENHANCE_YOUR_CALM once it holds 4 MiB unsent (--blocked-send-timeout 3600 keeps the zero-window
   timeout out of the way);
 - with the defaults (16 and 64 MiB) the same load fits: once the peer opens its window, every
-  stream gets all 20 answers and status OK, none is reset.
+  stream gets all 20 answers and status OK, none is reset;
+- 20 such connections of 100 streams asking 50 times each (the reviewer's window exhaustion) do not
+  starve the server: a health check on a fresh connection is answered while they hold their
+  unread responses, and after they leave (reflection's answers used to be decoded from base64
+  on every request, on the event loops).
 
     response_budget_flags.py --bin BIN
 """
@@ -15,7 +19,7 @@ import os
 import sys
 import tempfile
 
-from attack_common import H2, field_bytes, frame
+from attack_common import H2, field_bytes, frame, serves_health
 
 import h2.events  # noqa: E402
 import h2.settings  # noqa: E402
@@ -43,13 +47,13 @@ class RecordingH2(H2):
         self.conn.receive_data = recording
 
 
-def unread_reflection(port):
-    """A connection with a zero stream window and STREAMS reflection calls of REQUESTS requests."""
+def unread_reflection(port, streams=STREAMS, requests=REQUESTS):
+    """A connection with a zero stream window and `streams` reflection calls of `requests` requests."""
     client = RecordingH2(port)
     client.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
     client.flush()
-    body = frame(field_bytes(4, b"support.orders.v1.Orders")) * REQUESTS
-    return client, [client.start(REFLECT, body) for _ in range(STREAMS)]
+    body = frame(field_bytes(4, b"support.orders.v1.Orders")) * requests
+    return client, [client.start(REFLECT, body) for _ in range(streams)]
 
 
 def pump_until(client, done, seconds=60):
@@ -89,12 +93,29 @@ def default_budgets_hold_the_load(binary):
         process.wait()
 
 
+def many_unread_connections_leave_the_server_serving(binary):
+    process, port = support_stubs.start_service(binary, tempfile.mkdtemp(prefix="budget-"))
+    try:
+        clients = [unread_reflection(port, streams=100, requests=50)[0] for _ in range(20)]
+        for client in clients:
+            client.run(0.2)
+        assert serves_health(port), "health was not answered while 20 connections held unread responses"
+        for client in clients:
+            client.close()
+        assert serves_health(port), "health was not answered after the connections left"
+        assert process.poll() is None, "the service exited"
+    finally:
+        process.kill()
+        process.wait()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     binary = os.path.join(parser.parse_args().bin, "orders")
     failed = 0
-    for case in (small_budgets_reset_streams, default_budgets_hold_the_load):
+    for case in (small_budgets_reset_streams, default_budgets_hold_the_load,
+                 many_unread_connections_leave_the_server_serving):
         try:
             case(binary)
             print(f"PASS {case.__name__}", flush=True)
