@@ -43,4 +43,5 @@ fi
 # on one PostgreSQL database, one killed mid-load.
 python3 Tests/Python/postgres_outage.py --bin "$bin" || status=1
 python3 Tests/Python/postgres_replicas.py --bin "$bin" || status=1
+python3 Tests/Python/postgres_oversight_replicas.py --bin "$bin" || status=1
 exit $status
