@@ -214,4 +214,89 @@ import Wire
         #expect(logged.count == sent.count)
         #expect(Set(logged) == sent)
     }
+
+    @Test func anOlderFileWithStoredMessagesIsConvertedToColumns() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let at = Timestamp(seconds: 1_790_900_000, nanos: 0)
+        let rating = Rating.with {
+            $0.ratingID = "R-1"; $0.aggregateType = "issue"; $0.aggregateID = "case-0"; $0.customerID = "customer-1"
+            $0.score = 2; $0.comment = "slow"; $0.ratedAt = at
+        }
+        let complaint = OversightAPI.Complaint.with {
+            $0.complaintID = "C-1"; $0.kind = .complaint; $0.customerID = "customer-1"; $0.subject = "Late"
+            $0.text = "Twelve days"; $0.relatedCase = "issue/case-0"; $0.state = .investigating
+            $0.assignedTo = "staff-1"; $0.filedAt = at
+            $0.messages = [
+                CaseMessage.with {
+                    $0.messageID = "M-1"; $0.text = "Looking into it"; $0.sentAt = at
+                    $0.author = CommonAPI.Actor.with {
+                        $0.subject = "staff-1"; $0.role = .agent
+                    }
+                }
+            ]
+            $0.notifications = [
+                CommonAPI.Notification.with {
+                    $0.notificationID = "N-1"; $0.customerID = "customer-1"; $0.text = "Assigned"; $0.createdAt = at
+                }
+            ]
+        }
+        let staff = StaffMember.with {
+            $0.staffID = "staff-1"; $0.name = "Kim"; $0.teams = ["returns", "refunds"]; $0.active = true
+        }
+        do {
+            let old = OversightHarness(
+                database: try ServiceDatabase(
+                    directory: directory, name: "oversight", schema: Array(OversightService.schema.prefix(5))))
+            try await old.record(Self.events(4))
+            let record = try await old.client("auditor-1", .auditor).listAuditRecords(
+                ListAuditRecordsRequest.with { $0.limit = 1 }
+            ).records[0]
+            let sample = AuditSample.with {
+                $0.sampleID = "AS-1"; $0.seed = UInt64.max - 3; $0.from = at; $0.to = at; $0.failed = 1
+                $0.items = [
+                    AuditItem.with {
+                        $0.record = record; $0.verdict = .fail; $0.note = "no reply"
+                        $0.markedBy = CommonAPI.Actor.with {
+                            $0.subject = "auditor-1"; $0.role = .auditor
+                        }
+                    }
+                ]
+            }
+            _ = try await old.database.transaction { db in
+                try db.execute(
+                    "INSERT INTO ratings (rating_id, case_key, customer_id, score, rated_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    ["R-1", "issue/case-0", "customer-1", 2, Double(at.seconds), rating.serializedBytes()])
+                try db.execute(
+                    "INSERT INTO complaints (complaint_id, customer_id, state, filed_at, body) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        "C-1", "customer-1", Int64(complaint.state.rawValue), Double(at.seconds),
+                        complaint.serializedBytes(),
+                    ])
+                try db.execute(
+                    "INSERT INTO staff (staff_id, body) VALUES (?, ?)", ["staff-1", staff.serializedBytes()])
+                try db.execute(
+                    "INSERT INTO audit_samples (sample_id, body) VALUES (?, ?)", ["AS-1", sample.serializedBytes()])
+            }
+            old.database.close()
+            let migrated = OversightHarness(
+                database: try ServiceDatabase(directory: directory, name: "oversight", schema: OversightService.schema))
+            defer { migrated.database.close() }
+            let auditor = try migrated.client("auditor-1", .auditor)
+            let converted = try await auditor.getComplaint(GetComplaintRequest.with { $0.complaintID = "C-1" })
+            #expect(converted == complaint)
+            #expect(try await auditor.listStaff(ListStaffRequest()).members == [staff])
+            #expect(try await auditor.getAuditSample(GetAuditSampleRequest.with { $0.sampleID = "AS-1" }) == sample)
+            let again = await rpcError {
+                _ = try await migrated.client("customer-1", .customer).recordRating(
+                    RecordRatingRequest.with {
+                        $0.idempotencyKey = "again"; $0.aggregateType = "issue"; $0.aggregateID = "case-0"; $0.score = 5
+                    })
+            }
+            #expect(again?.code == .alreadyExists)
+            let verification = try await auditor.verifyAuditLog(VerifyAuditLogRequest())
+            #expect(verification.valid)
+            #expect(verification.recordsChecked == 4)
+        }
+    }
 }

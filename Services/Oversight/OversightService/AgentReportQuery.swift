@@ -34,14 +34,14 @@ struct AgentReportQuery {
             ratings[try row.string(0), default: []].append(try row.int(1))
         }
         var complaints: [String: Int] = [:]
-        for row in try db.fetchRows("SELECT body FROM complaints WHERE filed_at >= ? AND filed_at < ?", range) {
-            let complaint = try OversightAPI.Complaint(serializedBytes: row.bytes(0))
-            if !complaint.relatedCase.isEmpty { complaints[complaint.relatedCase, default: 0] += 1 }
+        for row in try db.fetchRows(
+            "SELECT related_case FROM complaints WHERE filed_at >= ? AND filed_at < ? AND related_case != ''", range)
+        {
+            complaints[try row.string(0), default: 0] += 1
         }
         var teams: [String: [String]] = [:]
-        for row in try db.fetchRows("SELECT body FROM staff") {
-            let member = try StaffMember(serializedBytes: row.bytes(0))
-            if !member.teams.isEmpty { teams[member.staffID] = member.teams }
+        for row in try db.fetchRows("SELECT staff_id, team FROM staff_teams ORDER BY staff_id, position") {
+            teams[try row.string(0), default: []].append(try row.string(1))
         }
         let analysis = AttitudeAnalysis(cases: cases, ratings: ratings, complaints: complaints, teams: teams)
         return AgentReport.with {

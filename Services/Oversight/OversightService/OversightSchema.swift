@@ -53,6 +53,9 @@ enum OversightSchema {
                 """,
             ])
         },
+        // Ratings, complaints, audit samples and staff as columns and rows instead of their API
+        // messages (a contract change is not a data migration); existing rows are converted.
+        SchemaMigration("oversight-6-columns", migrateToColumns),
     ]
 
     /// An integer primary key: SQLite's rowid itself (`INTEGER PRIMARY KEY`), a BIGINT key on
@@ -219,6 +222,131 @@ enum OversightSchema {
         }
         try db.executeAll([
             "DROP TABLE audit_log_v1", "CREATE INDEX audit_by_aggregate ON audit_log (aggregate_id, sequence)",
+        ])
+    }
+
+    /// Ratings, complaints (with their messages and notifications), audit samples (with their
+    /// items) and staff (with their teams) as columns and rows: the old tables (protobuf bodies)
+    /// are renamed, the new ones created, each stored body converted, and the old tables dropped.
+    @Sendable static func migrateToColumns(_ db: any SQLConnection) throws {
+        let textKeyed = db.sqlDialect.withoutRowID
+        try db.executeAll([
+            "DROP INDEX ratings_by_time", "DROP INDEX ratings_one_per_customer", "DROP INDEX complaints_by_time",
+            "DROP INDEX complaints_by_customer", "ALTER TABLE ratings RENAME TO ratings_v1",
+            "ALTER TABLE complaints RENAME TO complaints_v1", "ALTER TABLE audit_samples RENAME TO audit_samples_v1",
+            "ALTER TABLE staff RENAME TO staff_v1",
+            """
+            CREATE TABLE ratings (
+                rating_id TEXT PRIMARY KEY,
+                case_key TEXT NOT NULL,
+                aggregate_type TEXT NOT NULL,
+                aggregate_id TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                score BIGINT NOT NULL,
+                comment TEXT NOT NULL,
+                rated_at DOUBLE PRECISION NOT NULL,
+                rated_at_seconds BIGINT NOT NULL,
+                rated_at_nanos BIGINT NOT NULL
+            )\(textKeyed)
+            """,
+            "CREATE INDEX ratings_by_time ON ratings (rated_at, score)",
+            "CREATE UNIQUE INDEX ratings_one_per_customer ON ratings (case_key, customer_id)",
+            """
+            CREATE TABLE complaints (
+                complaint_id TEXT PRIMARY KEY,
+                kind BIGINT NOT NULL,
+                customer_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                text TEXT NOT NULL,
+                related_case TEXT NOT NULL,
+                state BIGINT NOT NULL,
+                assigned_to TEXT NOT NULL,
+                resolution TEXT NOT NULL,
+                filed_at DOUBLE PRECISION NOT NULL,
+                resolved_at DOUBLE PRECISION,
+                closed_at DOUBLE PRECISION
+            )\(textKeyed)
+            """,
+            "CREATE INDEX complaints_by_time ON complaints (filed_at DESC, complaint_id DESC)",
+            "CREATE INDEX complaints_by_customer ON complaints (customer_id, filed_at DESC)",
+            """
+            CREATE TABLE complaint_messages (
+                complaint_id TEXT NOT NULL REFERENCES complaints (complaint_id),
+                position BIGINT NOT NULL,
+                message_id TEXT NOT NULL,
+                author_subject TEXT NOT NULL,
+                author_role TEXT NOT NULL,
+                text TEXT NOT NULL,
+                sent_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (complaint_id, position)
+            )\(textKeyed)
+            """,
+            """
+            CREATE TABLE complaint_notifications (
+                complaint_id TEXT NOT NULL REFERENCES complaints (complaint_id),
+                position BIGINT NOT NULL,
+                message_id TEXT NOT NULL,
+                author_subject TEXT NOT NULL,
+                author_role TEXT NOT NULL,
+                text TEXT NOT NULL,
+                sent_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (complaint_id, position)
+            )\(textKeyed)
+            """,
+            """
+            CREATE TABLE audit_samples (
+                sample_id TEXT PRIMARY KEY,
+                seed BIGINT NOT NULL,
+                from_seconds BIGINT NOT NULL,
+                from_nanos BIGINT NOT NULL,
+                to_seconds BIGINT NOT NULL,
+                to_nanos BIGINT NOT NULL,
+                passed BIGINT NOT NULL,
+                failed BIGINT NOT NULL
+            )\(textKeyed)
+            """,
+            """
+            CREATE TABLE audit_sample_items (
+                sample_id TEXT NOT NULL REFERENCES audit_samples (sample_id),
+                position BIGINT NOT NULL,
+                sequence BIGINT NOT NULL,
+                verdict BIGINT NOT NULL,
+                note TEXT NOT NULL,
+                marked_by_subject TEXT,
+                marked_by_role BIGINT,
+                PRIMARY KEY (sample_id, position)
+            )\(textKeyed)
+            """,
+            """
+            CREATE TABLE staff (
+                staff_id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                active BIGINT NOT NULL
+            )\(textKeyed)
+            """,
+            """
+            CREATE TABLE staff_teams (
+                staff_id TEXT NOT NULL REFERENCES staff (staff_id),
+                position BIGINT NOT NULL,
+                team TEXT NOT NULL,
+                PRIMARY KEY (staff_id, position)
+            )\(textKeyed)
+            """,
+        ])
+        for row in try db.fetchRows("SELECT body, case_key FROM ratings_v1 ORDER BY rating_id") {
+            try RatingRows.insert(Rating(serializedBytes: row.bytes(0)), caseKey: try row.string(1), in: db)
+        }
+        for row in try db.fetchRows("SELECT body FROM complaints_v1 ORDER BY complaint_id") {
+            try ComplaintRows.save(Complaint(stored: OversightAPI.Complaint(serializedBytes: row.bytes(0))), in: db)
+        }
+        for row in try db.fetchRows("SELECT body FROM audit_samples_v1 ORDER BY sample_id") {
+            try AuditSampleRows.save(AuditSample(serializedBytes: row.bytes(0)), in: db)
+        }
+        for row in try db.fetchRows("SELECT body FROM staff_v1 ORDER BY staff_id") {
+            try StaffRows.upsert(StaffMember(serializedBytes: row.bytes(0)), in: db)
+        }
+        try db.executeAll([
+            "DROP TABLE ratings_v1", "DROP TABLE complaints_v1", "DROP TABLE audit_samples_v1", "DROP TABLE staff_v1",
         ])
     }
 }

@@ -65,44 +65,32 @@ struct SQLOversightTransaction: OversightTransaction {
         // No row to lock yet: the (case, customer) pair is locked by name instead.
         if locking { try db.lock(named: "oversight-rating \(caseKey) \(customerID)") }
         let row = try db.fetchOne(
-            "SELECT body FROM ratings WHERE case_key = ? AND customer_id = ?", [caseKey, customerID])
-        return try row.map { try Rating(serializedBytes: $0.bytes(0)) }
+            "SELECT \(RatingRows.columns) FROM ratings WHERE case_key = ? AND customer_id = ?", [caseKey, customerID])
+        return try row.map(RatingRows.rating)
     }
 
     func insert(_ rating: Rating, caseKey: String) throws {
-        try db.execute(
-            "INSERT INTO ratings (rating_id, case_key, customer_id, score, rated_at, body) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                rating.ratingID, caseKey, rating.customerID, Int64(rating.score),
-                rating.ratedAt?.date.timeIntervalSince1970 ?? 0, rating.serializedBytes(),
-            ])
+        try RatingRows.insert(rating, caseKey: caseKey, in: db)
     }
 
     func sample(id: String) throws -> AuditSample? {
-        try db.fetchOne("SELECT body FROM audit_samples WHERE sample_id = ?\(forUpdate)", [id]).map {
-            try AuditSample(serializedBytes: $0.bytes(0))
-        }
+        try AuditSampleRows.sample(id: id, lock: forUpdate, in: db)
     }
 
     func save(_ sample: AuditSample) throws {
-        try db.execute(
-            """
-            INSERT INTO audit_samples (sample_id, body) VALUES (?, ?)
-            ON CONFLICT (sample_id) DO UPDATE SET body = excluded.body
-            """,
-            [sample.sampleID, sample.serializedBytes()])
+        try AuditSampleRows.save(sample, in: db)
     }
 
     func complaint(id: String) throws -> Complaint? {
-        try db.fetchOne("SELECT body FROM complaints WHERE complaint_id = ?\(forUpdate)", [id]).map {
-            try Self.complaint($0.bytes(0))
-        }
+        try ComplaintRows.complaints(
+            "SELECT \(ComplaintRows.columns) FROM complaints WHERE complaint_id = ?\(forUpdate)", [id], in: db
+        ).first
     }
 
     func complaints(customerID: String?, state: ComplaintState?, after cursor: PageCursor?, limit: Int) throws
         -> [Complaint]
     {
-        var sql = "SELECT body FROM complaints WHERE 1 = 1"
+        var sql = "SELECT \(ComplaintRows.columns) FROM complaints WHERE 1 = 1"
         var arguments: [any SQLBindable] = []
         if let customerID {
             sql += " AND customer_id = ?"
@@ -118,37 +106,23 @@ struct SQLOversightTransaction: OversightTransaction {
         }
         sql += " ORDER BY filed_at DESC, complaint_id DESC LIMIT ?"
         arguments.append(limit)
-        return try db.fetchRows(sql, arguments).map { try Self.complaint($0.bytes(0)) }
+        return try ComplaintRows.complaints(sql, arguments, in: db)
     }
 
     func save(_ complaint: Complaint) throws {
-        try db.execute(
-            """
-            INSERT INTO complaints (complaint_id, customer_id, state, filed_at, body) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (complaint_id) DO UPDATE SET state = excluded.state, body = excluded.body
-            """,
-            [
-                complaint.id, complaint.customerID, Int64(complaint.state.rawValue),
-                complaint.filedAt.timeIntervalSince1970, complaint.wire.serializedBytes(),
-            ])
+        try ComplaintRows.save(complaint, in: db)
     }
 
     func staffMember(id: String) throws -> StaffMember? {
-        try db.fetchOne("SELECT body FROM staff WHERE staff_id = ?", [id]).map {
-            try StaffMember(serializedBytes: $0.bytes(0))
-        }
+        try StaffRows.members("SELECT staff_id, name, active FROM staff WHERE staff_id = ?", [id], in: db).first
     }
 
     func staffMembers() throws -> [StaffMember] {
-        try db.fetchRows("SELECT body FROM staff ORDER BY staff_id").map {
-            try StaffMember(serializedBytes: $0.bytes(0))
-        }
+        try StaffRows.members("SELECT staff_id, name, active FROM staff ORDER BY staff_id", [], in: db)
     }
 
     func upsert(_ member: StaffMember) throws {
-        try db.execute(
-            "INSERT INTO staff (staff_id, body) VALUES (?, ?) ON CONFLICT (staff_id) DO UPDATE SET body = excluded.body",
-            [member.staffID, member.serializedBytes()])
+        try StaffRows.upsert(member, in: db)
     }
 
     /// An audit record from its row (``recordColumns``).
@@ -167,8 +141,4 @@ struct SQLOversightTransaction: OversightTransaction {
         }
     }
 
-    /// A complaint from its stored encoding.
-    static func complaint(_ body: [UInt8]) throws -> Complaint {
-        try Complaint(stored: OversightAPI.Complaint(serializedBytes: body))
-    }
 }
