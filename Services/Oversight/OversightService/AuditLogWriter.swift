@@ -17,9 +17,9 @@ import Wire
 /// chain's transaction-scoped lock (``SQLConnection/lock(named:)``, `pg_advisory_xact_lock` on
 /// PostgreSQL; SQLite's writes are serialized already), then reads the head and the duplicates in
 /// the same transaction, so appenders on several replicas take turns and each extends the head
-/// the previous one committed. A batch costs a handful of statements on PostgreSQL (rows are
-/// written many per statement), one per row on SQLite (in-process, where a cached statement per
-/// row is cheapest).
+/// the previous one committed. A batch costs a handful of statements on PostgreSQL (its keys looked
+/// up and its rows written many per statement), one per row on SQLite (in-process, where a cached
+/// statement per row is cheapest).
 struct AuditLogWriter {
     /// The connection, in a write transaction.
     let db: any SQLConnection
@@ -46,7 +46,10 @@ struct AuditLogWriter {
         var (sequence, previous) = try head()
         var outcome = Outcome()
         let nanos = Int64((now.timeIntervalSince1970 * 1_000_000_000).rounded())
-        var seen = try logged(events)
+        // SQLite writes each record at once and learns from the insert whether it was logged
+        // already; PostgreSQL looks the batch's keys up first and writes the records in bulk.
+        let immediate = db.sqlDialect == .sqlite
+        var seen = immediate ? [] : try logged(events)
         var logRows: [[any SQLBindable]] = []
         var facts = AuditFacts()
         for event in events {
@@ -57,17 +60,23 @@ struct AuditLogWriter {
             let bytes = event.serializedBytes()
             let next = sequence + 1
             let hash = AuditChain.hash(previous: previous, sequence: next, recordedAtNanos: nanos, event: bytes)
-            logRows.append([
+            let row: [any SQLBindable] = [
                 next, event.sourceService, event.eventID, event.aggregateID, nanos, bytes, previous, hash,
-            ])
+            ]
+            if immediate {
+                guard try db.execute(Self.insertOneRecord, row) == 1 else {
+                    outcome.duplicates += 1
+                    continue
+                }
+            } else {
+                logRows.append(row)
+            }
             try facts.file(event, sequence: next)
             sequence = next
             previous = hash
             outcome.accepted += 1
         }
-        try insert(
-            "INSERT INTO audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash, hash) VALUES",
-            logRows)
+        try insert(Self.insertRecord, logRows)
         try insert(
             """
             INSERT INTO event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable,
@@ -127,6 +136,23 @@ struct AuditLogWriter {
         return (try row.int64(0), try row.bytes(1))
     }
 
+    /// The statement writing audit records (followed by their values).
+    static let insertRecord = """
+        INSERT INTO audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash,
+            hash) VALUES
+        """
+
+    /// One record, skipped if its event is logged already (SQLite: how a duplicate is found). On
+    /// PostgreSQL records are written in bulk without it: once the batch's keys were looked up
+    /// under the chain's lock a conflict cannot happen, and if one did the append fails instead
+    /// of leaving a gap in the chain.
+    static let insertOneRecord = insertRecord + " " + tuple(8) + " ON CONFLICT (source_service, event_id) DO NOTHING"
+
+    /// One row of `width` placeholders.
+    static func tuple(_ width: Int) -> String {
+        "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+    }
+
     /// An event's key in the log: its source service and its id.
     static func key(_ event: Event) -> [String] {
         [event.sourceService, event.eventID]
@@ -155,7 +181,7 @@ struct AuditLogWriter {
     /// ``rowsPerStatement`` at a time, each statement followed by `suffix`.
     private func insert(_ statement: String, _ rows: [[any SQLBindable]], _ suffix: String = "") throws {
         guard let width = rows.first?.count else { return }
-        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        let tuple = Self.tuple(width)
         var start = 0
         while start < rows.count {
             let slice = rows[start..<min(rows.count, start + rowsPerStatement)]
