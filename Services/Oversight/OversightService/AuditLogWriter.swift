@@ -158,21 +158,25 @@ struct AuditLogWriter {
         [event.sourceService, event.eventID]
     }
 
-    /// The keys of `events` already in the log.
+    /// The keys of `events` already in the log (PostgreSQL: the keys joined with the log's unique
+    /// index, ``rowsPerStatement`` at a time; a join plans and runs in a fraction of the time of a
+    /// long `OR` of the same lookups).
     private func logged(_ events: [Event]) throws -> Set<[String]> {
         var found: Set<[String]> = []
-        let chunk = db.sqlDialect == .sqlite ? 1 : 100
         var start = 0
         while start < events.count {
-            let slice = events[start..<min(events.count, start + chunk)]
-            let sql =
-                "SELECT source_service, event_id FROM audit_log WHERE "
-                + Array(repeating: "(source_service = ? AND event_id = ?)", count: slice.count).joined(
-                    separator: " OR ")
+            let slice = events[start..<min(events.count, start + rowsPerStatement)]
+            let sql = """
+                SELECT logged.source_service, logged.event_id
+                FROM (VALUES \(Array(repeating: Self.tuple(2), count: slice.count).joined(separator: ", ")))
+                    AS keys (source_service, event_id)
+                JOIN audit_log AS logged
+                    ON logged.source_service = keys.source_service AND logged.event_id = keys.event_id
+                """
             for row in try db.fetchRows(sql, slice.flatMap { [$0.sourceService, $0.eventID] }) {
                 found.insert([try row.string(0), try row.string(1)])
             }
-            start += chunk
+            start += rowsPerStatement
         }
         return found
     }
