@@ -190,7 +190,7 @@ import Wire
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let old = try ServiceDatabase(
-            directory: directory, name: "oversight", migrations: Array(OversightService.migrations.prefix(1)))
+            directory: directory, name: "oversight", schema: Array(OversightService.schema.prefix(1)))
         try await old.write { db in
             var previous = AuditChain.genesis
             for (index, source) in ["orders", "returns", "orders"].enumerated() {
@@ -210,7 +210,7 @@ import Wire
         }
         old.close()
         let migrated = try ServiceDatabase(
-            directory: directory, name: "oversight", migrations: OversightService.migrations)
+            directory: directory, name: "oversight", schema: OversightService.schema)
         defer { migrated.close() }
         let sources = try await migrated.read { db in
             try String.fetchAll(db, sql: "SELECT source_service FROM audit_log ORDER BY sequence")

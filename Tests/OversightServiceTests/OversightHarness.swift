@@ -17,7 +17,7 @@ final class OversightHarness: Sendable {
     /// 2026-10-01 00:00 UTC.
     static let start = Date(timeIntervalSince1970: 1_790_812_800)
 
-    let directory: String
+    let directory: String?
     let database: ServiceDatabase
     let router: Router
     /// The service behind the router (its monitors are called directly).
@@ -40,9 +40,19 @@ final class OversightHarness: Sendable {
             everySeconds: 86_400)
     }
 
-    init(checkpointing: AuditCheckpointing = AuditCheckpointing()) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
-        database = try ServiceDatabase(directory: directory, name: "oversight", migrations: OversightService.migrations)
+    /// Oversight on a new SQLite file.
+    convenience init(checkpointing: AuditCheckpointing = AuditCheckpointing()) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
+        try self.init(
+            database: ServiceDatabase(directory: directory, name: "oversight", schema: OversightService.schema),
+            directory: directory, checkpointing: checkpointing)
+    }
+
+    /// Oversight on `database` (SQLite in `directory`, removed at the end, or PostgreSQL).
+    init(database: ServiceDatabase, directory: String? = nil, checkpointing: AuditCheckpointing = AuditCheckpointing())
+    {
+        self.directory = directory
+        self.database = database
         let verifier = TokenVerifier(key: Self.key.publicKey, issuer: "support-platform", audience: "support")
         service = OversightService(
             database: database, checkpointing: checkpointing, metrics: metrics,
@@ -54,7 +64,7 @@ final class OversightHarness: Sendable {
 
     deinit {
         database.close()
-        try? FileManager.default.removeItem(atPath: directory)
+        if let directory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     func client(_ subject: String, _ role: Role) throws -> Oversight.Client {

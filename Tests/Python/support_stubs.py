@@ -48,7 +48,7 @@ def wait_for_port(process):
 # Services whose store runs on PostgreSQL too. With SUPPORT_CONTRACT_DATABASE_URL set (the URL of a
 # server such as scripts/postgres.sh starts), each of them started by these helpers gets a fresh
 # database of its own there (--database-url) instead of its SQLite file.
-POSTGRES_SERVICES = {"orders", "refunds", "returns", "inquiries"}
+POSTGRES_SERVICES = {"orders", "refunds", "returns", "inquiries", "oversight"}
 
 
 def database_flags(name):

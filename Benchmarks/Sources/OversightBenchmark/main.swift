@@ -55,7 +55,7 @@ func events(_ range: Range<Int>, start: Date) -> [Event] {
 func run() async throws {
     let directory = NSTemporaryDirectory() + "oversight-bench"
     try? FileManager.default.removeItem(atPath: directory)
-    let database = try ServiceDatabase(directory: directory, name: "oversight", migrations: OversightService.migrations)
+    let database = try ServiceDatabase(directory: directory, name: "oversight", schema: OversightService.schema)
     let key = P256.Signing.PrivateKey()
     let verifier = TokenVerifier(key: key.publicKey, issuer: "support-platform", audience: "support")
     let token = try TokenMinter(key: key, issuer: "support-platform", audience: "support").mint(

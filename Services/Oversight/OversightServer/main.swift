@@ -4,7 +4,7 @@ import Runtime
 // oversight: the Oversight service process. `oversight --help` lists its settings.
 let process = ServiceProcess.fromCommandLine(name: "oversight")
 await process.main {
-    let database = try process.openDatabase(migrations: OversightService.migrations)
+    let database = try await process.openDatabase(schema: OversightService.schema)
     let checkpointing = AuditCheckpointing(
         key: process.signingKey, keys: process.keys, everyEvents: process.configuration.checkpointEvery,
         everySeconds: process.configuration.checkpointSeconds)

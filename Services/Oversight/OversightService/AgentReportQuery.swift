@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
@@ -12,42 +11,37 @@ import Wire
 /// cases' ratings and complaints and the staff roster's teams. It decodes the period's events, so
 /// it costs more per event than the aggregate report; ask for the period you need.
 struct AgentReportQuery {
-    /// The connection (a read snapshot).
-    let db: Database
+    /// The connection (a read snapshot), SQLite or PostgreSQL.
+    let db: any SQLConnection
 
     /// The report for events that occurred in [from, to).
     func report(from: Date, to: Date) throws -> AgentReport {
-        let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        let range: [any SQLBindable] = [from.timeIntervalSince1970, to.timeIntervalSince1970]
         var cases: [String: [AttitudeAnalysis.Step]] = [:]
-        let events = try Data.fetchCursor(
-            db,
-            sql: """
-                SELECT audit_log.event FROM event_facts JOIN audit_log USING (sequence)
-                WHERE event_facts.occurred_at >= ? AND event_facts.occurred_at < ? ORDER BY sequence
-                """,
-            arguments: range)
-        while let body = try events.next() {
-            let event = try Event(storedBytes: body)
+        let events = try db.fetchRows(
+            """
+            SELECT audit_log.event FROM event_facts JOIN audit_log USING (sequence)
+            WHERE event_facts.occurred_at >= ? AND event_facts.occurred_at < ? ORDER BY sequence
+            """,
+            range)
+        for row in events {
+            let event = try Event(serializedBytes: row.bytes(0))
             guard let step = Self.step(event) else { continue }
             cases["\(event.aggregateType)/\(event.aggregateID)", default: []].append(step)
         }
         var ratings: [String: [Int]] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT case_key, score FROM ratings WHERE rated_at >= ? AND rated_at < ?", arguments: range)
-        {
-            ratings[row["case_key"], default: []].append(row["score"])
+        for row in try db.fetchRows("SELECT case_key, score FROM ratings WHERE rated_at >= ? AND rated_at < ?", range) {
+            ratings[try row.string(0), default: []].append(try row.int(1))
         }
         var complaints: [String: Int] = [:]
-        for body in try Data.fetchAll(
-            db, sql: "SELECT body FROM complaints WHERE filed_at >= ? AND filed_at < ?", arguments: range)
+        for row in try db.fetchRows(
+            "SELECT related_case FROM complaints WHERE filed_at >= ? AND filed_at < ? AND related_case != ''", range)
         {
-            let complaint = try OversightAPI.Complaint(storedBytes: body)
-            if !complaint.relatedCase.isEmpty { complaints[complaint.relatedCase, default: 0] += 1 }
+            complaints[try row.string(0), default: 0] += 1
         }
         var teams: [String: [String]] = [:]
-        for body in try Data.fetchAll(db, sql: "SELECT body FROM staff") {
-            let member = try StaffMember(storedBytes: body)
-            if !member.teams.isEmpty { teams[member.staffID] = member.teams }
+        for row in try db.fetchRows("SELECT staff_id, team FROM staff_teams ORDER BY staff_id, position") {
+            teams[try row.string(0), default: []].append(try row.string(1))
         }
         let analysis = AttitudeAnalysis(cases: cases, ratings: ratings, complaints: complaints, teams: teams)
         return AgentReport.with {

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import Metrics
 import OversightAPI
 import OversightDomain
@@ -30,7 +29,7 @@ public struct OversightService: Oversight.ServiceProtocol {
         inquiries: RPCClient? = nil, metrics: any MetricsFactory = MetricsSystem.factory,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.store = SQLiteOversightStore(database: database)
+        self.store = SQLOversightStore(database: database)
         self.rateTables = inquiries.map(RateTableSource.init(inquiries:))
         self.clock = clock
         self.checkpointing = checkpointing
@@ -40,8 +39,8 @@ public struct OversightService: Oversight.ServiceProtocol {
     /// The most checkpoints one VerifyAuditLog call may carry.
     static let maximumCheckpoints = 100
 
-    /// The migrations of the Oversight database.
-    public static var migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] {
+    /// The migrations of the Oversight database, for SQLite and PostgreSQL alike.
+    public static var schema: [SchemaMigration] {
         OversightSchema.migrations
     }
 

@@ -8,8 +8,8 @@ import Storage
 import SupportPolicy
 
 /// Where Oversight keeps its audit log, report facts, samples, ratings, complaints and roster.
-/// The handlers see only this protocol; ``SQLiteOversightStore`` implements it (with
-/// ``AuditLogWriter`` and ``ReportQuery``), and a PostgreSQL store can follow.
+/// The handlers see only this protocol; ``SQLOversightStore`` implements it on SQLite and
+/// PostgreSQL alike (with ``AuditLogWriter`` and ``ReportQuery``).
 protocol OversightStore: CommandStore where Transaction == any OversightTransaction {
     /// Appends events from the services in one transaction, signing a checkpoint of the new head
     /// when `checkpointing` says one is due.

@@ -1,6 +1,5 @@
 import CommonAPI
 import Foundation
-import GRDB
 import OversightAPI
 import OversightDomain
 import Runtime
@@ -13,22 +12,19 @@ import Wire
 /// (`rates`), order values are banded in its base currency (``FairnessBands/valueLimits(in:rates:)``);
 /// without it, in each order's own currency's major units.
 struct ReportQuery {
-    /// The connection (a read snapshot).
-    let db: Database
+    /// The connection (a read snapshot), SQLite or PostgreSQL.
+    let db: any SQLConnection
     /// The official rate table in force, if Inquiries gave one.
     var rates: PublishedRates? = nil
 
     /// The report for events that occurred in [from, to).
     func report(from: Date, to: Date) throws -> Report {
-        let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+        let range: [any SQLBindable] = [from.timeIntervalSince1970, to.timeIntervalSince1970]
         var report = Report()
         report.from = Timestamp(from)
         report.to = Timestamp(to)
-        report.events =
-            try Int64.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM event_facts WHERE occurred_at >= ? AND occurred_at < ?", arguments: range
-            )
-            ?? 0
+        report.events = Int64(
+            try db.fetchCount("SELECT COUNT(*) FROM event_facts WHERE occurred_at >= ? AND occurred_at < ?", range))
         try fillDecisions(&report, range)
         report.firstResponse = try percentiles(
             sql: """
@@ -42,46 +38,44 @@ struct ReportQuery {
                 """, range)
         report.refundSla = try refundSLA(range, now: min(to, Date()))
         report.satisfaction = try satisfaction(range)
-        report.topCategories = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT category, COUNT(*) AS count FROM event_facts
-                WHERE kind = ? AND occurred_at >= ? AND occurred_at < ? AND category != ''
-                GROUP BY category ORDER BY count DESC, category LIMIT 10
-                """,
-            arguments: [EventKind.caseOpened.rawValue] + range
+        report.topCategories = try db.fetchRows(
+            """
+            SELECT category, COUNT(*) AS count FROM event_facts
+            WHERE kind = ? AND occurred_at >= ? AND occurred_at < ? AND category != ''
+            GROUP BY category ORDER BY count DESC, category LIMIT 10
+            """,
+            [Int64(EventKind.caseOpened.rawValue)] + range
         ).map { row in
-            CategoryCount.with {
-                $0.category = row["category"]
-                $0.count = row["count"]
+            let (category, count) = (try row.string(0), try row.int64(1))
+            return CategoryCount.with {
+                $0.category = category
+                $0.count = count
             }
         }
         return report
     }
 
-    private func fillDecisions(_ report: inout Report, _ range: StatementArguments) throws {
+    private func fillDecisions(_ report: inout Report, _ range: [any SQLBindable]) throws {
         var counts: [String: [String: (decisions: Int64, favorable: Int64)]] = [:]
         var decisions: Int64 = 0
         var followed: Int64 = 0
         let (band, bandArguments) = valueBandExpression()
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT region, \(band) AS value_group, age_band, COUNT(*) AS n, SUM(favorable) AS f,
-                    SUM(followed) AS p
-                FROM event_facts WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?
-                GROUP BY region, value_group, age_band
-                """,
-            arguments: bandArguments + [EventKind.decision.rawValue] + range)
-        while let row = try rows.next() {
-            let n: Int64 = row["n"]
-            let f: Int64 = row["f"]
+        // The sums are cast back to BIGINT: PostgreSQL sums BIGINTs as NUMERIC.
+        let rows = try db.fetchRows(
+            """
+            SELECT region, \(band) AS value_group, age_band, COUNT(*) AS n, CAST(SUM(favorable) AS BIGINT) AS f,
+                CAST(SUM(followed) AS BIGINT) AS p
+            FROM event_facts WHERE kind = ? AND occurred_at >= ? AND occurred_at < ?
+            GROUP BY region, value_group, age_band
+            """,
+            bandArguments + [Int64(EventKind.decision.rawValue)] + range)
+        for row in rows {
+            let n = try row.int64(3)
+            let f = try row.int64(4)
             decisions += n
-            followed += row["p"] as Int64
-            for (dimension, column) in [
-                ("region", "region"), ("order_value_band", "value_group"), ("account_age_band", "age_band"),
-            ] {
-                let group: String = row[column]
+            followed += try row.int64(5)
+            for (dimension, column) in [("region", 0), ("order_value_band", 1), ("account_age_band", 2)] {
+                let group = try row.string(column)
                 let tally = counts[dimension, default: [:]][group, default: (0, 0)]
                 counts[dimension, default: [:]][group] = (tally.decisions + n, tally.favorable + f)
             }
@@ -124,18 +118,18 @@ struct ReportQuery {
     /// branch per currency of the table comparing the recorded minor units with the band limits
     /// converted into that currency ("unknown" for a currency the table lacks or no value); without
     /// one, the band filed at ingestion.
-    private func valueBandExpression() -> (String, StatementArguments) {
+    private func valueBandExpression() -> (String, [any SQLBindable]) {
         guard let rates else { return ("value_band", []) }
         let names = FairnessBands.valueBandNames(in: rates.base)
         var sql = "CASE WHEN value_minor IS NULL THEN 'unknown'"
-        var arguments: StatementArguments = []
+        var arguments: [any SQLBindable] = []
         for currency in rates.entries.keys.sorted() {
             guard let limits = FairnessBands.valueLimits(in: currency, rates: rates) else { continue }
             sql += " WHEN currency = ? THEN CASE"
             arguments += [currency]
             for (limit, name) in zip(limits, names) {
                 sql += " WHEN value_minor < ? THEN ?"
-                arguments += [limit, name]
+                arguments += [limit, name] as [any SQLBindable]
             }
             sql += " ELSE ? END"
             arguments += [names[names.count - 1]]
@@ -143,8 +137,8 @@ struct ReportQuery {
         return (sql + " ELSE 'unknown' END", arguments)
     }
 
-    private func percentiles(sql: String, _ range: StatementArguments) throws -> DurationPercentiles {
-        let values = try Double.fetchAll(db, sql: sql, arguments: range)
+    private func percentiles(sql: String, _ range: [any SQLBindable]) throws -> DurationPercentiles {
+        let values = try db.fetchRows(sql, range).map { try $0.double(0) }
         let result = Percentiles(values)
         return DurationPercentiles.with {
             $0.count = Int64(result.count)
@@ -154,20 +148,20 @@ struct ReportQuery {
         }
     }
 
-    private func refundSLA(_ range: StatementArguments, now: Date) throws -> RefundSla {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT COUNT(*) AS refunds,
-                    SUM(completed = 1 AND breached = 0 AND finished_at <= expected_by) AS on_time,
-                    SUM(breached = 1 OR (completed = 1 AND finished_at > expected_by)
-                        OR (finished_at IS NULL AND expected_by < ?)) AS late
-                FROM refund_sla WHERE approved_at >= ? AND approved_at < ?
-                """,
-            arguments: [now.timeIntervalSince1970] + range)
-        let refunds: Int64 = row?["refunds"] ?? 0
-        let onTime: Int64 = row?["on_time"] ?? 0
-        let late: Int64 = row?["late"] ?? 0
+    private func refundSLA(_ range: [any SQLBindable], now: Date) throws -> RefundSla {
+        let row = try db.fetchOne(
+            """
+            SELECT COUNT(*) AS refunds,
+                CAST(COALESCE(SUM(CASE WHEN completed = 1 AND breached = 0 AND finished_at <= expected_by
+                    THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_time,
+                CAST(COALESCE(SUM(CASE WHEN breached = 1 OR (completed = 1 AND finished_at > expected_by)
+                    OR (finished_at IS NULL AND expected_by < ?) THEN 1 ELSE 0 END), 0) AS BIGINT) AS late
+            FROM refund_sla WHERE approved_at >= ? AND approved_at < ?
+            """,
+            [now.timeIntervalSince1970] + range)
+        let refunds = try row?.int64(0) ?? 0
+        let onTime = try row?.int64(1) ?? 0
+        let late = try row?.int64(2) ?? 0
         return RefundSla.with {
             $0.refunds = refunds
             $0.onTime = onTime
@@ -176,16 +170,15 @@ struct ReportQuery {
         }
     }
 
-    private func satisfaction(_ range: StatementArguments) throws -> Satisfaction {
+    private func satisfaction(_ range: [any SQLBindable]) throws -> Satisfaction {
         var distribution = [Int64](repeating: 0, count: 5)
         var total: Int64 = 0
         var sum: Int64 = 0
-        for row in try Row.fetchAll(
-            db, sql: "SELECT score, COUNT(*) AS n FROM ratings WHERE rated_at >= ? AND rated_at < ? GROUP BY score",
-            arguments: range)
+        for row in try db.fetchRows(
+            "SELECT score, COUNT(*) AS n FROM ratings WHERE rated_at >= ? AND rated_at < ? GROUP BY score", range)
         {
-            let score: Int = row["score"]
-            let n: Int64 = row["n"]
+            let score = try row.int(0)
+            let n = try row.int64(1)
             guard (1...5).contains(score) else { continue }
             distribution[score - 1] = n
             total += n
