@@ -50,6 +50,13 @@ enum OrderRows {
         return try load(db.fetchRows(sql, [id]), in: db).first
     }
 
+    /// One order's row and tracking events, its lines and payments left empty (not read): what
+    /// its status needs (``OrderStore/orderStatusWithOpenIssueCount(id:)``), in two statements
+    /// instead of four.
+    static func orderWithoutLinesAndPayments(id: String, in db: some SQLConnection) throws -> Order? {
+        try load(db.fetchRows(selectOne, [id]), withLinesAndPayments: false, in: db).first
+    }
+
     /// One order's row by id; the SQL texts of the one-order read are constants, so that a read
     /// neither builds them nor hashes a new string to find its prepared statement.
     private static let selectOne = "SELECT \(columns) FROM orders WHERE order_id = ?"
@@ -58,9 +65,11 @@ enum OrderRows {
     /// The children queries for one order.
     private static let oneOrderChildren = ChildQueries(filter: "order_id = ?")
 
-    /// The orders of `rows` (selected with ``columns``), in their order, with their lines,
-    /// payments and tracking events.
-    static func load(_ rows: [SQLRow], in db: some SQLConnection) throws -> [Order] {
+    /// The orders of `rows` (selected with ``columns``), in their order, with their tracking
+    /// events, and with their lines and payments unless `withLinesAndPayments` is false.
+    static func load(_ rows: [SQLRow], withLinesAndPayments: Bool = true, in db: some SQLConnection) throws
+        -> [Order]
+    {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.string(0) }
         let queries =
@@ -68,7 +77,7 @@ enum OrderRows {
             ? oneOrderChildren
             : ChildQueries(filter: "order_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))")
         var lines: [String: [OrderLine]] = [:]
-        for row in try db.fetchRows(queries.lines, ids) {
+        for row in try withLinesAndPayments ? db.fetchRows(queries.lines, ids) : [] {
             let currency = try row.string(6)
             lines[try row.string(0), default: []].append(
                 OrderLine(
@@ -77,7 +86,7 @@ enum OrderRows {
                     paidShare: try row.optionalInt64(7).map { Money(minorUnits: $0, currency: currency) }))
         }
         var payments: [String: [Payment]] = [:]
-        for row in try db.fetchRows(queries.payments, ids) {
+        for row in try withLinesAndPayments ? db.fetchRows(queries.payments, ids) : [] {
             payments[try row.string(0), default: []].append(
                 Payment(
                     id: try row.string(1), amount: Money(minorUnits: try row.int64(2), currency: try row.string(3)),
