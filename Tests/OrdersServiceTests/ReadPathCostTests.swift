@@ -46,6 +46,18 @@ struct ReadPathCostTests {
                 let order = try queue.inDatabase { db in try OrderRows.order(id: "o-1", locking: false, in: db) }
                 #expect(order == expected)
             },
+            Piece("GetOrderStatus's read, whole order (before)") {
+                _ = try ServiceDatabase.readTransaction(on: queue) { db in
+                    let order = try OrderRows.order(id: "o-1", locking: false, in: db)
+                    return (order, try db.fetchCount("SELECT COUNT(*) FROM issues WHERE order_id = ?", ["o-1"]))
+                }
+            },
+            Piece("GetOrderStatus's read, row and tracking events only (now)") {
+                _ = try ServiceDatabase.readTransaction(on: queue) { db in
+                    let order = try OrderRows.orderWithoutLinesAndPayments(id: "o-1", in: db)
+                    return (order, try db.fetchCount("SELECT COUNT(*) FROM issues WHERE order_id = ?", ["o-1"]))
+                }
+            },
             Piece("empty transaction, cached BEGIN/COMMIT") {
                 try ServiceDatabase.readTransaction(on: queue) { _ in }
             },
@@ -64,9 +76,10 @@ struct ReadPathCostTests {
             },
             Piece("translation to the wire type and encoding") { _ = expected.wire.serializedBytes() },
         ]
-        let calls = 1_000
+        let calls = 200
+        let rounds = 15
         var perCall: [[Double]] = Array(repeating: [], count: pieces.count)
-        for round in 0..<3 {
+        for round in 0..<rounds {
             for offset in 0..<pieces.count {
                 let index = (offset + round) % pieces.count
                 let start = ContinuousClock.now
@@ -75,7 +88,7 @@ struct ReadPathCostTests {
                 perCall[index].append(elapsed / .nanoseconds(1) / Double(calls))
             }
         }
-        let medians = perCall.map { $0.sorted()[1] }
+        let medians = perCall.map { $0.sorted()[rounds / 2] }
         for (index, piece) in pieces.enumerated() {
             let ratio = medians[index] / medians[0]
             print("read-path cost: \(piece.name): \(String(format: "%.2f", ratio)) of the whole")
