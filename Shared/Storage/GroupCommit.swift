@@ -17,7 +17,8 @@ import GRDB
 /// - when the batch's transaction itself is lost (an error that rolls the whole transaction
 ///   back, a failed commit such as a full disk), nothing of it was committed and each write of
 ///   the batch runs again alone in a transaction of its own: only those that fail again fail. A
-///   body may so run more than once; only its last run's changes are kept.
+///   body may so run more than once; only its last run's changes are kept. (When the transaction
+///   cannot even begin, the write lock held elsewhere past the busy timeout, the batch fails.)
 ///
 /// No write waits for others to arrive: a batch is whatever queued during the previous commit
 /// (one write when there is no contention, so a lone caller waits for one fsync, as before).
@@ -122,9 +123,11 @@ final class GroupCommit: @unchecked Sendable {
         if batch.count > 1 {
             var finishes: [@Sendable () -> Void] = []
             finishes.reserveCapacity(batch.count)
+            var began = false
             do {
                 try committing(syncing: batch.contains { $0.syncing }, db) {
                     try db.inTransaction(.immediate) {
+                        began = true
                         for write in batch {
                             do {
                                 var finish = write.unfinished
@@ -142,6 +145,11 @@ final class GroupCommit: @unchecked Sendable {
                 }
                 lock.withLock { commits += 1 }
                 for finish in finishes { finish() }
+                return
+            } catch let error where !began {
+                // No transaction to run in (the write lock still held elsewhere after the busy
+                // timeout, a closed database): running each alone would wait as long again each.
+                for write in batch { write.fail(error) }
                 return
             } catch {
                 // The transaction was lost: nothing of the batch is committed, and no caller was
