@@ -25,6 +25,7 @@ struct ReadPathCostTests {
         let store = SQLOrderStore(database: harness.database)
         let expected = try #require(try await store.order(id: "o-1"))
         let oldSQL = "order_id = ?"
+        let linesSQL = "SELECT * FROM order_lines WHERE order_id = ? ORDER BY position"
         let constantSQL = "SELECT \(OrderRows.columns) FROM orders WHERE order_id = ?"
 
         let pieces: [Piece] = [
@@ -72,6 +73,24 @@ struct ReadPathCostTests {
                     try db.fetchRows(
                         "SELECT \(OrderRows.columns) FROM orders WHERE \(oldSQL)\(db.sqlDialect.forUpdate)", ["o-1"]
                     )
+                }
+            },
+            Piece("order lines, columns read off the statement (now)") {
+                _ = try queue.inDatabase { db in try db.fetchRows(linesSQL, ["o-1"]) }
+            },
+            Piece("order lines, columns decoded through GRDB's Row (before)") {
+                _ = try queue.inDatabase { db in
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: linesSQL), arguments: ["o-1"])
+                    var rows: [[DatabaseValue]] = []
+                    while let row = try cursor.next() {
+                        var values: [DatabaseValue] = []
+                        for index in 0..<row.count {
+                            let value: DatabaseValue = row[index]
+                            values.append(value)
+                        }
+                        rows.append(values)
+                    }
+                    return rows
                 }
             },
             Piece("translation to the wire type and encoding") { _ = expected.wire.serializedBytes() },
