@@ -9,7 +9,8 @@ import RPC
 /// `synchronous = FULL` so that an acknowledged write survives a crash or power loss. On
 /// PostgreSQL: a connection pool (``PostgresBackend``). Versioned migrations run at start on both.
 /// Every command is one write transaction, in which its idempotency record and outbox events are
-/// written with the change.
+/// written with the change; on SQLite, commands waiting at the same time share one commit (one
+/// fsync), each in a savepoint of its own (``GroupCommit``).
 ///
 /// Stores written over ``SQLConnection`` (``transaction(_:)``, ``snapshot(_:)``,
 /// ``perform(key:caller:method:request:_:)``) run on both backends with the same SQL; the GRDB
@@ -33,6 +34,10 @@ public final class ServiceDatabase: Sendable {
     /// The threads SQLite reads run on, so that no read runs on a networking thread, each with a
     /// read-only connection of its own (see ``read(_:)``); none on PostgreSQL.
     private let readThreads: ReadThreads?
+    /// SQLite's writes, committed in groups (``GroupCommit``); none on PostgreSQL, whose
+    /// concurrent commits already share their WAL flushes (a backend's flush writes out every
+    /// commit record queued before it).
+    let groupCommit: GroupCommit?
 
     /// The SQLite connection pool (SQLite only: throws on PostgreSQL).
     public var pool: DatabasePool {
@@ -73,6 +78,7 @@ public final class ServiceDatabase: Sendable {
         }
         try migrator.migrate(pool)
         backend = .sqlite(pool)
+        groupCommit = GroupCommit(pool: pool)
         var readerConfiguration = Configuration()
         readerConfiguration.readonly = true
         readerConfiguration.busyMode = .timeout(10)
@@ -88,14 +94,22 @@ public final class ServiceDatabase: Sendable {
         try await postgres.migrate(migrations)
         backend = .postgres(postgres)
         readThreads = nil
+        groupCommit = nil
     }
 
-    /// Runs `body` in one write transaction, on either backend.
-    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> Result)
-        async throws -> Result
-    {
+    /// Runs `body` in one write transaction, on either backend (on SQLite possibly shared with
+    /// other writes waiting at the same time, each in a savepoint of its own: ``GroupCommit``;
+    /// `body` fails or commits alone all the same).
+    ///
+    /// `syncing: false` is for writes that may be lost in a crash and done again (marking outbox
+    /// events delivered): on SQLite their commit does not wait for the disk unless it shares it
+    /// with writes that do (they become durable, in order, with the next synced commit); on
+    /// PostgreSQL every commit is synced.
+    public func transaction<Result: Sendable>(
+        syncing: Bool = true, _ body: @escaping @Sendable (any SQLConnection) throws -> Result
+    ) async throws -> Result {
         switch backend {
-        case .sqlite(let pool): try await pool.write { db in try body(db) }
+        case .sqlite: try await write(syncing: syncing) { db in try body(db) }
         case .postgres(let postgres): try await postgres.transaction { connection in try body(connection) }
         }
     }
@@ -126,10 +140,14 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction (SQLite only).
-    public func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result
-    {
-        try await pool.write(body)
+    /// Runs `body` in one write transaction (SQLite only), committed in a group with the writes
+    /// waiting at the same time (``GroupCommit``): `body` fails alone, and returns once its
+    /// changes are committed (`syncing`: as for ``transaction(syncing:_:)``).
+    public func write<Result: Sendable>(
+        syncing: Bool = true, _ body: @escaping @Sendable (Database) throws -> Result
+    ) async throws -> Result {
+        guard let groupCommit else { throw SQLiteOnlyError() }
+        return try await groupCommit.write(syncing: syncing, body)
     }
 
     /// Runs one state-changing command in one write transaction (SQLite only): `body` makes the
@@ -169,17 +187,37 @@ public final class ServiceDatabase: Sendable {
     /// `DispatchQueue.sync`, a semaphore, a lock, a generic key path instantiated on every call)
     /// cost more than the SQLite work of the read, and `NIOThreadPool` wakes a thread for every
     /// job, each wake a context switch on the event loop's core; ``ReadThreads`` wakes one only
-    /// when no woken thread will take the job. Writes keep GRDB's async API: they wait on
-    /// GRDB's writer queue, never on the caller's thread.
+    /// when no woken thread will take the job. Writes wait on GRDB's writer queue
+    /// (``GroupCommit``), never on the caller's thread.
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         guard let readThreads else { throw SQLiteOnlyError() }
         return try await withUnsafeThrowingContinuation { continuation in
             let queued = readThreads.submit { reader in
-                continuation.resume(with: Result { try reader.get().read(body) })
+                continuation.resume(with: Result { try Self.readTransaction(on: reader.get(), body) })
             }
             if !queued {
                 continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
             }
+        }
+    }
+
+    /// Runs `body` in one read transaction on `reader`: one snapshot for all its statements, and
+    /// one WAL read lock taken and released (statements outside a transaction would take one
+    /// each). `BEGIN` and `COMMIT` are statements prepared once per connection: GRDB's
+    /// `DatabaseQueue.read` parses both anew on every read, as two more statements (its
+    /// `inTransaction`), which the profile of a `GetOrder` under load showed (service-profile.md).
+    static func readTransaction<Value>(on reader: DatabaseQueue, _ body: (Database) throws -> Value) throws -> Value {
+        try reader.inDatabase { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            let value: Value
+            do {
+                value = try body(db)
+            } catch {
+                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+                throw error
+            }
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return value
         }
     }
 

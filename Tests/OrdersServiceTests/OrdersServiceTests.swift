@@ -50,6 +50,31 @@ import Wire
         #expect(duplicate?.code == .alreadyExists)
     }
 
+    /// GetOrderStatus reads the order without its lines and payments: what it answers agrees
+    /// with the whole order as GetOrder returns it.
+    @Test func theStatusAgreesWithTheWholeOrder() async throws {
+        let harness = try OrdersHarness()
+        try await harness.importOrder(harness.order("o-1"))
+        _ = try await harness.track("o-1", .pickedUp, hoursAgo: 30)
+        _ = try await harness.track("o-1", .inTransit, hoursAgo: 20)
+        let customer = try harness.client("customer-1", .customer)
+        _ = try await customer.reportIssue(
+            ReportIssueRequest.with {
+                $0.idempotencyKey = "issue-1"; $0.orderID = "o-1"; $0.category = .trackingNotUpdated
+                $0.description = "No news for a day."
+            })
+        let order = try await customer.getOrder(GetOrderRequest.with { $0.orderID = "o-1" })
+        let status = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
+        #expect(!order.lines.isEmpty)
+        #expect(status.orderID == order.orderID)
+        #expect(status.status == order.status)
+        #expect(status.status == .inTransit)
+        #expect(status.latestEvent == order.trackingEvents.last)
+        #expect(status.updatedAt == order.trackingEvents.last?.occurredAt)
+        #expect(status.summary == "Your order o-1 is with the carrier (in transit); latest from DHL: scan.")
+        #expect(status.openIssueCount == 1)
+    }
+
     @Test func listsPageNewestFirstWithoutGapsOrRepeats() async throws {
         let harness = try OrdersHarness()
         for index in 0..<25 { try await harness.importOrder(harness.order("o-\(index)", daysAgo: Double(index) + 1)) }

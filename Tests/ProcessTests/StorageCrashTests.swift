@@ -42,4 +42,33 @@ import Testing
             lastAcknowledged = count
         }
     }
+
+    /// The same with 16 writers at once, whose commits are grouped (several writes per commit and
+    /// fsync): a write is acknowledged only once the transaction holding it is on disk.
+    @Test func sigkillDuringGroupedWritesLosesNoAcknowledgedWrite() async throws {
+        let directory = NSTemporaryDirectory() + "storage-crash-group-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var stored: Set<Int> = []
+        for round in 1...3 {
+            let writer = try ChildProcess("storage-writer", [directory, "16"])
+            let target = (stored.max() ?? 0) + 300
+            _ = try await writer.waitForLine { line in
+                line.hasPrefix("acked ") && (Int(line.dropFirst(6)) ?? 0) >= target
+            }
+            writer.send(SIGKILL)
+            _ = try await writer.waitForExit()
+            #expect(writer.terminatedBySignal, "round \(round): the writer was not killed")
+            let acknowledged = Set(
+                writer.output.compactMap { line in line.hasPrefix("acked ") ? Int(line.dropFirst(6)) : nil })
+            #expect(acknowledged.count >= 300)
+
+            let database = try DatabaseQueue(path: "\(directory)/writer.sqlite")
+            let integrity = try await database.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+            stored = try await database.read { db in try Set(Int.fetchAll(db, sql: "SELECT id FROM entries")) }
+            try database.close()
+            #expect(integrity == "ok")
+            let lost = acknowledged.subtracting(stored).sorted()
+            #expect(lost.isEmpty, "round \(round): acknowledged writes lost: \(lost.prefix(10))")
+        }
+    }
 }

@@ -63,12 +63,15 @@ enum IssueRows {
     /// One issue; `locking` (inside a write transaction) locks its row on PostgreSQL until the
     /// transaction ends.
     static func issue(id: String, locking: Bool, in db: some SQLConnection) throws -> Issue? {
-        let lock = locking ? db.sqlDialect.forUpdate : ""
-        guard let row = try db.fetchOne("SELECT \(columns) FROM issues WHERE issue_id = ?\(lock)", [id]) else {
-            return nil
-        }
+        let sql = locking && db.sqlDialect == .postgres ? selectOneForUpdate : selectOne
+        guard let row = try db.fetchOne(sql, [id]) else { return nil }
         return try issue(row, in: db)
     }
+
+    /// One issue's row by id (a constant, so a read neither builds the SQL nor hashes a new string).
+    private static let selectOne = "SELECT \(columns) FROM issues WHERE issue_id = ?"
+    /// The same, locking the row (PostgreSQL).
+    private static let selectOneForUpdate = selectOne + SQLDialect.postgres.forUpdate
 
     /// The issue in `row` (selected with ``columns``), with its log, messages, notifications and
     /// evidence.

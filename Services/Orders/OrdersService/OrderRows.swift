@@ -46,23 +46,38 @@ enum OrderRows {
     /// One order; `locking` (inside a write transaction) locks its row on PostgreSQL until the
     /// transaction ends, so that concurrent commands on other replicas change it one at a time.
     static func order(id: String, locking: Bool, in db: some SQLConnection) throws -> Order? {
-        let lock = locking ? db.sqlDialect.forUpdate : ""
-        return try load(db.fetchRows("SELECT \(columns) FROM orders WHERE order_id = ?\(lock)", [id]), in: db).first
+        let sql = locking && db.sqlDialect == .postgres ? selectOneForUpdate : selectOne
+        return try load(db.fetchRows(sql, [id]), in: db).first
     }
 
-    /// The orders of `rows` (selected with ``columns``), in their order, with their lines,
-    /// payments and tracking events.
-    static func load(_ rows: [SQLRow], in db: some SQLConnection) throws -> [Order] {
+    /// One order's row and tracking events, its lines and payments left empty (not read): what
+    /// its status needs (``OrderStore/orderStatusWithOpenIssueCount(id:)``), in two statements
+    /// instead of four.
+    static func orderWithoutLinesAndPayments(id: String, in db: some SQLConnection) throws -> Order? {
+        try load(db.fetchRows(selectOne, [id]), withLinesAndPayments: false, in: db).first
+    }
+
+    /// One order's row by id; the SQL texts of the one-order read are constants, so that a read
+    /// neither builds them nor hashes a new string to find its prepared statement.
+    private static let selectOne = "SELECT \(columns) FROM orders WHERE order_id = ?"
+    /// The same, locking the row (PostgreSQL).
+    private static let selectOneForUpdate = selectOne + SQLDialect.postgres.forUpdate
+    /// The children queries for one order.
+    private static let oneOrderChildren = ChildQueries(filter: "order_id = ?")
+
+    /// The orders of `rows` (selected with ``columns``), in their order, with their tracking
+    /// events, and with their lines and payments unless `withLinesAndPayments` is false.
+    static func load(_ rows: [SQLRow], withLinesAndPayments: Bool = true, in db: some SQLConnection) throws
+        -> [Order]
+    {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.string(0) }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let queries =
+            ids.count == 1
+            ? oneOrderChildren
+            : ChildQueries(filter: "order_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))")
         var lines: [String: [OrderLine]] = [:]
-        for row in try db.fetchRows(
-            """
-            SELECT order_id, line_number, sku, title, quantity, unit_price, currency, paid_share FROM order_lines
-            WHERE order_id IN (\(marks)) ORDER BY order_id, position
-            """, ids)
-        {
+        for row in try withLinesAndPayments ? db.fetchRows(queries.lines, ids) : [] {
             let currency = try row.string(6)
             lines[try row.string(0), default: []].append(
                 OrderLine(
@@ -71,24 +86,14 @@ enum OrderRows {
                     paidShare: try row.optionalInt64(7).map { Money(minorUnits: $0, currency: currency) }))
         }
         var payments: [String: [Payment]] = [:]
-        for row in try db.fetchRows(
-            """
-            SELECT order_id, payment_id, amount, currency, method, captured_at FROM order_payments
-            WHERE order_id IN (\(marks)) ORDER BY order_id, position
-            """, ids)
-        {
+        for row in try withLinesAndPayments ? db.fetchRows(queries.payments, ids) : [] {
             payments[try row.string(0), default: []].append(
                 Payment(
                     id: try row.string(1), amount: Money(minorUnits: try row.int64(2), currency: try row.string(3)),
                     method: try row.string(4), capturedAt: try row.date(5)))
         }
         var events: [String: [TrackingEvent]] = [:]
-        for row in try db.fetchRows(
-            """
-            SELECT order_id, event_id, carrier, tracking_number, status, description, location, occurred_at
-            FROM order_tracking_events WHERE order_id IN (\(marks)) ORDER BY order_id, position
-            """, ids)
-        {
+        for row in try db.fetchRows(queries.events, ids) {
             events[try row.string(0), default: []].append(
                 TrackingEvent(
                     id: try row.string(1), carrier: try row.string(2), trackingNumber: try row.string(3),
@@ -165,6 +170,29 @@ enum OrderRows {
                     order.id, position, event.id, event.carrier, event.trackingNumber, event.status.rawValue,
                     event.description, event.location, event.occurredAt,
                 ])
+        }
+    }
+
+    /// The SQL reading the lines, payments and tracking events of the orders `filter` selects
+    /// (`order_id = ?` or `order_id IN (?, ...)`), in order.
+    private struct ChildQueries {
+        let lines: String
+        let payments: String
+        let events: String
+
+        init(filter: String) {
+            lines = """
+                SELECT order_id, line_number, sku, title, quantity, unit_price, currency, paid_share FROM order_lines
+                WHERE \(filter) ORDER BY order_id, position
+                """
+            payments = """
+                SELECT order_id, payment_id, amount, currency, method, captured_at FROM order_payments
+                WHERE \(filter) ORDER BY order_id, position
+                """
+            events = """
+                SELECT order_id, event_id, carrier, tracking_number, status, description, location, occurred_at
+                FROM order_tracking_events WHERE \(filter) ORDER BY order_id, position
+                """
         }
     }
 }

@@ -27,9 +27,11 @@ protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
     func issue(id: String) async throws -> Issue?
     /// Issues of an order or of a customer, newest first, after `cursor`.
     func issues(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws -> [Issue]
-    /// One order and how many of its issues are not yet resolved, decided or closed, read
-    /// together (one read: GetOrderStatus answers with both).
-    func orderWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)?
+    /// What an order's status needs, and how many of its issues are not yet resolved, decided or
+    /// closed, read together (one read: GetOrderStatus answers with both): the order's row and
+    /// its tracking events, its `lines` and `payments` left empty (not read: a status does not
+    /// depend on them, and they are two of the read's five statements).
+    func orderStatusWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)?
 }
 
 /// What a command may do inside its transaction.

@@ -56,7 +56,7 @@ extension OrdersService {
         -> OrderStatusReply
     {
         let caller = try context.identity
-        let found = try await store.orderWithOpenIssueCount(id: request.orderID)
+        let found = try await store.orderStatusWithOpenIssueCount(id: request.orderID)
         let order = try Self.visible(found?.order, id: request.orderID, to: caller)
         let open = found?.openIssues ?? 0
         return OrderStatusReply.with {

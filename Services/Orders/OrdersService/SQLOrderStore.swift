@@ -69,9 +69,9 @@ struct SQLOrderStore: OrderStore {
         }
     }
 
-    func orderWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
+    func orderStatusWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
         try await database.snapshot { db in
-            guard let order = try OrderRows.order(id: id, locking: false, in: db) else { return nil }
+            guard let order = try OrderRows.orderWithoutLinesAndPayments(id: id, in: db) else { return nil }
             let open = try db.fetchCount(
                 "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)",
                 [id, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue])

@@ -19,13 +19,15 @@ extension Database: SQLConnection {
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
+        // Each column read straight off the statement (not through `Row`'s generic decoding).
+        let columns = CInt(statement.columnCount)
+        let sqliteStatement = statement.sqliteStatement
         var rows: [SQLRow] = []
-        while let row = try cursor.next() {
+        while try cursor.next() != nil {
             var values: [SQLValue] = []
-            values.reserveCapacity(row.count)
-            for index in 0..<row.count {
-                let value: DatabaseValue = row[index]
-                switch value.storage {
+            values.reserveCapacity(Int(columns))
+            for index in 0..<columns {
+                switch DatabaseValue(sqliteStatement: sqliteStatement, index: index).storage {
                 case .null: values.append(.null)
                 case .int64(let integer): values.append(.integer(integer))
                 case .double(let double): values.append(.real(double))
