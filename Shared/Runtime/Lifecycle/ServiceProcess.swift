@@ -229,8 +229,15 @@ public struct ServiceProcess: Sendable {
             let retention = StorageRetention(
                 idempotency: configuration.idempotencyRetention,
                 deliveredOutbox: configuration.deliveredOutboxRetention)
+            // One replica prunes (the holder of the lease, renewed each hour); another takes over
+            // when it has not renewed for two hours.
             let pruning = BackgroundLoop("storage-retention", every: .seconds(3_600)) {
-                try await retention.prune(opened, now: Date())
+                let now = Date()
+                let holding = try await opened.transaction { db in
+                    try OutboxLease.acquire(
+                        "storage-retention", holder: OutboxRelay.processHolder, now: now, duration: 7_200, in: db)
+                }
+                if holding { try await retention.prune(opened, now: now) }
             }
             members.append(.init(service: pruning))
         }
