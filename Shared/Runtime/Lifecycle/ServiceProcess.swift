@@ -232,12 +232,7 @@ public struct ServiceProcess: Sendable {
             // One replica prunes (the holder of the lease, renewed each hour); another takes over
             // when it has not renewed for two hours.
             let pruning = BackgroundLoop("storage-retention", every: .seconds(3_600)) {
-                let now = Date()
-                let holding = try await opened.transaction { db in
-                    try OutboxLease.acquire(
-                        "storage-retention", holder: OutboxRelay.processHolder, now: now, duration: 7_200, in: db)
-                }
-                if holding { try await retention.prune(opened, now: now) }
+                try await retention.pruneIfHolding(opened, holder: OutboxRelay.processHolder, now: Date())
             }
             members.append(.init(service: pruning))
         }
