@@ -6,6 +6,7 @@ import Storage
 /// event goes out twice at once and each case's events keep their order; a holder that dies
 /// stops renewing, and after ``duration`` another replica takes over. (A SQLite file has one
 /// process, so no lease is needed there: a process restarted after a crash delivers at once.)
+/// Other work to be done by one replica at a time (pruning) holds a lease of its own name here.
 public enum OutboxLease {
     /// How long a lease lasts without renewal; a relay renews it before every batch.
     public static let duration: Double = 30
@@ -22,9 +23,11 @@ public enum OutboxLease {
             """)
     }
 
-    /// Takes or renews the lease of `destination` for `holder` at `now`; false while another
-    /// holder's lease runs. Always true on SQLite (one process per file).
-    static func acquire(_ destination: String, holder: String, now: Date, in db: some SQLConnection) throws -> Bool {
+    /// Takes or renews the lease of `destination` for `holder` at `now`, for `duration` seconds;
+    /// false while another holder's lease runs. Always true on SQLite (one process per file).
+    package static func acquire(
+        _ destination: String, holder: String, now: Date, duration: Double = duration, in db: some SQLConnection
+    ) throws -> Bool {
         guard db.sqlDialect == .postgres else { return true }
         let until = now.timeIntervalSince1970 + duration
         let taken = try db.execute(

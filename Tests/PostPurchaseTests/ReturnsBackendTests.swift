@@ -12,7 +12,8 @@ import Testing
 import Wire
 
 /// Returns on PostgreSQL with two replicas on one database: return requests for the same order
-/// landing on both at once never return more units than were ordered. And an older SQLite file
+/// landing on both at once never return more units than were ordered, and the refund follow-ups of
+/// both, run at once, ask Refunds once per approved return (each claims its own). And an older SQLite file
 /// whose returns were protobuf bodies is converted to the column model with nothing lost.
 @Suite struct ReturnsBackendTests {
     /// A Returns replica on `database`, calling the harness's Orders and Refunds.
@@ -78,6 +79,75 @@ import Wire
         #expect(outcomes.filter { $0 == .ok }.count == 2)
         let listed = try await replicas[1].listReturns(ListReturnsRequest.with { $0.orderID = "o-1" })
         #expect(listed.returns.count == 2)
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func twoReplicasFollowUpsAskRefundsOncePerApprovedReturn() async throws {
+        let harness = try PostPurchaseHarness()
+        let url = try await PostgresTestDatabase.create()
+        let databases = [
+            try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+            try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+        ]
+        defer { databases.forEach { $0.close() } }
+        let link = SwitchableTransport(InProcessTransport(router: harness.refundsRouter))
+        let clock = harness.clock
+        let services = try databases.map { database in
+            ReturnsService(
+                database: database,
+                orders: try PostPurchaseHarness.serviceClient(
+                    "returns", InProcessTransport(router: harness.ordersRouter)),
+                refunds: try PostPurchaseHarness.serviceClient("returns", link), clock: { clock.now })
+        }
+        let verifier = TokenVerifier(
+            key: PostPurchaseHarness.key.publicKey, issuer: "support-platform", audience: "support")
+        let router = Router(services: [services[0]]).intercepted(by: [
+            AuthenticationInterceptor(verifier: verifier, policy: ReturnsService.accessPolicy)
+        ])
+        let customer = Returns.Client(try harness.rpc(router, "customer-1", .customer))
+        let warehouse = Returns.Client(try harness.rpc(router, "warehouse", .service))
+        // Six returns approved while Refunds cannot be reached: each waits for the follow-up.
+        link.setDown(true)
+        let orderIDs = (1...6).map { "o-\($0)" }
+        for orderID in orderIDs {
+            try await harness.order(orderID, deliveredDaysAgo: 5)
+            let opened = try await customer.requestReturn(
+                RequestReturnRequest.with {
+                    $0.idempotencyKey = "open-\(orderID)"; $0.orderID = orderID; $0.reason = .productDefect
+                    $0.remedy = .refund
+                    $0.lines = [
+                        ReturnsAPI.ReturnLine.with {
+                            $0.lineNumber = 1; $0.quantity = 1
+                        }
+                    ]
+                })
+            _ = try await warehouse.recordReceipt(
+                RecordReceiptRequest.with {
+                    $0.idempotencyKey = "receive-\(orderID)"; $0.returnID = opened.returnID
+                })
+            let approved = try await warehouse.recordInspection(
+                RecordInspectionRequest.with {
+                    $0.idempotencyKey = "inspect-\(orderID)"; $0.returnID = opened.returnID
+                    $0.finding = .confirmsReason
+                })
+            #expect(approved.state == .approved && approved.refundID.isEmpty)
+        }
+        link.setDown(false)
+        clock.advance(ReturnsService.refundRetryDelay)
+        // Both replicas' follow-ups at once, twice each: every return is asked for once.
+        let confirmed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<4 {
+                group.addTask { try await services[index % 2].requestPendingRefunds() }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(confirmed == 6)
+        #expect(link.unaryCallsPassed == 6)
+        for orderID in orderIDs {
+            #expect(try await harness.refundsOf(orderID).count == 1)
+        }
     }
 
     @Test func anOlderSQLiteFileWithProtobufBodiesIsConvertedWithNothingLost() async throws {

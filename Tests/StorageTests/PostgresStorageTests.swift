@@ -103,6 +103,28 @@ struct PostgresStorageTests {
         #expect(pruned.deliveredOutbox == 24)
     }
 
+    @Test func oneReplicaPrunesAndAnotherTakesOverOnceItsLeaseRunsOut() async throws {
+        let url = try await PostgresTestDatabase.create()
+        let first = try await Self.replica(url)
+        let second = try await Self.replica(url)
+        defer {
+            first.close()
+            second.close()
+        }
+        let retention = StorageRetention(idempotency: .seconds(3_600), deliveredOutbox: .seconds(3_600))
+        let now = Date()
+        #expect(try await retention.pruneIfHolding(first, holder: "replica-a", now: now) != nil)
+        #expect(try await retention.pruneIfHolding(second, holder: "replica-b", now: now) == nil)
+        // An hour later the holder renews; the other still waits.
+        let hourLater = now.addingTimeInterval(3_600)
+        #expect(try await retention.pruneIfHolding(first, holder: "replica-a", now: hourLater) != nil)
+        #expect(try await retention.pruneIfHolding(second, holder: "replica-b", now: hourLater) == nil)
+        // The holder stopped: once its lease runs out, the other prunes.
+        let takeover = hourLater.addingTimeInterval(StorageRetention.leaseDuration + 1)
+        #expect(try await retention.pruneIfHolding(second, holder: "replica-b", now: takeover) != nil)
+        #expect(try await retention.pruneIfHolding(first, holder: "replica-a", now: takeover) == nil)
+    }
+
     @Test func onlyTheLeaseHoldingReplicaRelaysAndAnotherTakesOverWhenItLetsGo() async throws {
         let url = try await PostgresTestDatabase.create()
         let first = try await Self.replica(url)

@@ -24,10 +24,15 @@ protocol ReturnStore: CommandStore where Transaction == any ReturnsTransaction {
     /// Returns of an order or a customer, newest first, after `cursor`.
     func productReturns(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws
         -> [ProductReturn]
-    /// Approved returns whose refund Refunds has not yet confirmed and whose next attempt is due at
-    /// `now`, the longest-waiting attempt first (an attempt that fails is postponed, so it moves
-    /// behind the others: none starves).
-    func awaitingRefund(limit: Int, dueAt now: Date) async throws -> [ProductReturn]
+    /// Claims the approved returns whose refund Refunds has not yet confirmed and whose next
+    /// attempt is due at `now` (at most `limit`, the longest-waiting attempt first): their next
+    /// attempt moves to `claimEnd`, so that no other replica asks for them meanwhile, and a
+    /// replica that dies holding them leaves them to the others once `claimEnd` passes. (An
+    /// attempt that fails is postponed, so it moves behind the others: none starves.)
+    func claimRefunds(limit: Int, dueAt now: Date, until claimEnd: Date) async throws -> [ProductReturn]
+    /// Claims one return's refund request as ``claimRefunds(limit:dueAt:until:)`` does; nil when
+    /// it no longer awaits a refund or another replica holds it.
+    func claimRefund(returnID: String, dueAt now: Date, until claimEnd: Date) async throws -> ProductReturn?
     /// Postpones the next refund attempt of a return to `time`.
     func postponeRefund(returnID: String, until time: Date) async throws
     /// Returns in `state`, oldest first, after `cursor` (the agents' queues).

@@ -17,7 +17,8 @@ import Wire
 /// approval ask Refunds to refund. The refund request carries a key derived from the return, so
 /// however often it is retried (a timeout, a crash between approval and the call, a restart) it
 /// creates exactly one refund; approved returns whose refund is not yet confirmed are retried by
-/// ``refundFollowUp(every:)``.
+/// ``refundFollowUp(every:)``. Each request is claimed first, so with several replicas on one
+/// database one replica at a time asks for a return's refund (and another takes over if it dies).
 public struct ReturnsService: Returns.ServiceProtocol {
     let store: any ReturnStore
     let orders: PurchaseFactsSource
@@ -60,7 +61,9 @@ public struct ReturnsService: Returns.ServiceProtocol {
     /// returns how many Refunds confirmed.
     public func requestPendingRefunds(limit: Int = 100) async throws -> Int {
         var confirmed = 0
-        let pending = try await store.awaitingRefund(limit: limit, dueAt: clock())
+        let now = clock()
+        let pending = try await store.claimRefunds(
+            limit: limit, dueAt: now, until: now.addingTimeInterval(Self.refundClaimDuration))
         logger.debug("refund follow-up", metadata: ["pending": "\(pending.count)"])
         for productReturn in pending where try await requestRefund(for: productReturn) {
             confirmed += 1
@@ -196,8 +199,10 @@ public struct ReturnsService: Returns.ServiceProtocol {
                 alreadyRefunded: transaction.refundedUnits(orderID: productReturn.orderID, excluding: productReturn.id),
                 by: actor, at: now)
         }
+        let now = clock()
         guard inspected.state == .approved, inspected.remedy == .refund, inspected.refundID.isEmpty,
-            let current = try await store.productReturn(id: inspected.returnID), current.awaitsRefund
+            let current = try await store.claimRefund(
+                returnID: inspected.returnID, dueAt: now, until: now.addingTimeInterval(Self.refundClaimDuration))
         else { return (try await store.productReturn(id: inspected.returnID))?.wire ?? inspected }
         _ = try? await requestRefund(for: current)
         return (try await store.productReturn(id: inspected.returnID))?.wire ?? inspected
@@ -264,6 +269,11 @@ public struct ReturnsService: Returns.ServiceProtocol {
     static let refusedForGood: Set<StatusCode> = [
         .invalidArgument, .failedPrecondition, .alreadyExists, .notFound, .outOfRange,
     ]
+
+    /// Seconds a replica holds the refund requests it claimed (``ReturnStore/claimRefunds(limit:dueAt:until:)``):
+    /// with several replicas on one database each return is asked for by one of them, and the
+    /// requests of a replica that died are taken over by another after this long.
+    public static let refundClaimDuration: TimeInterval = 60
 
     /// Seconds before a refund request that could not reach Refunds is tried again (the follow-up's
     /// interval: it waits its turn behind the others, and a restart picks it up within seconds).

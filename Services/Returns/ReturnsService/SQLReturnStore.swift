@@ -52,13 +52,35 @@ struct SQLReturnStore: ReturnStore {
         }
     }
 
-    func awaitingRefund(limit: Int, dueAt now: Date) async throws -> [ProductReturn] {
-        try await database.snapshot { db in
-            try ReturnRows.returns(
+    func claimRefunds(limit: Int, dueAt now: Date, until claimEnd: Date) async throws -> [ProductReturn] {
+        try await database.transaction { db in
+            // Rows another replica is claiming at this moment are skipped; rows it claimed are no
+            // longer due, so each return is asked for by one replica at a time.
+            let lock = db.sqlDialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let due = try ReturnRows.returns(
                 """
                 SELECT \(ReturnRows.columns) FROM returns WHERE awaiting_refund = 1 AND refund_attempt_at <= ?
-                ORDER BY refund_attempt_at, requested_at LIMIT ?
+                ORDER BY refund_attempt_at, requested_at LIMIT ?\(lock)
                 """, [now.timeIntervalSince1970, limit], in: db)
+            for productReturn in due {
+                try db.execute(
+                    "UPDATE returns SET refund_attempt_at = ? WHERE return_id = ?", [claimEnd, productReturn.id])
+            }
+            return due
+        }
+    }
+
+    func claimRefund(returnID: String, dueAt now: Date, until claimEnd: Date) async throws -> ProductReturn? {
+        try await database.transaction { db in
+            let claimed = try db.execute(
+                """
+                UPDATE returns SET refund_attempt_at = ?
+                WHERE return_id = ? AND awaiting_refund = 1 AND refund_attempt_at <= ?
+                """, [claimEnd, returnID, now.timeIntervalSince1970])
+            guard claimed > 0 else { return nil }
+            return try ReturnRows.returns(
+                "SELECT \(ReturnRows.columns) FROM returns WHERE return_id = ?", [returnID], in: db
+            ).first
         }
     }
 

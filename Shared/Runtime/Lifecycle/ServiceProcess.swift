@@ -229,8 +229,10 @@ public struct ServiceProcess: Sendable {
             let retention = StorageRetention(
                 idempotency: configuration.idempotencyRetention,
                 deliveredOutbox: configuration.deliveredOutboxRetention)
+            // One replica prunes (the holder of the lease, renewed each hour); another takes over
+            // when it has not renewed for two hours.
             let pruning = BackgroundLoop("storage-retention", every: .seconds(3_600)) {
-                try await retention.prune(opened, now: Date())
+                try await retention.pruneIfHolding(opened, holder: OutboxRelay.processHolder, now: Date())
             }
             members.append(.init(service: pruning))
         }

@@ -1,11 +1,12 @@
 import Foundation
+import Outbox
 import Storage
 
 /// Prunes what a service's database only needs for a while: idempotency records older than
 /// `idempotency` (a retry after that runs again) and outbox events delivered longer ago than
 /// `deliveredOutbox` (pending events and dead letters are never pruned). Deletes in bounded chunks,
 /// one short write transaction each, so commands never wait long behind it. ``ServiceProcess``
-/// runs it in a ``BackgroundLoop``.
+/// runs it in a ``BackgroundLoop``, under a lease, so that one replica prunes.
 public struct StorageRetention: Sendable {
     /// Rows deleted per transaction.
     static let chunk = 5_000
@@ -56,6 +57,23 @@ public struct StorageRetention: Sendable {
                 (SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
                 """, cutoff: outboxCutoff)
         return pruned
+    }
+
+    /// The lease naming the replica that prunes (``OutboxLease``'s table; PostgreSQL only).
+    static let lease = "storage-retention"
+
+    /// How long the pruning lease lasts without renewal: two hourly runs, so the holder renews it
+    /// each hour and another replica takes over once it stops.
+    static let leaseDuration: Double = 7_200
+
+    /// Prunes as ``prune(_:now:)`` if `holder` holds (or takes) the pruning lease at `now`, so that
+    /// one replica of several on a PostgreSQL database prunes; nil while another holds it.
+    @discardableResult
+    public func pruneIfHolding(_ database: ServiceDatabase, holder: String, now: Date) async throws -> Pruned? {
+        let holding = try await database.transaction { db in
+            try OutboxLease.acquire(Self.lease, holder: holder, now: now, duration: Self.leaseDuration, in: db)
+        }
+        return holding ? try await prune(database, now: now) : nil
     }
 
     private static func deleteInChunks(_ database: ServiceDatabase, sql: String, cutoff: Double) async throws -> Int {

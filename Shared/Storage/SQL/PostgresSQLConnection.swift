@@ -17,13 +17,13 @@ public struct PostgresSQLConnection: SQLConnection, Sendable {
     /// Runs one statement; returns how many rows it inserted, changed or deleted.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
-        let result = try connection.query(Self.query(sql, arguments), logger: logger).wait()
+        let result = try run(Self.query(sql, arguments))
         return result.metadata.rows ?? 0
     }
 
     /// Runs one query; returns every row.
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
-        let result = try connection.query(Self.query(sql, arguments), logger: logger).wait()
+        let result = try run(Self.query(sql, arguments))
         return try result.rows.map { row in
             var values: [SQLValue] = []
             for cell in row {
@@ -31,6 +31,22 @@ public struct PostgresSQLConnection: SQLConnection, Sendable {
             }
             return SQLRow(values)
         }
+    }
+
+    /// Runs `query` and waits for its result. PostgresNIO never answers a query written to a
+    /// connection that is already closed (its `ROLLBACK` after the connection was cut mid-body
+    /// would wait forever, and the call until its deadline), so the query is sent from the
+    /// connection's event loop, where a closed connection is seen before writing: it fails
+    /// with ``DatabaseUnavailableError`` (UNAVAILABLE), and a query written to an open one is
+    /// failed by PostgresNIO if the connection closes later.
+    private func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        let (connection, logger) = (connection, logger)
+        return try connection.eventLoop.flatSubmit {
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(DatabaseUnavailableError())
+            }
+            return connection.query(query, logger: logger)
+        }.wait()
     }
 
     /// The PostgresNIO query for `sql` (placeholders rewritten) with `arguments` bound.
