@@ -113,7 +113,9 @@ def main():
     processes = []
     rows = []
     try:
-        url = subprocess.check_output([POSTGRES, "start", cluster], text=True).strip()
+        url = subprocess.check_output(
+            [POSTGRES, "start", cluster], text=True,
+            env={**os.environ, "SUPPORT_POSTGRES_FSYNC": "on"}).strip()  # durable commits, as SQLite's
         keys = support_stubs.LocalKeys(args.bin, os.path.join(work, "keys"), services=["oversight", "orders"])
         token = keys.mint("orders", "service", keys.key("orders"))
         auditor = [("authorization", "Bearer " + keys.mint("auditor-1", "auditor"))]

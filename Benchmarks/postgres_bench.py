@@ -262,7 +262,9 @@ def main():
     os.chmod(cluster, 0o755)
     setups = []
     try:
-        server = subprocess.check_output([POSTGRES_SCRIPT, "start", cluster], text=True).strip()
+        server = subprocess.check_output(
+            [POSTGRES_SCRIPT, "start", cluster], text=True,
+            env={**os.environ, "SUPPORT_POSTGRES_FSYNC": "on"}).strip()  # durable commits, as SQLite's
         for _, database, _ in SETUPS:
             for service in ("orders", "refunds") if database else ():
                 subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", server, "-c",

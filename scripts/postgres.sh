@@ -6,6 +6,8 @@
 #   scripts/postgres.sh stop DIR      stop it and remove DIR
 #   scripts/postgres.sh url DIR       print the URL of a running one
 # Only this process's own cluster is touched: nothing system-wide is started or stopped.
+# It runs with fsync off (tests and local runs need no durability across an OS crash) unless
+# SUPPORT_POSTGRES_FSYNC=on (the benchmarks: commits as durable as SQLite's synchronous=FULL).
 set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
@@ -25,6 +27,9 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+fsync="${SUPPORT_POSTGRES_FSYNC:-off}"
+case "$fsync" in on | off) ;; *) echo "SUPPORT_POSTGRES_FSYNC must be on or off" >&2; exit 2 ;; esac
+
 case "${1:-}" in
 start)
     dir="${2:-$(mktemp -d /tmp/support-postgres.XXXXXX)}"
@@ -35,7 +40,7 @@ start)
     for attempt in 1 2 3 4 5; do
         port="$(free_port)"
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=off" \
+            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=$fsync" \
             start >/dev/null; then
             url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
             echo "$url" >"$dir/url"

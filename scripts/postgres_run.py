@@ -8,9 +8,10 @@ history use it in its place: each service in REPLICATED runs as REPLICAS process
 their own, on its database, behind a round-robin TCP forwarder (scripts/tcp_forwarder.py) on the
 service's usual port. So `supportctl`, grpcurl and the console reach 127.0.0.1:50051-50055 as
 with `make run`, and, like a Kubernetes Service, each new connection goes to the next replica;
-the services call each other through the same forwarders. The others (Oversight until its store
-runs on PostgreSQL) run once, on SQLite, on their usual port. `close()` stops the cluster and
-removes it: every run starts from the demo data again."""
+the services call each other through the same forwarders. A service not in that list would run
+once, on SQLite, on its usual port (today all five are in it). The cluster runs with fsync off
+(scripts/postgres.sh: a throwaway demo). `close()` stops the cluster and removes it: every run
+starts from the demo data again."""
 
 import os
 import shutil
@@ -27,7 +28,7 @@ import suite  # noqa: E402
 from tcp_forwarder import RoundRobinForwarder  # noqa: E402
 
 # The services run on PostgreSQL, as several replicas: the services whose store runs on it (one
-# list, support_stubs.POSTGRES_SERVICES; Oversight joins it when its PostgreSQL store lands).
+# list, support_stubs.POSTGRES_SERVICES: all five).
 REPLICATED = [name for name in suite.START_ORDER if name in support_stubs.POSTGRES_SERVICES]
 REPLICAS = 2
 POSTGRES_SCRIPT = os.path.join(ROOT, "scripts", "postgres.sh")

@@ -31,7 +31,7 @@ def main(args=None, runner=suite):
     fixed_ports = None if args.free_ports else suite.PORTS
     console_port = suite.free_port() if args.free_ports else CONSOLE_PORT
     import demo_history
-    print("loading the demo history of the last three weeks (first start only)...", flush=True)
+    print("loading the demo history of the last three weeks (once per data directory; about two minutes)...", flush=True)
     try:  # the weeks before today, each with the suite's clock set back (--dev-clock-offset)
         demo_history.backfill(bin_dir, data_dir, log_dir=os.path.join(data_dir, "logs"), pace=0.5,
                               start=runner.start, stop=runner.stop)
@@ -64,7 +64,7 @@ Try:
   {supportctl} health
   {supportctl} order status DEMO-ANA-1 --as ana:customer
   {supportctl} return eligibility DEMO-ANA-1 --as ana:customer
-  {supportctl} refund list --order DEMO-ANA-1 --as agent-1:agent
+  {supportctl} refund list --order DEMO-DIA-1 --as agent-1:agent
   {supportctl} ask "If I buy this in EUR and return it after 45 days, what do I get back and when?" --as ana:customer
   {supportctl} convert 4999 EUR JPY --as agent-1:agent
   {supportctl} oversight report --days 30 --as audit-1:auditor
@@ -78,7 +78,8 @@ Add --json for machine-readable output.)
 The oversight console: http://127.0.0.1:{console_port}/ (development sign-in: pick a staff id and a role)
 Press Ctrl-C to stop.""", flush=True)
         died = first_exited(processes)
-        print(f"\n{died[0]} exited (code {died[1]}; see data/logs/{died[0]}.log): stopping the others", flush=True)
+        print(f"\n{died[0]} exited (code {died[1]}; its log: {os.path.join(data_dir, 'logs', died[0] + '.log')}): "
+              "stopping the others", flush=True)
     except KeyboardInterrupt:
         pass
     finally:
