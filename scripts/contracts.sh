@@ -50,6 +50,8 @@ python3 Tests/Python/postgres_oversight_replicas.py --bin "$bin" || status=1
 # `make run DB=postgres`'s runner: a local PostgreSQL, two replicas per service behind the usual
 # ports (free ones here), the demo data, a call through each port, a clean Ctrl-C.
 python3 Tests/Python/run_postgres_test.py --bin "$bin" || status=1
+# Its forwarder survives running out of file descriptors (a burst of idle connections).
+python3 Tests/Python/tcp_forwarder_test.py || status=1
 # Refunds and Returns replicas on one PostgreSQL database (partial refunds, SLA breaches once,
 # one refund per approval, the follow-up claimed once and taken over, SIGKILL mid-load); Refunds
 # while its PostgreSQL is stopped and started under load; a standby promoted under load.

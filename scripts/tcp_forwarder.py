@@ -5,8 +5,14 @@ either side closes. Like a Service (kube-proxy), it balances connections, not ca
 connection open, so one client's calls stay on one replica, and a new client (each `supportctl`
 run, each channel) may land on the other."""
 
+import errno
 import socket
 import threading
+import time
+
+# accept() errors that pass: out of descriptors or buffers, or a connection reset before it was
+# taken. Any other error (the listener closed) ends the accept loop.
+TRANSIENT_ACCEPT_ERRORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM, errno.ECONNABORTED}
 
 
 class RoundRobinForwarder:
@@ -58,8 +64,16 @@ class RoundRobinForwarder:
         while True:
             try:
                 client, _ = self._listener.accept()
-            except OSError:
-                return  # closed
+            except OSError as error:
+                with self._lock:
+                    if self._closed:
+                        return
+                if error.errno in TRANSIENT_ACCEPT_ERRORS:
+                    # Out of descriptors (a burst of connections) or one reset before it was
+                    # taken: wait for some to close and go on, instead of never accepting again.
+                    time.sleep(0.05)
+                    continue
+                return
             upstream = self._connect()
             if upstream is None:
                 client.close()  # no replica up: the client sees the connection close (UNAVAILABLE)
@@ -71,7 +85,13 @@ class RoundRobinForwarder:
                     return
                 self._sockets.update((client, upstream))
             pair = _Pair(client, upstream, self._forget)
-            pair.start()
+            try:
+                pair.start()
+            except RuntimeError:  # no thread to be had: drop this connection, keep accepting
+                self._forget(client)
+                self._forget(upstream)
+                client.close()
+                upstream.close()
 
     def _connect(self):
         """A connection to the next backend that accepts one, or None when none does."""
