@@ -1,7 +1,6 @@
 import CommonAPI
 import Crypto
 import Foundation
-import GRDB
 import GRPCServices
 import HTTP2
 import Logging
@@ -21,7 +20,7 @@ import Wire
 ///
 /// ```swift
 /// let process = ServiceProcess.fromCommandLine(name: "orders")
-/// let database = try process.openDatabase(migrations: OrdersSchema.migrations)
+/// let database = try await process.openDatabase(schema: OrdersService.schema)
 /// try await process.run(services: [OrdersService(...)], files: [.supportOrdersV1Orders], policy: ...)
 /// ```
 public struct ServiceProcess: Sendable {
@@ -110,21 +109,6 @@ public struct ServiceProcess: Sendable {
     public var clock: @Sendable () -> Date {
         let offset = TimeInterval(configuration.developmentClockOffset)
         return { Date().addingTimeInterval(offset) }
-    }
-
-    /// Opens the service's database (`<data-dir>/<name>.sqlite`), running `migrations` after the
-    /// runtime's own; it is closed when ``run(services:files:policy:relays:)`` ends.
-    public func openDatabase(
-        migrations: [(identifier: String, migrate: @Sendable (Database) throws -> Void)]
-    ) throws -> ServiceDatabase {
-        guard configuration.databaseURL == nil else {
-            throw ConfigurationError(
-                setting: "--database-url",
-                problem: "\(name) keeps its data in SQLite only so far (no PostgreSQL store yet)")
-        }
-        let opened = try ServiceDatabase(directory: configuration.dataDirectory, name: name, migrations: migrations)
-        database.set(opened)
-        return opened
     }
 
     /// Opens the service's database, running `schema` (written for both backends) after the
