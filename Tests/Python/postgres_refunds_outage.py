@@ -22,13 +22,8 @@ support_stubs.generate()
 
 from google.protobuf import timestamp_pb2  # noqa: E402
 from standard_health import health_pb2, health_pb2_grpc  # noqa: E402
-from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
-
-
-def money(minor):
-    return common_pb2.Money(minor_units=minor, currency_code="EUR")
 
 
 def main():
@@ -64,13 +59,13 @@ def main():
             orders_stub.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key=order_id, order=orders_pb2.Order(
                 order_id=order_id, customer_id="customer-1",
                 lines=[orders_pb2.OrderLine(line_number=1, sku="KET", title="Kettle", quantity=1,
-                                            unit_price=money(3_000))],
-                payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=money(3_000), captured_at=placed)],
+                                            unit_price=postgres_support.money(3_000))],
+                payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=postgres_support.money(3_000), captured_at=placed)],
                 shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
                                                     postal_code="1000", country_code="PT"),
                 placed_at=placed)), metadata=storefront, timeout=10)
             return refunds_stub.CreateRefund(refunds_pb2.CreateRefundRequest(
-                idempotency_key=order_id, order_id=order_id, amount=money(1_000),
+                idempotency_key=order_id, order_id=order_id, amount=postgres_support.money(1_000),
                 source=refunds_pb2.RefundSource(agent_note="goodwill")), metadata=agent, timeout=20).refund_id
 
         load = postgres_support.Load(write)
@@ -104,7 +99,7 @@ def main():
             for refund_id in acknowledged:
                 stored = refunds_stub.GetRefund(refunds_pb2.GetRefundRequest(refund_id=refund_id), metadata=agent,
                                                 timeout=10)
-                assert stored.refund_id == refund_id and stored.amount == money(1_000), stored
+                assert stored.refund_id == refund_id and stored.amount == postgres_support.money(1_000), stored
             assert cluster.psql("SELECT count(*) FROM (SELECT order_id FROM refunds GROUP BY order_id "
                                 "HAVING count(*) > 1) AS twice") == "0"
             print(f"  {len(acknowledged)} refunds acknowledged, {len(failures)} calls failed UNAVAILABLE", flush=True)

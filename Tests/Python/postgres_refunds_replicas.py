@@ -23,30 +23,11 @@ import support_stubs
 
 support_stubs.generate()
 
-from google.protobuf import timestamp_pb2  # noqa: E402
-from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
 from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
 
-DAY = 86_400
 OVERDUE = 12  # refunds approved 11 days ago, past their expected_by (approval + 10 days)
-
-
-def money(minor):
-    return common_pb2.Money(minor_units=minor, currency_code="EUR")
-
-
-def sample_order(order_id, paid, days_ago=1):
-    placed = int(time.time()) - days_ago * DAY
-    return orders_pb2.Order(
-        order_id=order_id, customer_id="customer-1",
-        lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Kettle", quantity=1, unit_price=money(paid))],
-        payments=[orders_pb2.Payment(payment_id="pay-" + order_id, method="card", amount=money(paid),
-                                     captured_at=timestamp_pb2.Timestamp(seconds=placed))],
-        shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
-                                            postal_code="1000-001", country_code="PT"),
-        placed_at=timestamp_pb2.Timestamp(seconds=placed))
 
 
 def main():
@@ -80,11 +61,11 @@ def main():
 
         def import_order(order_id, paid, days_ago=1):
             orders_stub.ImportOrder(orders_pb2.ImportOrderRequest(
-                idempotency_key=order_id, order=sample_order(order_id, paid, days_ago)), metadata=storefront, timeout=10)
+                idempotency_key=order_id, order=postgres_support.sample_order(order_id, paid, days_ago)), metadata=storefront, timeout=10)
 
         def refund(stub, key, order_id, amount):
             return stub.CreateRefund(refunds_pb2.CreateRefundRequest(
-                idempotency_key=key, order_id=order_id, amount=money(amount),
+                idempotency_key=key, order_id=order_id, amount=postgres_support.money(amount),
                 source=refunds_pb2.RefundSource(agent_note="goodwill")), metadata=agent, timeout=20)
 
         # Refunds approved 11 days ago (a replica whose clock is 11 days back), still open: once the
@@ -142,7 +123,7 @@ def main():
                 assert sum(r.amount.minor_units for r in listed.refunds) == 14 * 700, listed
                 balance = stub.GetRefundBalance(refunds_pb2.GetRefundBalanceRequest(order_id="partial"),
                                                 metadata=agent, timeout=10)
-                assert balance.refundable == money(10_000 - 14 * 700), balance
+                assert balance.refundable == postgres_support.money(10_000 - 14 * 700), balance
 
         def a_killed_replica_loses_no_acknowledged_refund():
             for index in range(40):

@@ -18,29 +18,15 @@ import time
 
 import grpc
 
+import postgres_support
 import support_stubs
 
 support_stubs.generate()
 
-from google.protobuf import timestamp_pb2  # noqa: E402
-from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POSTGRES = os.path.join(ROOT, "scripts", "postgres.sh")
-
-
-def sample_order(order_id):
-    placed = int(time.time()) - 86_400
-    price = common_pb2.Money(minor_units=2_500, currency_code="EUR")
-    return orders_pb2.Order(
-        order_id=order_id, customer_id="customer-1",
-        lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Kettle", quantity=1, unit_price=price)],
-        payments=[orders_pb2.Payment(payment_id="pay-" + order_id, method="card", amount=price,
-                                     captured_at=timestamp_pb2.Timestamp(seconds=placed))],
-        shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
-                                            postal_code="1000-001", country_code="PT"),
-        placed_at=timestamp_pb2.Timestamp(seconds=placed))
 
 
 def main():
@@ -71,7 +57,7 @@ def main():
         state = {}
 
         def both_replicas_serve_one_database():
-            stubs[0].ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="i-1", order=sample_order("o-1")),
+            stubs[0].ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="i-1", order=postgres_support.sample_order("o-1")),
                                  metadata=storefront, timeout=10)
             assert stubs[1].GetOrder(orders_pb2.GetOrderRequest(order_id="o-1"), metadata=agent,
                                      timeout=10).order_id == "o-1"
@@ -107,7 +93,7 @@ def main():
                 order_id = f"k-{index}"
                 try:
                     stubs[index % 2].ImportOrder(orders_pb2.ImportOrderRequest(
-                        idempotency_key=f"k-{index}", order=sample_order(order_id)), metadata=storefront, timeout=10)
+                        idempotency_key=f"k-{index}", order=postgres_support.sample_order(order_id)), metadata=storefront, timeout=10)
                     acknowledged.append(order_id)
                 except grpc.RpcError:
                     pass
@@ -122,7 +108,7 @@ def main():
                 stored = stubs[0].GetOrder(orders_pb2.GetOrderRequest(order_id=order_id), metadata=agent, timeout=10)
                 assert stored.order_id == order_id
             # The survivor keeps serving writes.
-            stubs[0].ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="after", order=sample_order("after")),
+            stubs[0].ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key="after", order=postgres_support.sample_order("after")),
                                  metadata=storefront, timeout=10)
 
         for name, check in [("both_replicas_serve_one_database", both_replicas_serve_one_database),

@@ -24,7 +24,6 @@ import support_stubs
 support_stubs.generate()
 
 from google.protobuf import timestamp_pb2  # noqa: E402
-from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
 from support.returns.v1 import returns_pb2, returns_pb2_grpc  # noqa: E402
@@ -34,10 +33,6 @@ DAY = 86_400
 
 def timestamp(seconds_ago):
     return timestamp_pb2.Timestamp(seconds=int(time.time() - seconds_ago))
-
-
-def money(minor):
-    return common_pb2.Money(minor_units=minor, currency_code="EUR")
 
 
 def main():
@@ -78,8 +73,8 @@ def main():
             orders_stub.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key=order_id, order=orders_pb2.Order(
                 order_id=order_id, customer_id="customer-1",
                 lines=[orders_pb2.OrderLine(line_number=1, sku="KET", title="Kettle", quantity=1,
-                                            unit_price=money(2_500))],
-                payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=money(2_500),
+                                            unit_price=postgres_support.money(2_500))],
+                payments=[orders_pb2.Payment(payment_id="p-" + order_id, amount=postgres_support.money(2_500),
                                              captured_at=timestamp(9 * DAY))],
                 shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
                                                     postal_code="1000", country_code="PT"),

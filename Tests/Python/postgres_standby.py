@@ -26,23 +26,8 @@ import support_stubs
 
 support_stubs.generate()
 
-from google.protobuf import timestamp_pb2  # noqa: E402
 from standard_health import health_pb2, health_pb2_grpc  # noqa: E402
-from support.common.v1 import common_pb2  # noqa: E402
 from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
-
-
-def sample_order(order_id):
-    placed = int(time.time()) - 86_400
-    price = common_pb2.Money(minor_units=2_500, currency_code="EUR")
-    return orders_pb2.Order(
-        order_id=order_id, customer_id="customer-1",
-        lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Kettle", quantity=1, unit_price=price)],
-        payments=[orders_pb2.Payment(payment_id="pay-" + order_id, method="card", amount=price,
-                                     captured_at=timestamp_pb2.Timestamp(seconds=placed))],
-        shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
-                                            postal_code="1000-001", country_code="PT"),
-        placed_at=timestamp_pb2.Timestamp(seconds=placed))
 
 
 def main():
@@ -72,7 +57,7 @@ def main():
         def write(index):
             order_id = f"o-{index}"
             stubs[index % 2].ImportOrder(orders_pb2.ImportOrderRequest(
-                idempotency_key=order_id, order=sample_order(order_id)), metadata=storefront, timeout=20)
+                idempotency_key=order_id, order=postgres_support.sample_order(order_id)), metadata=storefront, timeout=20)
             return order_id
 
         def statuses():

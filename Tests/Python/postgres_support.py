@@ -15,8 +15,34 @@ from typing import NamedTuple
 
 import grpc
 
+import support_stubs
+
+support_stubs.generate()
+
+from google.protobuf import timestamp_pb2  # noqa: E402
+from support.common.v1 import common_pb2  # noqa: E402
+from support.orders.v1 import orders_pb2  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POSTGRES = os.path.join(ROOT, "scripts", "postgres.sh")
+
+
+def money(minor):
+    """An amount in euros, in minor units."""
+    return common_pb2.Money(minor_units=minor, currency_code="EUR")
+
+
+def sample_order(order_id, paid=2_500, days_ago=1):
+    """An order of one kettle for customer-1, paid `paid` (minor units) by card `days_ago` days ago."""
+    placed = int(time.time()) - days_ago * 86_400
+    return orders_pb2.Order(
+        order_id=order_id, customer_id="customer-1",
+        lines=[orders_pb2.OrderLine(line_number=1, sku="KET-1", title="Kettle", quantity=1, unit_price=money(paid))],
+        payments=[orders_pb2.Payment(payment_id="pay-" + order_id, method="card", amount=money(paid),
+                                     captured_at=timestamp_pb2.Timestamp(seconds=placed))],
+        shipping_address=orders_pb2.Address(recipient="Ana", line1="Rua A 1", city="Lisboa",
+                                            postal_code="1000-001", country_code="PT"),
+        placed_at=timestamp_pb2.Timestamp(seconds=placed))
 
 
 def as_owner(*command):
