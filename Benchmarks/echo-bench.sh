@@ -7,11 +7,14 @@
 #   ./echo-bench.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per measurement)
 #
 # PEERS="grpc-c++" leaves grpc-swift-2 out (its release build takes over ten minutes here).
+# "support" is the default configuration; "support-busy-poll" the same server with
+# --busy-poll-us $BUSY_POLL_US (default 100; ServerConfiguration.busyPoll, see IdleSpinner.swift).
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${1:-3}
 seconds=${2:-10}
 peers=${PEERS:-grpc-swift-2 grpc-c++}
+busy_poll_us=${BUSY_POLL_US:-100}
 
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
 pkg-config --exists grpc++ || { echo "gRPC C++ is missing: apt-get install libgrpc++-dev" >&2; exit 1; }
@@ -27,9 +30,10 @@ python3 -c "import sys; sys.stdout.buffer.write(b'\0\0\0\0\x40' + bytes(range(64
 results=$(mktemp)
 trap 'rm -f "$payload" "$results"; kill $(jobs -p) 2>/dev/null || true' EXIT
 
-measure() { # name binary round
+measure() { # name binary [arguments...]
   local name=$1 binary=$2 port=$((51000 + RANDOM % 1000))
-  taskset -c 0 "$binary" --port "$port" >/dev/null &
+  shift 2
+  taskset -c 0 "$binary" --port "$port" "$@" >/dev/null &
   local pid=$!
   for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
   local common=(-c 1 -D "$seconds" --warm-up-time=1 -d "$payload" -H 'content-type: application/grpc' -H 'te: trailers')
@@ -57,6 +61,7 @@ PY
 for round in $(seq "$rounds"); do
   echo "round $round/$rounds" >&2
   measure support "$bin/EchoServer"
+  measure support-busy-poll "$bin/EchoServer" --busy-poll-us "$busy_poll_us"
   for peer in $peers; do
     case $peer in
       grpc-swift-2) measure grpc-swift-2 "$bin/GRPCSwiftEchoServer" ;;
@@ -72,12 +77,12 @@ for line in open(sys.argv[1]):
     name, many, serial, latency, rss, failed = line.split()
     rows.setdefault(name, []).append((float(many), float(serial), float(latency), int(rss), int(failed)))
 def median(name, i): return statistics.median(r[i] for r in rows[name])
-print(f"{'server':<14}{'64 streams req/s':>18}{'1 stream req/s':>16}{'serial mean':>13}{'peak RSS':>11}{'failed':>8}")
+print(f"{'server':<18}{'64 streams req/s':>18}{'1 stream req/s':>16}{'serial mean':>13}{'peak RSS':>11}{'failed':>8}")
 for name in rows:
-    print(f"{name:<14}{median(name, 0):>18,.0f}{median(name, 1):>16,.0f}{median(name, 2):>11.0f}us"
+    print(f"{name:<18}{median(name, 0):>18,.0f}{median(name, 1):>16,.0f}{median(name, 2):>11.0f}us"
           f"{median(name, 3) / 1024:>8.1f} MiB{sum(r[4] for r in rows[name]):>8}")
-s = "support"
-for peer in (p for p in ("grpc-swift-2", "grpc-c++") if p in rows):
-    print(f"ratios support/{peer}: throughput {median(s, 0) / median(peer, 0):.2f}x, "
-          f"serial latency {median(s, 2) / median(peer, 2):.2f}x, peak RSS {median(s, 3) / median(peer, 3):.2f}x")
+for s in ("support", "support-busy-poll"):
+    for peer in (p for p in ("grpc-swift-2", "grpc-c++") if p in rows):
+        print(f"ratios {s}/{peer}: throughput {median(s, 0) / median(peer, 0):.2f}x, "
+              f"serial latency {median(s, 2) / median(peer, 2):.2f}x, peak RSS {median(s, 3) / median(peer, 3):.2f}x")
 PY

@@ -13,6 +13,18 @@ import Testing
         #expect(configuration.connectionLimits == ConnectionLimits())
         #expect(configuration.maximumDeadline == .seconds(3_600))
         #expect(configuration.maximumOpenFiles == 4_096)
+        #expect(configuration.busyPoll == nil)
+    }
+
+    @Test func busyPollComesFromTheFlagOrTheEnvironmentAndZeroIsOff() throws {
+        let flag = try ServiceConfiguration.load(
+            arguments: Self.required + ["--busy-poll-us", "150"], environment: [:])
+        #expect(flag.busyPoll == .microseconds(150))
+        let variable = try ServiceConfiguration.load(
+            arguments: Self.required, environment: ["SUPPORT_BUSY_POLL_US": "40"])
+        #expect(variable.busyPoll == .microseconds(40))
+        let zero = try ServiceConfiguration.load(arguments: Self.required + ["--busy-poll-us", "0"], environment: [:])
+        #expect(zero.busyPoll == nil)
     }
 
     @Test func flagsAndEnvironmentSetEveryLimit() throws {
@@ -62,6 +74,8 @@ import Testing
         (["--response-buffer-mib", "8", "--connection-response-buffer-mib", "16"], "--connection-response-buffer-mib"),
         (["--blocked-send-timeout", "0"], "--blocked-send-timeout"),
         (["--blocked-send-timeout", "3601"], "--blocked-send-timeout"),
+        (["--busy-poll-us=-1"], "--busy-poll-us"),
+        (["--busy-poll-us", "10001"], "--busy-poll-us"),
         (["--max-connections", "0"], "--max-connections"),
         (["--stream-window-kib", "2097152"], "--stream-window-kib"),
         (["--request-buffer-mib", "99999999999"], "--request-buffer-mib"),

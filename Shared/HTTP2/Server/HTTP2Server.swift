@@ -23,6 +23,7 @@ public final class HTTP2Server: Sendable {
     private struct State {
         var listener: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
+        var spinner: IdleSpinner?
     }
 
     /// A server for `router`'s handlers (intercept the router and set its admissions first) on
@@ -47,6 +48,10 @@ public final class HTTP2Server: Sendable {
         let responseBudget = self.responseBudget
         let maximumConnections = configuration.limits.maximumConnections
         let tlsContext = try configuration.tls.map { try OpenSSLContext(server: $0) }
+        let spinner = configuration.busyPoll.flatMap { window in
+            window > .zero ? IdleSpinner(window: window, threads: Array(group.makeIterator()).count) : nil
+        }
+        state.withLockedValue { $0.spinner = spinner }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -72,7 +77,7 @@ public final class HTTP2Server: Sendable {
                     guard
                         let handler = ServerConnectionHandler(
                             router: router, configuration: configuration, budget: budget,
-                            responseBudget: responseBudget,
+                            responseBudget: responseBudget, spinner: spinner,
                             onClose: onClose)
                     else {
                         onClose()
@@ -85,7 +90,13 @@ public final class HTTP2Server: Sendable {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        let listener: any Channel
+        do {
+            listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            spinner?.stop()
+            throw error
+        }
         state.withLockedValue { $0.listener = listener }
         return listener.localAddress?.port ?? configuration.port
     }
@@ -106,6 +117,7 @@ public final class HTTP2Server: Sendable {
     /// last connection has closed. A connection accepted while it waits is told to go away too.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         let listener = state.withLockedValue { $0.listener }
+        defer { state.withLockedValue { $0.spinner?.stop() } }
         try? await listener?.close()
         let loop = group.next()
         let graceEnds = NIODeadline.now() + .nanoseconds(gracePeriod.saturatingNanoseconds)

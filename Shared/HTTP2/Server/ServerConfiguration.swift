@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable {
     /// What a peer may cost before it is trusted: flow-control windows, buffered request bytes,
     /// connections and the timeouts of a connection's life.
     public var limits: ConnectionLimits
+    /// After serving a read, keep the server's cores from going idle for this long, so that
+    /// the next request does not wait for a sleeping core to wake (``IdleSpinner``). It uses
+    /// only otherwise idle CPU, but that CPU counts against a CPU quota; nil (the default) is off.
+    public var busyPoll: Duration?
 
     /// Keepalive and PING abuse limits.
     public struct Keepalive: Sendable {
@@ -45,7 +49,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int, maximumReceiveMessageSize: Int = 4 * 1024 * 1024,
         maximumConcurrentStreams: Int = 100, maximumHeaderListSize: Int = 16 * 1024, tls: TLSConfiguration? = nil,
         keepalive: Keepalive = Keepalive(), maximumDeadline: Duration = .seconds(3_600),
-        limits: ConnectionLimits = ConnectionLimits()
+        limits: ConnectionLimits = ConnectionLimits(), busyPoll: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -56,5 +60,6 @@ public struct ServerConfiguration: Sendable {
         self.keepalive = keepalive
         self.maximumDeadline = maximumDeadline
         self.limits = limits
+        self.busyPoll = busyPoll
     }
 }

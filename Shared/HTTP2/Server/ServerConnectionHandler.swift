@@ -61,13 +61,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var ageTimers: [Scheduled<Void>] = []
     /// The executor the handlers' tasks prefer: the connection's event loop.
     var taskExecutor: EventLoopTaskExecutor?
+    /// Told of every read served, when the server keeps its cores warm (``IdleSpinner``).
+    let spinner: IdleSpinner?
 
     /// A connection serving `router`'s calls; `budget` (request bytes) and `responseBudget` are
     /// shared by the server's connections (budgets of its own when not given). Returns nil if
     /// nghttp2 cannot allocate a session.
     init?(
         router: Router, configuration: ServerConfiguration, budget: RequestBufferBudget? = nil,
-        responseBudget: RequestBufferBudget? = nil, onClose: @escaping @Sendable () -> Void = {}
+        responseBudget: RequestBufferBudget? = nil, spinner: IdleSpinner? = nil,
+        onClose: @escaping @Sendable () -> Void = {}
     ) {
         var limits = NGHTTP2Session.Limits()
         limits.maxConcurrentStreams = UInt32(clamping: configuration.maximumConcurrentStreams)
@@ -81,6 +84,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.budget = budget ?? RequestBufferBudget(limit: configuration.limits.maximumBufferedBytes)
         self.responseBudget = responseBudget ?? RequestBufferBudget(limit: configuration.limits.maximumResponseBytes)
         self.onClose = onClose
+        self.spinner = spinner
         self.connection = ServerConnectionStateMachine(
             firstHeadersTimeout: configuration.limits.firstHeadersTimeout,
             maximumIdleTime: configuration.limits.maximumIdleTime,
@@ -130,6 +134,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         isReading = false
         writePending(flush: true)
+        spinner?.noteActivity()
         context.fireChannelReadComplete()
     }
 
@@ -198,6 +203,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             let handler = loopBound.value
             handler.output.flushScheduled = false
             handler.writePending(flush: true)
+            handler.spinner?.noteActivity()
         }
     }
 

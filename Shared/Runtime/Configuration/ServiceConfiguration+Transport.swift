@@ -82,5 +82,8 @@ extension ServiceConfiguration {
                 options.maxConnectionAgeGrace, "--max-connection-age-grace", "SUPPORT_MAX_CONNECTION_AGE_GRACE",
                 0...86_400, default: 60))
         connectionLimits = limits
+        let busyPollMicroseconds = try number(
+            options.busyPollUs, "--busy-poll-us", "SUPPORT_BUSY_POLL_US", 0...10_000, default: 0)
+        busyPoll = busyPollMicroseconds == 0 ? nil : .microseconds(busyPollMicroseconds)
     }
 }

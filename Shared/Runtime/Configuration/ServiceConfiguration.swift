@@ -60,6 +60,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var connectionLimits = ConnectionLimits()
     /// The soft RLIMIT_NOFILE the process raises itself to (`--max-open-files`).
     public var maximumOpenFiles = 4_096
+    /// How long the server keeps its cores from idling after a read (`--busy-poll-us`;
+    /// ``HTTP2/ServerConfiguration/busyPoll``); nil is off.
+    public var busyPoll: Duration?
     /// The PostgreSQL database (`--database-url`); nil: SQLite under ``dataDirectory``.
     public var databaseURL: DatabaseURL?
     /// Development only (`--dev-clock-offset`): seconds added to the clock handed to the service

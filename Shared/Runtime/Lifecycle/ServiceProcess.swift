@@ -188,7 +188,7 @@ public struct ServiceProcess: Sendable {
         router.addStandardServices(health: health, files: files)
         var serverConfiguration = ServerConfiguration(
             host: configuration.host, port: configuration.port, maximumDeadline: configuration.maximumDeadline,
-            limits: transportLimits())
+            limits: transportLimits(), busyPoll: configuration.busyPoll)
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             serverConfiguration.tls = TLSConfiguration(
                 certificateChainFile: certificate, privateKeyFile: key, trustRootsFile: configuration.tlsCA)
