@@ -150,6 +150,77 @@ import Wire
         }
     }
 
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func aReturnClaimedByAReplicaThatDiedIsTakenOverWhenItsClaimExpires() async throws {
+        let harness = try PostPurchaseHarness()
+        let url = try await PostgresTestDatabase.create()
+        let databases = [
+            try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+            try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+        ]
+        defer { databases.forEach { $0.close() } }
+        let links = (0..<2).map { _ in SwitchableTransport(InProcessTransport(router: harness.refundsRouter)) }
+        let clock = harness.clock
+        let services = try (0..<2).map { index in
+            ReturnsService(
+                database: databases[index],
+                orders: try PostPurchaseHarness.serviceClient(
+                    "returns", InProcessTransport(router: harness.ordersRouter)),
+                refunds: try PostPurchaseHarness.serviceClient("returns", links[index]), clock: { clock.now })
+        }
+        // One return approved while Refunds cannot be reached: it waits for a follow-up.
+        links[0].setDown(true)
+        try await harness.order("o-1", deliveredDaysAgo: 5)
+        let verifier = TokenVerifier(
+            key: PostPurchaseHarness.key.publicKey, issuer: "support-platform", audience: "support")
+        let router = Router(services: [services[0]]).intercepted(by: [
+            AuthenticationInterceptor(verifier: verifier, policy: ReturnsService.accessPolicy)
+        ])
+        let opened = try await Returns.Client(try harness.rpc(router, "customer-1", .customer)).requestReturn(
+            RequestReturnRequest.with {
+                $0.idempotencyKey = "open-o-1"; $0.orderID = "o-1"; $0.reason = .productDefect; $0.remedy = .refund
+                $0.lines = [
+                    ReturnsAPI.ReturnLine.with {
+                        $0.lineNumber = 1; $0.quantity = 1
+                    }
+                ]
+            })
+        let warehouse = Returns.Client(try harness.rpc(router, "warehouse", .service))
+        _ = try await warehouse.recordReceipt(
+            RecordReceiptRequest.with {
+                $0.idempotencyKey = "receive-o-1"; $0.returnID = opened.returnID
+            })
+        let approved = try await warehouse.recordInspection(
+            RecordInspectionRequest.with {
+                $0.idempotencyKey = "inspect-o-1"; $0.returnID = opened.returnID; $0.finding = .confirmsReason
+            })
+        #expect(approved.state == .approved && approved.refundID.isEmpty)
+        links[0].setDown(false)
+        clock.advance(ReturnsService.refundRetryDelay)
+
+        // Replica 0 claims it and hangs in its call to Refunds: to the other, it has died.
+        links[0].setHeld(true)
+        let dead = Task { try await services[0].requestPendingRefunds() }
+        for _ in 0..<2_000 where links[0].unaryCallsHeld == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(links[0].unaryCallsHeld == 1)
+
+        // While the claim lasts the other replica leaves the return alone, up to its last second.
+        #expect(try await services[1].requestPendingRefunds() == 0)
+        clock.advance(ReturnsService.refundClaimDuration - 1)
+        #expect(try await services[1].requestPendingRefunds() == 0)
+        #expect(links[1].unaryCallsPassed == 0)
+        // Then it takes the return over: one refund.
+        clock.advance(1)
+        #expect(try await services[1].requestPendingRefunds() == 1)
+        #expect(try await harness.refundsOf("o-1").count == 1)
+        dead.cancel()
+        _ = await dead.result
+        #expect(links[0].unaryCallsPassed == 0)
+        #expect(try await harness.refundsOf("o-1").count == 1)
+    }
+
     @Test func anOlderSQLiteFileWithProtobufBodiesIsConvertedWithNothingLost() async throws {
         let harness = try PostPurchaseHarness()
         try await harness.order("o-1", deliveredDaysAgo: 10)
