@@ -52,6 +52,9 @@ def main(args=None, runner=suite):
         console = start_console(bin_dir, ports, keys, os.path.join(data_dir, "logs"), port=console_port)
         processes["console"] = console
         supportctl = os.path.join(bin_dir, "supportctl")
+        # On ports other than supportctl's defaults (--free-ports), the commands say where.
+        at = "" if ports == suite.PORTS else "".join(
+            f" --address {name}=127.0.0.1:{port}" for name, port in sorted(ports.items()))
         print(f"""
 The support platform is running ({where}):
   orders     127.0.0.1:{ports['orders']}      returns    127.0.0.1:{ports['returns']}
@@ -61,16 +64,16 @@ Demo data: {loaded} orders of 8 customers (ana, ben, chen, dia, emre, fatima, gi
 {history} (agents agent-1, agent-2; auditor audit-1).
 
 Try:
-  {supportctl} health
-  {supportctl} order status DEMO-ANA-1 --as ana:customer
-  {supportctl} return eligibility DEMO-ANA-1 --as ana:customer
-  {supportctl} refund list --order DEMO-DIA-1 --as agent-1:agent
-  {supportctl} ask "If I buy this in EUR and return it after 45 days, what do I get back and when?" --as ana:customer
-  {supportctl} convert 4999 EUR JPY --as agent-1:agent
-  {supportctl} oversight report --days 30 --as audit-1:auditor
-  {supportctl} oversight agents --days 30 --as audit-1:auditor
-  {supportctl} oversight sample --seed 42 --size 10 --as audit-1:auditor
-  {supportctl} oversight verify --as audit-1:auditor
+  {supportctl} health{at}
+  {supportctl} order status DEMO-ANA-1 --as ana:customer{at}
+  {supportctl} return eligibility DEMO-ANA-1 --as ana:customer{at}
+  {supportctl} refund list --order DEMO-DIA-1 --as agent-1:agent{at}
+  {supportctl} ask "If I buy this in EUR and return it after 45 days, what do I get back and when?" --as ana:customer{at}
+  {supportctl} convert 4999 EUR JPY --as agent-1:agent{at}
+  {supportctl} oversight report --days 30 --as audit-1:auditor{at}
+  {supportctl} oversight agents --days 30 --as audit-1:auditor{at}
+  {supportctl} oversight sample --seed 42 --size 10 --as audit-1:auditor{at}
+  {supportctl} oversight verify --as audit-1:auditor{at}
   {supportctl} token mint --key data/keys/identity-provider.pem --subject ana --role customer
 (--as mints a token with data/keys/identity-provider.pem, the local identity provider's key; each
 service signs its own calls with its own key in data/keys, and all trust data/keys/jwks.json.

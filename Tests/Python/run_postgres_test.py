@@ -13,6 +13,7 @@ import argparse
 import os
 import queue
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -197,6 +198,15 @@ def main():
             with urllib.request.urlopen(f"http://127.0.0.1:{state['console']}/health", timeout=10) as response:
                 assert response.status == 200
 
+        def printed_commands_reach_the_free_ports():
+            # The banner's supportctl commands carry the ports run.py picked (--free-ports).
+            line = next(l for l in runner.output if "supportctl health" in l)
+            result = subprocess.run(shlex.split(line), capture_output=True, text=True, timeout=60, cwd=ROOT)
+            assert result.returncode == 0, (line, result.stdout, result.stderr)
+            rows = {row.split()[0]: row for row in result.stdout.splitlines()[2:] if row.strip()}
+            for name, port in state["ports"].items():
+                assert f"127.0.0.1:{port}" in rows[name] and rows[name].split()[-1] == "SERVING", result.stdout
+
         def every_replica_serves_one_database():
             ana = as_("ana", "customer")
             for name, ports in state["replicas"].items():
@@ -225,6 +235,7 @@ def main():
         checks.run("run postgres: starts with two replicas each and the demo data", starts_and_prints_its_ports)
         if "ports" in state:
             checks.run("run postgres: a call through each service's port", serves_through_each_port)
+            checks.run("run postgres: the printed commands reach the free ports", printed_commands_reach_the_free_ports)
             checks.run("run postgres: every replica serves, on one database", every_replica_serves_one_database)
             checks.run("run postgres: Ctrl-C stops everything cleanly", stops_cleanly)
     finally:
