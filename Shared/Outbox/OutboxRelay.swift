@@ -16,6 +16,14 @@ import Storage
 /// events waiting when the relay last looked, kept up to date while the receiver is down too.
 /// With several replicas on one PostgreSQL database, only the holder of the destination's
 /// ``OutboxLease`` delivers (the others wait and take over if it dies).
+///
+/// The relay goes on at once only while events are left after its batch; once a turn has left
+/// nothing waiting (delivered or not), it waits `idleDelay` before it looks again, so that the
+/// events of the commands committed meanwhile go out together: one delivery, one receiver
+/// transaction (and fsync) and one delivered-mark per `idleDelay` while commands trickle in.
+/// (It used to look again at once after every delivery: under a steady stream each command was
+/// followed by a delivery of its own, whose work and whose receiver's fsync ran beside the next
+/// command on the same core and disk: `Benchmarks/service-profile.md`.)
 public struct OutboxRelay: Sendable {
     private let database: ServiceDatabase
     private let destination: String
@@ -86,9 +94,9 @@ public struct OutboxRelay: Sendable {
         var backoff = Duration.milliseconds(50)
         while !Task.isCancelled {
             do {
-                let delivered = try await deliverOneBatch()
+                let left = try await deliverBatch().left
                 backoff = .milliseconds(50)
-                if delivered == 0 { try await Task.sleep(for: idleDelay) }
+                if left == 0 { try await Task.sleep(for: idleDelay) }
             } catch {
                 try? await Task.sleep(for: backoff)
                 backoff = min(maximumBackoff, backoff * 2)
@@ -100,6 +108,12 @@ public struct OutboxRelay: Sendable {
     /// parked). Throws when the receiver failed in a way worth retrying.
     @discardableResult
     public func deliverOneBatch() async throws -> Int {
+        try await deliverBatch().delivered
+    }
+
+    /// Delivers the oldest pending batch; returns how many events left the outbox (delivered or
+    /// parked) and how many were still waiting besides them when the batch was read.
+    private func deliverBatch() async throws -> (delivered: Int, left: Int) {
         let destination = self.destination
         let batchSize = self.batchSize
         let holder = self.holder
@@ -118,8 +132,9 @@ public struct OutboxRelay: Sendable {
             defer { bytes += message.payload.count }
             return bytes == 0 || bytes + message.payload.count <= maximumBatchBytes
         }
-        guard !batch.isEmpty else { return 0 }
-        return try await deliverSplitting(batch)
+        // Nothing this relay may deliver now (none waiting, or another replica holds the lease).
+        guard !batch.isEmpty else { return (0, 0) }
+        return (try await deliverSplitting(batch), waiting - batch.count)
     }
 
     /// Delivers `batch`; if the receiver refuses it for good, delivers each half in turn, down to

@@ -78,4 +78,48 @@ import Testing
         }
         #expect(pending == 0)
     }
+
+    /// Records each batch it is handed.
+    actor BatchRecorder {
+        var batches: [[String]] = []
+
+        func accept(_ batch: [OutboxMessage]) { batches.append(batch.map(\.eventID)) }
+    }
+
+    /// After a delivery that emptied the outbox, the relay waits its idle delay before it looks
+    /// again, as when nothing was there: the events committed meanwhile (here: while the first
+    /// delivery was under way) go out together, in order, in one batch, not one delivery each.
+    @Test func eventsCommittedDuringADeliveryWaitToGoOutTogether() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
+        @Sendable func enqueue(_ index: Int) async throws {
+            try await database.write { db in
+                try Outbox.enqueue(
+                    eventID: "event-\(index)", aggregateID: "case", destination: "oversight", payload: [UInt8(index)],
+                    in: db)
+            }
+        }
+        let recorder = BatchRecorder()
+        try await enqueue(0)
+        let relay = OutboxRelay(database: database, destination: "oversight", idleDelay: .seconds(600)) { batch in
+            if await recorder.batches.isEmpty {
+                for index in 1...3 { try await enqueue(index) }
+            }
+            await recorder.accept(batch)
+        }
+        let running = Task { await relay.run() }
+        var waited = 0
+        while await recorder.batches.isEmpty, waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        // A relay that looked again at once after a delivery would have sent the three by now.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await recorder.batches == [["event-0"]])
+        running.cancel()
+        await running.value
+        #expect(try await relay.deliverOneBatch() == 3)
+        #expect(await recorder.batches == [["event-0"], ["event-1", "event-2", "event-3"]])
+    }
 }

@@ -17,6 +17,18 @@ enum IssueRows {
         requested_country_code, has_dispute, dispute_outcome, dispute_rationale
         """
 
+    /// The statement storing an issue's row, new or changed (built once: it was built anew on every
+    /// save, and the statement cache then hashed the new string to find it).
+    static let upsert: String = {
+        let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let changed = names.dropFirst(3).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO issues (\(columns)) VALUES (\(marks))
+            ON CONFLICT (issue_id) DO UPDATE SET \(changed)
+            """
+    }()
+
     /// Stores a new or changed issue: its row, the log entries, messages and notifications not
     /// stored yet, and its dispute evidence anew.
     static func save(_ issue: Issue, in db: some SQLConnection) throws {
@@ -29,15 +41,7 @@ enum IssueRows {
             address?.state, address?.postalCode, address?.countryCode, issue.dispute != nil,
             issue.dispute?.outcome?.rawValue, issue.dispute?.rationale ?? "",
         ]
-        let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
-        let changed = columns.split(separator: ",").dropFirst(3).map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        try db.execute(
-            """
-            INSERT INTO issues (\(columns)) VALUES (\(marks))
-            ON CONFLICT (issue_id) DO UPDATE SET \(changed.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-            """, values)
+        try db.execute(upsert, values)
         try appendChildren(of: issue, in: db)
         try db.execute("DELETE FROM dispute_attachments WHERE issue_id = ?", [issue.id])
         try db.execute("DELETE FROM dispute_evidence WHERE issue_id = ?", [issue.id])

@@ -48,7 +48,11 @@ public struct OversightEventSink: Sendable {
                 metadata: ["checkpoint_sequence": "\(request.heldCheckpoint?.sequence ?? 0)"])
         }
         if let checkpoint = response.checkpoint, let checkpoints {
-            try? await checkpoints.transaction { db in try AuditCheckpointStore.keep(checkpoint, in: db) }
+            // Not synced (SQLite): a checkpoint lost in a crash leaves the one held before (still
+            // Oversight's, only older), and the next delivery hands back the latest again.
+            try? await checkpoints.transaction(syncing: false) { db in
+                try AuditCheckpointStore.keep(checkpoint, in: db)
+            }
         }
     }
 }
