@@ -24,9 +24,12 @@ extension Database: SQLConnection {
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
         guard statement.isReadonly else { return try fetchRowsThroughGRDB(statement, arguments) }
-        try statement.setArguments(Self.statementArguments(arguments))
         let sqliteStatement = statement.sqliteStatement
-        defer { sqlite3_reset(sqliteStatement) }
+        try bind(arguments, to: sqliteStatement, sql: sql)
+        defer {
+            sqlite3_reset(sqliteStatement)
+            sqlite3_clear_bindings(sqliteStatement)
+        }
         let columns = CInt(statement.columnCount)
         var rows: [SQLRow] = []
         while true {
@@ -38,6 +41,44 @@ extension Database: SQLConnection {
                     sql: sql)
             }
             rows.append(Self.row(of: sqliteStatement, columns: columns))
+        }
+    }
+
+    /// Binds `arguments` to `sqliteStatement`'s `?` placeholders, in order, straight through
+    /// SQLite (text and blobs copied), after resetting it; throws if their number differs. (GRDB's
+    /// `StatementArguments` converts each value twice more, through existentials.) Bindings made
+    /// here are cleared after the statement ran, so GRDB never runs it with them.
+    private func bind(_ arguments: [any SQLBindable], to sqliteStatement: SQLiteStatement, sql: String) throws {
+        sqlite3_reset(sqliteStatement)
+        let placeholders = sqlite3_bind_parameter_count(sqliteStatement)
+        guard placeholders == CInt(arguments.count) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "wrong number of statement arguments: \(arguments.count) for \(placeholders) placeholders",
+                sql: sql)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = CInt(offset + 1)
+            let code: CInt
+            switch argument.sqlValue {
+            case .null: code = sqlite3_bind_null(sqliteStatement, index)
+            case .integer(let integer): code = sqlite3_bind_int64(sqliteStatement, index, integer)
+            case .real(let double): code = sqlite3_bind_double(sqliteStatement, index, double)
+            case .text(let string):
+                // As a C string, as GRDB binds text (its writes too): the same text finds the same rows.
+                code = sqlite3_bind_text(sqliteStatement, index, string, -1, transient)
+            case .blob(let bytes):
+                code = bytes.withUnsafeBytes { blob in
+                    blob.count == 0
+                        ? sqlite3_bind_zeroblob(sqliteStatement, index, 0)
+                        : sqlite3_bind_blob(sqliteStatement, index, blob.baseAddress, CInt(blob.count), transient)
+                }
+            }
+            guard code == SQLITE_OK else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                    sql: sql)
+            }
         }
     }
 
@@ -81,3 +122,6 @@ extension Database: SQLConnection {
             })
     }
 }
+
+/// SQLite's `SQLITE_TRANSIENT`: the value bound is copied before the call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
