@@ -11,9 +11,13 @@ import GRDB
 /// (64 calls arriving in one read of the socket) wakes a few threads, not one per read, and
 /// every wake is a context switch away from the event loop on a busy core. A read that takes
 /// long holds only its own thread: the next job wakes another (StorageOffEventLoopTests).
+///
+/// A thread runs all its jobs inside one `inDatabase` of its connection, not one each: GRDB's
+/// `inDatabase` is a `DispatchQueue.sync` with its scheduling checks, which cost as much as a
+/// one-row read's own work in the profile of a read under load (service-profile.md).
 final class ReadThreads: @unchecked Sendable {
     /// A job: runs on a read thread with that thread's connection, or the error opening it.
-    typealias Job = @Sendable (Result<DatabaseQueue, any Error>) -> Void
+    typealias Job = @Sendable (Result<Database, any Error>) -> Void
 
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -38,16 +42,20 @@ final class ReadThreads: @unchecked Sendable {
         }
     }
 
-    /// Queues `job`; returns false (not queuing it) once ``stop()`` was called.
+    /// Queues `job`; returns false (not queuing it) once ``stop()`` was called. A thread is
+    /// signalled after the lock is released, so that the woken thread does not at once block on
+    /// the lock its waker still holds (one more switch each way on a shared core).
     func submit(_ job: @escaping Job) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !stopped else { return false }
-        jobs.append(job)
-        if jobs.count - next > signalled, waiting > signalled {
-            signalled += 1
-            condition.signal()
+        guard !stopped else {
+            condition.unlock()
+            return false
         }
+        jobs.append(job)
+        let wake = jobs.count - next > signalled && waiting > signalled
+        if wake { signalled += 1 }
+        condition.unlock()
+        if wake { condition.signal() }
         return true
     }
 
@@ -62,7 +70,6 @@ final class ReadThreads: @unchecked Sendable {
     }
 
     private func run(opening open: @Sendable () throws -> DatabaseQueue) {
-        var reader: Result<DatabaseQueue, any Error>?
         #if os(Linux)
             // SCHED_BATCH (3): a read thread woken by a job does not preempt the thread that queued
             // it, so an event loop queues every read of a burst before the reads run (on a shared
@@ -70,7 +77,36 @@ final class ReadThreads: @unchecked Sendable {
             var parameters = sched_param(sched_priority: 0)
             _ = pthread_setschedparam(pthread_self(), 3, &parameters)
         #endif
+        var pending = nextJob()
+        while let first = pending {
+            pending = nil
+            do {
+                // The connection is opened at the first job and closed when the thread ends; every
+                // job runs inside this one `inDatabase`.
+                let reader = try open()
+                reader.inDatabase { db in
+                    var job: Job? = first
+                    while let current = job {
+                        current(.success(db))
+                        job = nextJob()
+                    }
+                }
+            } catch {
+                // Opening failed: this job fails, the next one tries again.
+                first(.failure(error))
+                pending = nextJob()
+            }
+        }
         condition.lock()
+        running -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next job, waiting for one; nil once ``stop()`` was called and no job is left.
+    private func nextJob() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
         while true {
             if next < jobs.count {
                 let job = jobs[next]
@@ -79,24 +115,14 @@ final class ReadThreads: @unchecked Sendable {
                     jobs.removeAll(keepingCapacity: true)
                     next = 0
                 }
-                condition.unlock()
-                if reader == nil || (try? reader?.get()) == nil { reader = Result { try open() } }
-                if let reader { job(reader) }
-                condition.lock()
-                continue
+                return job
             }
-            if stopped {
-                reader = nil
-                running -= 1
-                condition.broadcast()
-                break
-            }
+            if stopped { return nil }
             waiting += 1
             // The timeout only bounds the damage of a miscounted wake; jobs never rely on it.
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))
             waiting -= 1
             signalled = max(0, signalled - 1)
         }
-        condition.unlock()
     }
 }

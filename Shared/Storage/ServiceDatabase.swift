@@ -193,7 +193,7 @@ public final class ServiceDatabase: Sendable {
         guard let readThreads else { throw SQLiteOnlyError() }
         return try await withUnsafeThrowingContinuation { continuation in
             let queued = readThreads.submit { reader in
-                continuation.resume(with: Result { try Self.readTransaction(on: reader.get(), body) })
+                continuation.resume(with: Result { try Self.readTransaction(in: reader.get(), body) })
             }
             if !queued {
                 continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
@@ -207,18 +207,28 @@ public final class ServiceDatabase: Sendable {
     /// `DatabaseQueue.read` parses both anew on every read, as two more statements (its
     /// `inTransaction`), which the profile of a `GetOrder` under load showed (service-profile.md).
     static func readTransaction<Value>(on reader: DatabaseQueue, _ body: (Database) throws -> Value) throws -> Value {
-        try reader.inDatabase { db in
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-            let value: Value
-            do {
-                value = try body(db)
-            } catch {
-                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
-                throw error
-            }
-            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-            return value
+        try reader.inDatabase { db in try readTransaction(in: db, body) }
+    }
+
+    /// Runs `body` in one read transaction on `db`, a read thread's connection (as
+    /// ``readTransaction(on:_:)``, already inside the connection's `inDatabase`).
+    static func readTransaction<Value>(in db: Database, _ body: (Database) throws -> Value) throws -> Value {
+        try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+        let value: Value
+        do {
+            value = try body(db)
+        } catch {
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            throw error
         }
+        do {
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            // The connection serves the thread's next reads: none may start inside this one.
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            throw error
+        }
+        return value
     }
 
     /// A database dropped without ``close()`` (a test's, a failed start's) still ends its read

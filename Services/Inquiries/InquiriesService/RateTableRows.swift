@@ -18,20 +18,27 @@ enum RateTableRows {
         }
     }
 
-    /// The newest version, if any.
+    /// The newest version, if any: its row and its entries in one statement (one step through
+    /// SQLite per entry, no second query), the same SQL on both backends.
     static func latest(in db: some SQLConnection) throws -> RateTable? {
-        guard
-            let row = try db.fetchOne(
-                "SELECT version, base, published_at FROM rate_tables ORDER BY version DESC LIMIT 1")
-        else { return nil }
-        let version = try row.int64(0)
+        let rows = try db.fetchRows(latestSQL)
+        guard let first = rows.first else { return nil }
         var entries: [String: RateTable.Entry] = [:]
-        for entry in try db.fetchRows(
-            "SELECT currency, minor_digits, rate_billionths FROM rate_entries WHERE version = ?", [version])
-        {
-            entries[try entry.string(0)] = RateTable.Entry(
-                minorDigits: try entry.int(1), rate: ExchangeRate(billionths: try entry.int64(2)))
+        entries.reserveCapacity(rows.count)
+        for row in rows {
+            guard try !row.isNull(3) else { continue }
+            entries[try row.string(3)] = RateTable.Entry(
+                minorDigits: try row.int(4), rate: ExchangeRate(billionths: try row.int64(5)))
         }
-        return RateTable(version: version, base: try row.string(1), entries: entries, publishedAt: try row.date(2))
+        return RateTable(
+            version: try first.int64(0), base: try first.string(1), entries: entries, publishedAt: try first.date(2))
     }
+
+    /// The newest table's row with each of its entries (one row with NULL entry columns for a
+    /// table without entries).
+    private static let latestSQL = """
+        SELECT t.version, t.base, t.published_at, e.currency, e.minor_digits, e.rate_billionths
+        FROM rate_tables t LEFT JOIN rate_entries e ON e.version = t.version
+        WHERE t.version = (SELECT MAX(version) FROM rate_tables)
+        """
 }

@@ -48,9 +48,11 @@ public struct AccessPolicy: Sendable {
 
     /// Whether `identity` may call `method`: its role is allowed and, for a service, its name.
     public func allows(_ identity: Identity, _ method: MethodDescriptor) -> Bool {
+        // The rule's callers are looked at in place: no set of roles or services is built per call.
+        guard let callers = allowed[method.path] else { return false }
         switch identity.role {
-        case .service: services(for: method).contains(identity.subject)
-        case .customer, .agent, .auditor: roles(for: method).contains(identity.role)
+        case .service: return callers.contains { $0.services.contains(identity.subject) }
+        case .customer, .agent, .auditor: return callers.contains { $0.role == identity.role }
         }
     }
 

@@ -38,7 +38,7 @@ final class TokenVerifierCache: Sendable {
     /// cached and `now` is before its expiry. Tokens that are not ASCII are never found (a valid
     /// token is base64url; Swift compares strings by canonical equivalence, bytes must match).
     func identity(for token: String, generation: UInt64, now: Double) -> Identity? {
-        guard token.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard Self.isASCII(token) else { return nil }
         return state.withLock { state in
             if generation > state.generation { Self.clear(&state, generation: generation) }
             guard generation == state.generation, let entry = state.entries[token] else { return nil }
@@ -53,7 +53,7 @@ final class TokenVerifierCache: Sendable {
     /// Keeps `identity` for `token` (verified against the ring of `generation`) until `expiresAt`;
     /// a token verified against an older ring than the cache's is not kept.
     func store(_ identity: Identity, for token: String, until expiresAt: Double, generation: UInt64) {
-        guard token.utf8.allSatisfy({ $0 < 0x80 }) else { return }
+        guard Self.isASCII(token) else { return }
         state.withLock { state in
             if generation > state.generation { Self.clear(&state, generation: generation) }
             guard generation == state.generation else { return }
@@ -69,6 +69,13 @@ final class TokenVerifierCache: Sendable {
                 state.oldest = (state.oldest + 1) % capacity
             }
         }
+    }
+
+    /// Whether `token` is all ASCII, read as one buffer when the string has one (a token read
+    /// from the wire does), byte by byte otherwise.
+    private static func isASCII(_ token: String) -> Bool {
+        token.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
+            ?? token.utf8.allSatisfy { $0 < 0x80 }
     }
 
     private static func clear(_ state: inout State, generation: UInt64) {

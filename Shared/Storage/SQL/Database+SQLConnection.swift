@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// GRDB's connection is a ``SQLConnection``: statements are prepared once per connection and
 /// cached, values map one to one (INTEGER, REAL, TEXT, BLOB).
@@ -15,29 +16,97 @@ extension Database: SQLConnection {
         return changesCount
     }
 
-    /// Runs one query; returns every row.
+    /// Runs one query; returns every row. A read-only statement (every `SELECT`) is stepped
+    /// straight through SQLite: GRDB's row cursor builds a `Row` per fetch, with a dictionary of
+    /// its column names, which cost more than the statement's own work in the profile of a
+    /// `GetOrder` under load (service-profile.md). Other statements (`UPDATE ... RETURNING`)
+    /// go through GRDB, which keeps its own account of what they change.
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
-        // Each column read straight off the statement (not through `Row`'s generic decoding).
-        let columns = CInt(statement.columnCount)
+        guard statement.isReadonly else { return try fetchRowsThroughGRDB(statement, arguments) }
         let sqliteStatement = statement.sqliteStatement
+        try bind(arguments, to: sqliteStatement, sql: sql)
+        defer {
+            sqlite3_reset(sqliteStatement)
+            sqlite3_clear_bindings(sqliteStatement)
+        }
+        let columns = CInt(statement.columnCount)
         var rows: [SQLRow] = []
-        while try cursor.next() != nil {
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(columns))
-            for index in 0..<columns {
-                switch DatabaseValue(sqliteStatement: sqliteStatement, index: index).storage {
-                case .null: values.append(.null)
-                case .int64(let integer): values.append(.integer(integer))
-                case .double(let double): values.append(.real(double))
-                case .string(let string): values.append(.text(string))
-                case .blob(let data): values.append(.blob([UInt8](data)))
+        while true {
+            let code = sqlite3_step(sqliteStatement)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                    sql: sql)
+            }
+            rows.append(Self.row(of: sqliteStatement, columns: columns))
+        }
+    }
+
+    /// Binds `arguments` to `sqliteStatement`'s `?` placeholders, in order, straight through
+    /// SQLite (text and blobs copied), after resetting it; throws if their number differs. (GRDB's
+    /// `StatementArguments` converts each value twice more, through existentials.) Bindings made
+    /// here are cleared after the statement ran, so GRDB never runs it with them.
+    private func bind(_ arguments: [any SQLBindable], to sqliteStatement: SQLiteStatement, sql: String) throws {
+        sqlite3_reset(sqliteStatement)
+        let placeholders = sqlite3_bind_parameter_count(sqliteStatement)
+        guard placeholders == CInt(arguments.count) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "wrong number of statement arguments: \(arguments.count) for \(placeholders) placeholders",
+                sql: sql)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = CInt(offset + 1)
+            let code: CInt
+            switch argument.sqlValue {
+            case .null: code = sqlite3_bind_null(sqliteStatement, index)
+            case .integer(let integer): code = sqlite3_bind_int64(sqliteStatement, index, integer)
+            case .real(let double): code = sqlite3_bind_double(sqliteStatement, index, double)
+            case .text(let string):
+                // As a C string, as GRDB binds text (its writes too): the same text finds the same rows.
+                code = sqlite3_bind_text(sqliteStatement, index, string, -1, transient)
+            case .blob(let bytes):
+                code = bytes.withUnsafeBytes { blob in
+                    blob.count == 0
+                        ? sqlite3_bind_zeroblob(sqliteStatement, index, 0)
+                        : sqlite3_bind_blob(sqliteStatement, index, blob.baseAddress, CInt(blob.count), transient)
                 }
             }
-            rows.append(SQLRow(values))
+            guard code == SQLITE_OK else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                    sql: sql)
+            }
+        }
+    }
+
+    /// Every row of `statement` (one that may change the database), through GRDB's cursor.
+    private func fetchRowsThroughGRDB(_ statement: Statement, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
+        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
+        let columns = CInt(statement.columnCount)
+        var rows: [SQLRow] = []
+        while try cursor.next() != nil {
+            rows.append(Self.row(of: statement.sqliteStatement, columns: columns))
         }
         return rows
+    }
+
+    /// The current row of `sqliteStatement`, each column read straight off the statement.
+    private static func row(of sqliteStatement: SQLiteStatement, columns: CInt) -> SQLRow {
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(columns))
+        for index in 0..<columns {
+            switch DatabaseValue(sqliteStatement: sqliteStatement, index: index).storage {
+            case .null: values.append(.null)
+            case .int64(let integer): values.append(.integer(integer))
+            case .double(let double): values.append(.real(double))
+            case .string(let string): values.append(.text(string))
+            case .blob(let data): values.append(.blob([UInt8](data)))
+            }
+        }
+        return SQLRow(values)
     }
 
     private static func statementArguments(_ arguments: [any SQLBindable]) -> StatementArguments {
@@ -53,3 +122,6 @@ extension Database: SQLConnection {
             })
     }
 }
+
+/// SQLite's `SQLITE_TRANSIENT`: the value bound is copied before the call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
