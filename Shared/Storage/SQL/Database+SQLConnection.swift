@@ -11,14 +11,14 @@ extension Database: SQLConnection {
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         let statement = try cachedStatement(sql: sql)
-        try statement.execute(arguments: Self.statementArguments(arguments))
+        try statement.execute(arguments: try Self.statementArguments(arguments))
         return changesCount
     }
 
     /// Runs one query; returns every row.
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
+        let cursor = try Row.fetchCursor(statement, arguments: try Self.statementArguments(arguments))
         // Each column read straight off the statement (not through `Row`'s generic decoding).
         let columns = CInt(statement.columnCount)
         let sqliteStatement = statement.sqliteStatement
@@ -40,15 +40,17 @@ extension Database: SQLConnection {
         return rows
     }
 
-    private static func statementArguments(_ arguments: [any SQLBindable]) -> StatementArguments {
+    /// `arguments` as GRDB binds them (an array, PostgreSQL only, throws ``PostgresOnlyError``).
+    private static func statementArguments(_ arguments: [any SQLBindable]) throws -> StatementArguments {
         StatementArguments(
-            arguments.map { argument -> (any DatabaseValueConvertible)? in
+            try arguments.map { argument -> (any DatabaseValueConvertible)? in
                 switch argument.sqlValue {
                 case .null: nil
                 case .integer(let integer): integer
                 case .real(let double): double
                 case .text(let string): string
                 case .blob(let bytes): Data(bytes)
+                case .array: throw PostgresOnlyError()
                 }
             })
     }
