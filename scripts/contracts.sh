@@ -47,6 +47,8 @@ fi
 python3 Tests/Python/postgres_outage.py --bin "$bin" || status=1
 python3 Tests/Python/postgres_replicas.py --bin "$bin" || status=1
 python3 Tests/Python/postgres_oversight_replicas.py --bin "$bin" || status=1
+# Two Inquiries replicas on one PostgreSQL database: one effect per key, answers alike.
+python3 Tests/Python/postgres_inquiries_replicas.py --bin "$bin" || status=1
 # `make run DB=postgres`'s runner: a local PostgreSQL, two replicas per service behind the usual
 # ports (free ones here), the demo data, a call through each port, a clean Ctrl-C.
 python3 Tests/Python/run_postgres_test.py --bin "$bin" || status=1

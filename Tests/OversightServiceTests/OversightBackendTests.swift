@@ -215,6 +215,59 @@ import Wire
         #expect(Set(logged) == sent)
     }
 
+    /// A redelivery racing past the key lookup: two replicas look the same batch up while the
+    /// chain's lock is held elsewhere (both wait for it, having found nothing), then take turns.
+    /// The second finds the batch logged when it writes: it takes its records back and counts
+    /// the batch as duplicates. One chain that verifies, each event once.
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func aRedeliveryRacingPastTheLookupIsCountedOnceAndTheChainStaysWhole() async throws {
+        let url = try await PostgresTestDatabase.create()
+        var opened: [OversightHarness] = []
+        for _ in 0..<2 {
+            let database = try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 4), schema: OversightService.schema)
+            opened.append(OversightHarness(database: database))
+        }
+        let replicas = opened
+        defer { replicas.forEach { $0.database.close() } }
+        let (one, other, holding) = (replicas[0], replicas[1], replicas[0].database)
+        let head = try await one.record(Self.events(3))
+        #expect(head.accepted == 3)
+        let batch = Self.events(10, from: 3)
+        // A transaction holds the chain's lock until both replicas wait for it (each past its lookup).
+        let (locked, lockedContinuation) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await holding.transaction { db in
+                try db.lock(named: "oversight-audit-chain")
+                lockedContinuation.yield()
+                for _ in 0..<6_000 {
+                    let waiting = try db.fetchCount(
+                        """
+                        SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        """)
+                    if waiting == 2 { return true }
+                    try db.execute("SELECT pg_sleep(0.01)")
+                }
+                return false
+            }
+        }
+        for await _ in locked { break }
+        async let first = one.record(batch)
+        async let second = other.record(batch)
+        #expect(try await holder.value, "both replicas should have waited for the chain's lock")
+        let responses = try await [first, second]
+        #expect(responses.map(\.accepted).sorted() == [0, 10])
+        #expect(responses.map(\.duplicates).sorted() == [0, 10])
+        #expect(responses.map(\.lastSequence) == [13, 13])
+        let auditor = try replicas[1].client("auditor-1", .auditor)
+        let verification = try await auditor.verifyAuditLog(VerifyAuditLogRequest())
+        #expect(verification.valid, "\(verification.problem)")
+        #expect(verification.recordsChecked == 13)
+        let listed = try await auditor.listAuditRecords(ListAuditRecordsRequest.with { $0.limit = 100 })
+        #expect(listed.records.map { $0.event?.eventID ?? "" } == (0..<13).map { "orders-\($0)" })
+    }
+
     @Test func anOlderFileWithStoredMessagesIsConvertedToColumns() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -17,9 +17,11 @@ import Wire
 /// chain's transaction-scoped lock (``SQLConnection/lock(named:)``, `pg_advisory_xact_lock` on
 /// PostgreSQL; SQLite's writes are serialized already), then reads the head and the duplicates in
 /// the same transaction, so appenders on several replicas take turns and each extends the head
-/// the previous one committed. A batch costs a handful of statements on PostgreSQL (its keys looked
-/// up and its rows written many per statement), one per row on SQLite (in-process, where a cached
-/// statement per row is cheapest).
+/// the previous one committed. A batch costs a handful of statements on PostgreSQL, one per row
+/// on SQLite (in-process, where a cached statement per row is cheapest). PostgreSQL's fast path:
+/// the batch's keys are looked up in one statement and its records, facts and cases written in
+/// one statement each, the rows bound as arrays (``SQLInsert``); multi-row `VALUES` of the same
+/// rows spent most of the chain's locked time in PostgreSQL's parser and planner.
 struct AuditLogWriter {
     /// The connection, in a write transaction.
     let db: any SQLConnection
@@ -32,88 +34,127 @@ struct AuditLogWriter {
         var accepted = 0
         var duplicates = 0
         var lastSequence: Int64 = 0
+        /// The hash of record ``lastSequence`` (the genesis hash for an empty log).
+        var lastHash = AuditChain.genesis
         /// The latest signed checkpoint after the append.
         var checkpoint: AuditCheckpoint?
     }
 
-    /// Rows per multi-row statement: one on SQLite (cached statements), a few hundred on
-    /// PostgreSQL (round trips are what costs there).
-    var rowsPerStatement: Int { db.sqlDialect == .sqlite ? 1 : 200 }
+    /// Events to append, and when they are recorded.
+    struct Batch: Sendable {
+        var events: [Event]
+        var now: Date
+    }
 
     /// Appends `events`, recorded at `now`.
     func append(_ events: [Event], at now: Date) throws -> Outcome {
+        try append([Batch(events: events, now: now)]).first ?? Outcome()
+    }
+
+    /// Appends `batches` one after the other, as if each were appended alone (an event in two of
+    /// them is a duplicate in the later one); returns each one's outcome.
+    ///
+    /// Only what needs the chain is done holding its lock. Before: each event's encoding and, on
+    /// PostgreSQL, looking the keys up (a redelivery is found there without holding up the other
+    /// appenders). Holding it: the head is read and the records are chained and written (on
+    /// PostgreSQL in one statement that skips keys logged meanwhile: should it skip any, the
+    /// records are taken back and chained again with the keys looked up once more, now under the
+    /// lock), then the facts, cases and head.
+    func append(_ batches: [Batch]) throws -> [Outcome] {
+        let encoded = batches.map { $0.events.map { $0.serializedBytes() } }
+        let bulk = db.sqlDialect == .postgres
+        var logged = bulk ? try self.logged(batches.flatMap(\.events)) : []
         try db.lock(named: Self.chainLock)
-        var (sequence, previous) = try head()
-        var outcome = Outcome()
-        let nanos = Int64((now.timeIntervalSince1970 * 1_000_000_000).rounded())
-        // SQLite writes each record at once and learns from the insert whether it was logged
-        // already; PostgreSQL looks the batch's keys up first and writes the records in bulk.
-        let immediate = db.sqlDialect == .sqlite
-        var seen = immediate ? [] : try logged(events)
-        var logRows: [[any SQLBindable]] = []
-        var facts = AuditFacts()
-        for event in events {
-            guard seen.insert(Self.key(event)).inserted else {
-                outcome.duplicates += 1
+        let start = try head()
+        while true {
+            let chained = try chain(batches, encoded, after: start, skipping: logged, writing: !bulk)
+            if bulk, try Self.records.run(chained.logRows, on: db) != chained.logRows.count {
+                try db.execute("DELETE FROM audit_log WHERE sequence > ?", [start.sequence])
+                logged = try self.logged(batches.flatMap(\.events))
                 continue
             }
-            let bytes = event.serializedBytes()
-            let next = sequence + 1
-            let hash = AuditChain.hash(previous: previous, sequence: next, recordedAtNanos: nanos, event: bytes)
-            let row: [any SQLBindable] = [
-                next, event.sourceService, event.eventID, event.aggregateID, nanos, bytes, previous, hash,
-            ]
-            if immediate {
-                guard try db.execute(Self.insertOneRecord, row) == 1 else {
+            try Self.facts.run(chained.facts.factRows, on: db)
+            try Self.cases.run(chained.facts.caseRows, on: db)
+            for (sql, arguments) in chained.facts.refundStatements {
+                try db.execute(sql, arguments)
+            }
+            if let last = chained.outcomes.last, last.lastSequence > start.sequence {
+                try db.execute(
+                    """
+                    INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+                    """,
+                    [last.lastSequence, last.lastHash])
+            }
+            return chained.outcomes
+        }
+    }
+
+    /// Batches' records chained after the head, with their facts.
+    private struct Chained {
+        /// Each batch's outcome.
+        var outcomes: [Outcome] = []
+        /// The records' rows (``records``), when not written one by one.
+        var logRows: [[any SQLBindable]] = []
+        var facts = AuditFacts()
+    }
+
+    /// Chains `batches` (their events encoded as `encoded`) after `head`, skipping events whose
+    /// keys are in `logged` or earlier in the batches. With `writing` (SQLite) each record is
+    /// written at once, and an event the insert finds logged already is a duplicate too;
+    /// otherwise the records' rows are returned for writing in bulk.
+    private func chain(
+        _ batches: [Batch], _ encoded: [[[UInt8]]], after head: (sequence: Int64, hash: [UInt8]),
+        skipping logged: Set<[String]>, writing: Bool
+    ) throws -> Chained {
+        var chained = Chained()
+        var seen = logged
+        var (sequence, previous) = head
+        for (batch, encoded) in zip(batches, encoded) {
+            let nanos = Int64((batch.now.timeIntervalSince1970 * 1_000_000_000).rounded())
+            var outcome = Outcome()
+            for (event, bytes) in zip(batch.events, encoded) {
+                guard seen.insert(Self.key(event)).inserted else {
                     outcome.duplicates += 1
                     continue
                 }
-            } else {
-                logRows.append(row)
+                let next = sequence + 1
+                let hash = AuditChain.hash(previous: previous, sequence: next, recordedAtNanos: nanos, event: bytes)
+                let row: [any SQLBindable] = [
+                    next, event.sourceService, event.eventID, event.aggregateID, nanos, bytes, previous, hash,
+                ]
+                if writing {
+                    guard try db.execute(Self.insertOneRecord, row) == 1 else {
+                        outcome.duplicates += 1
+                        continue
+                    }
+                } else {
+                    chained.logRows.append(row)
+                }
+                try chained.facts.file(event, sequence: next)
+                sequence = next
+                previous = hash
+                outcome.accepted += 1
             }
-            try facts.file(event, sequence: next)
-            sequence = next
-            previous = hash
-            outcome.accepted += 1
+            outcome.lastSequence = sequence
+            outcome.lastHash = previous
+            chained.outcomes.append(outcome)
         }
-        try insert(Self.insertRecord, logRows)
-        try insert(
-            """
-            INSERT INTO event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable,
-                followed, value_minor, currency) VALUES
-            """, facts.factRows)
-        try insert(
-            "INSERT INTO cases (case_key, customer_id, opened_at, first_response_at, resolved_at) VALUES",
-            facts.caseRows,
-            """
-             ON CONFLICT (case_key) DO UPDATE SET opened_at = COALESCE(cases.opened_at, excluded.opened_at),
-                first_response_at = COALESCE(cases.first_response_at, excluded.first_response_at),
-                resolved_at = COALESCE(cases.resolved_at, excluded.resolved_at)
-            """)
-        for (sql, arguments) in facts.refundStatements {
-            try db.execute(sql, arguments)
-        }
-        if outcome.accepted > 0 {
-            try db.execute(
-                """
-                INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
-                """,
-                [sequence, previous])
-        }
-        outcome.lastSequence = sequence
-        return outcome
+        return chained
     }
 
     /// The latest signed checkpoint, after signing a new one of the current head if `checkpointing`
     /// has a key and the last one is `everyEvents` events behind or `everySeconds` old. Called after
-    /// ``append(_:at:)`` in the same transaction (holding the chain's lock).
-    func checkpoint(at now: Date, with checkpointing: AuditCheckpointing) throws -> AuditCheckpoint? {
+    /// ``append(_:at:)`` in the same transaction (holding the chain's lock), with the head it
+    /// left (read again if not given).
+    func checkpoint(
+        at now: Date, with checkpointing: AuditCheckpointing, head known: (sequence: Int64, hash: [UInt8])? = nil
+    ) throws -> AuditCheckpoint? {
         let latest = try db.fetchOne("SELECT body FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1").map {
             try AuditCheckpoint(serializedBytes: $0.bytes(0))
         }
         guard let key = checkpointing.key else { return latest }
-        let (sequence, hash) = try head()
+        let (sequence, hash) = try known ?? head()
         guard sequence > 0 else { return latest }
         if let latest {
             let behind = sequence - latest.sequence
@@ -130,68 +171,67 @@ struct AuditLogWriter {
     }
 
     /// The last record's sequence and hash (0 and the genesis hash for an empty log).
-    func head() throws -> (Int64, [UInt8]) {
+    func head() throws -> (sequence: Int64, hash: [UInt8]) {
         guard let row = try db.fetchOne("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
         else { return (0, AuditChain.genesis) }
         return (try row.int64(0), try row.bytes(1))
     }
 
-    /// The statement writing audit records (followed by their values).
-    static let insertRecord = """
-        INSERT INTO audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash,
-            hash) VALUES
-        """
+    /// The audit records' table and columns.
+    static let recordColumns =
+        "audit_log (sequence, source_service, event_id, aggregate_id, recorded_at_ns, event, previous_hash, hash)"
 
-    /// One record, skipped if its event is logged already (SQLite: how a duplicate is found). On
-    /// PostgreSQL records are written in bulk without it: once the batch's keys were looked up
-    /// under the chain's lock a conflict cannot happen, and if one did the append fails instead
-    /// of leaving a gap in the chain.
-    static let insertOneRecord = insertRecord + " " + tuple(8) + " ON CONFLICT (source_service, event_id) DO NOTHING"
+    /// The audit records' types.
+    static let recordTypes: [SQLArray.Element] = [.integer, .text, .text, .text, .integer, .blob, .blob, .blob]
 
-    /// One row of `width` placeholders.
-    static func tuple(_ width: Int) -> String {
-        "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-    }
+    /// Writes audit records, skipping any whose event is logged already: on SQLite one at a time
+    /// (``insertOneRecord``, how a duplicate is found there), on PostgreSQL a batch at a time (one
+    /// found logged there means the batch must be chained again: see ``append(_:at:)``).
+    static let records = SQLInsert(
+        into: recordColumns, types: recordTypes, suffix: " ON CONFLICT (source_service, event_id) DO NOTHING")
+
+    /// One record (SQLite).
+    static let insertOneRecord = records.oneRow
+
+    /// Writes report facts (``AuditFacts/factRows``).
+    static let facts = SQLInsert(
+        into: """
+            event_facts (sequence, occurred_at, kind, category, region, value_band, age_band, favorable, followed,
+                value_minor, currency)
+            """,
+        types: [.integer, .real, .integer, .text, .text, .text, .text, .integer, .integer, .integer, .text])
+
+    /// Writes cases (``AuditFacts/caseRows``): a case already stored keeps each time it has.
+    static let cases = SQLInsert(
+        into: "cases (case_key, customer_id, opened_at, first_response_at, resolved_at)",
+        types: [.text, .text, .real, .real, .real],
+        suffix: """
+             ON CONFLICT (case_key) DO UPDATE SET opened_at = COALESCE(cases.opened_at, excluded.opened_at),
+                first_response_at = COALESCE(cases.first_response_at, excluded.first_response_at),
+                resolved_at = COALESCE(cases.resolved_at, excluded.resolved_at)
+            """)
 
     /// An event's key in the log: its source service and its id.
     static func key(_ event: Event) -> [String] {
         [event.sourceService, event.eventID]
     }
 
-    /// The keys of `events` already in the log (PostgreSQL: the keys joined with the log's unique
-    /// index, ``rowsPerStatement`` at a time; a join plans and runs in a fraction of the time of a
-    /// long `OR` of the same lookups).
+    /// The keys of `events` already in the log (PostgreSQL: the keys, bound as two arrays, each
+    /// looked up in the log's unique index, in one statement). The lookup is a `LATERAL` one with
+    /// `LIMIT 1` so that it stays one index probe per key: as a plain join, PostgreSQL's planner
+    /// chose (once the log was analyzed) to hash the whole log for a batch of a thousand keys,
+    /// a scan growing with the log, in the chain's critical path.
     private func logged(_ events: [Event]) throws -> Set<[String]> {
-        var found: Set<[String]> = []
-        var start = 0
-        while start < events.count {
-            let slice = events[start..<min(events.count, start + rowsPerStatement)]
-            let sql = """
-                SELECT logged.source_service, logged.event_id
-                FROM (VALUES \(Array(repeating: Self.tuple(2), count: slice.count).joined(separator: ", ")))
-                    AS keys (source_service, event_id)
-                JOIN audit_log AS logged
-                    ON logged.source_service = keys.source_service AND logged.event_id = keys.event_id
-                """
-            for row in try db.fetchRows(sql, slice.flatMap { [$0.sourceService, $0.eventID] }) {
-                found.insert([try row.string(0), try row.string(1)])
-            }
-            start += rowsPerStatement
-        }
-        return found
-    }
-
-    /// Inserts `rows` (each the same number of values) with `statement` (ending in `VALUES`),
-    /// ``rowsPerStatement`` at a time, each statement followed by `suffix`.
-    private func insert(_ statement: String, _ rows: [[any SQLBindable]], _ suffix: String = "") throws {
-        guard let width = rows.first?.count else { return }
-        let tuple = Self.tuple(width)
-        var start = 0
-        while start < rows.count {
-            let slice = rows[start..<min(rows.count, start + rowsPerStatement)]
-            let sql = statement + " " + Array(repeating: tuple, count: slice.count).joined(separator: ", ") + suffix
-            try db.execute(sql, slice.flatMap { $0 })
-            start += rowsPerStatement
-        }
+        let keys = events.map { [$0.sourceService, $0.eventID] as [any SQLBindable] }
+        let rows = try db.fetchRows(
+            """
+            SELECT logged.source_service, logged.event_id
+            FROM unnest(?::text[], ?::text[]) AS keys (source_service, event_id)
+            CROSS JOIN LATERAL (
+                SELECT source_service, event_id FROM audit_log
+                WHERE audit_log.source_service = keys.source_service AND audit_log.event_id = keys.event_id LIMIT 1
+            ) AS logged
+            """, try SQLArray.columns(of: keys, as: [.text, .text]))
+        return Set(try rows.map { [try $0.string(0), try $0.string(1)] })
     }
 }

@@ -13,6 +13,15 @@ import Wire
 struct SQLOversightStore: OversightStore {
     /// The database.
     let database: ServiceDatabase
+    /// PostgreSQL's appends, in groups (``AuditAppendGroups``); none on SQLite, whose commits
+    /// the database groups already.
+    let groups: AuditAppendGroups?
+
+    /// The store on `database`.
+    init(database: ServiceDatabase) {
+        self.database = database
+        groups = database.dialect == .postgres ? AuditAppendGroups(database: database) : nil
+    }
 
     /// Records the chain is walked in, per query.
     static let verifyPage = 5_000
@@ -20,10 +29,12 @@ struct SQLOversightStore: OversightStore {
     func append(_ events: [Event], at now: Date, checkpointing: AuditCheckpointing) async throws
         -> AuditLogWriter.Outcome
     {
-        try await database.transaction { db in
+        if let groups { return try await groups.append(events, at: now, checkpointing: checkpointing) }
+        return try await database.transaction { db in
             let writer = AuditLogWriter(db: db)
             var outcome = try writer.append(events, at: now)
-            outcome.checkpoint = try writer.checkpoint(at: now, with: checkpointing)
+            outcome.checkpoint = try writer.checkpoint(
+                at: now, with: checkpointing, head: (outcome.lastSequence, outcome.lastHash))
             return outcome
         }
     }

@@ -12,7 +12,7 @@ extension Database: SQLConnection {
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         let statement = try cachedStatement(sql: sql)
-        try statement.execute(arguments: Self.statementArguments(arguments))
+        try statement.execute(arguments: try Self.statementArguments(arguments))
         return changesCount
     }
 
@@ -73,6 +73,7 @@ extension Database: SQLConnection {
                         ? sqlite3_bind_zeroblob(sqliteStatement, index, 0)
                         : sqlite3_bind_blob(sqliteStatement, index, blob.baseAddress, CInt(blob.count), transient)
                 }
+            case .array: throw PostgresOnlyError()
             }
             guard code == SQLITE_OK else {
                 throw DatabaseError(
@@ -84,7 +85,7 @@ extension Database: SQLConnection {
 
     /// Every row of `statement` (one that may change the database), through GRDB's cursor.
     private func fetchRowsThroughGRDB(_ statement: Statement, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
-        let cursor = try Row.fetchCursor(statement, arguments: Self.statementArguments(arguments))
+        let cursor = try Row.fetchCursor(statement, arguments: try Self.statementArguments(arguments))
         let columns = CInt(statement.columnCount)
         var rows: [SQLRow] = []
         while try cursor.next() != nil {
@@ -109,15 +110,17 @@ extension Database: SQLConnection {
         return SQLRow(values)
     }
 
-    private static func statementArguments(_ arguments: [any SQLBindable]) -> StatementArguments {
+    /// `arguments` as GRDB binds them (an array, PostgreSQL only, throws ``PostgresOnlyError``).
+    private static func statementArguments(_ arguments: [any SQLBindable]) throws -> StatementArguments {
         StatementArguments(
-            arguments.map { argument -> (any DatabaseValueConvertible)? in
+            try arguments.map { argument -> (any DatabaseValueConvertible)? in
                 switch argument.sqlValue {
                 case .null: nil
                 case .integer(let integer): integer
                 case .real(let double): double
                 case .text(let string): string
                 case .blob(let bytes): Data(bytes)
+                case .array: throw PostgresOnlyError()
                 }
             })
     }

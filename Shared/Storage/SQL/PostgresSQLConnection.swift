@@ -59,6 +59,7 @@ public struct PostgresSQLConnection: SQLConnection, Sendable {
             case .real(let double): bindings.append(double)
             case .text(let string): bindings.append(string)
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .array(let array): bindings.append(PostgresArrayBinding(array: array))
             }
         }
         return PostgresQuery(unsafeSQL: SQLDialect.postgres.placeholders(sql), binds: bindings)

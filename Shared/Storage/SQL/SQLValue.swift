@@ -12,4 +12,7 @@ public enum SQLValue: Sendable, Hashable {
     case text(String)
     /// Bytes (SQLite BLOB, PostgreSQL BYTEA).
     case blob([UInt8])
+    /// A column of values bound as one array parameter (PostgreSQL only, never read back: see
+    /// ``SQLArray``).
+    case array(SQLArray)
 }
