@@ -39,17 +39,22 @@ import Wire
                 ]))
     }
 
-    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
-    func requestsOnTwoReplicasAtOnceNeverReturnMoreUnitsThanWereOrdered() async throws {
-        let harness = try PostPurchaseHarness()
-        try await harness.order("o-1", deliveredDaysAgo: 5)
+    /// Two replicas' connections to one fresh PostgreSQL database with Returns' schema.
+    static func twoReplicasDatabases() async throws -> [ServiceDatabase] {
         let url = try await PostgresTestDatabase.create()
-        let databases = [
+        return [
             try await ServiceDatabase(
                 postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
             try await ServiceDatabase(
                 postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
         ]
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func requestsOnTwoReplicasAtOnceNeverReturnMoreUnitsThanWereOrdered() async throws {
+        let harness = try PostPurchaseHarness()
+        try await harness.order("o-1", deliveredDaysAgo: 5)
+        let databases = try await Self.twoReplicasDatabases()
         defer { databases.forEach { $0.close() } }
         let replicas = try databases.map { try Self.replica(harness, database: $0) }
         let outcomes = await withTaskGroup(of: StatusCode.self) { group in
@@ -84,13 +89,7 @@ import Wire
     @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
     func twoReplicasFollowUpsAskRefundsOncePerApprovedReturn() async throws {
         let harness = try PostPurchaseHarness()
-        let url = try await PostgresTestDatabase.create()
-        let databases = [
-            try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
-            try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
-        ]
+        let databases = try await Self.twoReplicasDatabases()
         defer { databases.forEach { $0.close() } }
         let link = SwitchableTransport(InProcessTransport(router: harness.refundsRouter))
         let clock = harness.clock
@@ -153,13 +152,7 @@ import Wire
     @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
     func aReturnClaimedByAReplicaThatDiedIsTakenOverWhenItsClaimExpires() async throws {
         let harness = try PostPurchaseHarness()
-        let url = try await PostgresTestDatabase.create()
-        let databases = [
-            try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
-            try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
-        ]
+        let databases = try await Self.twoReplicasDatabases()
         defer { databases.forEach { $0.close() } }
         let links = (0..<2).map { _ in SwitchableTransport(InProcessTransport(router: harness.refundsRouter)) }
         let clock = harness.clock
