@@ -84,6 +84,38 @@ import Wire
         try await Self.appendRedeliverAndVerify(harness)
     }
 
+    /// Event ids that are canonically equivalent but not the same bytes ("caf\u{E9}" and
+    /// "cafe\u{301}") are two events, as the log's unique index sees them: both are logged,
+    /// whether in one call or in calls at once (grouped on PostgreSQL). A duplicate check by Swift
+    /// `String` equality took the second for the first and dropped it.
+    static func idsAreComparedByTheirBytes(_ harness: OversightHarness) async throws {
+        var events = Self.events(4)
+        events[0].eventID = "caf\u{E9}"
+        events[1].eventID = "cafe\u{301}"
+        let together = try await harness.record(Array(events[0...1]))
+        #expect(together.accepted == 2 && together.duplicates == 0)
+        events[2].eventID = "x-caf\u{E9}"
+        events[3].eventID = "x-cafe\u{301}"
+        let apart = try await withThrowingTaskGroup(of: Int.self) { group in
+            for event in events[2...3] { group.addTask { Int(try await harness.record([event]).accepted) } }
+            return try await group.reduce(0, +)
+        }
+        #expect(apart == 2)
+        let verification = try await harness.client("auditor-1", .auditor).verifyAuditLog(VerifyAuditLogRequest())
+        #expect(verification.valid && verification.recordsChecked == 4)
+    }
+
+    @Test func idsAreComparedByTheirBytesOnSQLite() async throws {
+        try await Self.idsAreComparedByTheirBytes(try OversightHarness())
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func idsAreComparedByTheirBytesOnPostgreSQL() async throws {
+        let harness = try await Self.postgresHarness()
+        defer { harness.database.close() }
+        try await Self.idsAreComparedByTheirBytes(harness)
+    }
+
     /// Fills `harness` with the same cases, refunds, ratings, complaints and staff; returns its
     /// report and agent report for the whole period, encoded.
     static func reports(of harness: OversightHarness) async throws -> ([UInt8], [UInt8]) {

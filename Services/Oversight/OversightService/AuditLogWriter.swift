@@ -105,7 +105,7 @@ struct AuditLogWriter {
     /// otherwise the records' rows are returned for writing in bulk.
     private func chain(
         _ batches: [Batch], _ encoded: [[[UInt8]]], after head: (sequence: Int64, hash: [UInt8]),
-        skipping logged: Set<[String]>, writing: Bool
+        skipping logged: Set<[[UInt8]]>, writing: Bool
     ) throws -> Chained {
         var chained = Chained()
         var seen = logged
@@ -212,8 +212,15 @@ struct AuditLogWriter {
             """)
 
     /// An event's key in the log: its source service and its id.
-    static func key(_ event: Event) -> [String] {
-        [event.sourceService, event.eventID]
+    static func key(_ event: Event) -> [[UInt8]] {
+        key(event.sourceService, event.eventID)
+    }
+
+    /// A key by its UTF-8 bytes, as the database compares it: Swift's `String` equality is
+    /// canonical equivalence ("caf\u{E9}" == "cafe\u{301}"), under which two ids the log
+    /// keeps apart would count as one and the second event would be dropped as a duplicate.
+    static func key(_ sourceService: String, _ eventID: String) -> [[UInt8]] {
+        [Array(sourceService.utf8), Array(eventID.utf8)]
     }
 
     /// The keys of `events` already in the log (PostgreSQL: the keys, bound as two arrays, each
@@ -221,7 +228,7 @@ struct AuditLogWriter {
     /// `LIMIT 1` so that it stays one index probe per key: as a plain join, PostgreSQL's planner
     /// chose (once the log was analyzed) to hash the whole log for a batch of a thousand keys,
     /// a scan growing with the log, in the chain's critical path.
-    private func logged(_ events: [Event]) throws -> Set<[String]> {
+    private func logged(_ events: [Event]) throws -> Set<[[UInt8]]> {
         let keys = events.map { [$0.sourceService, $0.eventID] as [any SQLBindable] }
         let rows = try db.fetchRows(
             """
@@ -232,6 +239,6 @@ struct AuditLogWriter {
                 WHERE audit_log.source_service = keys.source_service AND audit_log.event_id = keys.event_id LIMIT 1
             ) AS logged
             """, try SQLArray.columns(of: keys, as: [.text, .text]))
-        return Set(try rows.map { [try $0.string(0), try $0.string(1)] })
+        return Set(try rows.map { Self.key(try $0.string(0), try $0.string(1)) })
     }
 }
