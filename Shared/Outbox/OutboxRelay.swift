@@ -70,7 +70,8 @@ public struct OutboxRelay: Sendable {
     /// ALREADY_EXISTS and RESOURCE_EXHAUSTED (a message over the receiver's limit; smaller halves
     /// may pass). Anything else, UNAVAILABLE and DEADLINE_EXCEEDED among them, is worth retrying.
     /// RESOURCE_EXHAUSTED is also what a receiver whose buffers or disk are full answers, which
-    /// passes: a lone event refused with it is retried, never parked (``parks(_:)``).
+    /// passes: a lone event refused with it is parked only when it is larger than a batch may be
+    /// (see ``parks(_:size:)``).
     public static func isRefusedForGood(_ error: any Error) -> Bool {
         guard let error = error as? RPCError else { return false }
         switch error.code {
@@ -81,14 +82,14 @@ public struct OutboxRelay: Sendable {
         }
     }
 
-    /// Whether a lone event refused with `error` is parked as a dead letter: refused for good, and
-    /// not RESOURCE_EXHAUSTED. A peer filling the receiver's request buffers, or a full disk,
-    /// answers RESOURCE_EXHAUSTED too; parking then would lose audit events for good, while one
-    /// event (bounded by the producing service's own limits) is never over the receiver's size
-    /// limit, so retrying it costs a wait, not a stall.
-    public static func parks(_ error: any Error) -> Bool {
-        guard isRefusedForGood(error), let error = error as? RPCError else { return false }
-        return error.code != .resourceExhausted
+    /// Whether a lone event of `size` payload bytes refused with `error` is parked as a dead
+    /// letter: refused for good, and if RESOURCE_EXHAUSTED, larger than a batch may be
+    /// (`maximumBatchBytes`, which is below the receiver's message limit). A receiver whose
+    /// request buffers a peer has filled, or whose disk is full, answers RESOURCE_EXHAUSTED too:
+    /// parking an event of ordinary size then would lose it for good, so it is retried instead.
+    func parks(_ error: any Error, size: Int) -> Bool {
+        guard Self.isRefusedForGood(error), let error = error as? RPCError else { return false }
+        return error.code != .resourceExhausted || size > maximumBatchBytes
     }
 
     /// Delivers until the task is cancelled (then gives its lease up).
@@ -157,7 +158,7 @@ public struct OutboxRelay: Sendable {
             try await deliver(messages)
         } catch let error where Self.isRefusedForGood(error) {
             guard messages.count > 1 else {
-                guard Self.parks(error) else {
+                guard parks(error, size: messages[0].payload.count) else {
                     try? await database.transaction(syncing: false) { db in try Outbox.markAttempted(messages, in: db) }
                     throw error
                 }

@@ -94,8 +94,10 @@ import Testing
     }
 
     /// RESOURCE_EXHAUSTED is split like a refusal (a batch over the receiver's size limit passes
-    /// in halves) but never parks: a receiver whose buffers are full (a peer filling them) or
-    /// whose disk is full answers it too, and its events must arrive once it recovers.
+    /// in halves) but parks only an event larger than a batch may be (the receiver's size limit;
+    /// `OversightSafetyTests` parks one): a receiver whose buffers are full (a peer filling them)
+    /// or whose disk is full answers it too, and events of ordinary size must arrive once it
+    /// recovers.
     @Test func aFullReceiverParksNothingAndGetsEveryEventOnceItRecovers() async throws {
         let (database, directory) = try await Self.database(events: 12)
         defer {
