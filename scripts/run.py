@@ -31,7 +31,7 @@ def main(args=None, runner=suite):
     fixed_ports = None if args.free_ports else suite.PORTS
     console_port = suite.free_port() if args.free_ports else CONSOLE_PORT
     import demo_history
-    print("loading the demo history of the last three weeks (once per data directory; about two minutes)...", flush=True)
+    print("the demo history of the last three weeks (loaded once per data directory)...", flush=True)
     try:  # the weeks before today, each with the suite's clock set back (--dev-clock-offset)
         demo_history.backfill(bin_dir, data_dir, log_dir=os.path.join(data_dir, "logs"), pace=0.5,
                               start=runner.start, stop=runner.stop)

@@ -105,6 +105,45 @@ import Wire
         #expect(verification.valid && verification.recordsChecked == 4)
     }
 
+    /// A region or currency too long for the facts' index is INVALID_ARGUMENT naming the field,
+    /// on both backends (PostgreSQL failed it INTERNAL: an index entry holds about 2.7 kB).
+    static func overlongFairnessFieldsAreRefused(_ harness: OversightHarness) async throws {
+        for (field, change) in [
+            (
+                "fairness.region",
+                { (event: inout Event) in event.fairness?.region = String(repeating: "R", count: 20_000) }
+            ),
+            (
+                "fairness.order_value.currency_code",
+                { (event: inout Event) in
+                    event.fairness?.orderValue = Money.with {
+                        $0.currencyCode = "EURO" + String(repeating: "X", count: 100)
+                    }
+                }
+            ),
+        ] {
+            var event = Self.events(1)[0]
+            #expect(event.fairness != nil)
+            change(&event)
+            let error = await #expect(throws: RPCError.self) { try await harness.record([event]) }
+            #expect(
+                error?.code == .invalidArgument && error?.message.contains(field) == true,
+                "\(String(describing: error))")
+        }
+        #expect(try await harness.record(Self.events(1)).accepted == 1)
+    }
+
+    @Test func overlongFairnessFieldsAreRefusedOnSQLite() async throws {
+        try await Self.overlongFairnessFieldsAreRefused(try OversightHarness())
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func overlongFairnessFieldsAreRefusedOnPostgreSQL() async throws {
+        let harness = try await Self.postgresHarness()
+        defer { harness.database.close() }
+        try await Self.overlongFairnessFieldsAreRefused(harness)
+    }
+
     @Test func idsAreComparedByTheirBytesOnSQLite() async throws {
         try await Self.idsAreComparedByTheirBytes(try OversightHarness())
     }

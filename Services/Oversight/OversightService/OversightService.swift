@@ -169,6 +169,14 @@ public struct OversightService: Oversight.ServiceProtocol {
         ] where value.isEmpty || value.utf8.count > limit {
             return "\(name) must be 1 to \(limit) bytes"
         }
+        // Optional, but indexed with the event's facts (a PostgreSQL index entry holds at most
+        // about 2.7 kB): a region is a country code, a currency an ISO 4217 code.
+        for (name, value, limit) in [
+            ("fairness.region", event.fairness?.region ?? "", 64),
+            ("fairness.order_value.currency_code", event.fairness?.orderValue?.currencyCode ?? "", 16),
+        ] where value.utf8.count > limit {
+            return "\(name) must be at most \(limit) bytes"
+        }
         switch event.kind {
         case .unspecified, .unrecognized: return "kind must be one of the EventKind values"
         default: break

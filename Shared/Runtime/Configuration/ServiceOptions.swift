@@ -113,7 +113,7 @@ public struct ServiceOptions: ParsableArguments {
 
     @Option(
         help:
-            "Microseconds the server keeps its cores from idling after each read, 0 to 10000; lowers latency between sparse calls on virtual machines, costs otherwise idle CPU that counts against a CPU quota (SUPPORT_BUSY_POLL_US; default 0, off)."
+            "Microseconds the server keeps its cores from idling after each read, 0 to 10000; lowers the latency of calls that follow each other within that window (one call in flight, back to back) on virtual machines, costs otherwise idle CPU that counts against a CPU quota (SUPPORT_BUSY_POLL_US; default 0, off)."
     )
     var busyPollUs: Int?
 
