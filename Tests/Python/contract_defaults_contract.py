@@ -68,12 +68,7 @@ def main():
     ask = inquiries_pb2_grpc.InquiriesStub(grpc.insecure_channel(f"127.0.0.1:{inquiries_port}"))
     checks = support_stubs.Checks()
 
-    def code_of(call):
-        try:
-            call()
-        except grpc.RpcError as error:
-            return error.code()
-        return grpc.StatusCode.OK
+    code_of = support_stubs.code_of
 
     def page_size_default_and_cap():
         default, cap = documented("common/v1/common.proto", "PageRequest",

@@ -55,12 +55,7 @@ def main():
     watch = oversight_pb2_grpc.OversightStub(grpc.insecure_channel(f"127.0.0.1:{oversight_port}"))
     checks = support_stubs.Checks()
 
-    def code_of(call):
-        try:
-            call()
-        except grpc.RpcError as error:
-            return error.code()
-        return grpc.StatusCode.OK
+    code_of = support_stubs.code_of
 
     def composed_answer():
         ask.PublishRateTable(inquiries_pb2.PublishRateTableRequest(idempotency_key="rates", base_currency="EUR", rates=[

@@ -85,12 +85,7 @@ def main():
                 event=orders_pb2.TrackingEvent(event_id=f"{order_id}-{status}", carrier="DHL", status=status,
                                                occurred_at=timestamp(ago * DAY))), metadata=carrier)
 
-    def code_of(call):
-        try:
-            call()
-        except grpc.RpcError as error:
-            return error.code(), error.details()
-        return grpc.StatusCode.OK, ""
+    code_of = support_stubs.outcome_of
 
     checks = support_stubs.Checks()
 

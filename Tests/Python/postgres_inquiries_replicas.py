@@ -49,12 +49,7 @@ def main():
             with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
                 return list(pool.map(lambda index: call(stubs[index % 2]), range(count)))
 
-        def code_of(call):
-            try:
-                call()
-            except grpc.RpcError as error:
-                return error.code()
-            return grpc.StatusCode.OK
+        code_of = support_stubs.code_of
 
         def tickets(stub):
             found, token = [], ""

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 
+import grpc
 from grpc_tools import protoc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -152,3 +153,17 @@ class Checks:
 
     def exit(self):
         sys.exit(1 if self.failed else 0)
+
+
+def code_of(call):
+    """The status code `call()` ends with (OK when it returns)."""
+    return outcome_of(call)[0]
+
+
+def outcome_of(call):
+    """The status code and details `call()` ends with (OK and "" when it returns)."""
+    try:
+        call()
+    except grpc.RpcError as error:
+        return error.code(), error.details()
+    return grpc.StatusCode.OK, ""

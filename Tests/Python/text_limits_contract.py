@@ -54,12 +54,7 @@ def main():
             idempotency_key=f"r-{next(keys)}", order_id="py-text", category=orders_pb2.ISSUE_CATEGORY_STATUS_ANOMALY,
             description=description), metadata=customer)
 
-    def code_of(call):
-        try:
-            call()
-        except grpc.RpcError as error:
-            return error.code(), error.details()
-        return grpc.StatusCode.OK, ""
+    code_of = support_stubs.outcome_of
 
     def setup():
         money = common_pb2.Money(minor_units=5000, currency_code="EUR")
