@@ -15,9 +15,22 @@ import GRDB
 /// A thread runs all its jobs inside one `inDatabase` of its connection, not one each: GRDB's
 /// `inDatabase` is a `DispatchQueue.sync` with its scheduling checks, which cost as much as a
 /// one-row read's own work in the profile of a read under load (service-profile.md).
+///
+/// A thread takes the jobs waiting when it looks (up to ``batchLimit``) together, and runs them
+/// in ONE read transaction: one `BEGIN`/`COMMIT` and one WAL read lock for the batch instead of
+/// one each, and one turn of the queue's lock. Every job of a batch was queued before the batch
+/// was taken, so before its transaction's snapshot was: each still sees every write committed
+/// before it was queued (a caller reads its own writes). A job that ends the transaction (an
+/// error SQLite answers by rolling back) leaves the next job a transaction of its own.
 final class ReadThreads: @unchecked Sendable {
-    /// A job: runs on a read thread with that thread's connection, or the error opening it.
+    /// A job: runs on a read thread inside a read transaction of that thread's connection (one
+    /// snapshot for all its statements), or gets the error opening the connection or beginning
+    /// the transaction.
     typealias Job = @Sendable (Result<Database, any Error>) -> Void
+
+    /// The most jobs a thread takes at once. A batch runs one job after another on one thread,
+    /// so a slow job delays the ones taken with it; more than this many waiting wake another thread.
+    static let batchLimit = 16
 
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -52,11 +65,18 @@ final class ReadThreads: @unchecked Sendable {
             return false
         }
         jobs.append(job)
-        let wake = jobs.count - next > signalled && waiting > signalled
+        let wake = jobs.count - next > signalled * Self.batchLimit && waiting > signalled
         if wake { signalled += 1 }
         condition.unlock()
         if wake { condition.signal() }
         return true
+    }
+
+    /// Jobs queued and not yet taken by a thread (for tests).
+    var queuedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count - next
     }
 
     /// Refuses new jobs; the threads finish the queued ones, close their connections and end.
@@ -77,24 +97,25 @@ final class ReadThreads: @unchecked Sendable {
             var parameters = sched_param(sched_priority: 0)
             _ = pthread_setschedparam(pthread_self(), 3, &parameters)
         #endif
-        var pending = nextJob()
-        while let first = pending {
-            pending = nil
+        var pending = nextJobs()
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
             do {
                 // The connection is opened at the first job and closed when the thread ends; every
-                // job runs inside this one `inDatabase`.
+                // batch runs inside this one `inDatabase`.
                 let reader = try open()
                 reader.inDatabase { db in
-                    var job: Job? = first
-                    while let current = job {
-                        current(.success(db))
-                        job = nextJob()
+                    var current = batch
+                    while !current.isEmpty {
+                        Self.runInOneReadTransaction(current, on: db)
+                        current = nextJobs()
                     }
                 }
             } catch {
-                // Opening failed: this job fails, the next one tries again.
-                first(.failure(error))
-                pending = nextJob()
+                // Opening failed: these jobs fail, the next ones try again.
+                for job in batch { job(.failure(error)) }
+                pending = nextJobs()
             }
         }
         condition.lock()
@@ -103,21 +124,42 @@ final class ReadThreads: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The next job, waiting for one; nil once ``stop()`` was called and no job is left.
-    private func nextJob() -> Job? {
+    /// Runs `batch` in order inside one read transaction on `db`; a job that ended it (SQLite
+    /// rolls a transaction back on some errors) leaves the next one a new transaction. If a
+    /// `BEGIN` fails, the jobs left get its error. The connection never carries a transaction
+    /// into the next batch.
+    private static func runInOneReadTransaction(_ batch: [Job], on db: Database) {
+        for (index, job) in batch.enumerated() {
+            if !db.isInsideTransaction {
+                do {
+                    try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+                } catch {
+                    for failing in batch[index...] { failing(.failure(error)) }
+                    return
+                }
+            }
+            job(.success(db))
+        }
+        ServiceDatabase.endReadTransaction(on: db)
+    }
+
+    /// The jobs waiting (at most ``batchLimit``, in the order queued), waiting for one; empty
+    /// once ``stop()`` was called and no job is left.
+    private func nextJobs() -> [Job] {
         condition.lock()
         defer { condition.unlock() }
         while true {
             if next < jobs.count {
-                let job = jobs[next]
-                next += 1
+                let end = min(jobs.count, next + Self.batchLimit)
+                let batch = Array(jobs[next..<end])
+                next = end
                 if next == jobs.count {
                     jobs.removeAll(keepingCapacity: true)
                     next = 0
                 }
-                return job
+                return batch
             }
-            if stopped { return nil }
+            if stopped { return [] }
             waiting += 1
             // The timeout only bounds the damage of a miscounted wake; jobs never rely on it.
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))

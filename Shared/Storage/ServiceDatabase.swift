@@ -193,13 +193,17 @@ public final class ServiceDatabase: Sendable {
         guard let readThreads else { throw SQLiteOnlyError() }
         return try await withUnsafeThrowingContinuation { continuation in
             let queued = readThreads.submit { reader in
-                continuation.resume(with: Result { try Self.readTransaction(in: reader.get(), body) })
+                // Already inside a read transaction (shared with the reads taken with this one).
+                continuation.resume(with: Result { try body(reader.get()) })
             }
             if !queued {
                 continuation.resume(throwing: DatabaseError(resultCode: .SQLITE_MISUSE, message: "database is closed"))
             }
         }
     }
+
+    /// Reads queued and not yet taken by a read thread (SQLite; 0 on PostgreSQL; for tests).
+    var queuedReads: Int { readThreads?.queuedCount ?? 0 }
 
     /// Runs `body` in one read transaction on `reader`: one snapshot for all its statements, and
     /// one WAL read lock taken and released (statements outside a transaction would take one
@@ -210,25 +214,31 @@ public final class ServiceDatabase: Sendable {
         try reader.inDatabase { db in try readTransaction(in: db, body) }
     }
 
-    /// Runs `body` in one read transaction on `db`, a read thread's connection (as
-    /// ``readTransaction(on:_:)``, already inside the connection's `inDatabase`).
+    /// Runs `body` in one read transaction on `db` (as ``readTransaction(on:_:)``, already inside
+    /// the connection's `inDatabase`).
     static func readTransaction<Value>(in db: Database, _ body: (Database) throws -> Value) throws -> Value {
         try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
         let value: Value
         do {
             value = try body(db)
         } catch {
-            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            endReadTransaction(on: db)
             throw error
         }
+        endReadTransaction(on: db)
+        return value
+    }
+
+    /// Ends the read transaction open on `db`, if one is: its reads are done, so a `COMMIT` that
+    /// fails is rolled back instead (the connection serves its thread's next reads: none may
+    /// start inside this one).
+    static func endReadTransaction(on db: Database) {
+        guard db.isInsideTransaction else { return }
         do {
             try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
         } catch {
-            // The connection serves the thread's next reads: none may start inside this one.
             if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
-            throw error
         }
-        return value
     }
 
     /// A database dropped without ``close()`` (a test's, a failed start's) still ends its read

@@ -52,20 +52,24 @@ protocol InquiriesTransaction {
 struct SQLInquiriesStore: InquiriesStore {
     /// The database.
     let database: ServiceDatabase
+    /// The newest rate table, decoded once per version (read-only snapshots only).
+    let rateTables = RateTableCache()
 
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
         try await database.perform(key: key, caller: caller, method: method, request: request) { db in
-            try body(SQLInquiriesTransaction(db: db, locking: true))
+            try body(SQLInquiriesTransaction(db: db, locking: true, rateTables: nil))
         }
     }
 
     func read<Result: Sendable>(_ body: @escaping @Sendable (any InquiriesTransaction) throws -> Result) async throws
         -> Result
     {
-        try await database.snapshot { db in try body(SQLInquiriesTransaction(db: db, locking: false)) }
+        try await database.snapshot { [rateTables] db in
+            try body(SQLInquiriesTransaction(db: db, locking: false, rateTables: rateTables))
+        }
     }
 }
 
@@ -77,6 +81,9 @@ struct SQLInquiriesTransaction: InquiriesTransaction {
     let db: any SQLConnection
     /// Whether this is a command's write transaction (a read-only snapshot takes no locks).
     let locking: Bool
+    /// The rate table kept decoded; nil in a command's transaction, whose reads may see what it
+    /// wrote before it commits (see ``RateTableCache``).
+    let rateTables: RateTableCache?
 
     func currentRules(topic: Topic?) throws -> (rules: [KnowledgeRule], version: Int64) {
         (try RuleRows.current(topic: topic, in: db), try counter("knowledge_base"))
@@ -113,7 +120,7 @@ struct SQLInquiriesTransaction: InquiriesTransaction {
     }
 
     func latestRateTable() throws -> RateTable? {
-        try RateTableRows.latest(in: db)
+        try RateTableRows.latest(in: db, cache: rateTables)
     }
 
     func publish(_ table: RateTable) throws -> RateTable {

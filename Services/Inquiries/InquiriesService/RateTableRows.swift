@@ -19,9 +19,20 @@ enum RateTableRows {
     }
 
     /// The newest version, if any: its row and its entries in one statement (one step through
-    /// SQLite per entry, no second query), the same SQL on both backends.
-    static func latest(in db: some SQLConnection) throws -> RateTable? {
-        let rows = try db.fetchRows(latestSQL)
+    /// SQLite per entry, no second query), the same SQL on both backends. With `cache` (read-only
+    /// snapshots only, see ``RateTableCache``), one single-row statement finds the newest version,
+    /// and its entries are read and decoded only when that version is not the one kept.
+    static func latest(in db: some SQLConnection, cache: RateTableCache? = nil) throws -> RateTable? {
+        guard let cache else { return try table(from: db.fetchRows(latestSQL)) }
+        guard let version = try db.fetchRows(newestVersionSQL).first?.optionalInt64(0) else { return nil }
+        if let kept = cache.table(version: version) { return kept }
+        guard let table = try table(from: db.fetchRows(versionSQL, [version])) else { return nil }
+        cache.keep(table)
+        return table
+    }
+
+    /// The table in `rows` (its row with each of its entries), nil if there are none.
+    private static func table(from rows: [SQLRow]) throws -> RateTable? {
         guard let first = rows.first else { return nil }
         var entries: [String: RateTable.Entry] = [:]
         entries.reserveCapacity(rows.count)
@@ -33,6 +44,16 @@ enum RateTableRows {
         return RateTable(
             version: try first.int64(0), base: try first.string(1), entries: entries, publishedAt: try first.date(2))
     }
+
+    /// The newest version's number (NULL when none was published).
+    private static let newestVersionSQL = "SELECT MAX(version) FROM rate_tables"
+
+    /// One version's row with each of its entries (as ``latestSQL``).
+    private static let versionSQL = """
+        SELECT t.version, t.base, t.published_at, e.currency, e.minor_digits, e.rate_billionths
+        FROM rate_tables t LEFT JOIN rate_entries e ON e.version = t.version
+        WHERE t.version = ?
+        """
 
     /// The newest table's row with each of its entries (one row with NULL entry columns for a
     /// table without entries).
