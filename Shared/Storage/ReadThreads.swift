@@ -1,16 +1,25 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The threads a ``ServiceDatabase``'s reads run on, each reading through a read-only connection
 /// of its own, taking jobs from one queue. A thread opens its connection at its first job (a
 /// database that is rarely read holds one connection, not one per thread: each costs three file
 /// descriptors) and closes it when it ends.
 ///
-/// A job wakes a sleeping thread only when more jobs wait than threads were already woken for
-/// them; a thread that finishes a job takes the next one without sleeping. So a burst of reads
-/// (64 calls arriving in one read of the socket) wakes a few threads, not one per read, and
-/// every wake is a context switch away from the event loop on a busy core. A read that takes
-/// long holds only its own thread: the next job wakes another (StorageOffEventLoopTests).
+/// A job wakes a sleeping thread only while fewer threads are busy (or woken) than the process
+/// has cores; otherwise a busy thread takes it when its batch ends, without sleeping in between
+/// (a burst of 64 reads on one core is read by one thread in four batches, not by four threads
+/// taking turns). The thread
+/// woken is the one that went to sleep last, whose connection's pages and statements are the
+/// warmest. On one core every wake is a context switch away from the event loop, and threads
+/// beyond the cores only take turns (each with a page cache of its own): a service pinned to one
+/// core read about 10% cheaper per call with one thread doing its reads than with four
+/// (service-profile.md). A slow read holds only its own thread: while a thread is busy, the
+/// waiting ones look at the queue every ``busyLook``, and if jobs wait and no job was finished
+/// since a thread last looked, it takes them (StorageOffEventLoopTests, ReadThreadsTests).
+/// Progress, not time, decides: on a shared core a busy thread may wait for the CPU far longer
+/// than its reads take.
 ///
 /// A thread runs all its jobs inside one `inDatabase` of its connection, not one each: GRDB's
 /// `inDatabase` is a `DispatchQueue.sync` with its scheduling checks, which cost as much as a
@@ -28,28 +37,49 @@ final class ReadThreads: @unchecked Sendable {
     /// the transaction.
     typealias Job = @Sendable (Result<Database, any Error>) -> Void
 
-    /// The most jobs a thread takes at once. A batch runs one job after another on one thread,
-    /// so a slow job delays the ones taken with it; more than this many waiting wake another thread.
+    /// The most jobs a thread takes at once (one read transaction: its snapshot is not held long).
     static let batchLimit = 16
+    /// How long a waiting thread sleeps before looking at the queue unasked: briefly while another
+    /// thread is busy (a job may be queued behind its batch), long when all wait.
+    static let busyLook = 0.02
+    static let idleLook = 0.5
+
+    /// How many threads may be busy at once before a job waits for one of them.
+    private let cores: Int
+    /// What each thread sleeps on while it waits.
+    private let wakeups: [DispatchSemaphore]
+    /// Jobs finished so far (wrapping), for the waiting threads to tell a slow read from a busy one.
+    private let finished = Atomic<Int>(0)
 
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
     private var jobs: [Job] = []
     /// Where the next job to take is in `jobs` (taken ones are dropped once all are).
     private var next = 0
-    /// Threads waiting for a job, and how many of them were signalled and have not woken yet.
-    private var waiting = 0
+    /// The threads waiting, the one that went to sleep last at the end.
+    private var idle: [Int] = []
+    /// Threads taken off `idle` and signalled that have not woken yet, and how many.
+    private var woken: [Bool]
     private var signalled = 0
+    /// Threads running a batch.
+    private var busy = 0
     private var stopped = false
     /// Threads not yet ended.
     private var running = 0
 
     /// Starts `count` threads, named `<name>-<n>`, each opening its connection with `open` when
-    /// it first has a job.
-    init(count: Int, name: String, open: @escaping @Sendable () throws -> DatabaseQueue) {
+    /// it first has a job; at most `cores` of them busy at once unless reads are slow (by default
+    /// the cores this process may run on).
+    init(
+        count: Int, cores: Int = AvailableCores.count(), name: String,
+        open: @escaping @Sendable () throws -> DatabaseQueue
+    ) {
         running = count
+        self.cores = max(1, cores)
+        wakeups = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        woken = Array(repeating: false, count: count)
         for index in 0..<count {
-            let thread = Thread { [self] in run(opening: open) }
+            let thread = Thread { [self] in run(index, opening: open) }
             thread.name = "\(name)-\(index)"
             thread.start()
         }
@@ -65,10 +95,10 @@ final class ReadThreads: @unchecked Sendable {
             return false
         }
         jobs.append(job)
-        let wake = jobs.count - next > signalled * Self.batchLimit && waiting > signalled
-        if wake { signalled += 1 }
+        var thread: Int?
+        if !idle.isEmpty, shouldWake() { thread = takeIdleThread() }
         condition.unlock()
-        if wake { condition.signal() }
+        if let thread { wakeups[thread].signal() }
         return true
     }
 
@@ -84,12 +114,28 @@ final class ReadThreads: @unchecked Sendable {
     func stop(waiting: Bool = true) {
         condition.lock()
         stopped = true
-        condition.broadcast()
+        var sleeping: [Int] = []
+        while !idle.isEmpty { sleeping.append(takeIdleThread()) }
+        condition.unlock()
+        for thread in sleeping { wakeups[thread].signal() }
+        condition.lock()
         while waiting, running > 0 { condition.wait() }
         condition.unlock()
     }
 
-    private func run(opening open: @Sendable () throws -> DatabaseQueue) {
+    /// Whether a waiting thread should be woken for the jobs queued (called with the lock held).
+    private func shouldWake() -> Bool {
+        busy + signalled < cores
+    }
+
+    /// Takes the thread that went to sleep last off `idle`, to be signalled (with the lock held).
+    private func takeIdleThread() -> Int {
+        let thread = idle.removeLast()
+        woken[thread] = true
+        signalled += 1
+        return thread
+    }
+    private func run(_ index: Int, opening open: @Sendable () throws -> DatabaseQueue) {
         #if os(Linux)
             // SCHED_BATCH (3): a read thread woken by a job does not preempt the thread that queued
             // it, so an event loop queues every read of a burst before the reads run (on a shared
@@ -97,7 +143,7 @@ final class ReadThreads: @unchecked Sendable {
             var parameters = sched_param(sched_priority: 0)
             _ = pthread_setschedparam(pthread_self(), 3, &parameters)
         #endif
-        var pending = nextJobs()
+        var pending = nextJobs(index, finishing: false)
         while !pending.isEmpty {
             let batch = pending
             pending = []
@@ -108,14 +154,14 @@ final class ReadThreads: @unchecked Sendable {
                 reader.inDatabase { db in
                     var current = batch
                     while !current.isEmpty {
-                        Self.runInOneReadTransaction(current, on: db)
-                        current = nextJobs()
+                        self.runInOneReadTransaction(current, on: db)
+                        current = nextJobs(index)
                     }
                 }
             } catch {
                 // Opening failed: these jobs fail, the next ones try again.
                 for job in batch { job(.failure(error)) }
-                pending = nextJobs()
+                pending = nextJobs(index)
             }
         }
         condition.lock()
@@ -128,7 +174,7 @@ final class ReadThreads: @unchecked Sendable {
     /// rolls a transaction back on some errors) leaves the next one a new transaction. If a
     /// `BEGIN` fails, the jobs left get its error. The connection never carries a transaction
     /// into the next batch.
-    private static func runInOneReadTransaction(_ batch: [Job], on db: Database) {
+    private func runInOneReadTransaction(_ batch: [Job], on db: Database) {
         for (index, job) in batch.enumerated() {
             if !db.isInsideTransaction {
                 do {
@@ -139,15 +185,18 @@ final class ReadThreads: @unchecked Sendable {
                 }
             }
             job(.success(db))
+            finished.wrappingAdd(1, ordering: .relaxed)
         }
         ServiceDatabase.endReadTransaction(on: db)
     }
 
-    /// The jobs waiting (at most ``batchLimit``, in the order queued), waiting for one; empty
-    /// once ``stop()`` was called and no job is left.
-    private func nextJobs() -> [Job] {
+    /// The jobs waiting (at most ``batchLimit``, in the order queued) for `thread`, sleeping until
+    /// there are some; empty once ``stop()`` was called and no job is left. `finishing`: the
+    /// thread ran a batch before (it was busy).
+    private func nextJobs(_ thread: Int, finishing: Bool = true) -> [Job] {
         condition.lock()
         defer { condition.unlock() }
+        if finishing { busy -= 1 }
         while true {
             if next < jobs.count {
                 let end = min(jobs.count, next + Self.batchLimit)
@@ -157,14 +206,44 @@ final class ReadThreads: @unchecked Sendable {
                     jobs.removeAll(keepingCapacity: true)
                     next = 0
                 }
+                busy += 1
                 return batch
             }
             if stopped { return [] }
-            waiting += 1
-            // The timeout only bounds the damage of a miscounted wake; jobs never rely on it.
-            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.5))
-            waiting -= 1
-            signalled = max(0, signalled - 1)
+            idle.append(thread)
+            sleep(thread)
+        }
+    }
+
+    /// Sleeps (with the lock held on entry and exit) until `thread` is woken, or until looking
+    /// unasked finds jobs that no busy thread took although none finished a job since this thread
+    /// last looked: a read that turned slow after they were queued holds it, and no job after
+    /// them woke a thread. Stays where it is among the waiting threads while it only looks.
+    private func sleep(_ thread: Int) {
+        var finishedAtLastLook = finished.load(ordering: .relaxed)
+        while true {
+            let look = busy > 0 ? Self.busyLook : Self.idleLook
+            condition.unlock()
+            let outcome = wakeups[thread].wait(timeout: .now() + look)
+            condition.lock()
+            if woken[thread] {
+                woken[thread] = false
+                signalled -= 1
+                if outcome == .timedOut {
+                    // Taken off `idle` just as the wait ended: the signal is on its way; take it.
+                    condition.unlock()
+                    wakeups[thread].wait()
+                    condition.lock()
+                }
+                return
+            }
+            let finishedNow = finished.load(ordering: .relaxed)
+            let stuck = next < jobs.count && signalled == 0 && (busy == 0 || finishedNow == finishedAtLastLook)
+            finishedAtLastLook = finishedNow
+            if stopped || stuck {
+                idle.removeAll { $0 == thread }
+                return
+            }
         }
     }
 }
