@@ -22,6 +22,28 @@ public enum OversightOutbox {
             """)
     }
 
+    /// The runtime migration keeping the per-case numbers in one b-tree on SQLite (issue 15): a
+    /// table keyed by text was a rowid table plus an index on its key, two pages written for each
+    /// case a command numbers; `WITHOUT ROWID` it is the key's b-tree alone. PostgreSQL has no
+    /// such distinction and keeps its table.
+    @Sendable package static func rebuildWithoutRowID(_ db: any SQLConnection) throws {
+        guard db.sqlDialect == .sqlite else { return }
+        try db.executeAll([
+            """
+            CREATE TABLE aggregate_sequence_rebuilt (
+                aggregate_id TEXT PRIMARY KEY,
+                last_sequence BIGINT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO aggregate_sequence_rebuilt (aggregate_id, last_sequence)
+            SELECT aggregate_id, last_sequence FROM aggregate_sequence
+            """,
+            "DROP TABLE aggregate_sequence",
+            "ALTER TABLE aggregate_sequence_rebuilt RENAME TO aggregate_sequence",
+        ])
+    }
+
     /// Numbers `events` within their cases and adds them to the outbox for Oversight.
     public static func record(_ events: [Event], in db: some SQLConnection) throws {
         for var event in events {
