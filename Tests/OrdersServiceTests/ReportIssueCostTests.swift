@@ -13,10 +13,10 @@ import Testing
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["SUPPORT_MEASURE"] == "1"), .serialized)
 struct ReportIssueCostTests {
     /// Rounds, each measuring both schemas (in alternating order).
-    static let rounds = 4
+    static let rounds = 6
     /// Commands before measuring, and measured, per schema and round.
     static let warmUp = 100
-    static let measured = 400
+    static let measured = 1_000
 
     @Test func cpuPerSerialReportIssueBeforeAndAfterIssue15() async throws {
         var ratios: [Double] = []

@@ -3,6 +3,7 @@ import GRDB
 import OrdersAPI
 import Runtime
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Wire
@@ -36,15 +37,27 @@ import Wire
             _ = try await customer.reportIssue(Self.report(number))
             harness.clock.advance(1)
         }
+        let statements = StatementLog()
+        try await pool.writeWithoutTransaction { db in
+            db.trace { event in
+                if case .statement(let statement) = event { statements.record(statement.sql) }
+            }
+        }
         var frames: [Int] = []
+        var statementCounts: [Int] = []
+        var firstStatements: [String] = []
         var headerFrames = 0
         var framesPerTree: [String: Int] = [:]
         var commandsPerTree: [String: Int] = [:]
         for number in Self.warmUp..<(Self.warmUp + Self.measured) {
             try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             #expect(try WALFrames(path: walPath).pages.isEmpty, "the checkpoint left the WAL empty")
+            statements.clear()
             _ = try await customer.reportIssue(Self.report(number))
             harness.clock.advance(1)
+            let executed = statements.taken
+            statementCounts.append(executed.count)
+            if firstStatements.isEmpty { firstStatements = executed }
             let wal = try WALFrames(path: walPath)
             #expect(wal.commits == 1, "one command, one commit")
             frames.append(wal.pages.count)
@@ -91,6 +104,10 @@ import Wire
         lines.append(
             "  stored response \(sizes?[0] as Double? ?? 0) bytes on average (at most \(sizes?[1] as Int? ?? 0)), "
                 + "event payload \(sizes?[2] as Double? ?? 0)")
+        lines.append(
+            "  statements per command on the writer: \(Set(statementCounts).sorted()) (one command's, in order: "
+                + firstStatements.map { $0.split(whereSeparator: \.isWhitespace).prefix(4).joined(separator: " ") }
+                .joined(separator: " | ") + ")")
         print(lines.joined(separator: "\n"))
         #expect(
             Set(framesPerTree.keys).subtracting(["(free list)"])
@@ -133,4 +150,21 @@ import Wire
             $0.description = "The status looks wrong."
         }
     }
+}
+
+/// The statements a connection ran, recorded by its trace (any thread).
+final class StatementLog: Sendable {
+    private let statements = Mutex<[String]>([])
+
+    /// Records one statement (sub-statements of triggers, reported as comments, are left out).
+    func record(_ sql: String) {
+        guard !sql.hasPrefix("--") else { return }
+        statements.withLock { $0.append(sql) }
+    }
+
+    /// Forgets what was recorded.
+    func clear() { statements.withLock { $0.removeAll() } }
+
+    /// What was recorded, in order.
+    var taken: [String] { statements.withLock { $0 } }
 }
