@@ -8,7 +8,8 @@ extension Outbox {
     /// its case's next number, taken under that case's row lock), and on SQLite
     /// ``enqueue(eventID:aggregateID:destination:payload:in:)`` numbers events itself, after
     /// every event in the outbox and the dead letters, so they stay in the order they were added
-    /// and never reuse a parked event's number.
+    /// and never reuse a parked event's number. (The number of an event delivered and pruned
+    /// since may come again: nothing refers to it any more.)
     ///
     /// SQLite cannot drop a column's constraint: the table is rebuilt with its rows (same
     /// numbers, so the order of delivery is unchanged) and its indexes. PostgreSQL drops the
