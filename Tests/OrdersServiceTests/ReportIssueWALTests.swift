@@ -3,7 +3,6 @@ import GRDB
 import OrdersAPI
 import Runtime
 import Storage
-import Synchronization
 import TestSupport
 import Testing
 import Wire
@@ -150,21 +149,4 @@ import Wire
             $0.description = "The status looks wrong."
         }
     }
-}
-
-/// The statements a connection ran, recorded by its trace (any thread).
-final class StatementLog: Sendable {
-    private let statements = Mutex<[String]>([])
-
-    /// Records one statement (sub-statements of triggers, reported as comments, are left out).
-    func record(_ sql: String) {
-        guard !sql.hasPrefix("--") else { return }
-        statements.withLock { $0.append(sql) }
-    }
-
-    /// Forgets what was recorded.
-    func clear() { statements.withLock { $0.removeAll() } }
-
-    /// What was recorded, in order.
-    var taken: [String] { statements.withLock { $0 } }
 }
