@@ -59,6 +59,15 @@ import Wire
         try await Self.upgrade { migrations in
             try await ServiceDatabase(postgres: PostgresBackend(url: url, connections: 2), applying: migrations)
         }
+        let database = try await ServiceDatabase(
+            postgres: PostgresBackend(url: url, connections: 1), applying: Self.all)
+        let constraints = try await database.snapshot { db in
+            try db.fetchRows(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'outbox'::regclass ORDER BY conname"
+            ).map { try $0.string(0) }
+        }
+        #expect(constraints == ["outbox_pkey"], "the event_id unique constraint is dropped, the key kept")
+        database.close()
         await PostgresTestDatabase.drop(url)
     }
 
