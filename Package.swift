@@ -352,7 +352,8 @@ let package = Package(
         tests(
             "OutboxTests",
             [
-                "Outbox", "Storage", "Runtime", "RPC", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
+                "Outbox", "Storage", "Runtime", "RPC", "Wire", "CommonAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         // The oversight web console: HTML pages built from the services' RPCs, called with the

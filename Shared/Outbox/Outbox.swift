@@ -25,17 +25,33 @@ public enum Outbox {
         ])
     }
 
-    /// Adds an event inside the caller's write transaction.
+    /// Adds an event inside the caller's write transaction, numbered after every event in the
+    /// outbox and in the dead letters (so in the order events are added, and never the number of
+    /// a parked event).
     public static func enqueue(
         eventID: String, aggregateID: String, destination: String, payload: [UInt8], in db: some SQLConnection
     ) throws {
         try db.execute(
-            """
-            INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at)
-            VALUES (?, ?, ?, ?, ?)
-            """,
+            db.sqlDialect == .sqlite ? insertNumbered : insert,
             [eventID, aggregateID, destination, payload, Date().timeIntervalSince1970])
     }
+
+    /// The insert where the database numbers the event (PostgreSQL: an identity column, whose
+    /// numbers are never used twice).
+    private static let insert = """
+        INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at)
+        VALUES (?, ?, ?, ?, ?)
+        """
+
+    /// The insert numbering the event itself (SQLite, where the key is a plain rowid since
+    /// runtime-8: see ``rebuildWithPlainRowID(_:)``): one past the highest number in the outbox
+    /// and the dead letters, each found at the end of its key's b-tree. A plain rowid would be one
+    /// past the outbox's highest only, and could so take the number of a parked event.
+    private static let insertNumbered = """
+        INSERT INTO outbox (sequence, event_id, aggregate_id, destination, payload, created_at)
+        VALUES (max(coalesce((SELECT max(sequence) FROM outbox), 0),
+            coalesce((SELECT max(sequence) FROM outbox_dead_letter), 0)) + 1, ?, ?, ?, ?, ?)
+        """
 
     /// The oldest undelivered events for `destination`, at most `limit`.
     static func pending(for destination: String, limit: Int, in db: some SQLConnection) throws -> [OutboxMessage] {

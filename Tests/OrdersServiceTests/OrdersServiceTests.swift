@@ -233,6 +233,30 @@ import Wire
         #expect(unchanged.shippingAddress?.city == "Lisboa")
     }
 
+    /// ReportIssue reads only the order's row and lines; when the report changes the address, the
+    /// whole order is read and stored back with its lines, payments and tracking events intact.
+    @Test func reportingAnAddressCorrectionChangesOnlyTheAddress() async throws {
+        let harness = try OrdersHarness()
+        try await harness.importOrder(harness.order("o-1"))
+        let labelled = try await harness.track("o-1", .labelCreated, hoursAgo: 2)
+        let customer = try harness.client("customer-1", .customer)
+        let newAddress = Address.with {
+            $0.recipient = "Ana Lima"; $0.line1 = "Rua C 3"; $0.city = "Faro"; $0.postalCode = "8000-001"
+            $0.countryCode = "PT"
+        }
+        let issue = try await customer.reportIssue(
+            ReportIssueRequest.with {
+                $0.idempotencyKey = "r-1"; $0.orderID = "o-1"; $0.category = .addressCorrection
+                $0.description = "wrong street"; $0.requestedAddress = newAddress
+            })
+        #expect(issue.resolution == .updateAddress)
+        let order = try await customer.getOrder(GetOrderRequest.with { $0.orderID = "o-1" })
+        var expected = labelled
+        expected.shippingAddress = newAddress
+        #expect(order == expected)
+        #expect(!order.lines.isEmpty && !order.payments.isEmpty && !order.trackingEvents.isEmpty)
+    }
+
     @Test func aDisputeIsMediatedWithEvidenceFromBothSides() async throws {
         let harness = try OrdersHarness()
         try await harness.importOrder(harness.order("o-1"))

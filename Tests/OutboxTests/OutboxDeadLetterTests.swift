@@ -122,6 +122,37 @@ import Testing
         #expect(try await database.read { db in try Outbox.deadLetterCount(for: "oversight", in: db) } == 0)
     }
 
+    /// The outbox numbers events itself on SQLite (no AUTOINCREMENT since runtime-8): an event
+    /// added after the newest one was parked, or after every delivered one was pruned, still gets
+    /// a number of its own, after every other, so it parks too and arrives in order.
+    @Test func anEventAddedAfterTheNewestWasParkedIsNumberedAfterIt() async throws {
+        let (database, directory) = try await Self.database(events: 2)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let receiver = Receiver(refusing: ["e2", "e3"])
+        let relay = OutboxRelay(database: database, destination: "oversight", deliver: receiver.deliver)
+        #expect(try await relay.deliverOneBatch() == 2)
+        try await database.write { db in
+            try Outbox.enqueue(eventID: "e3", aggregateID: "case-1", destination: "oversight", payload: [3], in: db)
+        }
+        #expect(try await relay.deliverOneBatch() == 1)
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE delivered_at IS NOT NULL")
+            try Outbox.enqueue(eventID: "e4", aggregateID: "case-0", destination: "oversight", payload: [4], in: db)
+        }
+        #expect(try await relay.deliverOneBatch() == 1)
+        #expect(receiver.accepted.withLock { $0 } == ["e1", "e4"])
+        let parked = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT sequence, event_id FROM outbox_dead_letter ORDER BY sequence").map {
+                "\($0[0] as Int64) \($0[1] as String)"
+            }
+        }
+        #expect(parked == ["2 e2", "3 e3"])
+        #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT sequence FROM outbox") } == 4)
+    }
+
     @Test func batchesAreBoundedByPayloadBytes() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dead-\(UUID())").path
         let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])

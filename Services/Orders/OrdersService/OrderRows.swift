@@ -57,6 +57,19 @@ enum OrderRows {
         try load(db.fetchRows(selectOne, [id]), withLinesAndPayments: false, in: db).first
     }
 
+    /// One order's row and lines, its payments and tracking events left empty (not read): what
+    /// reporting an issue reads (the order's owner, its status, and its value through its lines:
+    /// ``Order/recordedFairness``), in two statements instead of four; `locking` as for
+    /// ``order(id:locking:in:)``. Never stored back: ``update(_:in:)`` would drop what it lacks.
+    static func orderWithoutPaymentsAndTracking(id: String, locking: Bool, in db: some SQLConnection) throws
+        -> Order?
+    {
+        let sql = locking && db.sqlDialect == .postgres ? selectOneForUpdate : selectOne
+        guard let row = try db.fetchRows(sql, [id]).first else { return nil }
+        let lines = try db.fetchRows(oneOrderChildren.lines, [id]).map(line)
+        return try order(row, lines: lines, payments: [], events: [])
+    }
+
     /// One order's row by id; the SQL texts of the one-order read are constants, so that a read
     /// neither builds them nor hashes a new string to find its prepared statement.
     private static let selectOne = "SELECT \(columns) FROM orders WHERE order_id = ?"
@@ -78,12 +91,7 @@ enum OrderRows {
             : ChildQueries(filter: "order_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))")
         var lines: [String: [OrderLine]] = [:]
         for row in try withLinesAndPayments ? db.fetchRows(queries.lines, ids) : [] {
-            let currency = try row.string(6)
-            lines[try row.string(0), default: []].append(
-                OrderLine(
-                    number: try row.int(1), sku: try row.string(2), title: try row.string(3), quantity: try row.int(4),
-                    unitPrice: Money(minorUnits: try row.int64(5), currency: currency),
-                    paidShare: try row.optionalInt64(7).map { Money(minorUnits: $0, currency: currency) }))
+            lines[try row.string(0), default: []].append(try line(row))
         }
         var payments: [String: [Payment]] = [:]
         for row in try withLinesAndPayments ? db.fetchRows(queries.payments, ids) : [] {
@@ -104,6 +112,15 @@ enum OrderRows {
             let id = try row.string(0)
             return try order(row, lines: lines[id] ?? [], payments: payments[id] ?? [], events: events[id] ?? [])
         }
+    }
+
+    /// The line in `row` (selected by ``ChildQueries/lines``).
+    private static func line(_ row: SQLRow) throws -> OrderLine {
+        let currency = try row.string(6)
+        return OrderLine(
+            number: try row.int(1), sku: try row.string(2), title: try row.string(3), quantity: try row.int(4),
+            unitPrice: Money(minorUnits: try row.int64(5), currency: currency),
+            paidShare: try row.optionalInt64(7).map { Money(minorUnits: $0, currency: currency) })
     }
 
     /// The order in `row` (selected with ``columns``) with its children.

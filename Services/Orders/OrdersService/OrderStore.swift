@@ -38,6 +38,9 @@ protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
 protocol OrdersTransaction {
     /// One order.
     func order(id: String) throws -> Order?
+    /// One order's row and lines, its payments and tracking events left empty: what reporting an
+    /// issue needs; never stored back.
+    func orderWithoutPaymentsAndTracking(id: String) throws -> Order?
     /// Stores a new order.
     func insert(_ order: Order) throws
     /// Stores a changed order.
@@ -46,6 +49,8 @@ protocol OrdersTransaction {
     func issue(id: String) throws -> Issue?
     /// Stores a new or changed issue.
     func save(_ issue: Issue) throws
+    /// Stores a new issue (one whose id is not stored yet: an error if it is).
+    func insert(_ issue: Issue) throws
     /// Adds events for Oversight to the outbox.
     func record(_ events: [Event]) throws
 }

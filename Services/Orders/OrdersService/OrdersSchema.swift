@@ -44,6 +44,17 @@ enum OrdersSchema {
             try db.executeAll(tables(db.sqlDialect))
             if converting { try convertBodies(db) }
         },
+        // Issue 15: one index of an order's issues instead of two, so a new issue writes one
+        // b-tree fewer. `issues_by_state` (order_id, state) served only the count of an order's
+        // open issues; the issues of an order by date, with their state, serve that count as well
+        // (read from the index alone: an order has few issues) and the listing by order as before.
+        SchemaMigration("orders-3-issues-by-order-with-state") { db in
+            try db.executeAll([
+                "DROP INDEX issues_by_state",
+                "DROP INDEX issues_by_order",
+                "CREATE INDEX issues_by_order ON issues (order_id, reported_at DESC, issue_id DESC, state)",
+            ])
+        },
     ]
 
     /// The tables and indexes of the column model.

@@ -19,16 +19,20 @@ extension OrdersService {
             Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {
             transaction, now in
-            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            // Its owner, status and value: payments and tracking events are read only when the
+            // address changes, with the whole order, which is then stored back.
+            let order = try Self.visible(
+                transaction.orderWithoutPaymentsAndTracking(id: request.orderID), id: request.orderID, to: caller)
             let actor = Actor(caller)
             let (issue, changes) = try Issue.report(
                 id: issueID, on: order, category: category, description: request.description,
                 requestedAddress: address, by: actor, at: now)
             if issue.resolution == .updateAddress, let address {
-                try order.changeAddress(to: address)
-                try transaction.update(order)
+                var whole = try Self.visible(transaction.order(id: order.id), id: order.id, to: caller)
+                try whole.changeAddress(to: address)
+                try transaction.update(whole)
             }
-            try transaction.save(issue)
+            try transaction.insert(issue)
             try transaction.record(OrdersEvents.events(for: changes, issue: issue, order: order, by: actor, at: now))
             return issue.wire
         }

@@ -123,7 +123,7 @@ extension OrdersService {
             let (issue, changes) = try Issue.report(
                 id: issueID, on: order, category: .addressCorrection, description: "Address correction requested",
                 requestedAddress: address, by: actor, at: now)
-            try transaction.save(issue)
+            try transaction.insert(issue)
             try transaction.record(OrdersEvents.events(for: changes, issue: issue, order: order, by: actor, at: now))
             guard issue.resolution == .updateAddress else {
                 return CorrectAddressResponse.with { $0.outcome = .redirectIssue(issue.wire) }

@@ -90,6 +90,10 @@ struct SQLOrdersTransaction: OrdersTransaction {
         try OrderRows.order(id: id, locking: true, in: db)
     }
 
+    func orderWithoutPaymentsAndTracking(id: String) throws -> Order? {
+        try OrderRows.orderWithoutPaymentsAndTracking(id: id, locking: true, in: db)
+    }
+
     func insert(_ order: Order) throws {
         try OrderRows.insert(order, in: db)
     }
@@ -104,6 +108,10 @@ struct SQLOrdersTransaction: OrdersTransaction {
 
     func save(_ issue: Issue) throws {
         try IssueRows.save(issue, in: db)
+    }
+
+    func insert(_ issue: Issue) throws {
+        try IssueRows.insert(issue, in: db)
     }
 
     func record(_ events: [Event]) throws {

@@ -5,8 +5,8 @@ extension ServiceDatabase {
     /// The tables every service database holds before its own, in the order they were added
     /// (their identifiers are recorded in existing databases and must not change): the
     /// idempotency ledger, the outbox with its per-case sequence and dead letters, the indexes
-    /// retention prunes by, the latest audit checkpoint received from Oversight, and the relay leases. Written once
-    /// for SQLite and PostgreSQL.
+    /// retention prunes by, the latest audit checkpoint received from Oversight, and the relay leases; then
+    /// fewer b-trees per command (issue 15). Written once for SQLite and PostgreSQL.
     public static let runtimeTables: [SchemaMigration] = [
         SchemaMigration("runtime-1-idempotency", IdempotencyLedger.createTable),
         SchemaMigration("runtime-2-outbox", Outbox.createTable),
@@ -15,6 +15,9 @@ extension ServiceDatabase {
         SchemaMigration("runtime-5-retention-indexes", StorageRetention.createIndexes),
         SchemaMigration("runtime-audit-checkpoint", AuditCheckpointStore.createTable),
         SchemaMigration("runtime-6-outbox-lease", OutboxLease.createTable),
+        SchemaMigration("runtime-7-aggregate-sequence-without-rowid", OversightOutbox.rebuildWithoutRowID),
+        SchemaMigration("runtime-8-outbox-plain-rowid", Outbox.rebuildWithPlainRowID),
+        SchemaMigration("runtime-9-idempotency-in-insertion-order", StorageRetention.dropIdempotencyAgeIndex),
     ]
 
     /// Opens a service's SQLite database (`<directory>/<name>.sqlite`): the runtime's tables

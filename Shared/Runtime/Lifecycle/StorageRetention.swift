@@ -38,14 +38,34 @@ public struct StorageRetention: Sendable {
         ])
     }
 
+    /// The runtime migration dropping, on SQLite, the index of idempotency records by age (issue
+    /// 15: a page written by every command). The table is a rowid table, its rows numbered in the
+    /// order they were stored, so the oldest come first in the table itself and pruning reads them
+    /// from there (``prune(_:now:)``). PostgreSQL's rows have no such order: it keeps the index.
+    @Sendable static func dropIdempotencyAgeIndex(_ db: any SQLConnection) throws {
+        guard db.sqlDialect == .sqlite else { return }
+        try db.execute("DROP INDEX idempotency_created_at")
+    }
+
     /// Removes from `database` what is older than its retention at `now`.
+    ///
+    /// Idempotency records on SQLite are taken in the order they were stored (rowid), a chunk of
+    /// the oldest at a time, of which those past retention go; pruning stops at the first chunk
+    /// with fewer to remove. A record is never removed before its retention has passed; one
+    /// stamped later than records stored after it (the wall clock stepped back) may keep those
+    /// for a while longer, by as much as the clock stepped.
     @discardableResult
     public func prune(_ database: ServiceDatabase, now: Date) async throws -> Pruned {
         var pruned = Pruned()
         let idempotencyCutoff = now.timeIntervalSince1970 - Self.seconds(idempotency)
         pruned.idempotency = try await Self.deleteInChunks(
             database,
-            sql: """
+            sql: database.dialect == .sqlite
+                ? """
+                DELETE FROM idempotency WHERE created_at < ? AND rowid IN
+                (SELECT rowid FROM idempotency ORDER BY rowid LIMIT ?)
+                """
+                : """
                 DELETE FROM idempotency WHERE key IN
                 (SELECT key FROM idempotency WHERE created_at < ? LIMIT ?)
                 """, cutoff: idempotencyCutoff)

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import OrdersAPI
+import OrdersService
+import Runtime
+import Storage
+import TestSupport
+import Testing
+import Wire
+
+/// A database written before issue 15's migrations (runtime-7 to runtime-9, orders-3: fewer
+/// b-trees per command) upgrades with everything in it: the same orders, issues, idempotency
+/// records, outbox events (same numbers, same order, delivered or not), dead letters and case
+/// numbers; a retry of an old command gets its stored answer; new events are numbered after
+/// every old one, parked or not; the open-issue count and the listing by order read the new
+/// index. On SQLite and on PostgreSQL.
+@Suite struct OrdersSchemaUpgradeTests {
+    /// The migrations issue 15 added.
+    static let added: Set<String> = [
+        "runtime-7-aggregate-sequence-without-rowid", "runtime-8-outbox-plain-rowid",
+        "runtime-9-idempotency-in-insertion-order", "orders-3-issues-by-order-with-state",
+    ]
+    /// Every migration of an Orders database, in order.
+    static let all = ServiceDatabase.runtimeTables + OrdersService.schema
+    /// The migrations of a database written before them.
+    static let before = all.filter { !added.contains($0.identifier) }
+
+    @Test func anSQLiteDatabaseUpgradesWithEverythingInIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.upgrade { migrations in
+            try ServiceDatabase(directory: directory, name: "orders", applying: migrations)
+        }
+        let database = try ServiceDatabase(directory: directory, name: "orders", applying: Self.all)
+        defer { database.close() }
+        let schema = try await database.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, COALESCE(sql, '') FROM sqlite_master").map {
+                    ($0[0] as String, $0[1] as String)
+                })
+        }
+        for gone in [
+            "issues_by_state", "idempotency_created_at", "sqlite_autoindex_outbox_1",
+            "sqlite_autoindex_aggregate_sequence_1", "outbox_rebuilt", "aggregate_sequence_rebuilt",
+        ] {
+            #expect(schema[gone] == nil, "\(gone) is still there")
+        }
+        #expect(schema["aggregate_sequence"]?.contains("WITHOUT ROWID") == true)
+        #expect(schema["outbox"]?.contains("AUTOINCREMENT") == false)
+        for kept in ["outbox_pending", "outbox_delivered_at", "issues_by_order", "issues_by_customer"] {
+            #expect(schema[kept] != nil, "\(kept) is missing")
+        }
+        #expect(try await database.integrityCheck() == "ok")
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.isConfigured, "\(PostgresTestDatabase.skipReason)"))
+    func aPostgreSQLDatabaseUpgradesWithEverythingInIt() async throws {
+        let url = try await PostgresTestDatabase.create()
+        try await Self.upgrade { migrations in
+            try await ServiceDatabase(postgres: PostgresBackend(url: url, connections: 2), applying: migrations)
+        }
+        let database = try await ServiceDatabase(
+            postgres: PostgresBackend(url: url, connections: 1), applying: Self.all)
+        let constraints = try await database.snapshot { db in
+            try db.fetchRows(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'outbox'::regclass ORDER BY conname"
+            ).map { try $0.string(0) }
+        }
+        #expect(constraints == ["outbox_pkey"], "the event_id unique constraint is dropped, the key kept")
+        database.close()
+        await PostgresTestDatabase.drop(url)
+    }
+
+    /// Writes a database with the migrations before issue 15, then opens it with all of them
+    /// (`open` opens the same database with the migrations given) and checks that nothing was lost.
+    static func upgrade(_ open: ([SchemaMigration]) async throws -> ServiceDatabase) async throws {
+        let first = ReportIssueRequest.with {
+            $0.idempotencyKey = "r-1"; $0.orderID = "o-1"; $0.category = .statusAnomaly; $0.description = "stuck"
+        }
+        var firstAnswer = OrdersAPI.Issue()
+        var stored: Stored
+        var listed: ListIssuesResponse
+        var status: OrderStatusReply
+        do {
+            let harness = OrdersHarness(database: try await open(before), directory: "")
+            defer { harness.database.close() }
+            try await harness.importOrder(harness.order("o-1"))
+            try await harness.importOrder(harness.order("o-2", customer: "customer-2"))
+            let customer = try harness.client("customer-1", .customer)
+            firstAnswer = try await customer.reportIssue(first)
+            harness.clock.advance(60)
+            for (key, order, client) in [
+                ("r-2", "o-2", try harness.client("customer-2", .customer)), ("r-3", "o-1", customer),
+            ] {
+                _ = try await client.reportIssue(
+                    ReportIssueRequest.with {
+                        $0.idempotencyKey = key; $0.orderID = order; $0.category = .processingDelay
+                        $0.description = "broken"
+                    })
+                harness.clock.advance(60)
+            }
+            _ = try await harness.agent().addIssueMessage(
+                AddIssueMessageRequest.with {
+                    $0.idempotencyKey = "m-1"; $0.issueID = firstAnswer.issueID; $0.text = "looking into it"
+                })
+            // Some events delivered, the newest parked (moved to the dead letters).
+            try await harness.database.transaction { db in
+                try db.execute("UPDATE outbox SET delivered_at = 1 WHERE sequence <= 2")
+                try db.execute(
+                    """
+                    INSERT INTO outbox_dead_letter
+                        (sequence, event_id, aggregate_id, destination, payload, created_at, attempts, parked_at, failure)
+                    SELECT sequence, event_id, aggregate_id, destination, payload, created_at, 1, 2, 'refused'
+                    FROM outbox WHERE sequence = (SELECT MAX(sequence) FROM outbox)
+                    """)
+                try db.execute("DELETE FROM outbox WHERE sequence = (SELECT MAX(sequence) FROM outbox_dead_letter)")
+            }
+            stored = try await Stored.read(harness.database)
+            listed = try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" })
+            status = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
+        }
+        #expect(stored.outbox.count >= 8)
+        #expect(stored.deadLetters.count == 1)
+        #expect(listed.issues.count == 2)
+        #expect(status.openIssueCount == 2)
+
+        let harness = OrdersHarness(database: try await open(all), directory: "")
+        defer { harness.database.close() }
+        #expect(try await Stored.read(harness.database) == stored)
+        let customer = try harness.client("customer-1", .customer)
+        #expect(try await customer.reportIssue(first) == firstAnswer, "a retry gets the stored answer")
+        #expect(try await Stored.read(harness.database) == stored, "and changes nothing")
+        #expect(try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" }) == listed)
+        #expect(try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" }) == status)
+
+        harness.clock.advance(3_600)
+        let added = try await customer.reportIssue(
+            ReportIssueRequest.with {
+                $0.idempotencyKey = "r-4"; $0.orderID = "o-1"; $0.category = .statusAnomaly; $0.description = "late"
+            })
+        let after = try await Stored.read(harness.database)
+        let oldest = (stored.outbox + stored.deadLetters).map(\.sequence).max() ?? 0
+        let new = after.outbox.filter { $0.sequence > oldest }
+        #expect(Array(after.outbox.prefix(stored.outbox.count)) == stored.outbox)
+        #expect(new.count == after.outbox.count - stored.outbox.count && !new.isEmpty)
+        #expect(new.map(\.eventID) == new.indices.map { "orders:issue:\(added.issueID):\($0 + 1)" })
+        #expect(after.cases["issue/\(added.issueID)"] == Int64(new.count))
+        let relisted = try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" })
+        #expect(relisted.issues.map(\.issueID) == [added.issueID] + listed.issues.map(\.issueID))
+        let restatus = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
+        #expect(restatus.openIssueCount == 3)
+    }
+
+    /// What the runtime tables hold, in order.
+    struct Stored: Equatable {
+        /// An outbox event or dead letter: its number, id, and whether it was delivered.
+        struct Event: Equatable {
+            let sequence: Int64
+            let eventID: String
+            let delivered: Bool
+        }
+
+        var outbox: [Event] = []
+        var deadLetters: [Event] = []
+        var cases: [String: Int64] = [:]
+        var idempotency: [String: [UInt8]] = [:]
+
+        static func read(_ database: ServiceDatabase) async throws -> Stored {
+            try await database.snapshot { db in
+                var stored = Stored()
+                stored.outbox = try db.fetchRows(
+                    """
+                    SELECT sequence, event_id, CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END FROM outbox
+                    ORDER BY sequence
+                    """
+                ).map { Event(sequence: try $0.int64(0), eventID: try $0.string(1), delivered: try $0.bool(2)) }
+                stored.deadLetters = try db.fetchRows(
+                    "SELECT sequence, event_id FROM outbox_dead_letter ORDER BY sequence"
+                ).map { Event(sequence: try $0.int64(0), eventID: try $0.string(1), delivered: false) }
+                for row in try db.fetchRows("SELECT aggregate_id, last_sequence FROM aggregate_sequence") {
+                    stored.cases[try row.string(0)] = try row.int64(1)
+                }
+                for row in try db.fetchRows("SELECT key, response FROM idempotency") {
+                    stored.idempotency[try row.string(0)] = try row.bytes(1)
+                }
+                return stored
+            }
+        }
+    }
+}
