@@ -70,6 +70,15 @@ let package = Package(
                 .product(name: "HTTP2", package: "SupportPlatform"), .product(name: "RPC", package: "SupportPlatform"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
+        // The fsync'd write's client for service_bench.py: ReportIssue with fresh keys, and the
+        // echo, through the suite's own HTTP/2 transport.
+        .executableTarget(
+            name: "WriteClient",
+            dependencies: [
+                .product(name: "HTTP2", package: "SupportPlatform"), .product(name: "RPC", package: "SupportPlatform"),
+                .product(name: "OrdersAPI", package: "SupportPlatform"),
+                .product(name: "Runtime", package: "SupportPlatform"),
+            ]),
         .executableTarget(
             name: "GRPCSwiftEchoServer",
             dependencies: [

@@ -13,7 +13,9 @@ for product in orders returns refunds inquiries oversight supportctl; do
   (cd .. && swift build -c release --product "$product" >/dev/null)
 done
 swift build -c release --product EchoServer >/dev/null
+swift build -c release --product WriteClient >/dev/null
 mkdir -p .build
 exec python3 service_bench.py --bin "$(cd .. && swift build -c release --show-bin-path)" \
   --echo "$(swift build -c release --show-bin-path)/EchoServer" \
+  --write-client "$(swift build -c release --show-bin-path)/WriteClient" \
   --rounds "${1:-3}" --seconds "${2:-5}" --writes "${3:-300}"

@@ -5,8 +5,9 @@ calls with a customer's bearer token through h2load (64 streams and 1 stream), e
 with an echo measurement just before it, rounds rotating the order of the calls. A call counts
 only if h2load saw no failure and the service's /metrics show every call it handled answered OK
 (h2load reads HTTP status only, not grpc-status). The fsync'd write (ReportIssue, fresh
-idempotency keys) is driven by a grpcio client, beside a bare SQLite insert with the same
-durability (WAL, synchronous FULL) in the same directory and the same echo through grpcio.
+idempotency keys) is driven by the suite's own HTTP/2 client (Sources/WriteClient, with
+--write-client; grpcio otherwise), beside a bare SQLite insert with the same
+durability (WAL, synchronous FULL) in the same directory and the same echo through that client.
 
   python3 service_bench.py --bin DIR --echo PATH [--rounds 3] [--seconds 5] [--writes 300]
 """
@@ -212,6 +213,22 @@ def write_client(address, token, order_id, count, threads):
     return latencies, wall, failures
 
 
+def lean_client(binary, *arguments):
+    """Runs the lean client (Sources/WriteClient: the suite's own HTTP/2 transport); returns
+    (latencies in us of the calls that answered OK, wall seconds, statuses of those that did not)."""
+    text = subprocess.run([binary, *map(str, arguments)], capture_output=True, text=True, check=True).stdout
+    latencies, failures, wall = [], [], 0.0
+    for line in text.splitlines():
+        kind, _, value = line.partition(" ")
+        if kind == "ok":
+            latencies.append(float(value))
+        elif kind == "wall":
+            wall = float(value)
+        else:
+            failures.append(value)
+    return latencies, wall, failures
+
+
 def echo_client(port, count):
     """The echo called `count` times serially through grpcio; per-call latencies in us."""
     call = grpc.insecure_channel(f"127.0.0.1:{port}").unary_unary(
@@ -261,6 +278,7 @@ def main():
     parser.add_argument("--writes", type=int, default=300)
     parser.add_argument("--only", default="", help="comma-separated call names (default all)")
     parser.add_argument("--hold", action="store_true", help="print the setup and wait (for profiling)")
+    parser.add_argument("--write-client", default="", help="the release WriteClient (default: grpcio)")
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {SERVICE_CORE})  # the services and the echo inherit core 0
@@ -298,10 +316,21 @@ def main():
                 if echo_figures and call_figures:
                     bench.rows.setdefault(name, []).append((*call_figures, *echo_figures))
 
-        serial, _, serial_failures = write_client(f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
-        concurrent, wall, concurrent_failures = write_client(f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 16)
+        if args.write_client:
+            serial, _, serial_failures = lean_client(
+                args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 1)
+            concurrent, wall, concurrent_failures = lean_client(
+                args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 16)
+        else:
+            serial, _, serial_failures = write_client(
+                f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
+            concurrent, wall, concurrent_failures = write_client(
+                f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 16)
         sqlite_latencies = bare_sqlite(os.path.join(work, "orders"), args.writes)
-        echo_latencies = echo_client(echo_port, args.writes)
+        if args.write_client:
+            echo_latencies = lean_client(args.write_client, "echo", echo_port, args.writes)[0]
+        else:
+            echo_latencies = echo_client(echo_port, args.writes)
         rss = {name: peak_rss_mib(process.pid) for name, process in processes.items()}
         report(bench.rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss, args)
         for method, failures in bench.failures:
@@ -332,10 +361,11 @@ def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss
         print("ReportIssue: no call answered OK (see the failures below)")
         return
     write, bare, echo = median(serial), median(sqlite_latencies), median(echo_latencies)
-    print(f"ReportIssue (fsync'd write, grpcio client, {args.writes} calls): serial median {write:.0f} us, "
+    client = "the suite's HTTP/2 client" if args.write_client else "grpcio client"
+    print(f"ReportIssue (fsync'd write, {client}, {args.writes} calls): serial median {write:.0f} us, "
           f"{len(concurrent) / wall:,.0f} calls/s from 16 concurrent clients (serial: {1e6 / write:,.0f}/s)")
     print(f"bare SQLite insert (WAL, synchronous FULL, same directory): median {bare:.0f} us; "
-          f"echo through the same grpcio client: median {echo:.0f} us")
+          f"echo through the same client: median {echo:.0f} us")
     print(f"ReportIssue / bare insert: {write / bare:.2f}x; (ReportIssue - echo) / bare insert: "
           f"{(write - echo) / bare:.2f}x")
     # Without group commit a SQLite file commits one transaction per fsync whatever the number of

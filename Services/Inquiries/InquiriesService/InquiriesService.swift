@@ -48,7 +48,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         if amount != nil, !Currency.isValid(request.targetCurrency) {
             throw RPCError(.invalidArgument, "target_currency must be an ISO 4217 code the platform accepts")
         }
-        let ticketID = "TKT-\(UUID().uuidString.lowercased())"
+        let ticketID = "TKT-\(UUID.random().uuidString.lowercased())"
         return try await store.command(
             Inquiries.Method.askQuestion, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {

@@ -14,7 +14,7 @@ extension OrdersService {
         let caller = try context.identity
         let category = try Self.category(request.category)
         let address = request.requestedAddress.map { Address(wire: $0) }
-        let issueID = "ISS-\(UUID().uuidString.lowercased())"
+        let issueID = "ISS-\(UUID.random().uuidString.lowercased())"
         return try await store.command(
             Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {

@@ -113,7 +113,7 @@ extension OrdersService {
         let caller = try context.identity
         guard let wireAddress = request.address else { throw RPCError(.invalidArgument, "address is required") }
         let address = Address(wire: wireAddress)
-        let issueID = "ISS-\(UUID().uuidString.lowercased())"
+        let issueID = "ISS-\(UUID.random().uuidString.lowercased())"
         return try await store.command(
             Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {

@@ -24,7 +24,7 @@ extension OversightService {
         case .suggestion: kind = .suggestion
         default: throw RPCError(.invalidArgument, "kind must be COMPLAINT or SUGGESTION")
         }
-        let complaintID = "CMP-\(UUID().uuidString.lowercased())"
+        let complaintID = "CMP-\(UUID.random().uuidString.lowercased())"
         return try await store.command(
             Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {

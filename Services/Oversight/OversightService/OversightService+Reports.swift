@@ -46,7 +46,7 @@ extension OversightService {
             throw RPCError(.invalidArgument, "customer_id is required for service callers")
         }
         let caseKey = "\(request.aggregateType)/\(request.aggregateID)"
-        let ratingID = "RAT-\(UUID().uuidString.lowercased())"
+        let ratingID = "RAT-\(UUID.random().uuidString.lowercased())"
         let now = clock()
         let bytes = try await store.perform(
             key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.recordRating,
@@ -91,7 +91,7 @@ extension OversightService {
         guard let from = request.from, let to = request.to, from.isValid, to.isValid, from < to else {
             throw RPCError(.invalidArgument, "from and to are required, with from before to")
         }
-        let sampleID = "AS-\(UUID().uuidString.lowercased())"
+        let sampleID = "AS-\(UUID.random().uuidString.lowercased())"
         let bytes = try await store.perform(
             key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.createAuditSample,
             request: request.serializedBytes()

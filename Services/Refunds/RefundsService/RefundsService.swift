@@ -77,7 +77,7 @@ public struct RefundsService: Refunds.ServiceProtocol {
         } else {
             facts = try await orders.facts(of: request.orderID)
         }
-        let refundID = "REF-\(UUID().uuidString.lowercased())"
+        let refundID = "REF-\(UUID.random().uuidString.lowercased())"
         do {
             return try await store.command(
                 Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
