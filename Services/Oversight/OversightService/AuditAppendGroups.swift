@@ -34,6 +34,9 @@ final class AuditAppendGroups: Sendable {
     /// The most groups running at once.
     static let maximumRunning = 2
 
+    /// Calls waiting for a group (for tests).
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     /// Groups appends on `database`.
     init(database: ServiceDatabase) {
         self.database = database
