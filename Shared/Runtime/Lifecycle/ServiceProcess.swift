@@ -189,6 +189,11 @@ public struct ServiceProcess: Sendable {
         var serverConfiguration = ServerConfiguration(
             host: configuration.host, port: configuration.port, maximumDeadline: configuration.maximumDeadline,
             limits: transportLimits(), busyPoll: configuration.busyPoll)
+        if let busyPoll = configuration.busyPoll {
+            let microseconds =
+                busyPoll.components.seconds * 1_000_000 + busyPoll.components.attoseconds / 1_000_000_000_000
+            logger.notice("busy-polling after each read", metadata: ["window_us": "\(microseconds)"])
+        }
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             serverConfiguration.tls = TLSConfiguration(
                 certificateChainFile: certificate, privateKeyFile: key, trustRootsFile: configuration.tlsCA)
