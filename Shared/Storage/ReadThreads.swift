@@ -39,6 +39,9 @@ final class ReadThreads: @unchecked Sendable {
 
     /// The most jobs a thread takes at once (one read transaction: its snapshot is not held long).
     static let batchLimit = 16
+    /// How many taken jobs the queue may hold before letting go of them although it is not empty
+    /// (under a steady load deeper than a batch it never is: each job would be kept otherwise).
+    static let compactAfter = 256
     /// How long a waiting thread sleeps before looking at the queue unasked: briefly while another
     /// thread is busy (a job may be queued behind its batch), long when all wait.
     static let busyLook = 0.02
@@ -204,6 +207,9 @@ final class ReadThreads: @unchecked Sendable {
                 next = end
                 if next == jobs.count {
                     jobs.removeAll(keepingCapacity: true)
+                    next = 0
+                } else if next >= Self.compactAfter {
+                    jobs.removeFirst(next)
                     next = 0
                 }
                 busy += 1
