@@ -16,34 +16,36 @@ import Synchronization
 /// beyond the cores only take turns (each with a page cache of its own): a service pinned to one
 /// core read about 10% cheaper per call with one thread doing its reads than with four
 /// (service-profile.md). A slow read holds only its own thread: while a thread is busy, the
-/// waiting ones look at the queue every ``busyLook``, and if jobs wait and no job was finished
-/// since a thread last looked, it takes them (StorageOffEventLoopTests, ReadThreadsTests).
-/// Progress, not time, decides: on a shared core a busy thread may wait for the CPU far longer
-/// than its reads take.
+/// waiting thread that slept first looks at the queue every ``busyLook`` (a job that found all
+/// busy threads taken sets it to, if it slept longer), and if jobs wait and no job was finished
+/// since it last looked, it takes one (StorageOffEventLoopTests, ReadThreadsTests). Progress, not
+/// time, decides: on a shared core a busy thread may wait for the CPU far longer than its reads take.
 ///
 /// A thread runs all its jobs inside one `inDatabase` of its connection, not one each: GRDB's
 /// `inDatabase` is a `DispatchQueue.sync` with its scheduling checks, which cost as much as a
 /// one-row read's own work in the profile of a read under load (service-profile.md).
 ///
-/// A thread takes the jobs waiting when it looks (up to ``batchLimit``) together, and runs them
-/// in ONE read transaction: one `BEGIN`/`COMMIT` and one WAL read lock for the batch instead of
-/// one each, and one turn of the queue's lock. Every job of a batch was queued before the batch
-/// was taken, so before its transaction's snapshot was: each still sees every write committed
-/// before it was queued (a caller reads its own writes). A job that ends the transaction (an
-/// error SQLite answers by rolling back) leaves the next job a transaction of its own.
+/// A thread runs the jobs it finds waiting one after another in ONE read transaction: one
+/// `BEGIN`/`COMMIT` and one WAL read lock for up to ``batchLimit`` jobs instead of one each. It
+/// takes them from the shared queue one at a time, as it gets to each, and only those queued
+/// before its transaction began (each job carries a ticket, the transaction the tickets issued at
+/// its `BEGIN`): each job so still sees every write committed before it was queued (a caller
+/// reads its own writes), and a job not yet started stays in the queue for another thread, so a
+/// slow job never holds the ones queued behind it. A job that ends the transaction (an error
+/// SQLite answers by rolling back) leaves the next job a transaction of its own.
 final class ReadThreads: @unchecked Sendable {
     /// A job: runs on a read thread inside a read transaction of that thread's connection (one
     /// snapshot for all its statements), or gets the error opening the connection or beginning
     /// the transaction.
     typealias Job = @Sendable (Result<Database, any Error>) -> Void
 
-    /// The most jobs a thread takes at once (one read transaction: its snapshot is not held long).
+    /// The most jobs one read transaction runs (its snapshot is not held long).
     static let batchLimit = 16
     /// How many taken jobs the queue may hold before letting go of them although it is not empty
-    /// (under a steady load deeper than a batch it never is: each job would be kept otherwise).
+    /// (under a steady load it may never run empty: each job would be kept otherwise).
     static let compactAfter = 256
     /// How long a waiting thread sleeps before looking at the queue unasked: briefly while another
-    /// thread is busy (a job may be queued behind its batch), long when all wait.
+    /// thread is busy (a job may be queued behind a slow one), long when all wait.
     static let busyLook = 0.02
     static let idleLook = 0.5
 
@@ -56,15 +58,21 @@ final class ReadThreads: @unchecked Sendable {
 
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
-    private var jobs: [Job] = []
-    /// Where the next job to take is in `jobs` (taken ones are dropped once all are).
+    /// The jobs queued, each with its ticket (how many were queued before it).
+    private var jobs: [(ticket: UInt64, job: Job)] = []
+    /// Where the next job to take is in `jobs`.
     private var next = 0
+    /// The next job's ticket.
+    private var tickets: UInt64 = 0
     /// The threads waiting, the one that went to sleep last at the end.
     private var idle: [Int] = []
-    /// Threads taken off `idle` and signalled that have not woken yet, and how many.
+    /// Threads taken off `idle` and signalled for a job that have not woken yet, and how many.
     private var woken: [Bool]
     private var signalled = 0
-    /// Threads running a batch.
+    /// Waiting threads signalled only to look sooner, and whether each waiting thread looks soon.
+    private var poked: [Bool]
+    private var looksSoon: [Bool]
+    /// Threads running jobs.
     private var busy = 0
     private var stopped = false
     /// Threads not yet ended.
@@ -81,6 +89,8 @@ final class ReadThreads: @unchecked Sendable {
         self.cores = max(1, cores)
         wakeups = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         woken = Array(repeating: false, count: count)
+        poked = Array(repeating: false, count: count)
+        looksSoon = Array(repeating: false, count: count)
         for index in 0..<count {
             let thread = Thread { [self] in run(index, opening: open) }
             thread.name = "\(name)-\(index)"
@@ -97,9 +107,19 @@ final class ReadThreads: @unchecked Sendable {
             condition.unlock()
             return false
         }
-        jobs.append(job)
+        jobs.append((tickets, job))
+        tickets &+= 1
         var thread: Int?
-        if !idle.isEmpty, shouldWake() { thread = takeIdleThread() }
+        if !idle.isEmpty {
+            if busy + signalled < cores {
+                thread = takeIdleThread()
+            } else if let watcher = idle.first, !looksSoon[watcher], !poked[watcher] {
+                // All the threads allowed are taken: the one that slept first looks soon from
+                // now on, in case the job it waits behind turns out slow.
+                poked[watcher] = true
+                thread = watcher
+            }
+        }
         condition.unlock()
         if let thread { wakeups[thread].signal() }
         return true
@@ -126,11 +146,6 @@ final class ReadThreads: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Whether a waiting thread should be woken for the jobs queued (called with the lock held).
-    private func shouldWake() -> Bool {
-        busy + signalled < cores
-    }
-
     /// Takes the thread that went to sleep last off `idle`, to be signalled (with the lock held).
     private func takeIdleThread() -> Int {
         let thread = idle.removeLast()
@@ -138,6 +153,7 @@ final class ReadThreads: @unchecked Sendable {
         signalled += 1
         return thread
     }
+
     private func run(_ index: Int, opening open: @Sendable () throws -> DatabaseQueue) {
         #if os(Linux)
             // SCHED_BATCH (3): a read thread woken by a job does not preempt the thread that queued
@@ -146,25 +162,24 @@ final class ReadThreads: @unchecked Sendable {
             var parameters = sched_param(sched_priority: 0)
             _ = pthread_setschedparam(pthread_self(), 3, &parameters)
         #endif
-        var pending = nextJobs(index, finishing: false)
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
+        var pending = nextJob(index, finishing: false)
+        while let first = pending {
+            pending = nil
             do {
                 // The connection is opened at the first job and closed when the thread ends; every
-                // batch runs inside this one `inDatabase`.
+                // transaction runs inside this one `inDatabase`.
                 let reader = try open()
                 reader.inDatabase { db in
-                    var current = batch
-                    while !current.isEmpty {
-                        self.runInOneReadTransaction(current, on: db)
-                        current = nextJobs(index)
+                    var job: Job? = first
+                    while let current = job {
+                        self.runTransaction(startingWith: current, on: db)
+                        job = nextJob(index)
                     }
                 }
             } catch {
-                // Opening failed: these jobs fail, the next ones try again.
-                for job in batch { job(.failure(error)) }
-                pending = nextJobs(index)
+                // Opening failed: this job fails, the next one tries again.
+                first(.failure(error))
+                pending = nextJob(index)
             }
         }
         condition.lock()
@@ -173,75 +188,106 @@ final class ReadThreads: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Runs `batch` in order inside one read transaction on `db`; a job that ended it (SQLite
-    /// rolls a transaction back on some errors) leaves the next one a new transaction. If a
-    /// `BEGIN` fails, the jobs left get its error. The connection never carries a transaction
-    /// into the next batch.
-    private func runInOneReadTransaction(_ batch: [Job], on db: Database) {
-        for (index, job) in batch.enumerated() {
-            if !db.isInsideTransaction {
-                do {
-                    try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-                } catch {
-                    for failing in batch[index...] { failing(.failure(error)) }
-                    return
-                }
+    /// Runs `first`, then the jobs queued before this transaction began (at most ``batchLimit``
+    /// in all, each taken when its turn comes), in one read transaction on `db`; a job that ended
+    /// the transaction leaves the next one a new one; a job whose `BEGIN` fails gets its error.
+    /// The connection never carries a transaction into the next one.
+    private func runTransaction(startingWith first: @escaping Job, on db: Database) {
+        let began = issuedTickets()
+        var job: Job? = first
+        var count = 0
+        while let current = job {
+            count += 1
+            do {
+                if !db.isInsideTransaction { try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute() }
+                current(.success(db))
+            } catch {
+                current(.failure(error))
             }
-            job(.success(db))
             finished.wrappingAdd(1, ordering: .relaxed)
+            job = count < Self.batchLimit ? takeJob(queuedBefore: began) : nil
         }
         ServiceDatabase.endReadTransaction(on: db)
     }
 
-    /// The jobs waiting (at most ``batchLimit``, in the order queued) for `thread`, sleeping until
-    /// there are some; empty once ``stop()`` was called and no job is left. `finishing`: the
-    /// thread ran a batch before (it was busy).
-    private func nextJobs(_ thread: Int, finishing: Bool = true) -> [Job] {
+    /// How many tickets were issued: every job queued so far has a lower one.
+    private func issuedTickets() -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return tickets
+    }
+
+    /// The next job if it was queued before ticket `ticket` was issued, without waiting.
+    private func takeJob(queuedBefore ticket: UInt64) -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard next < jobs.count, jobs[next].ticket < ticket else { return nil }
+        return take()
+    }
+
+    /// The next job for `thread`, sleeping until there is one; nil once ``stop()`` was called and
+    /// no job is left. `finishing`: the thread ran a job before (it was busy).
+    private func nextJob(_ thread: Int, finishing: Bool = true) -> Job? {
         condition.lock()
         defer { condition.unlock() }
         if finishing { busy -= 1 }
         while true {
             if next < jobs.count {
-                let end = min(jobs.count, next + Self.batchLimit)
-                let batch = Array(jobs[next..<end])
-                next = end
-                if next == jobs.count {
-                    jobs.removeAll(keepingCapacity: true)
-                    next = 0
-                } else if next >= Self.compactAfter {
-                    jobs.removeFirst(next)
-                    next = 0
-                }
                 busy += 1
-                return batch
+                return take()
             }
-            if stopped { return [] }
+            if stopped { return nil }
             idle.append(thread)
             sleep(thread)
         }
     }
 
-    /// Sleeps (with the lock held on entry and exit) until `thread` is woken, or until looking
-    /// unasked finds jobs that no busy thread took although none finished a job since this thread
-    /// last looked: a read that turned slow after they were queued holds it, and no job after
-    /// them woke a thread. Stays where it is among the waiting threads while it only looks.
+    /// Takes the next job off the queue (with the lock held; one is there), letting go of the
+    /// taken ones when the queue runs empty or ``compactAfter`` of them are held.
+    private func take() -> Job {
+        let job = jobs[next].job
+        next += 1
+        if next == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            next = 0
+        } else if next >= Self.compactAfter {
+            jobs.removeFirst(next)
+            next = 0
+        }
+        return job
+    }
+
+    /// Sleeps (with the lock held on entry and exit) until `thread` is woken for a job, or until
+    /// looking unasked finds jobs waiting that no busy thread took although none finished a job
+    /// since this thread last looked: a read that turned slow holds the busy threads. Stays where
+    /// it is among the waiting threads while it only looks.
     private func sleep(_ thread: Int) {
         var finishedAtLastLook = finished.load(ordering: .relaxed)
         while true {
-            let look = busy > 0 ? Self.busyLook : Self.idleLook
+            looksSoon[thread] = busy + signalled > 0
+            let look = looksSoon[thread] ? Self.busyLook : Self.idleLook
             condition.unlock()
             let outcome = wakeups[thread].wait(timeout: .now() + look)
             condition.lock()
-            if woken[thread] {
-                woken[thread] = false
-                signalled -= 1
-                if outcome == .timedOut {
-                    // Taken off `idle` just as the wait ended: the signal is on its way; take it.
-                    condition.unlock()
-                    wakeups[thread].wait()
-                    condition.lock()
+            var signals = outcome == .success ? 1 : 0
+            if woken[thread] || poked[thread] {
+                let sent = (woken[thread] ? 1 : 0) + (poked[thread] ? 1 : 0)
+                let wasWoken = woken[thread]
+                if woken[thread] {
+                    woken[thread] = false
+                    signalled -= 1
                 }
-                return
+                poked[thread] = false
+                // Take every signal sent for this thread (each is posted after its sender unlocked).
+                condition.unlock()
+                while signals < sent {
+                    wakeups[thread].wait()
+                    signals += 1
+                }
+                condition.lock()
+                if wasWoken { return }
+                finishedAtLastLook = finished.load(ordering: .relaxed)
+                continue
             }
             let finishedNow = finished.load(ordering: .relaxed)
             let stuck = next < jobs.count && signalled == 0 && (busy == 0 || finishedNow == finishedAtLastLook)
