@@ -49,26 +49,22 @@ public struct StorageRetention: Sendable {
 
     /// Removes from `database` what is older than its retention at `now`.
     ///
-    /// Idempotency records on SQLite are taken in the order they were stored (rowid), a chunk of
-    /// the oldest at a time, of which those past retention go; pruning stops at the first chunk
-    /// with fewer to remove. A record is never removed before its retention has passed; one
-    /// stamped later than records stored after it (the wall clock stepped back) may keep those
-    /// for a while longer, by as much as the clock stepped.
+    /// Idempotency records on SQLite are walked in the order they were stored (rowid), a chunk at
+    /// a time, of which those past retention go, up to the first chunk whose newest record has
+    /// not expired. A record is never removed before its retention has passed.
     @discardableResult
     public func prune(_ database: ServiceDatabase, now: Date) async throws -> Pruned {
         var pruned = Pruned()
         let idempotencyCutoff = now.timeIntervalSince1970 - Self.seconds(idempotency)
-        pruned.idempotency = try await Self.deleteInChunks(
-            database,
-            sql: database.dialect == .sqlite
-                ? """
-                DELETE FROM idempotency WHERE created_at < ? AND rowid IN
-                (SELECT rowid FROM idempotency ORDER BY rowid LIMIT ?)
-                """
-                : """
-                DELETE FROM idempotency WHERE key IN
-                (SELECT key FROM idempotency WHERE created_at < ? LIMIT ?)
-                """, cutoff: idempotencyCutoff)
+        pruned.idempotency =
+            database.dialect == .sqlite
+            ? try await Self.pruneIdempotencyInStoredOrder(database, cutoff: idempotencyCutoff)
+            : try await Self.deleteInChunks(
+                database,
+                sql: """
+                    DELETE FROM idempotency WHERE key IN
+                    (SELECT key FROM idempotency WHERE created_at < ? LIMIT ?)
+                    """, cutoff: idempotencyCutoff)
         let outboxCutoff = now.timeIntervalSince1970 - Self.seconds(deliveredOutbox)
         pruned.deliveredOutbox = try await Self.deleteInChunks(
             database,
@@ -94,6 +90,39 @@ public struct StorageRetention: Sendable {
             try OutboxLease.acquire(Self.lease, holder: holder, now: now, duration: Self.leaseDuration, in: db)
         }
         return holding ? try await prune(database, now: now) : nil
+    }
+
+    /// SQLite's idempotency records past `cutoff`, walked in the order they were stored (rowid) a
+    /// chunk at a time: in each chunk those past the cutoff go; the walk ends after the first chunk
+    /// whose newest record has not expired (every later one was stored after it). One record
+    /// stamped ahead of those stored after it (the wall clock stepped back) so never holds the
+    /// pruning of the chunks behind it (an outside review's finding).
+    private static func pruneIdempotencyInStoredOrder(_ database: ServiceDatabase, cutoff: Double) async throws
+        -> Int
+    {
+        var total = 0
+        var after = Int64.min
+        while !Task.isCancelled {
+            let (deleted, last) = try await database.transaction {
+                [after] db -> (Int, (rowid: Int64, expired: Bool)?) in
+                guard
+                    let row = try db.fetchRows(
+                        """
+                        SELECT rowid, created_at FROM idempotency WHERE rowid = (SELECT max(rowid) FROM
+                            (SELECT rowid FROM idempotency WHERE rowid > ? ORDER BY rowid LIMIT ?))
+                        """, [after, chunk]
+                    ).first
+                else { return (0, nil) }
+                let last = try row.int64(0)
+                let deleted = try db.execute(
+                    "DELETE FROM idempotency WHERE rowid > ? AND rowid <= ? AND created_at < ?", [after, last, cutoff])
+                return (deleted, (last, try row.double(1) < cutoff))
+            }
+            total += deleted
+            guard let last, last.expired else { break }
+            after = last.rowid
+        }
+        return total
     }
 
     private static func deleteInChunks(_ database: ServiceDatabase, sql: String, cutoff: Double) async throws -> Int {
