@@ -331,7 +331,7 @@ let package = Package(
             [
                 "Storage",
                 "TestSupport",
-                "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Runtime", "RPC", "Wire",
+                "OrdersService", "OrdersAPI", "CommonAPI", "OversightAPI", "Outbox", "Runtime", "RPC", "Wire",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         tests(
