@@ -9,13 +9,22 @@ import Testing
 /// Pruning removes idempotency records and delivered outbox events past their retention and keeps
 /// everything else: recent records, recent deliveries, pending events and dead letters.
 @Suite struct StorageRetentionTests {
-    @Test func oldRowsArePrunedAndRecentOnesKept() async throws {
+    /// Runs `body` with a fresh database with the runtime's tables, removed afterwards.
+    static func withDatabase(_ body: (ServiceDatabase) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID())").path
         let database = try ServiceDatabase(directory: directory, name: "test", migrations: [])
         defer {
             database.close()
             try? FileManager.default.removeItem(atPath: directory)
         }
+        try await body(database)
+    }
+
+    @Test func oldRowsArePrunedAndRecentOnesKept() async throws {
+        try await Self.withDatabase { database in try await Self.pruneOldRowsAndKeepRecentOnes(database) }
+    }
+
+    static func pruneOldRowsAndKeepRecentOnes(_ database: ServiceDatabase) async throws {
         let now = Date(timeIntervalSince1970: 1_790_812_800)
         let day = 86_400.0
         let t = now.timeIntervalSince1970
@@ -85,5 +94,40 @@ import Testing
                 try ServiceConfiguration.load(arguments: base + [flag, value], environment: [:])
             }
         }
+    }
+
+    /// Pruning idempotency records in the order stored (runtime-9, SQLite): one record stamped
+    /// ahead of those stored after it (the wall clock stepped back), still within retention, and
+    /// three chunks of expired records behind it: one prune removes all of those and keeps it (an
+    /// outside review found it held all but one chunk).
+    @Test func oneRecordStampedAheadDoesNotHoldPruningOfAllOthers() async throws {
+        try await Self.withDatabase { database in try await Self.pruneBehindARecordStampedAhead(database) }
+    }
+
+    static func pruneBehindARecordStampedAhead(_ database: ServiceDatabase) async throws {
+        let now = Date(timeIntervalSince1970: 1_790_812_800)
+        let day = 86_400.0
+        let t = now.timeIntervalSince1970
+        let old = StorageRetention.chunk * 3
+        try await database.write { db in
+            // Stored first, with a clock a day ahead (corrected right after).
+            try db.execute(
+                sql:
+                    "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES ('ahead', 'm', x'00', x'00', ?)",
+                arguments: [t - 5 * day])
+            for index in 0..<old {
+                try db.execute(
+                    sql:
+                        "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES (?, 'm', x'00', x'00', ?)",
+                    arguments: ["old-\(index)", t - 8 * day])
+            }
+        }
+        let retention = StorageRetention(idempotency: .seconds(7 * 86_400), deliveredOutbox: .seconds(86_400))
+        let pruned = try await retention.prune(database, now: now)
+        let left = try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM idempotency") }
+        #expect(pruned.idempotency == old, "records past retention kept behind one stamped ahead")
+        #expect(left == 1)
+        let kept = try await database.read { db in try String.fetchOne(db, sql: "SELECT key FROM idempotency") }
+        #expect(kept == "ahead")
     }
 }

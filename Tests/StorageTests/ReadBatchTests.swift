@@ -30,6 +30,16 @@ import Testing
         try await database.transaction { db in try db.execute("UPDATE counter SET value = ?", [value]) }
     }
 
+    /// Waits on `semaphore` off the cooperative pool.
+    static func wait(_ semaphore: DispatchSemaphore) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                semaphore.wait()
+                done.resume()
+            }
+        }
+    }
+
     /// Holds the read thread with a read of its own; returns the semaphore that lets it go.
     static func holdReadThread(of database: ServiceDatabase) async -> (DispatchSemaphore, Task<Void, any Error>) {
         let started = DispatchSemaphore(value: 0)
@@ -40,12 +50,7 @@ import Testing
                 release.wait()
             }
         }
-        await withCheckedContinuation { (running: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                started.wait()
-                running.resume()
-            }
-        }
+        await Self.wait(started)
         return (release, holder)
     }
 
@@ -73,12 +78,7 @@ import Testing
         while database.queuedReads < 2 { try await Task.sleep(for: .milliseconds(2)) }
         release.signal()
         try await holder.value
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                firstRead.wait()
-                done.resume()
-            }
-        }
+        await Self.wait(firstRead)
         try await Self.set(2, in: database)
         written.signal()
         #expect(try await first.value == 1)
@@ -105,12 +105,7 @@ import Testing
                 return value
             }
         }
-        await withCheckedContinuation { (running: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                started.wait()
-                running.resume()
-            }
-        }
+        await Self.wait(started)
         try await Self.set(3, in: database)
         let after = Task { try await database.read { db in try Self.value(in: db) } }
         while database.queuedReads < 1 { try await Task.sleep(for: .milliseconds(2)) }
