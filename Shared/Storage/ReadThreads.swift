@@ -8,16 +8,15 @@ import Synchronization
 /// descriptors) and closes it when it ends.
 ///
 /// A job wakes a sleeping thread only while fewer threads are busy (or woken) than the process
-/// has cores; otherwise a busy thread takes it when its batch ends, without sleeping in between
-/// (a burst of 64 reads on one core is read by one thread in four batches, not by four threads
-/// taking turns). The thread
-/// woken is the one that went to sleep last, whose connection's pages and statements are the
-/// warmest. On one core every wake is a context switch away from the event loop, and threads
+/// has cores; otherwise a busy thread takes it when it is done with the jobs before it, without
+/// sleeping in between (a burst of 64 reads on one core is read by one thread in four
+/// transactions, not by four threads taking turns). The thread woken is the one that went to
+/// sleep last, whose connection's pages and statements are the warmest. On one core every wake is a context switch away from the event loop, and threads
 /// beyond the cores only take turns (each with a page cache of its own): a service pinned to one
 /// core read about 10% cheaper per call with one thread doing its reads than with four
 /// (service-profile.md). A slow read holds only its own thread: while a thread is busy, the
-/// waiting thread that slept first looks at the queue every ``busyLook`` (a job that found all
-/// busy threads taken sets it to, if it slept longer), and if jobs wait and no job was finished
+/// waiting thread that slept first looks at the queue every ``busyLook`` (a job that finds every
+/// allowed thread taken sets it to, if it slept longer), and if jobs wait and no job was finished
 /// since it last looked, it takes one (StorageOffEventLoopTests, ReadThreadsTests). Progress, not
 /// time, decides: on a shared core a busy thread may wait for the CPU far longer than its reads take.
 ///
