@@ -180,7 +180,8 @@ struct OversightCommand: AsyncParsableCommand {
                     VerifyAuditLogRequest.with { $0.checkpoints = checkpoints })
                 Output(json: connection.json).record([
                     ("valid", result.valid), ("records_checked", Int(result.recordsChecked)),
-                    ("first_invalid", Int(result.firstInvalidSequence)),
+                    // A number in JSON (0 when valid, as the RPC says); "-" in text when valid.
+                    ("first_invalid", connection.json || !result.valid ? Int(result.firstInvalidSequence) : "-"),
                     ("problem", result.problem.isEmpty ? "-" : result.problem),
                     ("head_hash", result.headHash.map { String(format: "%02x", $0) }.joined()),
                     ("checkpoints", held.isEmpty ? "-" : held.joined(separator: ", ")),

@@ -211,6 +211,10 @@ def main():
         assert verify["valid"] is True, verify
         # Checked against the Oversight checkpoints the services hold (Orders has sent events).
         assert verify["checkpoints_checked"] >= 1 and "orders@" in verify["checkpoints"], verify
+        assert verify["first_invalid"] == 0, verify
+        # As text, a valid log names no first invalid record ("-", as for "problem").
+        lines = run("oversight", "verify", "--as", "auditor-1:auditor", *key).stdout.splitlines()
+        assert [line.split() for line in lines if line.startswith("first_invalid")] == [["first_invalid", "-"]], lines
         # An agent without ratings (agent-9 resolves an issue nobody rates) shows "no ratings", not
         # a mean score of 0.00; a rated one (agent-7) shows the mean.
         second = orders.ReportIssue(orders_pb2.ReportIssueRequest(
