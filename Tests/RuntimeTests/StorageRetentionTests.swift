@@ -20,26 +20,33 @@ import Testing
         try await body(database)
     }
 
+    /// 2026-10-01 00:00 UTC, the tests' "now", and a day in seconds.
+    static let now = Date(timeIntervalSince1970: 1_790_812_800)
+    static let day = 86_400.0
+
+    /// Stores an idempotency record under `key`, stamped `createdAt` (seconds since 1970).
+    static func insertIdempotency(_ key: String, createdAt: Double, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO idempotency (key, method, request_hash, response, created_at)
+                VALUES (?, 'm', x'00', x'00', ?)
+                """,
+            arguments: [key, createdAt])
+    }
+
     @Test func oldRowsArePrunedAndRecentOnesKept() async throws {
         try await Self.withDatabase { database in try await Self.pruneOldRowsAndKeepRecentOnes(database) }
     }
 
     static func pruneOldRowsAndKeepRecentOnes(_ database: ServiceDatabase) async throws {
-        let now = Date(timeIntervalSince1970: 1_790_812_800)
-        let day = 86_400.0
+        let (now, day) = (Self.now, Self.day)
         let t = now.timeIntervalSince1970
         try await database.write { db in
             // More old idempotency records than one pruning chunk holds.
             for index in 0..<(StorageRetention.chunk * 2 + 1) {
-                try db.execute(
-                    sql:
-                        "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES (?, 'm', x'00', x'00', ?)",
-                    arguments: ["old-\(index)", t - 8 * day])
+                try Self.insertIdempotency("old-\(index)", createdAt: t - 8 * day, in: db)
             }
-            try db.execute(
-                sql:
-                    "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES ('recent', 'm', x'00', x'00', ?)",
-                arguments: [t - 6 * day])
+            try Self.insertIdempotency("recent", createdAt: t - 6 * day, in: db)
             for (id, created, delivered) in [
                 ("delivered-old", t - 3 * day, t - 2 * day), ("delivered-recent", t - 3 * day, t - 0.5 * day),
             ] {
@@ -105,21 +112,14 @@ import Testing
     }
 
     static func pruneBehindARecordStampedAhead(_ database: ServiceDatabase) async throws {
-        let now = Date(timeIntervalSince1970: 1_790_812_800)
-        let day = 86_400.0
+        let (now, day) = (Self.now, Self.day)
         let t = now.timeIntervalSince1970
         let old = StorageRetention.chunk * 3
         try await database.write { db in
             // Stored first, with a clock a day ahead (corrected right after).
-            try db.execute(
-                sql:
-                    "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES ('ahead', 'm', x'00', x'00', ?)",
-                arguments: [t - 5 * day])
+            try Self.insertIdempotency("ahead", createdAt: t - 5 * day, in: db)
             for index in 0..<old {
-                try db.execute(
-                    sql:
-                        "INSERT INTO idempotency (key, method, request_hash, response, created_at) VALUES (?, 'm', x'00', x'00', ?)",
-                    arguments: ["old-\(index)", t - 8 * day])
+                try Self.insertIdempotency("old-\(index)", createdAt: t - 8 * day, in: db)
             }
         }
         let retention = StorageRetention(idempotency: .seconds(7 * 86_400), deliveredOutbox: .seconds(86_400))

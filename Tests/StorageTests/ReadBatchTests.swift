@@ -40,106 +40,102 @@ import Testing
         }
     }
 
-    /// Holds the read thread with a read of its own; returns the semaphore that lets it go.
-    static func holdReadThread(of database: ServiceDatabase) async -> (DispatchSemaphore, Task<Void, any Error>) {
+    /// Holds the read thread with a read of its own, inside its snapshot once it read the value;
+    /// returns the semaphore that lets it go and the read (answering the value it saw).
+    static func holdReadThread(of database: ServiceDatabase) async -> (DispatchSemaphore, Task<Int, any Error>) {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let holder = Task {
-            try await database.read { _ in
+            try await database.read { db -> Int in
+                let value = try Self.value(in: db)
                 started.signal()
                 release.wait()
+                return value
             }
         }
         await Self.wait(started)
         return (release, holder)
     }
 
-    @Test func readsQueuedTogetherShareOneSnapshot() async throws {
+    /// Runs `body` with a fresh database (``database(in:)``), closed and removed afterwards.
+    static func withDatabase(_ body: (ServiceDatabase) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try Self.database(in: directory)
         defer { database.close() }
-        let (release, holder) = await Self.holdReadThread(of: database)
+        try await body(database)
+    }
 
-        // Two reads queued behind the holder: the first reads, then waits while a write commits
-        // a new value; the second reads after that commit. Taken together, both read in the
-        // snapshot the first one opened, so the second still sees the old value.
-        let firstRead = DispatchSemaphore(value: 0)
-        let written = DispatchSemaphore(value: 0)
-        let first = Task {
-            try await database.read { db -> Int in
-                let value = try Self.value(in: db)
-                firstRead.signal()
-                written.wait()
-                return value
+    @Test func readsQueuedTogetherShareOneSnapshot() async throws {
+        try await Self.withDatabase { database in
+            let (release, holder) = await Self.holdReadThread(of: database)
+
+            // Two reads queued behind the holder: the first reads, then waits while a write commits
+            // a new value; the second reads after that commit. Taken together, both read in the
+            // snapshot the first one opened, so the second still sees the old value.
+            let firstRead = DispatchSemaphore(value: 0)
+            let written = DispatchSemaphore(value: 0)
+            let first = Task {
+                try await database.read { db -> Int in
+                    let value = try Self.value(in: db)
+                    firstRead.signal()
+                    written.wait()
+                    return value
+                }
             }
-        }
-        let second = Task { try await database.read { db in try Self.value(in: db) } }
-        while database.queuedReads < 2 { try await Task.sleep(for: .milliseconds(2)) }
-        release.signal()
-        try await holder.value
-        await Self.wait(firstRead)
-        try await Self.set(2, in: database)
-        written.signal()
-        #expect(try await first.value == 1)
-        #expect(try await second.value == 1)
+            let second = Task { try await database.read { db in try Self.value(in: db) } }
+            while database.queuedReads < 2 { try await Task.sleep(for: .milliseconds(2)) }
+            release.signal()
+            _ = try await holder.value
+            await Self.wait(firstRead)
+            try await Self.set(2, in: database)
+            written.signal()
+            #expect(try await first.value == 1)
+            #expect(try await second.value == 1)
 
-        // A read queued after the write sees it: the batch's transaction ended with the batch.
-        #expect(try await database.read { db in try Self.value(in: db) } == 2)
+            // A read queued after the write sees it: the batch's transaction ended with the batch.
+            #expect(try await database.read { db in try Self.value(in: db) } == 2)
+        }
     }
 
     @Test func aReadQueuedAfterAWriteSeesItWhileAnEarlierBatchIsOpen() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try Self.database(in: directory)
-        defer { database.close() }
-        // The holder's own snapshot is open (it read 1) when the write commits; a read queued
-        // after the commit must not join it.
-        let started = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await database.read { db -> Int in
-                let value = try Self.value(in: db)
-                started.signal()
-                release.wait()
-                return value
-            }
+        try await Self.withDatabase { database in
+            // The holder's own snapshot is open (it read 1) when the write commits; a read queued
+            // after the commit must not join it.
+            let (release, holder) = await Self.holdReadThread(of: database)
+            try await Self.set(3, in: database)
+            let after = Task { try await database.read { db in try Self.value(in: db) } }
+            while database.queuedReads < 1 { try await Task.sleep(for: .milliseconds(2)) }
+            release.signal()
+            #expect(try await holder.value == 1)
+            #expect(try await after.value == 3)
         }
-        await Self.wait(started)
-        try await Self.set(3, in: database)
-        let after = Task { try await database.read { db in try Self.value(in: db) } }
-        while database.queuedReads < 1 { try await Task.sleep(for: .milliseconds(2)) }
-        release.signal()
-        #expect(try await holder.value == 1)
-        #expect(try await after.value == 3)
     }
 
     @Test func aReadThatFailsLeavesTheOthersOfItsBatchTheirAnswers() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try Self.database(in: directory)
-        defer { database.close() }
-        let (release, holder) = await Self.holdReadThread(of: database)
-        let reads = (0..<5).map { index in
-            Task {
-                try await database.read { db -> Int in
-                    if index == 2 { _ = try Int.fetchOne(db, sql: "SELECT value FROM missing_table") }
-                    return try Self.value(in: db)
+        try await Self.withDatabase { database in
+            let (release, holder) = await Self.holdReadThread(of: database)
+            let reads = (0..<5).map { index in
+                Task {
+                    try await database.read { db -> Int in
+                        if index == 2 { _ = try Int.fetchOne(db, sql: "SELECT value FROM missing_table") }
+                        return try Self.value(in: db)
+                    }
                 }
             }
-        }
-        while database.queuedReads < reads.count { try await Task.sleep(for: .milliseconds(2)) }
-        release.signal()
-        try await holder.value
-        for (index, read) in reads.enumerated() {
-            if index == 2 {
-                await #expect(throws: DatabaseError.self) { try await read.value }
-            } else {
-                #expect(try await read.value == 1)
+            while database.queuedReads < reads.count { try await Task.sleep(for: .milliseconds(2)) }
+            release.signal()
+            _ = try await holder.value
+            for (index, read) in reads.enumerated() {
+                if index == 2 {
+                    await #expect(throws: DatabaseError.self) { try await read.value }
+                } else {
+                    #expect(try await read.value == 1)
+                }
             }
+            // The connection carries no transaction into later reads: a write committed now is seen.
+            try await Self.set(4, in: database)
+            #expect(try await database.read { db in try Self.value(in: db) } == 4)
         }
-        // The connection carries no transaction into later reads: a write committed now is seen.
-        try await Self.set(4, in: database)
-        #expect(try await database.read { db in try Self.value(in: db) } == 4)
     }
 }
