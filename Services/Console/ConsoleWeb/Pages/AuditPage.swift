@@ -16,7 +16,7 @@ struct AuditPage {
     var fields: FormFields
 
     /// Runs the search as `viewer`.
-    static func load(fields: FormFields, peers: ConsolePeers, viewer: Viewer) async throws(PageError) -> AuditPage {
+    static func load(fields: FormFields, peers: ConsolePeers, viewer: Viewer) async throws -> AuditPage {
         let search = try AuditSearch(fields)
         let (records, next) = try await peers.call("oversight", as: viewer) { client in
             try await search.run(Oversight.Client(client))

@@ -26,7 +26,7 @@ struct CasePage {
     var records: [AuditRecord]
 
     /// Loads the case from its service, and its audit records, as `viewer`.
-    static func load(_ link: CaseLink, peers: ConsolePeers, viewer: Viewer) async throws(PageError) -> CasePage {
+    static func load(_ link: CaseLink, peers: ConsolePeers, viewer: Viewer) async throws -> CasePage {
         var page = CasePage(link: link, facts: [], log: [], messages: [], notifications: [], records: [])
         switch link.type {
         case "issue":

@@ -14,7 +14,7 @@ struct ComplaintPage {
     var staff: [StaffMember]
 
     /// Loads the complaint and the complaints team as `viewer`.
-    static func load(_ id: String, peers: ConsolePeers, viewer: Viewer) async throws(PageError) -> ComplaintPage {
+    static func load(_ id: String, peers: ConsolePeers, viewer: Viewer) async throws -> ComplaintPage {
         let complaint = try await peers.call("oversight", as: viewer) { client in
             try await Oversight.Client(client).getComplaint(GetComplaintRequest.with { $0.complaintID = id })
         }

@@ -20,7 +20,7 @@ struct FairnessPage {
     ]
 
     /// Loads both reports as `viewer`.
-    static func load(_ period: ReportPeriod, peers: ConsolePeers, viewer: Viewer) async throws(PageError)
+    static func load(_ period: ReportPeriod, peers: ConsolePeers, viewer: Viewer) async throws
         -> FairnessPage
     {
         let (report, agents) = try await peers.call("oversight", as: viewer) { client in

@@ -16,7 +16,7 @@ struct OverviewPage {
     var steps: [(period: ReportPeriod, report: Report)]
 
     /// Loads the reports as `viewer`.
-    static func load(_ period: ReportPeriod, peers: ConsolePeers, viewer: Viewer) async throws(PageError)
+    static func load(_ period: ReportPeriod, peers: ConsolePeers, viewer: Viewer) async throws
         -> OverviewPage
     {
         let reports = try await peers.call("oversight", as: viewer) { client in

@@ -10,7 +10,7 @@ struct SamplePage {
     var sample: AuditSample
 
     /// Loads the sample as `viewer`.
-    static func load(_ id: String, peers: ConsolePeers, viewer: Viewer) async throws(PageError) -> SamplePage {
+    static func load(_ id: String, peers: ConsolePeers, viewer: Viewer) async throws -> SamplePage {
         let sample = try await peers.call("oversight", as: viewer) { client in
             try await Oversight.Client(client).getAuditSample(GetAuditSampleRequest.with { $0.sampleID = id })
         }

@@ -18,7 +18,7 @@ struct VerificationPage {
     var result: AuditLogVerification
 
     /// Collects the checkpoints and verifies, as `viewer`.
-    static func load(peers: ConsolePeers, viewer: Viewer) async throws(PageError) -> VerificationPage {
+    static func load(peers: ConsolePeers, viewer: Viewer) async throws -> VerificationPage {
         var checkpoints: [AuditCheckpoint] = []
         var held: [(String, String)] = []
         for service in holders {
