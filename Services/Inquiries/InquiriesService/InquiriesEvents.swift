@@ -55,7 +55,7 @@ enum InquiriesEvents {
         let interaction = Event.with {
             $0.sourceService = "inquiries"
             $0.aggregateType = "question"
-            $0.aggregateID = "Q-\(UUID.random().uuidString.lowercased())"
+            $0.aggregateID = "Q-\(UUID.timeOrdered(at: now).uuidString.lowercased())"
             $0.kind = .interaction
             $0.actor = actor.wire
             $0.occurredAt = Timestamp(now)

@@ -48,9 +48,10 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         if amount != nil, !Currency.isValid(request.targetCurrency) {
             throw RPCError(.invalidArgument, "target_currency must be an ISO 4217 code the platform accepts")
         }
-        let ticketID = "TKT-\(UUID.random().uuidString.lowercased())"
+        let askedAt = clock()
+        let ticketID = "TKT-\(UUID.timeOrdered(at: askedAt).uuidString.lowercased())"
         return try await store.command(
-            Inquiries.Method.askQuestion, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+            Inquiries.Method.askQuestion, request, key: request.idempotencyKey, caller: caller.subject, at: askedAt
         ) {
             transaction, now in
             let product = request.sku.isEmpty ? nil : try transaction.product(sku: request.sku)

@@ -14,9 +14,10 @@ extension OrdersService {
         let caller = try context.identity
         let category = try Self.category(request.category)
         let address = request.requestedAddress.map { Address(wire: $0) }
-        let issueID = "ISS-\(UUID.random().uuidString.lowercased())"
+        let reportedAt = clock()
+        let issueID = "ISS-\(UUID.timeOrdered(at: reportedAt).uuidString.lowercased())"
         return try await store.command(
-            Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+            Orders.Method.reportIssue, request, key: request.idempotencyKey, caller: caller.subject, at: reportedAt
         ) {
             transaction, now in
             // Its owner, status and value: payments and tracking events are read only when the

@@ -113,9 +113,10 @@ extension OrdersService {
         let caller = try context.identity
         guard let wireAddress = request.address else { throw RPCError(.invalidArgument, "address is required") }
         let address = Address(wire: wireAddress)
-        let issueID = "ISS-\(UUID.random().uuidString.lowercased())"
+        let reportedAt = clock()
+        let issueID = "ISS-\(UUID.timeOrdered(at: reportedAt).uuidString.lowercased())"
         return try await store.command(
-            Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+            Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller.subject, at: reportedAt
         ) {
             transaction, now in
             var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)

@@ -24,9 +24,10 @@ extension OversightService {
         case .suggestion: kind = .suggestion
         default: throw RPCError(.invalidArgument, "kind must be COMPLAINT or SUGGESTION")
         }
-        let complaintID = "CMP-\(UUID.random().uuidString.lowercased())"
+        let filedAt = clock()
+        let complaintID = "CMP-\(UUID.timeOrdered(at: filedAt).uuidString.lowercased())"
         return try await store.command(
-            Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+            Oversight.Method.fileComplaint, request, key: request.idempotencyKey, caller: caller.subject, at: filedAt
         ) {
             transaction, now in
             let (complaint, changes) = try OversightDomain.Complaint.file(

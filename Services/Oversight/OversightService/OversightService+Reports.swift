@@ -46,8 +46,8 @@ extension OversightService {
             throw RPCError(.invalidArgument, "customer_id is required for service callers")
         }
         let caseKey = "\(request.aggregateType)/\(request.aggregateID)"
-        let ratingID = "RAT-\(UUID.random().uuidString.lowercased())"
         let now = clock()
+        let ratingID = "RAT-\(UUID.timeOrdered(at: now).uuidString.lowercased())"
         let bytes = try await store.perform(
             key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.recordRating,
             request: request.serializedBytes()
@@ -91,7 +91,7 @@ extension OversightService {
         guard let from = request.from, let to = request.to, from.isValid, to.isValid, from < to else {
             throw RPCError(.invalidArgument, "from and to are required, with from before to")
         }
-        let sampleID = "AS-\(UUID.random().uuidString.lowercased())"
+        let sampleID = "AS-\(UUID.timeOrdered(at: clock()).uuidString.lowercased())"
         let bytes = try await store.perform(
             key: request.idempotencyKey, caller: caller.subject, method: Oversight.Method.createAuditSample,
             request: request.serializedBytes()

@@ -39,7 +39,7 @@ enum RefundsEvents {
         return Event.with {
             $0.sourceService = "refunds"
             $0.aggregateType = "refund_request"
-            $0.aggregateID = "RRQ-\(UUID.random().uuidString.lowercased())"
+            $0.aggregateID = "RRQ-\(UUID.timeOrdered(at: now).uuidString.lowercased())"
             $0.actor = actor.wire
             $0.occurredAt = Timestamp(now)
             $0.customerID = facts.customerID

@@ -77,10 +77,11 @@ public struct RefundsService: Refunds.ServiceProtocol {
         } else {
             facts = try await orders.facts(of: request.orderID)
         }
-        let refundID = "REF-\(UUID.random().uuidString.lowercased())"
+        let createdAt = clock()
+        let refundID = "REF-\(UUID.timeOrdered(at: createdAt).uuidString.lowercased())"
         do {
             return try await store.command(
-                Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
+                Refunds.Method.createRefund, request, key: request.idempotencyKey, caller: caller.subject, at: createdAt
             ) {
                 transaction, now in
                 if try transaction.orderFacts(id: facts.orderID) == nil { try transaction.save(facts) }

@@ -79,7 +79,7 @@ public struct ReturnsService: Returns.ServiceProtocol {
         let facts = try await orders.facts(of: request.orderID, for: caller)
         let now = clock()
         let eligibility = Eligibility.evaluate(facts, at: now)
-        let checkID = "ELG-\(UUID.random().uuidString.lowercased())"
+        let checkID = "ELG-\(UUID.timeOrdered(at: now).uuidString.lowercased())"
         try await recordEligibility(
             eligibility, facts: facts, caseID: checkID, aggregateType: "eligibility_check", caller: caller, at: now)
         return eligibility.wire(orderID: facts.orderID)
@@ -110,8 +110,9 @@ public struct ReturnsService: Returns.ServiceProtocol {
         }
         let lines = request.lines.map { ReturnLine(lineNumber: Int($0.lineNumber), quantity: Int($0.quantity)) }
         let facts = try await orders.facts(of: request.orderID, for: caller)
-        let returnID = "RET-\(UUID.random().uuidString.lowercased())"
-        let eligibility = Eligibility.evaluate(facts, at: clock())
+        let requestedAt = clock()
+        let returnID = "RET-\(UUID.timeOrdered(at: requestedAt).uuidString.lowercased())"
+        let eligibility = Eligibility.evaluate(facts, at: requestedAt)
         guard eligibility.eligible else {
             // A refused request is a decision too: on record, then refused.
             try await recordEligibility(

@@ -17,8 +17,7 @@ struct ComplaintsPage {
     var response: ListComplaintsResponse
 
     /// Loads one page as `viewer`.
-    static func load(fields: FormFields, peers: ConsolePeers, viewer: Viewer) async throws -> ComplaintsPage
-    {
+    static func load(fields: FormFields, peers: ConsolePeers, viewer: Viewer) async throws -> ComplaintsPage {
         let state = fields.text("state")
         var filter = ComplaintState.unspecified
         if let state {
