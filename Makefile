@@ -57,6 +57,7 @@ tsan: setup
 ## fuzzing pass over every fuzz target and the transport tests again under ThreadSanitizer.
 test: setup check-protos check-generated lint
 	swift build
+	./scripts/release-build.sh
 	./scripts/with-postgres.sh swift test
 	./scripts/interop.sh
 	./scripts/contracts.sh
