@@ -4,7 +4,12 @@ beside the transport's echo server, all pinned to core 0; then, from core 1, dri
 calls with a customer's bearer token through h2load (64 streams and 1 stream), each call paired
 with an echo measurement just before it, rounds rotating the order of the calls. A call counts
 only if h2load saw no failure and the service's /metrics show every call it handled answered OK
-(h2load reads HTTP status only, not grpc-status). The fsync'd write (ReportIssue, fresh
+(h2load reads HTTP status only, not grpc-status). Before each h2load run (and each part of the
+write's) it waits until the services' outbox relays have delivered the events of the calls before
+(every `outbox_pending` gauge at 0): a round of CheckEligibility or AskQuestion leaves tens of
+thousands for Oversight to take in on the same core and disk), and until the disk has written
+back what the measurements before left dirty (`sync`), so that no measurement pays for an earlier
+one's work. The fsync'd write (ReportIssue, fresh
 idempotency keys) is driven by the suite's own HTTP/2 client (Sources/WriteClient, with
 --write-client; grpcio otherwise), beside a bare SQLite insert with the same
 durability (WAL, synchronous FULL) in the same directory and the same echo through that client.
@@ -130,6 +135,26 @@ def scrape(metrics_port, path):
     return handled, failed
 
 
+def outbox_backlog(metrics_ports):
+    """Events the services' outbox relays have yet to deliver (their `outbox_pending` gauges)."""
+    backlog = 0
+    for port in metrics_ports:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        backlog += sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+                       if line.startswith("outbox_pending"))
+    return backlog
+
+
+def wait_for_delivery(metrics_ports, timeout=600):
+    """Waits until every event of the calls measured so far is delivered to Oversight, so that no
+    measurement shares the services' core and disk with the delivery of an earlier one's events (a
+    round of CheckEligibility or AskQuestion leaves tens of thousands). Returns the seconds waited."""
+    start = time.monotonic()
+    while outbox_backlog(metrics_ports) and time.monotonic() - start < timeout:
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
 def h2load(url, body_file, headers, streams, seconds):
     """h2load's figures for one measurement: (req/s, mean latency in us, requests done, failures)."""
     command = ["h2load", "-c", "1", "-m", str(streams), "-D", str(seconds), "--warm-up-time=1", "-d", body_file]
@@ -148,9 +173,10 @@ def h2load(url, body_file, headers, streams, seconds):
 class Bench:
     """The measurements of one run, pairing each call with the echo measured just before it."""
 
-    def __init__(self, args, work):
+    def __init__(self, args, work, quiet=lambda: None):
         self.args = args
         self.work = work
+        self.quiet = quiet  # waits until the suite has no earlier work left (before each h2load run)
         self.echo_body = os.path.join(work, "echo.bin")
         with open(self.echo_body, "wb") as f:
             f.write(b"\0\0\0\0\x40" + bytes(range(64)))
@@ -160,8 +186,10 @@ class Bench:
     def measure(self, url, body_file, headers, metrics=None):
         """(rate at 64 streams, serial mean latency), or None (and the failures kept in
         `self.failures`) if any call did not answer grpc-status 0: such a measurement does not count."""
+        self.quiet()
         before = scrape(*metrics) if metrics else None
         rate, _, done_many, failed_many = h2load(url, body_file, headers, 64, self.args.seconds)
+        self.quiet()
         _, latency, done_one, failed_one = h2load(url, body_file, headers, 1, self.args.seconds)
         failures = {}
         if failed_many or failed_one:
@@ -291,7 +319,13 @@ def main():
         demo_data.load(ports, args.bin, keys.identity_provider)
         token = keys.mint("ana", "customer")
         headers = ["content-type: application/grpc", "te: trailers", f"authorization: Bearer {token}"]
-        bench = Bench(args, work)
+        waited = [0.0]
+
+        def quiet():
+            waited[0] += wait_for_delivery(metrics.values())
+            os.sync()  # and the disk has written back what earlier measurements left dirty
+
+        bench = Bench(args, work, quiet)
         selected = [c for c in calls() if not args.only or c[0] in args.only.split(",")]
         for name, service, path, request, check in selected:
             check(grpc.insecure_channel(f"127.0.0.1:{ports[service]}"), request,
@@ -316,6 +350,7 @@ def main():
                 if echo_figures and call_figures:
                     bench.rows.setdefault(name, []).append((*call_figures, *echo_figures))
 
+        quiet()
         if args.write_client:
             serial, _, serial_failures = lean_client(
                 args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 1)
@@ -326,7 +361,10 @@ def main():
                 f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
             concurrent, wall, concurrent_failures = write_client(
                 f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 16)
+        quiet()
         sqlite_latencies = bare_sqlite(os.path.join(work, "orders"), args.writes)
+        print(f"waited {waited[0]:.0f} s in all for the outbox relays to deliver earlier calls' events "
+              "before each measurement", file=sys.stderr)
         if args.write_client:
             echo_latencies = lean_client(args.write_client, "echo", echo_port, args.writes)[0]
         else:
