@@ -18,9 +18,15 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
         /// An entry of `key` (lower-cased) and `value`.
         public init(key: String, value: EntryValue) {
-            self.key = key.lowercased()
+            self.key = Metadata.lowercase(key)
             self.value = value
         }
+    }
+
+    /// `key` in lower case: itself when it has no upper-case letter (every key from the wire, and
+    /// those the code names), without the new string `lowercased()` makes.
+    static func lowercase(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) } ? key : key.lowercased()
     }
 
     private var entries: [Entry]
@@ -32,7 +38,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Metadata from string pairs.
     public init(dictionaryLiteral elements: (String, String)...) {
-        entries = elements.map { Entry(key: $0.0.lowercased(), value: .string($0.1)) }
+        entries = elements.map { Entry(key: $0.0, value: .string($0.1)) }
     }
 
     /// Whether there are no entries.
@@ -43,12 +49,12 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends a string value.
     public mutating func add(_ key: String, _ value: String) {
-        entries.append(Entry(key: key.lowercased(), value: .string(value)))
+        entries.append(Entry(key: key, value: .string(value)))
     }
 
     /// Appends a binary value; `key` should end in `-bin`.
     public mutating func add(_ key: String, binary value: [UInt8]) {
-        entries.append(Entry(key: key.lowercased(), value: .binary(value)))
+        entries.append(Entry(key: key, value: .binary(value)))
     }
 
     /// Appends an entry.
@@ -64,13 +70,13 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Removes every value of `key`.
     public mutating func remove(_ key: String) {
-        let key = key.lowercased()
+        let key = Self.lowercase(key)
         entries.removeAll { $0.key == key }
     }
 
     /// The first string value of `key`.
     public subscript(_ key: String) -> String? {
-        let key = key.lowercased()
+        let key = Self.lowercase(key)
         for entry in entries where entry.key == key {
             if case .string(let value) = entry.value { return value }
         }
@@ -79,7 +85,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// The first binary value of `key`.
     public func binary(_ key: String) -> [UInt8]? {
-        let key = key.lowercased()
+        let key = Self.lowercase(key)
         for entry in entries where entry.key == key {
             if case .binary(let value) = entry.value { return value }
         }

@@ -132,4 +132,19 @@ import Testing
         #expect(cache.identity(for: lookalike, generation: 0, now: 0) == nil)
         #expect(cache.identity(for: "abc.K.def", generation: 0, now: 0) == Identity(subject: "ana", role: .customer))
     }
+
+    /// The cache hashes a token's length and last 32 bytes only: tokens alike there are still
+    /// told apart by all their bytes.
+    @Test func tokensAlikeInLengthAndEndAreToldApart() {
+        let cache = TokenVerifierCache(capacity: 4)
+        let end = String(repeating: "s", count: 40)
+        cache.store(Identity(subject: "ana", role: .customer), for: "aaaa." + end, until: 100, generation: 0)
+        cache.store(Identity(subject: "bo", role: .customer), for: "bbbb." + end, until: 100, generation: 0)
+        #expect(cache.count == 2)
+        #expect(cache.identity(for: "aaaa." + end, generation: 0, now: 0) == Identity(subject: "ana", role: .customer))
+        #expect(cache.identity(for: "bbbb." + end, generation: 0, now: 0) == Identity(subject: "bo", role: .customer))
+        #expect(cache.identity(for: "cccc." + end, generation: 0, now: 0) == nil)
+        #expect(cache.identity(for: "aaa." + end, generation: 0, now: 0) == nil)
+        #expect(cache.identity(for: "", generation: 0, now: 0) == nil)
+    }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The tokens a ``TokenVerifier`` has verified, with the identity each proves, so that a caller's
@@ -12,11 +13,40 @@ final class TokenVerifierCache: Sendable {
         var expiresAt: Double
     }
 
+    /// A token as the cache's key: equal to another only byte for byte (Swift compares strings
+    /// by canonical equivalence, under which a token with a KELVIN SIGN would equal one with a
+    /// `K`), and hashed by its length and its last 32 bytes, part of its signature, rather than
+    /// its 300-500 bytes: only tokens that passed verification are stored, and those differ there.
+    private struct Key: Hashable {
+        let token: String
+
+        static func == (first: Key, second: Key) -> Bool {
+            var first = first.token
+            var second = second.token
+            return first.withUTF8 { one in
+                second.withUTF8 { other in
+                    let count = one.count
+                    guard count == other.count else { return false }
+                    guard let one = one.baseAddress, let other = other.baseAddress else { return true }
+                    return memcmp(one, other, count) == 0
+                }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var token = token
+            token.withUTF8 { bytes in
+                hasher.combine(bytes.count)
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(32))))
+            }
+        }
+    }
+
     private struct State {
         var generation: UInt64 = 0
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         /// The keys in insertion order, as a ring buffer: `oldest` is the next to be dropped.
-        var order: [String] = []
+        var order: [Key] = []
         var oldest = 0
     }
 
@@ -35,15 +65,14 @@ final class TokenVerifierCache: Sendable {
     }
 
     /// The identity `token` proved when verified against the ring of `generation`, if it is
-    /// cached and `now` is before its expiry. Tokens that are not ASCII are never found (a valid
-    /// token is base64url; Swift compares strings by canonical equivalence, bytes must match).
+    /// cached (the same bytes) and `now` is before its expiry.
     func identity(for token: String, generation: UInt64, now: Double) -> Identity? {
-        guard Self.isASCII(token) else { return nil }
+        let key = Key(token: token)
         return state.withLock { state in
             if generation > state.generation { Self.clear(&state, generation: generation) }
-            guard generation == state.generation, let entry = state.entries[token] else { return nil }
+            guard generation == state.generation, let entry = state.entries[key] else { return nil }
             guard now < entry.expiresAt else {
-                state.entries[token] = nil
+                state.entries[key] = nil
                 return nil
             }
             return entry.identity
@@ -53,29 +82,22 @@ final class TokenVerifierCache: Sendable {
     /// Keeps `identity` for `token` (verified against the ring of `generation`) until `expiresAt`;
     /// a token verified against an older ring than the cache's is not kept.
     func store(_ identity: Identity, for token: String, until expiresAt: Double, generation: UInt64) {
-        guard Self.isASCII(token) else { return }
+        let key = Key(token: token)
         state.withLock { state in
             if generation > state.generation { Self.clear(&state, generation: generation) }
             guard generation == state.generation else { return }
-            if state.entries.updateValue(Entry(identity: identity, expiresAt: expiresAt), forKey: token) != nil {
+            if state.entries.updateValue(Entry(identity: identity, expiresAt: expiresAt), forKey: key) != nil {
                 return
             }
             if state.order.count < capacity {
-                state.order.append(token)
+                state.order.append(key)
             } else {
                 // Full: the oldest entry still in the ring buffer gives its place to this one.
                 state.entries[state.order[state.oldest]] = nil
-                state.order[state.oldest] = token
+                state.order[state.oldest] = key
                 state.oldest = (state.oldest + 1) % capacity
             }
         }
-    }
-
-    /// Whether `token` is all ASCII, read as one buffer when the string has one (a token read
-    /// from the wire does), byte by byte otherwise.
-    private static func isASCII(_ token: String) -> Bool {
-        token.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
-            ?? token.utf8.allSatisfy { $0 < 0x80 }
     }
 
     private static func clear(_ state: inout State, generation: UInt64) {
