@@ -28,7 +28,8 @@ import Wire
         try await run(body, on: database)
         guard PostgresTestDatabase.isConfigured else { return }
         let postgres = try await ServiceDatabase(
-            postgres: PostgresBackend(url: PostgresTestDatabase.create(), connections: 2),
+            postgres: PostgresBackend(
+                url: PostgresTestDatabase.create(), connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
             schema: InquiriesService.schema)
         defer { postgres.close() }
         try await run(body, on: postgres)

@@ -43,11 +43,13 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         let first = OrdersHarness(
             database: try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: OrdersService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: OrdersService.schema),
             directory: "")
         let second = OrdersHarness(
             database: try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: OrdersService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: OrdersService.schema),
             directory: "")
         try await first.importOrder(first.order("o-1"))
         let issue = try await first.client("customer-1", .customer).reportIssue(

@@ -37,7 +37,8 @@ final class OrdersHarness: Sendable {
     static func postgres() async throws -> OrdersHarness {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 4), schema: OrdersService.schema)
+            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            schema: OrdersService.schema)
         return OrdersHarness(database: database, directory: "")
     }
 

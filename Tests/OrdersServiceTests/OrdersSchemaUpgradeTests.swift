@@ -57,10 +57,13 @@ import Wire
     func aPostgreSQLDatabaseUpgradesWithEverythingInIt() async throws {
         let url = try await PostgresTestDatabase.create()
         try await Self.upgrade { migrations in
-            try await ServiceDatabase(postgres: PostgresBackend(url: url, connections: 2), applying: migrations)
+            try await ServiceDatabase(
+                postgres: PostgresBackend(url: url, connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                applying: migrations)
         }
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 1), applying: Self.all)
+            postgres: PostgresBackend(url: url, connections: 1, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            applying: Self.all)
         let constraints = try await database.snapshot { db in
             try db.fetchRows(
                 "SELECT conname FROM pg_constraint WHERE conrelid = 'outbox'::regclass ORDER BY conname"

@@ -17,13 +17,12 @@ import Wire
 @Suite(.enabled(if: PostgresTestDatabase.isConfigured, "needs SUPPORT_TEST_DATABASE_URL"))
 struct AuditAppendGroupsTests {
     @Test func aCallTheDatabaseRefusesFailsAloneAndItsGroupIsAppended() async throws {
-        // Connections enough for the holder and both groups' transactions; waiting for one is
-        // not what is tested, so it may take long on a machine busy with every other suite (the
-        // default 5 s ran out once while all suites ran at once beside a build).
+        // Connections enough for the holder and both groups' transactions.
         let harness = OversightHarness(
             database: try await ServiceDatabase(
                 postgres: PostgresBackend(
-                    url: try await PostgresTestDatabase.create(), connections: 4, leaseTimeout: .seconds(120)),
+                    url: try await PostgresTestDatabase.create(), connections: 4,
+                    leaseTimeout: PostgresTestDatabase.leaseTimeout),
                 schema: OversightService.schema))
         defer { harness.database.close() }
         let groups = try #require((harness.service.store as? SQLOversightStore)?.groups)

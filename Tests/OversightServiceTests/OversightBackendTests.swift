@@ -19,7 +19,8 @@ import Wire
     {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 4), schema: OversightService.schema)
+            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            schema: OversightService.schema)
         return OversightHarness(database: database, checkpointing: checkpointing)
     }
 
@@ -238,7 +239,8 @@ import Wire
         var replicas: [OversightHarness] = []
         for _ in 0..<2 {
             let database = try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: OversightService.schema)
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: OversightService.schema)
             replicas.append(OversightHarness(database: database, checkpointing: checkpointing))
         }
         defer { replicas.forEach { $0.database.close() } }
@@ -296,7 +298,8 @@ import Wire
         var opened: [OversightHarness] = []
         for _ in 0..<2 {
             let database = try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: OversightService.schema)
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: OversightService.schema)
             opened.append(OversightHarness(database: database))
         }
         let replicas = opened

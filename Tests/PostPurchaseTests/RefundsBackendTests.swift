@@ -64,9 +64,11 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         let databases = [
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: RefundsService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: RefundsService.schema),
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: RefundsService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: RefundsService.schema),
         ]
         defer { databases.forEach { $0.close() } }
         let replicas = try databases.map { try Replica(harness, database: $0) }

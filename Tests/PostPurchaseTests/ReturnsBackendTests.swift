@@ -44,9 +44,11 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         return [
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: ReturnsService.schema),
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4), schema: ReturnsService.schema),
+                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                schema: ReturnsService.schema),
         ]
     }
 

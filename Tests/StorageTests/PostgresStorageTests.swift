@@ -23,7 +23,9 @@ struct PostgresStorageTests {
     }
 
     static func replica(_ url: DatabaseURL) async throws -> ServiceDatabase {
-        try await ServiceDatabase(postgres: PostgresBackend(url: url, connections: 4), schema: [effects])
+        try await ServiceDatabase(
+            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            schema: [effects])
     }
 
     @Test func replicasStartingAtOnceApplyEachMigrationOnce() async throws {

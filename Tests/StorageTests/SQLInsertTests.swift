@@ -72,7 +72,8 @@ import Testing
     func rowsAreWrittenAsArraysInOneStatementOnPostgreSQL() async throws {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 2), applying: [Self.table])
+            postgres: PostgresBackend(url: url, connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            applying: [Self.table])
         defer { database.close() }
         #expect(try await Self.insertAndRead(database) == Self.expected)
         // Arrays of every kind, with NULLs and empty, read back element by element.

@@ -17,11 +17,17 @@ public enum PostgresTestDatabase {
     public static let skipReason =
         "PostgreSQL tests need SUPPORT_TEST_DATABASE_URL (make test sets it; or: export SUPPORT_TEST_DATABASE_URL=$(scripts/postgres.sh start))"
 
+    /// How long a test's backend waits for a connection: every suite runs at once, and on two
+    /// busy cores opening a connection to the test server took past the backend's default 5 s
+    /// (a few tests failed UNAVAILABLE in runs beside a build). Waiting for a connection is
+    /// tested on its own (`PostgresUnreachableTests`); elsewhere it is only a wait.
+    public static let leaseTimeout: Duration = .seconds(120)
+
     /// Creates an empty database with a fresh name on the test server; returns its URL.
     public static func create() async throws -> DatabaseURL {
         let server = try DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "")
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let backend = PostgresBackend(url: server, connections: 1)
+        let backend = PostgresBackend(url: server, connections: 1, leaseTimeout: leaseTimeout)
         defer { backend.close() }
         try await backend.executeOutsideTransaction("CREATE DATABASE \(name)")
         var url = server
@@ -34,7 +40,7 @@ public enum PostgresTestDatabase {
         guard let server = try? DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "") else {
             return
         }
-        let backend = PostgresBackend(url: server, connections: 1)
+        let backend = PostgresBackend(url: server, connections: 1, leaseTimeout: leaseTimeout)
         defer { backend.close() }
         try? await backend.executeOutsideTransaction("DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
     }
