@@ -80,8 +80,10 @@ public struct TokenVerifier: Sendable {
         Identity, Double
     ) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        // The signature in its one canonical encoding: its last character's 4 unused bits at 0, so
+        // that a token cannot be rewritten into 15 other strings that verify (and are cached) alike.
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
-            let signature = Base64URL.decode(parts[2])
+            let signature = Base64URL.decode(parts[2]), parts[2] == Base64URL.encode(signature)
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == "ES256" else { throw .algorithmNotAllowed(header.alg) }
