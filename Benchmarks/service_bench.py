@@ -145,13 +145,23 @@ def outbox_backlog(metrics_ports):
     return backlog
 
 
-def wait_for_delivery(metrics_ports, timeout=600):
+def wait_for_delivery(metrics_ports, stalled_after=30):
     """Waits until every event of the calls measured so far is delivered to Oversight, so that no
     measurement shares the services' core and disk with the delivery of an earlier one's events (a
-    round of CheckEligibility or AskQuestion leaves tens of thousands). Returns the seconds waited."""
-    start = time.monotonic()
-    while outbox_backlog(metrics_ports) and time.monotonic() - start < timeout:
+    round of CheckEligibility or AskQuestion leaves tens of thousands). Gives up, saying so, when
+    the backlog has not shrunk for `stalled_after` seconds (an event the relay keeps retrying).
+    Returns the seconds waited."""
+    start = last_progress = time.monotonic()
+    smallest = outbox_backlog(metrics_ports)
+    while smallest:
+        if time.monotonic() - last_progress > stalled_after:
+            print(f"the outbox backlog stayed at {smallest} for {stalled_after} s; measuring anyway",
+                  file=sys.stderr)
+            break
         time.sleep(0.5)
+        backlog = outbox_backlog(metrics_ports)
+        if backlog < smallest:
+            smallest, last_progress = backlog, time.monotonic()
     return time.monotonic() - start
 
 
