@@ -119,11 +119,15 @@ def start_echo(binary):
     raise SystemExit("the echo server did not start")
 
 
+def metrics_lines(metrics_port):
+    """The lines of a service's /metrics."""
+    return urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode().splitlines()
+
+
 def scrape(metrics_port, path):
     """(calls handled, {status code: calls failed}) of the method `path`, from the service's /metrics."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
     handled, failed = 0, {}
-    for line in text.splitlines():
+    for line in metrics_lines(metrics_port):
         if f'method="{path}"' not in line:
             continue
         value = int(float(line.rsplit(" ", 1)[1]))
@@ -137,12 +141,8 @@ def scrape(metrics_port, path):
 
 def outbox_backlog(metrics_ports):
     """Events the services' outbox relays have yet to deliver (their `outbox_pending` gauges)."""
-    backlog = 0
-    for port in metrics_ports:
-        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
-        backlog += sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
-                       if line.startswith("outbox_pending"))
-    return backlog
+    return sum(int(float(line.rsplit(" ", 1)[1]))
+               for port in metrics_ports for line in metrics_lines(port) if line.startswith("outbox_pending"))
 
 
 def wait_for_delivery(metrics_ports, stalled_after=30):

@@ -28,8 +28,7 @@ import Wire
         try await run(body, on: database)
         guard PostgresTestDatabase.isConfigured else { return }
         let postgres = try await ServiceDatabase(
-            postgres: PostgresBackend(
-                url: PostgresTestDatabase.create(), connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(PostgresTestDatabase.create(), connections: 2),
             schema: InquiriesService.schema)
         defer { postgres.close() }
         try await run(body, on: postgres)

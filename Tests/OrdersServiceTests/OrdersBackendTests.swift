@@ -43,12 +43,12 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         let first = OrdersHarness(
             database: try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: OrdersService.schema),
             directory: "")
         let second = OrdersHarness(
             database: try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: OrdersService.schema),
             directory: "")
         try await first.importOrder(first.order("o-1"))

@@ -37,7 +37,7 @@ final class OrdersHarness: Sendable {
     static func postgres() async throws -> OrdersHarness {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 4),
             schema: OrdersService.schema)
         return OrdersHarness(database: database, directory: "")
     }

@@ -58,11 +58,11 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         try await Self.upgrade { migrations in
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 2),
                 applying: migrations)
         }
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 1, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 1),
             applying: Self.all)
         let constraints = try await database.snapshot { db in
             try db.fetchRows(

@@ -61,7 +61,7 @@ import Wire
     func postgres() async throws {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 6, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 6),
             applying: ServiceDatabase.runtimeTables)
         try await Self.hammer(database)
         database.close()

@@ -20,9 +20,7 @@ struct AuditAppendGroupsTests {
         // Connections enough for the holder and both groups' transactions.
         let harness = OversightHarness(
             database: try await ServiceDatabase(
-                postgres: PostgresBackend(
-                    url: try await PostgresTestDatabase.create(), connections: 4,
-                    leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(try await PostgresTestDatabase.create(), connections: 4),
                 schema: OversightService.schema))
         defer { harness.database.close() }
         let groups = try #require((harness.service.store as? SQLOversightStore)?.groups)

@@ -19,7 +19,7 @@ import Wire
     {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 4),
             schema: OversightService.schema)
         return OversightHarness(database: database, checkpointing: checkpointing)
     }
@@ -239,7 +239,7 @@ import Wire
         var replicas: [OversightHarness] = []
         for _ in 0..<2 {
             let database = try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: OversightService.schema)
             replicas.append(OversightHarness(database: database, checkpointing: checkpointing))
         }
@@ -298,7 +298,7 @@ import Wire
         var opened: [OversightHarness] = []
         for _ in 0..<2 {
             let database = try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: OversightService.schema)
             opened.append(OversightHarness(database: database))
         }

@@ -64,10 +64,10 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         let databases = [
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: RefundsService.schema),
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: RefundsService.schema),
         ]
         defer { databases.forEach { $0.close() } }

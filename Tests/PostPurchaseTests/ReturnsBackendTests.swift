@@ -44,10 +44,10 @@ import Wire
         let url = try await PostgresTestDatabase.create()
         return [
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: ReturnsService.schema),
             try await ServiceDatabase(
-                postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+                postgres: PostgresTestDatabase.backend(url, connections: 4),
                 schema: ReturnsService.schema),
         ]
     }

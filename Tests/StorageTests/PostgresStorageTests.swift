@@ -24,7 +24,7 @@ struct PostgresStorageTests {
 
     static func replica(_ url: DatabaseURL) async throws -> ServiceDatabase {
         try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 4, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 4),
             schema: [effects])
     }
 

@@ -72,7 +72,7 @@ import Testing
     func rowsAreWrittenAsArraysInOneStatementOnPostgreSQL() async throws {
         let url = try await PostgresTestDatabase.create()
         let database = try await ServiceDatabase(
-            postgres: PostgresBackend(url: url, connections: 2, leaseTimeout: PostgresTestDatabase.leaseTimeout),
+            postgres: PostgresTestDatabase.backend(url, connections: 2),
             applying: [Self.table])
         defer { database.close() }
         #expect(try await Self.insertAndRead(database) == Self.expected)

@@ -23,11 +23,17 @@ public enum PostgresTestDatabase {
     /// tested on its own (`PostgresUnreachableTests`); elsewhere it is only a wait.
     public static let leaseTimeout: Duration = .seconds(120)
 
+    /// A backend on the test database at `url` with `connections` connections, waiting for one up
+    /// to ``leaseTimeout``.
+    public static func backend(_ url: DatabaseURL, connections: Int) -> PostgresBackend {
+        PostgresBackend(url: url, connections: connections, leaseTimeout: leaseTimeout)
+    }
+
     /// Creates an empty database with a fresh name on the test server; returns its URL.
     public static func create() async throws -> DatabaseURL {
         let server = try DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "")
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        let backend = PostgresBackend(url: server, connections: 1, leaseTimeout: leaseTimeout)
+        let backend = backend(server, connections: 1)
         defer { backend.close() }
         try await backend.executeOutsideTransaction("CREATE DATABASE \(name)")
         var url = server
@@ -40,7 +46,7 @@ public enum PostgresTestDatabase {
         guard let server = try? DatabaseURL(parsing: ProcessInfo.processInfo.environment[variable] ?? "") else {
             return
         }
-        let backend = PostgresBackend(url: server, connections: 1, leaseTimeout: leaseTimeout)
+        let backend = backend(server, connections: 1)
         defer { backend.close() }
         try? await backend.executeOutsideTransaction("DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
     }
