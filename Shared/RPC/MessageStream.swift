@@ -40,10 +40,16 @@ public struct MessageStream: AsyncSequence, Sendable {
         var base: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
         let onConsumed: (@Sendable (Int) -> Void)?
 
-        /// The next message, or `nil` at the end of the stream.
+        /// The next message, or `nil` at the end of the stream. A reader whose task is cancelled
+        /// gets `CANCELLED`, never a clean end: `AsyncThrowingStream` ends quietly for a cancelled
+        /// reader, which a client-streaming handler (or a client awaiting its one response) would
+        /// otherwise take for the peer's complete input, racing the transport's own `CANCELLED`.
         public mutating func next() async throws -> [UInt8]? {
-            let message = try await base.next()
-            if let message, let onConsumed { onConsumed(message.count) }
+            guard let message = try await base.next() else {
+                if Task.isCancelled { throw RPCError(.cancelled, "the call was cancelled") }
+                return nil
+            }
+            onConsumed?(message.count)
             return message
         }
     }
