@@ -81,11 +81,26 @@ public struct Order: Sendable, Hashable, Codable {
     public var latestTrackingEvent: TrackingEvent? { trackingEvents.last }
 
     /// One sentence confirming the status to the customer.
+    /// Written into one buffer reserved up front: an interpolation per part grew the string seven
+    /// times on every `GetOrderStatus` (service-profile.md, ninth pass).
     public var statusSummary: String {
-        var summary = "Your order \(id) \(status.phrase)"
-        if let latest = latestTrackingEvent, status.hasShipped {
-            summary += "; latest from \(latest.carrier): \(latest.description.isEmpty ? "update" : latest.description)"
+        let opening = "Your order ", latestFrom = "; latest from "
+        let shown = status.hasShipped ? latestTrackingEvent : nil
+        let detail = shown.map { $0.description.isEmpty ? "update" : $0.description } ?? ""
+        let tracking = shown.map { latestFrom.utf8.count + $0.carrier.utf8.count + 2 + detail.utf8.count } ?? 0
+        var summary = ""
+        summary.reserveCapacity(opening.utf8.count + id.utf8.count + 1 + status.phrase.utf8.count + tracking + 1)
+        summary += opening
+        summary += id
+        summary += " "
+        summary += status.phrase
+        if let shown {
+            summary += latestFrom
+            summary += shown.carrier
+            summary += ": "
+            summary += detail
         }
-        return summary + "."
+        summary += "."
+        return summary
     }
 }

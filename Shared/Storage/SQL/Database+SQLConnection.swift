@@ -94,20 +94,36 @@ extension Database: SQLConnection {
         return rows
     }
 
-    /// The current row of `sqliteStatement`, each column read straight off the statement.
+    /// The current row of `sqliteStatement`, each column read straight off the statement. Text
+    /// is read through `sqlite3_column_blob` with its length, not `sqlite3_column_text`: SQLite
+    /// copies a text value into a buffer of its own to add the terminating NUL that
+    /// `sqlite3_column_text` promises (a `malloc` per text column per row, the most frequent in a
+    /// `GetOrderStatus` under load), and `String(cString:)` then scans for it. The text compared
+    /// is the same: every text reaches SQLite bound as a C string (here and through GRDB), so none
+    /// holds a NUL. Blobs are copied once, not through `Data`.
     private static func row(of sqliteStatement: SQLiteStatement, columns: CInt) -> SQLRow {
         var values: [SQLValue] = []
         values.reserveCapacity(Int(columns))
         for index in 0..<columns {
-            switch DatabaseValue(sqliteStatement: sqliteStatement, index: index).storage {
-            case .null: values.append(.null)
-            case .int64(let integer): values.append(.integer(integer))
-            case .double(let double): values.append(.real(double))
-            case .string(let string): values.append(.text(string))
-            case .blob(let data): values.append(.blob([UInt8](data)))
+            switch sqlite3_column_type(sqliteStatement, index) {
+            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(sqliteStatement, index)))
+            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(sqliteStatement, index)))
+            case SQLITE_TEXT: values.append(.text(String(decoding: bytes(sqliteStatement, index), as: UTF8.self)))
+            case SQLITE_BLOB: values.append(.blob([UInt8](bytes(sqliteStatement, index))))
+            default: values.append(.null)
             }
         }
         return SQLRow(values)
+    }
+
+    /// A text or blob column's bytes as SQLite holds them (valid until the statement moves on).
+    private static func bytes(_ sqliteStatement: SQLiteStatement, _ index: CInt) -> UnsafeRawBufferPointer {
+        // `sqlite3_column_bytes` after `sqlite3_column_blob`, as SQLite asks: the length of the
+        // value the pointer points to. An empty value comes back as a null pointer.
+        let start = sqlite3_column_blob(sqliteStatement, index)
+        let count = Int(sqlite3_column_bytes(sqliteStatement, index))
+        guard let start, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: start, count: count)
     }
 
     /// `arguments` as GRDB binds them (an array, PostgreSQL only, throws ``PostgresOnlyError``).
