@@ -1,9 +1,13 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup generate check-protos check-generated lint build run test interop contracts tsan e2e bench-codec fuzz fuzz-short
+.PHONY: setup setup-run generate check-protos check-generated lint build run test interop contracts tsan e2e bench-codec fuzz fuzz-short
 
-## Install what a fresh Debian 12 machine with Swift lacks (apt and pip packages).
+## Install what a fresh Debian 12 machine with Swift lacks for the tests (apt and pip packages).
 setup:
 	./scripts/setup.sh
+
+## Install only what building and running need (with DB=postgres, PostgreSQL 15 too).
+setup-run:
+	./scripts/setup.sh run $(DB)
 
 ## Regenerate every *.pb.swift file from proto/ (and the test protos) with protoc-gen-support.
 generate: setup
@@ -21,7 +25,7 @@ check-protos: setup
 lint:
 	./scripts/lint.sh
 
-build: setup
+build: setup-run
 	swift build
 
 ## Start all five services on localhost:50051-50055 with demo data (Ctrl-C stops them).
