@@ -227,14 +227,28 @@ import Wire
                     ]
                 }
             ).serializedBytes())
+        harness.advance(days: 1.0 / 1_440)
+        let waiting = try await customer.reportIssue(
+            ReportIssueRequest.with {
+                $0.idempotencyKey = "w-1"; $0.orderID = "o-2"; $0.category = .trackingNotUpdated
+                $0.description = "No news since the redirect"
+            })
+        var openIssues: [Int32] = []
         for id in ["o-1", "o-2"] {
             answers.append(try await agent.getOrder(GetOrderRequest.with { $0.orderID = id }).serializedBytes())
-            answers.append(
-                try await agent.listIssues(ListIssuesRequest.with { $0.orderID = id }).serializedBytes())
+            let issues = try await agent.listIssues(ListIssuesRequest.with { $0.orderID = id })
+            answers.append(issues.serializedBytes())
+            // The status counts the order's issues awaiting an outcome, as its list shows them.
+            let status = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = id })
+            answers.append(status.serializedBytes())
+            let awaiting = issues.issues.filter { [.open, .classified, .mediation].contains($0.state) }
+            #expect(status.openIssueCount == Int32(awaiting.count), "order \(id)")
+            openIssues.append(status.openIssueCount)
         }
+        #expect(openIssues.contains(0) && openIssues.contains { $0 > 0 }, "\(openIssues)")
         answers.append(
             try await customer.listOrders(ListOrdersRequest.with { $0.customerID = "customer-1" }).serializedBytes())
-        return (answers, [reported.issueID, dispute.issueID, redirect.issueID])
+        return (answers, [reported.issueID, dispute.issueID, redirect.issueID, waiting.issueID])
     }
 
     /// `bytes` with each of `ids` replaced by a token of the same length naming its place, so that

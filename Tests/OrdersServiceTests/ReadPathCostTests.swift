@@ -53,10 +53,17 @@ struct ReadPathCostTests {
                     return (order, try db.fetchCount("SELECT COUNT(*) FROM issues WHERE order_id = ?", ["o-1"]))
                 }
             },
-            Piece("GetOrderStatus's read, row and tracking events only (now)") {
+            Piece("GetOrderStatus's read, row and tracking events, the count a third statement (before)") {
                 _ = try ServiceDatabase.readTransaction(on: queue) { db in
-                    let order = try OrderRows.orderWithoutLinesAndPayments(id: "o-1", in: db)
+                    let order = try OrderRows.load(
+                        db.fetchRows(constantSQL, ["o-1"]), withLinesAndPayments: false, in: db
+                    ).first
                     return (order, try db.fetchCount("SELECT COUNT(*) FROM issues WHERE order_id = ?", ["o-1"]))
+                }
+            },
+            Piece("GetOrderStatus's read, the count a column of the order's row (now)") {
+                _ = try ServiceDatabase.readTransaction(on: queue) { db in
+                    try OrderRows.orderStatusWithOpenIssueCount(id: "o-1", in: db)
                 }
             },
             Piece("empty transaction, cached BEGIN/COMMIT") {

@@ -14,6 +14,10 @@ public enum IssueState: Int, Sendable, Hashable, Codable, CaseIterable {
     /// Finished.
     case closed
 
+    /// The states of an issue still open to the customer: not yet resolved, decided or closed
+    /// (the open-issue count of an order's status).
+    public static let awaitingOutcome: [IssueState] = [.open, .classified, .mediation]
+
     /// The name used in messages and events.
     public var name: String {
         switch self {

@@ -50,12 +50,28 @@ enum OrderRows {
         return try load(db.fetchRows(sql, [id]), in: db).first
     }
 
-    /// One order's row and tracking events, its lines and payments left empty (not read): what
-    /// its status needs (``OrderStore/orderStatusWithOpenIssueCount(id:)``), in two statements
-    /// instead of four.
-    static func orderWithoutLinesAndPayments(id: String, in db: some SQLConnection) throws -> Order? {
-        try load(db.fetchRows(selectOne, [id]), withLinesAndPayments: false, in: db).first
+    /// One order's row and tracking events, its lines and payments left empty (not read), with
+    /// how many of its issues are awaiting an outcome (``IssueState/awaitingOutcome``): what its
+    /// status needs (``OrderStore/orderStatusWithOpenIssueCount(id:)``), in two statements: the
+    /// count is a column of the order's row (a subquery on `issues_by_order`), not a third.
+    static func orderStatusWithOpenIssueCount(id: String, in db: some SQLConnection) throws
+        -> (order: Order, openIssues: Int)?
+    {
+        let states: [any SQLBindable] = IssueState.awaitingOutcome.map(\.rawValue)
+        guard let row = try db.fetchRows(selectOneWithOpenIssues, states + [id]).first,
+            let order = try load([row], withLinesAndPayments: false, in: db).first
+        else { return nil }
+        return (order, try row.int(openIssuesColumn))
     }
+
+    /// ``selectOne`` with the count of the order's issues in the three states of
+    /// ``IssueState/awaitingOutcome`` after its columns (those states bound before the id).
+    private static let selectOneWithOpenIssues = """
+        SELECT \(columns), (SELECT COUNT(*) FROM issues WHERE issues.order_id = orders.order_id \
+        AND issues.state IN (?, ?, ?)) FROM orders WHERE order_id = ?
+        """
+    /// Where ``selectOneWithOpenIssues`` puts the count: after the 18 of ``columns``.
+    private static let openIssuesColumn = 18
 
     /// One order's row and lines, its payments and tracking events left empty (not read): what
     /// reporting an issue reads (the order's owner, its status, and its value through its lines:

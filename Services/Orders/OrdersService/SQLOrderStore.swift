@@ -71,11 +71,7 @@ struct SQLOrderStore: OrderStore {
 
     func orderStatusWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
         try await database.snapshot { db in
-            guard let order = try OrderRows.orderWithoutLinesAndPayments(id: id, in: db) else { return nil }
-            let open = try db.fetchCount(
-                "SELECT COUNT(*) FROM issues WHERE order_id = ? AND state IN (?, ?, ?)",
-                [id, IssueState.open.rawValue, IssueState.classified.rawValue, IssueState.mediation.rawValue])
-            return (order, open)
+            try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db)
         }
     }
 }

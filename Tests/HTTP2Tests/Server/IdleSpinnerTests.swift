@@ -61,7 +61,8 @@ import Testing
         let server = HTTP2Server(
             configuration: ServerConfiguration(port: 0, busyPoll: .microseconds(100)), router: router, group: group)
         let port = try await server.start()
-        #expect(Self.spinnerStates().count == 2)
+        // Each thread names itself once it runs, which may be after `start` returned.
+        #expect(try await Self.eventually { Self.spinnerStates().count == 2 })
         let client = try HTTP2ClientTransport(host: "127.0.0.1", port: port)
         for round in 0..<20 {
             let reply = try await client.unary(
