@@ -114,6 +114,19 @@ import Wire
         #expect(context.traceparent == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
     }
 
+    /// Ids are kept as numbers and written out when asked for: leading zeros survive the trip.
+    @Test func idsWithLeadingZerosAreWrittenBackAsTheyCame() throws {
+        for header in [
+            "00-0000000000000000000000000000000a-000000000000000b-01",
+            "00-00000000000000010000000000000000-0100000000000000-00",
+            "00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01",
+        ] {
+            let context = try #require(TraceContext(traceparent: header))
+            #expect(context.traceparent == header)
+            #expect(context.child().traceID == context.traceID)
+        }
+    }
+
     @Test func jsonLogLinesEscapeEverything() {
         #expect(JSONLogHandler.quoted("a\"b\\c\nd\u{1}é") == #""a\"b\\c\nd\u0001é""#)
     }
