@@ -5,10 +5,12 @@ import Wire
 /// alike: everything except pseudo-headers and the headers gRPC itself defines, `-bin` values
 /// base64-decoded (undecodable ones dropped).
 package enum HeaderMetadata {
-    /// Headers that are part of the protocol rather than metadata.
+    /// Headers that are part of the protocol rather than metadata (with HTTP/2's
+    /// connection-specific headers, which it forbids).
     static let reserved: Set<String> = [
         "content-type", "te", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "grpc-status",
-        "grpc-message", "content-length", "connection",
+        "grpc-message", "content-length", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
+        "upgrade",
     ]
 
     /// The metadata of `headers`.

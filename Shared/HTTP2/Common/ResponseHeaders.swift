@@ -50,9 +50,12 @@ enum ResponseHeaders {
         return block
     }
 
-    /// Adds metadata entries, binary values base64-encoded.
+    /// Adds metadata entries, binary values base64-encoded. Entries named like a pseudo-header or
+    /// a header gRPC or HTTP/2 itself defines (``HeaderMetadata/reserved``) are left out: metadata
+    /// may never restate a call's status or content type, nor make nghttp2 refuse the whole block
+    /// (a connection-specific header), whoever set it.
     static func append(_ metadata: Metadata, to headers: inout HeaderList) {
-        for entry in metadata {
+        for entry in metadata where !entry.key.hasPrefix(":") && !HeaderMetadata.reserved.contains(entry.key) {
             switch entry.value {
             case .string(let value): headers.append((entry.key, value))
             case .binary(let bytes): headers.append((entry.key, Base64.encode(bytes)))
