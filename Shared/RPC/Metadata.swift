@@ -11,8 +11,9 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// One key-value pair.
     public struct Entry: Sendable, Hashable {
-        /// The key, lower case.
-        public var key: String
+        /// The key, lower case (set only through ``init(key:value:)``, which lowers it: a key
+        /// changed afterwards could go out in upper case, which HTTP/2 forbids).
+        public private(set) var key: String
         /// The value.
         public var value: EntryValue
 

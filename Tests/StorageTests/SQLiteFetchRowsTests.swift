@@ -64,4 +64,26 @@ import Testing
             #expect(rows == [SQLRow([.text("one")])])
         }
     }
+
+    /// Text SQLite made itself (not bound by us or GRDB) reads back whole: a NUL byte inside it is
+    /// kept (it was cut there when read as a C string), invalid UTF-8 becomes U+FFFD as before,
+    /// empty text stays empty text, and a megabyte arrives complete; a blob cast to text too.
+    @Test func textSQLiteMadeItselfReadsBackWhole() async throws {
+        try await Self.withDatabase { database in
+            _ = try await database.transaction { db in
+                try db.execute(
+                    """
+                    INSERT INTO v (id, t) VALUES (1, CAST(x'610062' AS TEXT)), (2, CAST(x'ff61c3' AS TEXT)),
+                    (3, ''), (4, replace(hex(zeroblob(524288)), '0', 'z')), (5, 'x' || CAST(x'00' AS TEXT))
+                    """, [])
+            }
+            let rows = try await database.snapshot { db in try db.fetchRows("SELECT t FROM v ORDER BY id", []) }
+            #expect(rows.count == 5)
+            #expect(rows.first == SQLRow([.text("a\u{0}b")]))
+            #expect(rows.dropFirst(1).first == SQLRow([.text("\u{FFFD}a\u{FFFD}")]))
+            #expect(rows.dropFirst(2).first == SQLRow([.text("")]))
+            #expect(rows.dropFirst(3).first == SQLRow([.text(String(repeating: "z", count: 1_048_576))]))
+            #expect(rows.dropFirst(4).first == SQLRow([.text("x\u{0}")]))
+        }
+    }
 }

@@ -64,11 +64,13 @@ enum OrderRows {
         return (order, try row.int(openIssuesColumn))
     }
 
-    /// ``selectOne`` with the count of the order's issues in the three states of
-    /// ``IssueState/awaitingOutcome`` after its columns (those states bound before the id).
+    /// ``selectOne`` with the count of the order's issues in the states of
+    /// ``IssueState/awaitingOutcome`` after its columns (those states bound before the id, one
+    /// placeholder each: a state added there is counted, not a statement refused at run time).
     private static let selectOneWithOpenIssues = """
         SELECT \(columns), (SELECT COUNT(*) FROM issues WHERE issues.order_id = orders.order_id \
-        AND issues.state IN (?, ?, ?)) FROM orders WHERE order_id = ?
+        AND issues.state IN (\(Array(repeating: "?", count: IssueState.awaitingOutcome.count).joined(separator: ", ")))) \
+        FROM orders WHERE order_id = ?
         """
     /// Where ``selectOneWithOpenIssues`` puts the count: after the 18 of ``columns``.
     private static let openIssuesColumn = 18

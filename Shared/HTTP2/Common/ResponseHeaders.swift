@@ -11,9 +11,17 @@ enum ResponseHeaders {
         var headers: HeaderList = [(":status", "200"), ("content-type", "application/grpc")]
         if compressed { headers.append(("grpc-encoding", "gzip")) }
         headers.append(("grpc-accept-encoding", acceptEncoding))
-        append(metadata, to: &headers)
+        var budget = maximumMetadataBytes
+        append(metadata, to: &headers, budget: &budget)
         return headers
     }
+
+    /// The most bytes of metadata one response block carries, counted as HTTP/2 counts a header
+    /// list (each entry's name, value and 32): entries past it are left out, so that the block
+    /// (with its status and a ``maximumMessageBytes`` message) stays well within the 64 KiB
+    /// nghttp2 sends. A larger block is never sent and the stream stays open: the client waited
+    /// for a status until its deadline, or for ever.
+    static let maximumMetadataBytes = 32 * 1_024
 
     /// The most UTF-8 bytes of a status message sent in `grpc-message`: messages may quote what a
     /// caller sent, and a header block nghttp2 cannot send (over 64 KiB) would leave the call
@@ -22,9 +30,16 @@ enum ResponseHeaders {
 
     /// Trailers carrying the status.
     static func trailers(code: StatusCode, message: String, metadata: Metadata) -> HeaderList {
+        var headers = status(code: code, message: message)
+        var budget = maximumMetadataBytes
+        append(metadata, to: &headers, budget: &budget)
+        return headers
+    }
+
+    /// `grpc-status`, and `grpc-message` unless `message` is empty.
+    private static func status(code: StatusCode, message: String) -> HeaderList {
         var headers: HeaderList = [("grpc-status", String(code.rawValue))]
         if !message.isEmpty { headers.append(("grpc-message", PercentEncoding.encode(shortened(message)))) }
-        append(metadata, to: &headers)
         return headers
     }
 
@@ -45,21 +60,37 @@ enum ResponseHeaders {
     static func trailersOnly(code: StatusCode, message: String, headers: Metadata, trailers: Metadata) -> HeaderList {
         var block: HeaderList = [(":status", "200"), ("content-type", "application/grpc")]
         block.append(("grpc-accept-encoding", acceptEncoding))
-        block += Self.trailers(code: code, message: message, metadata: trailers)
-        append(headers, to: &block)
+        block += status(code: code, message: message)
+        // One block, one budget: the trailers' entries first.
+        var budget = maximumMetadataBytes
+        append(trailers, to: &block, budget: &budget)
+        append(headers, to: &block, budget: &budget)
         return block
     }
 
-    /// Adds metadata entries, binary values base64-encoded. Entries named like a pseudo-header or
-    /// a header gRPC or HTTP/2 itself defines (``HeaderMetadata/reserved``) are left out: metadata
-    /// may never restate a call's status or content type, nor make nghttp2 refuse the whole block
-    /// (a connection-specific header), whoever set it.
+    /// Adds metadata entries, binary values base64-encoded. Entries HTTP/2 cannot carry
+    /// (``HeaderMetadata/isSendable(_:)``: a reserved or pseudo-header name, a name or a value with
+    /// a character a header may not hold) are left out, whoever set them: metadata may never
+    /// restate a call's status or content type, and an entry the peer's nghttp2 refuses resets
+    /// the whole stream, which ends the call without its status.
     static func append(_ metadata: Metadata, to headers: inout HeaderList) {
-        for entry in metadata where !entry.key.hasPrefix(":") && !HeaderMetadata.reserved.contains(entry.key) {
+        var unlimited = Int.max
+        append(metadata, to: &headers, budget: &unlimited)
+    }
+
+    /// Adds the sendable entries of `metadata` that fit in `budget` (bytes as HTTP/2 counts a
+    /// header list), taking from it what they use.
+    static func append(_ metadata: Metadata, to headers: inout HeaderList, budget: inout Int) {
+        for entry in metadata where HeaderMetadata.isSendable(entry) {
+            let value: String
             switch entry.value {
-            case .string(let value): headers.append((entry.key, value))
-            case .binary(let bytes): headers.append((entry.key, Base64.encode(bytes)))
+            case .string(let text): value = text
+            case .binary(let bytes): value = Base64.encode(bytes)
             }
+            let size = entry.key.utf8.count + value.utf8.count + 32
+            guard size <= budget else { continue }
+            budget -= size
+            headers.append((entry.key, value))
         }
     }
 }
