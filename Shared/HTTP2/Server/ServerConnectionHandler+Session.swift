@@ -12,20 +12,17 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionReceivedHeader(
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
-        guard let stream = streams[streamID] else { return true }
-        guard stream.state.isReceivingHeaders else { return true }  // trailers from a client are ignored
+        // Trailers from a client, and fields past the block's limits, are not kept.
+        guard let stream = streams[streamID], stream.state.keepsHeaders else { return true }
         let field = (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
-        guard
-            stream.state.receivedHeader(
-                field, size: name.count + value.count + 32, maximumSize: configuration.maximumHeaderListSize,
-                maximumCount: 128)
-        else {
-            // Refusing the header makes nghttp2 reset the stream; the connection carries on.
-            streams[streamID] = nil
-            return false
-        }
+        stream.state.receivedHeader(
+            field, size: name.count + value.count + 32, maximumSize: configuration.maximumHeaderListSize,
+            maximumCount: Self.maximumHeaderCount)
         return true
     }
+
+    /// The most fields a request header block may have.
+    static let maximumHeaderCount = 128
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }
@@ -128,6 +125,15 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     /// Validates a complete request header block and finds its handler.
     private func route(_ stream: ServerStream) {
         guard let block = stream.state.headerBlock else { return }
+        guard !block.overflowed else {
+            fail(
+                stream,
+                RPCError(
+                    .resourceExhausted,
+                    "the request's metadata is larger than this server accepts "
+                        + "(\(configuration.maximumHeaderListSize) bytes, \(Self.maximumHeaderCount) fields)"))
+            return
+        }
         let head: RequestHead
         do throws(RequestHead.Rejection) {
             head = try RequestHead(block.fields)

@@ -24,11 +24,14 @@ extension ServerStreamStateMachine {
     }
 
     /// Request headers as they arrive, and their total size so far (each field counts its name,
-    /// its value and 32 bytes, as SETTINGS_MAX_HEADER_LIST_SIZE does).
+    /// its value and 32 bytes, as SETTINGS_MAX_HEADER_LIST_SIZE does). Once the block grows past
+    /// its limits it is `overflowed`: its fields are dropped and no more are kept (the call is
+    /// refused when the block is complete).
     struct HeaderBlock {
         var fields: HeaderList = []
         var size = 0
         var requestEnded = false
+        var overflowed = false
     }
 
     /// A routed call: its validated head, its handler and context (one shared ``Route``), its

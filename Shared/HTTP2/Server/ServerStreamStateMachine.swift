@@ -99,19 +99,32 @@ struct ServerStreamStateMachine {
 
     // MARK: Request
 
-    /// One request header field of `size` bytes: appended while the block arrives. Returns false
-    /// (appending nothing) once the block would exceed `maximumSize` bytes or `maximumCount`
-    /// fields; trailers from a client (after the block) are ignored and return true.
-    mutating func receivedHeader(
-        _ field: (name: String, value: String), size: Int, maximumSize: Int, maximumCount: Int
-    ) -> Bool {
-        guard case .receivingHeaders(var block) = state else { return true }
+    /// Whether a request header field arriving now would be kept: the block is still arriving
+    /// and within its limits (a field that would not be kept need not be decoded into strings).
+    var keepsHeaders: Bool {
+        if case .receivingHeaders(let block) = state { return !block.overflowed }
+        return false
+    }
+
+    /// One request header field of `size` bytes: appended while the block arrives. Once the block
+    /// would exceed `maximumSize` bytes or `maximumCount` fields it is marked overflowed, the
+    /// fields kept so far are dropped and no more are kept, so that the call is refused with a
+    /// status when the block is complete (rather than reset: the client learns why). Trailers
+    /// from a client (after the block) are ignored.
+    mutating func receivedHeader(_ field: (name: String, value: String), size: Int, maximumSize: Int, maximumCount: Int)
+    {
+        guard case .receivingHeaders(var block) = state, !block.overflowed else { return }
         state = .modifying
         defer { state = .receivingHeaders(block) }
+        // `size` is one field's (bounded by nghttp2's frame and table sizes) and the sum stops
+        // growing at the first field past the limit: it cannot overflow.
         block.size += size
-        guard block.size <= maximumSize, block.fields.count < maximumCount else { return false }
+        guard block.size <= maximumSize, block.fields.count < maximumCount else {
+            block.overflowed = true
+            block.fields = []
+            return
+        }
         block.fields.append(field)
-        return true
     }
 
     /// The header block was validated (`head`), routed and admitted (`accepted`). Returns false

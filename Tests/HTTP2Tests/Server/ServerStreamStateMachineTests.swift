@@ -34,7 +34,7 @@ import Testing
     /// Feeds `headers` to `machine` and routes the block as the connection does.
     static func route(_ machine: inout Machine, _ headers: HeaderList) throws -> ServerCallExecutor.Accepted {
         for field in headers {
-            #expect(machine.receivedHeader(field, size: 40, maximumSize: 16_384, maximumCount: 128) == true)
+            machine.receivedHeader(field, size: 40, maximumSize: 16_384, maximumCount: 128)
         }
         let block = try #require(machine.headerBlock)
         let head = try RequestHead(block.fields)
@@ -180,15 +180,27 @@ import Testing
 
     @Test func theHeaderBlockIsBoundedAndTrailersAreIgnored() throws {
         var bySize = Machine()
-        #expect(bySize.receivedHeader((":path", "/a"), size: 60, maximumSize: 100, maximumCount: 128) == true)
-        #expect(bySize.receivedHeader(("x", "y"), size: 60, maximumSize: 100, maximumCount: 128) == false)
+        bySize.receivedHeader((":path", "/a"), size: 60, maximumSize: 100, maximumCount: 128)
         #expect(bySize.headerBlock?.fields.count == 1)
+        #expect(bySize.keepsHeaders)
+        bySize.receivedHeader(("x", "y"), size: 60, maximumSize: 100, maximumCount: 128)
+        // Past the limit: what was kept is dropped, nothing more is kept, the block is marked.
+        #expect(bySize.headerBlock?.overflowed == true)
+        #expect(bySize.headerBlock?.fields.isEmpty == true)
+        #expect(!bySize.keepsHeaders)
+        bySize.receivedHeader(("z", "1"), size: 1, maximumSize: 100, maximumCount: 128)
+        #expect(bySize.headerBlock?.fields.isEmpty == true)
+        #expect(bySize.headerBlock?.size == 120)
+
         var byCount = Machine()
-        #expect(byCount.receivedHeader(("a", "1"), size: 1, maximumSize: 100, maximumCount: 1) == true)
-        #expect(byCount.receivedHeader(("b", "2"), size: 1, maximumSize: 100, maximumCount: 1) == false)
+        byCount.receivedHeader(("a", "1"), size: 1, maximumSize: 100, maximumCount: 1)
+        #expect(byCount.headerBlock?.overflowed == false)
+        byCount.receivedHeader(("b", "2"), size: 1, maximumSize: 100, maximumCount: 1)
+        #expect(byCount.headerBlock?.overflowed == true)
 
         var routed = try machine()
-        #expect(routed.receivedHeader(("trailer", "x"), size: 10, maximumSize: 1, maximumCount: 0) == true)
+        #expect(!routed.keepsHeaders)
+        routed.receivedHeader(("trailer", "x"), size: 10, maximumSize: 1, maximumCount: 0)
         #expect(routed.headerBlock == nil)
     }
 
