@@ -16,14 +16,32 @@ extension ClientConnectionHandler {
         return headers
     }
 
+    /// The largest request header list sent (counted as SETTINGS_MAX_HEADER_LIST_SIZE counts:
+    /// each field's name, value and 32), whatever the server allows: nghttp2 sends no header
+    /// block over 64 KiB, and a list within this is never encoded larger.
+    static let maximumRequestHeaderListSize = 64 * 1_024
+
     /// Opens a stream for a call; nil (after failing the call) when the connection cannot.
     private func open(_ stream: ClientStream, path: String, options: CallOptions, handle: CallHandle) -> Bool {
         guard !handle.isCancelled else {
             complete(stream, RPCError(.cancelled, "the call was cancelled"))
             return false
         }
-        guard !isDraining, let context, context.channel.isActive,
-            let id = try? session.submitRequest(headers: requestHeaders(path: path, options: options))
+        let headers = requestHeaders(path: path, options: options)
+        let size = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 32 }
+        let limit = min(Int(session.peerMaxHeaderListSize), Self.maximumRequestHeaderListSize)
+        guard size <= limit else {
+            // Sent anyway, the server would refuse it, or nghttp2 would not send it at all (a
+            // block over 64 KiB), which read as UNAVAILABLE "the server refused the stream" and
+            // was retried.
+            complete(
+                stream,
+                RPCError(
+                    .resourceExhausted,
+                    "the request's metadata (\(size) bytes) is larger than \(authority) accepts (\(limit) bytes)"))
+            return false
+        }
+        guard !isDraining, let context, context.channel.isActive, let id = try? session.submitRequest(headers: headers)
         else {
             complete(stream, RPCError(.unavailable, "the connection to \(authority) is not accepting calls"))
             return false

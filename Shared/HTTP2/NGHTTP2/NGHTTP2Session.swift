@@ -166,6 +166,11 @@ final class NGHTTP2Session {
         nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
     }
 
+    /// The peer's SETTINGS_MAX_HEADER_LIST_SIZE (`UInt32.max` until it says otherwise).
+    var peerMaxHeaderListSize: UInt32 {
+        nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE)
+    }
+
     /// Flow-controlled bytes the peer lets us send on `streamID` now: the smaller of the stream's
     /// and the connection's windows (0 or less when either is closed; -1 for an unknown stream).
     func sendWindow(streamID: Int32) -> Int {
