@@ -26,6 +26,21 @@ import Testing
         #expect(try Self.verifier.verify(token) == Identity(subject: "agent-7", role: .agent))
     }
 
+    /// Minted times are whole seconds (JSON integers), and the token verifies at once.
+    @Test func mintedTimesAreWholeSeconds() throws {
+        let token = try Self.minter.mint(subject: "agent-7", role: .agent, lifetime: 600)
+        let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
+        let claims = try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
+        let text = String(decoding: payload, as: UTF8.self)
+        for name in ["iat", "nbf", "exp"] {
+            let value = try #require(claims[name] as? Double, "\(name) in \(text)")
+            #expect(value == value.rounded(.down), "\(name) in \(text)")
+            #expect(!text.contains("\"\(name)\":\(Int(value))."), "\(name) in \(text)")
+        }
+        #expect((claims["exp"] as? Double).map { $0 - (claims["iat"] as? Double ?? 0) } == 600)
+        #expect(try Self.verifier.verify(token) == Identity(subject: "agent-7", role: .agent))
+    }
+
     @Test(arguments: ["Orders", "orders ", "\u{FF4F}rders", "-orders", "", String(repeating: "a", count: 65)])
     func serviceTokensForLookAlikeNamesAreRefused(_ name: String) throws {
         let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: name, role: "service"))

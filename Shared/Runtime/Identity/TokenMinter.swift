@@ -23,9 +23,10 @@ public struct TokenMinter: Sendable {
     }
 
     /// A token for `subject` acting as `role`, valid from `notBefore` (default now) for
-    /// `lifetime` seconds.
+    /// `lifetime` seconds. Its times are whole seconds, as JWT libraries commonly expect (RFC 7519
+    /// allows fractions; some verifiers refuse them).
     public func mint(subject: String, role: Role, lifetime: Double = 3_600, notBefore: Double? = nil) throws -> String {
-        let now = Date().timeIntervalSince1970
+        let now = Date().timeIntervalSince1970.rounded(.down)
         let claims = TokenClaims(
             sub: subject, role: role.rawValue, iss: issuer, aud: .one(audience), exp: (notBefore ?? now) + lifetime,
             nbf: notBefore ?? now, iat: now)
