@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import RPC
 import Runtime
 import Testing
 
@@ -51,5 +52,20 @@ import Testing
         // A PageError still reaches the page with its own status and message.
         let refused = await console.respond(request(token: token)) { throw PageError.notFound("no case C-9") }
         #expect(refused.status.code == 404)
+    }
+
+    /// A failure inside a service call that is no status the service chose is a 502 page
+    /// without the failure's description.
+    @Test func aCallsOtherFailureIsA502WithoutItsDescription() async throws {
+        let peers = ConsolePeers(transports: ["oversight": InProcessTransport(router: Router())])
+        let viewer = Viewer(identity: Identity(subject: "agent-1", role: .agent), token: "t")
+        do throws(PageError) {
+            _ = try await peers.call("oversight", as: viewer) { _ -> Int in throw InternalFailure() }
+            Issue.record("the call succeeded")
+        } catch {
+            #expect(error.status == 502)
+            #expect(error.message == "oversight: the answer could not be used")
+            #expect(!error.message.contains("hunter2"))
+        }
     }
 }

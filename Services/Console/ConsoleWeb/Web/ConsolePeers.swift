@@ -51,7 +51,9 @@ public struct ConsolePeers: Sendable {
         } catch let error as PageError {
             throw error
         } catch {
-            throw PageError(status: 502, title: "Service error", message: "\(service): \(error)")
+            // Not a status the service chose: its description (a decoder's, a type's, a path)
+            // is for the console's operators, never for a browser (as `Console.respond` hides it).
+            throw PageError(status: 502, title: "Service error", message: "\(service): the answer could not be used")
         }
     }
 }
