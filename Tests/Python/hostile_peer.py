@@ -170,6 +170,49 @@ def too_many_headers(port):
     still_serves_on(peer, 3)
 
 
+def amplified_block(peer):
+    """Header fields whose HPACK encoding is about 120 KB but which decode to about 480 MB: one
+    4,000-byte field indexed, then 120,000 one-byte references to it (the newest dynamic table
+    entry, index 62)."""
+    return peer.encoder.encode([("x-big", "z" * 4000)]) + b"\xbe" * 120000
+
+
+def send_block(peer, stream_id, block, end_stream):
+    chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
+    frames = [HeadersFrame(stream_id, chunks[0])] + [ContinuationFrame(stream_id, c) for c in chunks[1:]]
+    frames[-1].flags.add("END_HEADERS")
+    if end_stream:
+        frames[0].flags.add("END_STREAM")
+    peer.send(*frames)
+
+
+def reset_without_decoding_it_all(peer, stream, what):
+    """The stream ends in a reset, not a status (response headers may come first)."""
+    frame = peer.wait_for(lambda f: (isinstance(f, RstStreamFrame) or isinstance(f, HeadersFrame)
+                                     and "END_STREAM" in f.flags) and f.stream_id == stream or goaway_or_close(f))
+    assert isinstance(frame, RstStreamFrame), f"{what} got {frame!r}, not a reset"
+
+
+def amplified_headers(port):
+    """A request header block decoding to far more than the limit is reset once it has decoded
+    256 KiB, instead of being decoded to the end (nghttp2 validates every field) for a status."""
+    peer = Peer(port)
+    send_block(peer, 1, peer.headers_block() + amplified_block(peer), end_stream=True)
+    reset_without_decoding_it_all(peer, 1, "a header block decoding to 480 MB")
+    still_serves_on(peer, 3)
+
+
+def amplified_trailers(port):
+    """The same for trailers from a client, which are not kept either."""
+    peer = Peer(port)
+    headers = HeadersFrame(1, peer.headers_block(path="/grpc.testing.TestService/StreamingInputCall"))
+    headers.flags.add("END_HEADERS")
+    peer.send(headers)
+    send_block(peer, 1, amplified_block(peer), end_stream=True)
+    reset_without_decoding_it_all(peer, 1, "trailers decoding to 480 MB")
+    still_serves_on(peer, 3)
+
+
 def data_on_closed_stream(port):
     peer = Peer(port)
     peer.request(1)
@@ -247,7 +290,7 @@ def stop_reading(port):
 
 
 CASES = [garbage_preface, http1_on_the_port, continuation_flood, rapid_reset, window_update_overflow,
-         oversized_headers, too_many_headers, data_on_closed_stream, non_grpc_content_type,
+         oversized_headers, too_many_headers, amplified_headers, amplified_trailers, data_on_closed_stream, non_grpc_content_type,
          upload_ignoring_flow_control, ping_flood]
 
 

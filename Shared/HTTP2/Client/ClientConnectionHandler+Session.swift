@@ -5,17 +5,41 @@ import RPC
 extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     func sessionBeginsHeaders(streamID: Int32) {
         incomingHeaders[streamID] = []
+        incomingHeaderBytes[streamID] = 0
     }
+
+    /// The largest response header block kept (counted as SETTINGS_MAX_HEADER_LIST_SIZE counts):
+    /// above anything an nghttp2 peer sends (64 KiB encoded), far below what HPACK references can
+    /// make a small block decode to.
+    static let maximumResponseHeaderListSize = 256 * 1_024
 
     func sessionReceivedHeader(
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
+        // `size` stops growing at the first field past the limit: it cannot overflow.
+        let size = incomingHeaderBytes[streamID, default: 0] + name.count + value.count + 32
+        guard size <= Self.maximumResponseHeaderListSize else {
+            // Refusing the field makes nghttp2 reset the stream and stop decoding its block.
+            incomingHeaders[streamID] = nil
+            incomingHeaderBytes[streamID] = nil
+            if let stream = streams[streamID] {
+                complete(
+                    stream,
+                    RPCError(
+                        .resourceExhausted,
+                        "the response metadata from \(authority) is larger than "
+                            + "\(Self.maximumResponseHeaderListSize) bytes"))
+            }
+            return false
+        }
+        incomingHeaderBytes[streamID] = size
         incomingHeaders[streamID, default: []].append(
             (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         return true
     }
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
+        incomingHeaderBytes[streamID] = nil
         let block = incomingHeaders.removeValue(forKey: streamID) ?? []
         guard let stream = streams[streamID] else { return }
         switch stream.state.receivedHeaders(block, endStream: endStream) {
@@ -102,6 +126,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         incomingHeaders[streamID] = nil
+        incomingHeaderBytes[streamID] = nil
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         if stream.state.receivedEnd() {
             complete(stream, ResponseStatus.fromReset(errorCode))

@@ -17,6 +17,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var context: ChannelHandlerContext?
     var streams: [Int32: ClientStream] = [:]
     var incomingHeaders: [Int32: HeaderList] = [:]
+    /// The size of each header block in ``incomingHeaders`` so far (each field's name, value and 32).
+    var incomingHeaderBytes: [Int32: Int] = [:]
     var isReading = false
     let output = SessionOutput()
     /// Whether the server sent GOAWAY: no new streams go on this connection.

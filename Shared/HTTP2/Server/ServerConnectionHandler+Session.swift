@@ -12,8 +12,18 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     func sessionReceivedHeader(
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
-        // Trailers from a client, and fields past the block's limits, are not kept.
-        guard let stream = streams[streamID], stream.state.keepsHeaders else { return true }
+        guard let stream = streams[streamID] else { return true }
+        // Trailers from a client, and fields past the block's limits, are not kept. nghttp2 still
+        // validates each, and HPACK lets one byte repeat a 4 KiB field: past a bound the stream is
+        // reset, which stops nghttp2 delivering the rest of the block.
+        guard stream.state.keepsHeaders else {
+            stream.ignoredHeaderBytes += name.count + value.count + 32
+            guard stream.ignoredHeaderBytes <= Self.maximumIgnoredHeaderBytes else {
+                if stream.state.isReceivingHeaders { streams[streamID] = nil }
+                return false
+            }
+            return true
+        }
         let field = (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         stream.state.receivedHeader(
             field, size: name.count + value.count + 32, maximumSize: configuration.maximumHeaderListSize,
@@ -23,6 +33,10 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
     /// The most fields a request header block may have.
     static let maximumHeaderCount = 128
+
+    /// The most header bytes (counted as SETTINGS_MAX_HEADER_LIST_SIZE counts) a stream may send
+    /// that are not kept: past the request block's limits, or in trailers.
+    static let maximumIgnoredHeaderBytes = 256 * 1_024
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
         guard let stream = streams[streamID] else { return }

@@ -24,6 +24,9 @@ final class ServerStream {
     /// was first seen waiting on a zero window with bytes to send (nil while it is not).
     var responseBytes = 0
     var blockedSince: NIODeadline?
+    /// Header bytes received and not kept (past the request block's limits, or trailers): bounded
+    /// by ``ServerConnectionHandler/maximumIgnoredHeaderBytes``.
+    var ignoredHeaderBytes = 0
 
     init(id: Int32, maximumMessageSize: Int, allocator: ByteBufferAllocator) {
         self.id = id

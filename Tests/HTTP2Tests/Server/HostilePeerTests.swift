@@ -9,8 +9,8 @@ import Testing
 @Suite struct HostilePeerTests {
     static let cases = [
         "garbage_preface", "http1_on_the_port", "continuation_flood", "rapid_reset", "window_update_overflow",
-        "oversized_headers", "too_many_headers", "data_on_closed_stream", "non_grpc_content_type",
-        "upload_ignoring_flow_control", "ping_flood",
+        "oversized_headers", "too_many_headers", "amplified_headers", "amplified_trailers", "data_on_closed_stream",
+        "non_grpc_content_type", "upload_ignoring_flow_control", "ping_flood",
     ]
 
     @Test func everyHostilePeerIsRefusedAndTheServerCarriesOn() async throws {

@@ -44,6 +44,25 @@ import Testing
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
+    /// A fresh client's first call may go out before the server's SETTINGS arrive (its limit
+    /// unknown): whichever side refuses it, the call ends RESOURCE_EXHAUSTED, and the next serves.
+    @Test func aFirstCallOverTheLimitEndsResourceExhaustedWhoeverRefusesIt() async throws {
+        let server = Self.server(maximumHeaderListSize: 4_096)
+        let port = try await server.start()
+        let client = try HTTP2ClientTransport(host: "127.0.0.1", port: port)
+        defer { client.close() }
+        var options = CallOptions(timeout: .seconds(30))
+        options.metadata = Self.metadata(5_000)
+        let error = await #expect(throws: RPCError.self) {
+            _ = try await client.unary(Self.echo, request: [1], options: options)
+        }
+        #expect(error?.code == .resourceExhausted)
+        #expect(error?.message.contains("4096 bytes") == true)
+        options.metadata = [:]
+        #expect(try await client.unary(Self.echo, request: [2], options: options).message == [2])
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
     /// Over 64 KiB nghttp2 sends no header block: the call used to end UNAVAILABLE "the server
     /// refused the stream" (and be retried) although no server had seen it.
     @Test func metadataHTTP2CannotCarryIsRefusedByTheClient() async throws {
