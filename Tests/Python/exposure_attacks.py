@@ -22,10 +22,11 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
-from hyperframe.frame import Frame, GoAwayFrame, HeadersFrame, SettingsFrame
+from hyperframe.frame import GoAwayFrame, HeadersFrame, SettingsFrame
 
 import suite
 import support_stubs
+from raw_h2 import parse_frames
 
 support_stubs.generate()
 from standard_health import health_pb2, health_pb2_grpc  # noqa: E402
@@ -184,13 +185,8 @@ def raw_frames(sock, seconds):
     buffer = b""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        while len(buffer) >= 9:
-            frame, length = Frame.parse_frame_header(memoryview(buffer[:9]))
-            if len(buffer) < 9 + length:
-                break
-            frame.parse_body(memoryview(buffer[9:9 + length]))
-            buffer = buffer[9 + length:]
-            yield frame
+        frames, buffer = parse_frames(buffer)
+        yield from frames
         sock.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             chunk = sock.recv(65536)

@@ -15,10 +15,11 @@ import time
 
 import grpc
 from hpack import Encoder
-from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, RstStreamFrame,
+from hyperframe.frame import (ContinuationFrame, DataFrame, GoAwayFrame, HeadersFrame, RstStreamFrame,
                               SettingsFrame, WindowUpdateFrame)
 
 from interop_client import empty_pb2, test_pb2_grpc
+from raw_h2 import header_frames, parse_frames
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 PROTOCOL_ERROR, FLOW_CONTROL_ERROR, STREAM_CLOSED, ENHANCE_YOUR_CALM = 1, 3, 5, 11
@@ -43,11 +44,8 @@ class Peer:
         return self.encoder.encode(headers)
 
     def request(self, stream_id, extra=(), content_type="application/grpc", body=b"\0\0\0\0\0"):
-        block = self.headers_block(extra, content_type)
         # A header block larger than one frame (16 KiB) continues in CONTINUATION frames.
-        chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
-        frames = [HeadersFrame(stream_id, chunks[0])] + [ContinuationFrame(stream_id, c) for c in chunks[1:]]
-        frames[-1].flags.add("END_HEADERS")
+        frames = header_frames(stream_id, self.headers_block(extra, content_type), end_stream=False)
         data = DataFrame(stream_id, body)
         data.flags.add("END_STREAM")
         self.send(*frames, data)
@@ -56,13 +54,8 @@ class Peer:
         """Yields received frames until the connection closes or `timeout` passes."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            while len(self.buffer) >= 9:
-                frame, length = Frame.parse_frame_header(memoryview(self.buffer[:9]))
-                if len(self.buffer) < 9 + length:
-                    break
-                frame.parse_body(memoryview(self.buffer[9:9 + length]))
-                self.buffer = self.buffer[9 + length:]
-                yield frame
+            frames, self.buffer = parse_frames(self.buffer)
+            yield from frames
             self.sock.settimeout(max(0.01, deadline - time.monotonic()))
             try:
                 chunk = self.sock.recv(65536)
@@ -178,12 +171,7 @@ def amplified_block(peer):
 
 
 def send_block(peer, stream_id, block, end_stream):
-    chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
-    frames = [HeadersFrame(stream_id, chunks[0])] + [ContinuationFrame(stream_id, c) for c in chunks[1:]]
-    frames[-1].flags.add("END_HEADERS")
-    if end_stream:
-        frames[0].flags.add("END_STREAM")
-    peer.send(*frames)
+    peer.send(*header_frames(stream_id, block, end_stream))
 
 
 def reset_without_decoding_it_all(peer, stream, what):

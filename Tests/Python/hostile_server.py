@@ -14,18 +14,15 @@ import socket
 import threading
 
 from hpack import Encoder
-from hyperframe.frame import (ContinuationFrame, DataFrame, Frame, HeadersFrame, SettingsFrame)
+from hyperframe.frame import DataFrame, HeadersFrame, SettingsFrame
+
+from raw_h2 import header_frames, parse_frames
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
 
 def send_block(sock, stream_id, block, end_stream):
-    chunks = [block[i:i + 16000] for i in range(0, len(block), 16000)]
-    frames = [HeadersFrame(stream_id, chunks[0])] + [ContinuationFrame(stream_id, c) for c in chunks[1:]]
-    frames[-1].flags.add("END_HEADERS")
-    if end_stream:
-        frames[0].flags.add("END_STREAM")
-    sock.sendall(b"".join(f.serialize() for f in frames))
+    sock.sendall(b"".join(f.serialize() for f in header_frames(stream_id, block, end_stream)))
 
 
 def serve(sock):
@@ -40,12 +37,8 @@ def serve(sock):
         buffer = buffer[len(PREFACE):]
         sock.sendall(SettingsFrame(0).serialize())
         while True:
-            while len(buffer) >= 9:
-                frame, length = Frame.parse_frame_header(memoryview(buffer[:9]))
-                if len(buffer) < 9 + length:
-                    break
-                frame.parse_body(memoryview(buffer[9:9 + length]))
-                buffer = buffer[9 + length:]
+            frames, buffer = parse_frames(buffer)
+            for frame in frames:
                 if isinstance(frame, SettingsFrame) and "ACK" not in frame.flags:
                     sock.sendall(SettingsFrame(0, flags=["ACK"]).serialize())
                 if isinstance(frame, HeadersFrame):
