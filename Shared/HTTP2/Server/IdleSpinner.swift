@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Dispatch
 import NIOCore
 import Synchronization
 
@@ -26,20 +26,32 @@ import Synchronization
 /// idea as Go's scheduler spinning briefly before it parks a thread, or Netty's busy-wait
 /// select strategy; the event loop itself cannot spin in `epoll_wait` here, because
 /// SwiftNIO's loop does not expose its selector.
+///
+/// The event loop never waits for a spinner: it wakes them with a semaphore's signal, which
+/// does not block, and shares no lock with them. (A first version used a condition lock: a
+/// spinner that had just woken held its mutex, and a `SCHED_IDLE` thread on a saturated core may
+/// wait seconds to run again, so the loop's next read waited with it.) A thread sleeps once at
+/// the normal priority before it first spins, so that starting one never waits for idle time.
 final class IdleSpinner: Sendable {
     private let window: UInt64
-    /// When the last read was served (`NIODeadline` nanoseconds).
+    /// When the last read was served (`NIODeadline` nanoseconds), 0 before the first.
     private let lastActivity = Atomic<UInt64>(0)
-    /// Spinners asleep on `wake`; a reader wakes them only when there are any.
+    /// Spinners about to sleep or asleep on `wake`; a reader signals only when there are any.
     private let sleepers = Atomic<Int>(0)
+    /// True from a reader's signal until a spinner woke by it: one signal per wake-up, not
+    /// one per read.
+    private let signalled = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
-    /// True once a read (or `stop`) happened since the spinners last went to sleep.
-    private let wake = ConditionLock(value: false)
+    /// What sleeping spinners wait on.
+    private let wake = DispatchSemaphore(value: 0)
+    /// How many threads were started.
+    private let threadCount: Int
 
     /// Starts `threads` spinning threads that stay hot for `window` after each read.
     init(window: Duration, threads: Int) {
         self.window = UInt64(clamping: window.saturatingNanoseconds)
-        for _ in 0..<max(1, threads) {
+        threadCount = max(1, threads)
+        for _ in 0..<threadCount {
             // A detached thread holding the spinner until `stop`.
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
@@ -61,37 +73,43 @@ final class IdleSpinner: Sendable {
     /// Notes that a read was served now; wakes sleeping spinners. Called on event loops.
     func noteActivity() {
         lastActivity.store(NIODeadline.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
-        guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        wake.lock()
-        wake.unlock(withValue: true)
+        let asleep = sleepers.load(ordering: .sequentiallyConsistent)
+        guard asleep > 0, !signalled.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        for _ in 0..<asleep { wake.signal() }
     }
 
     /// Ends the threads (they leave at their next check).
     func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
-        wake.lock()
-        wake.unlock(withValue: true)
+        for _ in 0..<threadCount { wake.signal() }
     }
 
+    /// Whether a read was noted within the window (0: none yet; the uptime clock may be younger
+    /// than the window, so 0 must not count as a read at boot).
     private var isHot: Bool {
         let last = lastActivity.load(ordering: .sequentiallyConsistent)
-        return NIODeadline.now().uptimeNanoseconds &- last < window
+        return last != 0 && NIODeadline.now().uptimeNanoseconds &- last < window
     }
 
     /// One spinning thread's life.
     fileprivate func run() {
-        Self.lowerPriorityOfCurrentThread()
+        Self.nameCurrentThread()
+        var lowered = false
         while !stopped.load(ordering: .relaxed) {
-            if isHot { continue }
+            if isHot {
+                if !lowered {
+                    Self.lowerPriorityOfCurrentThread()
+                    lowered = true
+                }
+                continue
+            }
             sleepers.add(1, ordering: .sequentiallyConsistent)
-            wake.lock()
-            // Checked again after announcing the sleep: a read noted before the announcement is
-            // seen here; one noted after it sets `wake` (under the lock, so not before this).
-            let sleep = !isHot && !stopped.load(ordering: .sequentiallyConsistent)
-            wake.unlock(withValue: false)
-            if sleep {
-                wake.lock(whenValue: true)
-                wake.unlock()
+            // Checked after announcing the sleep: a read noted before the announcement is seen
+            // here; one noted after it sees the announcement and signals, so the wait returns.
+            // A signal meant for an earlier sleep at most makes one extra turn of this loop.
+            if !isHot && !stopped.load(ordering: .sequentiallyConsistent) {
+                wake.wait()
+                signalled.store(false, ordering: .sequentiallyConsistent)
             }
             sleepers.subtract(1, ordering: .sequentiallyConsistent)
         }
@@ -100,14 +118,19 @@ final class IdleSpinner: Sendable {
     /// The spinning threads' name (in `/proc/<pid>/task/*/comm`, `top -H`).
     static let threadName = "idle-spinner"
 
-    /// Names the thread and moves it to `SCHED_IDLE`: it runs only when its core has nothing
-    /// else to run.
-    private static func lowerPriorityOfCurrentThread() {
+    /// Names the thread ``threadName``.
+    private static func nameCurrentThread() {
         #if canImport(Glibc)
             if let comm = fopen("/proc/thread-self/comm", "w") {
                 fputs(threadName, comm)
                 fclose(comm)
             }
+        #endif
+    }
+
+    /// Moves the thread to `SCHED_IDLE`: it runs only when its core has nothing else to run.
+    private static func lowerPriorityOfCurrentThread() {
+        #if canImport(Glibc)
             var parameters = sched_param()
             // SCHED_IDLE (5, <bits/sched.h>) is behind _GNU_SOURCE, which Swift's Glibc hides.
             let schedIdle: Int32 = 5
