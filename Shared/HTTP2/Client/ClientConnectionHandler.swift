@@ -26,7 +26,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let onGoaway: @Sendable () -> Void
 
     init?(configuration: ClientConfiguration, authority: String, onGoaway: @escaping @Sendable () -> Void) {
-        guard let session = try? NGHTTP2Session(role: .client, limits: NGHTTP2Session.Limits()) else { return nil }
+        // It announces the response header list it keeps (SETTINGS_MAX_HEADER_LIST_SIZE): a peer that
+        // honours the setting (gRPC C++ does) otherwise holds its metadata to the server default.
+        var limits = NGHTTP2Session.Limits()
+        limits.maxHeaderListSize = UInt32(Self.maximumResponseHeaderListSize)
+        guard let session = try? NGHTTP2Session(role: .client, limits: limits) else { return nil }
         self.session = session
         self.configuration = configuration
         self.authority = authority
