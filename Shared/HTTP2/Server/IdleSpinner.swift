@@ -27,8 +27,8 @@ import Synchronization
 /// select strategy; the event loop itself cannot spin in `epoll_wait` here, because
 /// SwiftNIO's loop does not expose its selector.
 ///
-/// The event loop never waits for a spinner: it wakes them with a semaphore's signal, which
-/// does not block, and shares no lock with them. (A first version used a condition lock: a
+/// The event loop never waits for a spinner: it wakes them with a semaphore's signals, which
+/// do not block, and shares no lock with them; nor does one spinner wait for another to run. (A first version used a condition lock: a
 /// spinner that had just woken held its mutex, and a `SCHED_IDLE` thread on a saturated core may
 /// wait seconds to run again, so the loop's next read waited with it.) A thread sleeps once at
 /// the normal priority before it first spins, so that starting one never waits for idle time.
@@ -36,11 +36,10 @@ final class IdleSpinner: Sendable {
     private let window: UInt64
     /// When the last read was served (`NIODeadline` nanoseconds), 0 before the first.
     private let lastActivity = Atomic<UInt64>(0)
-    /// Spinners about to sleep or asleep on `wake`; a reader signals only when there are any.
+    /// Spinners that announced a sleep no reader has claimed yet. A reader claims them all
+    /// (resets it to 0) and signals `wake` once for each; so each sleep gets exactly one signal,
+    /// and no spinner has to run for another to be woken.
     private let sleepers = Atomic<Int>(0)
-    /// True from a reader's signal until a spinner woke by it: one signal per wake-up, not
-    /// one per read.
-    private let signalled = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
     /// What sleeping spinners wait on.
     private let wake = DispatchSemaphore(value: 0)
@@ -73,9 +72,9 @@ final class IdleSpinner: Sendable {
     /// Notes that a read was served now; wakes sleeping spinners. Called on event loops.
     func noteActivity() {
         lastActivity.store(NIODeadline.now().uptimeNanoseconds, ordering: .sequentiallyConsistent)
-        let asleep = sleepers.load(ordering: .sequentiallyConsistent)
-        guard asleep > 0, !signalled.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        for _ in 0..<asleep { wake.signal() }
+        guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        let claimed = sleepers.exchange(0, ordering: .sequentiallyConsistent)
+        for _ in 0..<claimed { wake.signal() }
     }
 
     /// Ends the threads (they leave at their next check).
@@ -105,14 +104,24 @@ final class IdleSpinner: Sendable {
             }
             sleepers.add(1, ordering: .sequentiallyConsistent)
             // Checked after announcing the sleep: a read noted before the announcement is seen
-            // here; one noted after it sees the announcement and signals, so the wait returns.
-            // A signal meant for an earlier sleep at most makes one extra turn of this loop.
-            if !isHot && !stopped.load(ordering: .sequentiallyConsistent) {
-                wake.wait()
-                signalled.store(false, ordering: .sequentiallyConsistent)
-            }
-            sleepers.subtract(1, ordering: .sequentiallyConsistent)
+            // here; one noted after it sees the announcement and claims it, so the wait returns.
+            // Seeing a read (or the stop), the spinner withdraws its announcement; if a reader
+            // claimed one first, the signal it sent is this spinner's to take.
+            if isHot || stopped.load(ordering: .sequentiallyConsistent), withdrawAnnouncement() { continue }
+            wake.wait()
         }
+    }
+
+    /// Takes one unclaimed announcement back; false when readers have claimed them all.
+    private func withdrawAnnouncement() -> Bool {
+        var current = sleepers.load(ordering: .sequentiallyConsistent)
+        while current > 0 {
+            let (exchanged, original) = sleepers.compareExchange(
+                expected: current, desired: current - 1, ordering: .sequentiallyConsistent)
+            if exchanged { return true }
+            current = original
+        }
+        return false
     }
 
     /// The spinning threads' name (in `/proc/<pid>/task/*/comm`, `top -H`).
