@@ -40,17 +40,6 @@ extension IdleSpinnerTests {
             }
         }
 
-        /// Polls `condition` every 5 ms for up to 120 s (a `SCHED_IDLE` thread may wait long for
-        /// a core on a busy machine).
-        static func eventually(_ condition: () -> Bool) async throws -> Bool {
-            let giveUp = ContinuousClock.now + .seconds(120)
-            while ContinuousClock.now < giveUp {
-                if condition() { return true }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            return condition()
-        }
-
         /// Runs `body` on `threads` dispatch threads at once and returns when all have returned.
         static func concurrently(threads: Int, _ body: @escaping @Sendable (Int) -> Void) async {
             let group = DispatchGroup()
@@ -81,13 +70,13 @@ extension IdleSpinnerTests {
         /// come from the flags and permits a storm leaves behind.
         @Test func afterAStormOneReadWakesEverySleepingSpinner() async throws {
             let spinner = IdleSpinner(window: .milliseconds(1), threads: 4)
-            #expect(try await Self.eventually { Self.spinnerTasks().count == 4 })
+            #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().count == 4 })
             for _ in 0..<3 {
                 await Self.storm(spinner, rounds: 400)
                 for _ in 0..<5 {
                     // All asleep on the semaphore (and their counts settled).
                     var before: [SpinnerTask] = []
-                    let asleep = try await Self.eventually {
+                    let asleep = try await IdleSpinnerTests.eventually {
                         let tasks = Self.spinnerTasks()
                         defer { before = tasks }
                         return tasks.count == 4 && tasks.allSatisfy { $0.state == "S" } && tasks == before
@@ -95,7 +84,7 @@ extension IdleSpinnerTests {
                     try #require(asleep)
                     spinner.noteActivity()
                     // Each one woke, spun out the window and went back to sleep.
-                    let allWoke = try await Self.eventually {
+                    let allWoke = try await IdleSpinnerTests.eventually {
                         let now = Self.spinnerTasks()
                         return now.count == 4
                             && before.allSatisfy { old in
@@ -106,7 +95,7 @@ extension IdleSpinnerTests {
                 }
             }
             spinner.stop()
-            #expect(try await Self.eventually { Self.spinnerTasks().isEmpty })
+            #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().isEmpty })
         }
 
         /// `stop` at any moment (spinning, about to sleep, asleep, just woken, with signals still
@@ -134,8 +123,8 @@ extension IdleSpinnerTests {
                         }
                     }
                 }
-                #expect(try await Self.eventually { Self.spinnerTasks().isEmpty })
-                #expect(try await Self.eventually { freed == nil }, "a spinner thread still holds it")
+                #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().isEmpty })
+                #expect(try await IdleSpinnerTests.eventually { freed == nil }, "a spinner thread still holds it")
             }
         }
 
@@ -149,18 +138,18 @@ extension IdleSpinnerTests {
                     freed = early
                     early.stop()
                 }
-                #expect(try await Self.eventually { Self.spinnerTasks().isEmpty && freed == nil })
+                #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().isEmpty && freed == nil })
                 do {
                     let sleeping = IdleSpinner(window: .seconds(3_600), threads: threads)
                     freed = sleeping
                     #expect(
-                        try await Self.eventually {
+                        try await IdleSpinnerTests.eventually {
                             let tasks = Self.spinnerTasks()
                             return tasks.count == threads && tasks.allSatisfy { $0.state == "S" }
                         })
                     sleeping.stop()
                 }
-                #expect(try await Self.eventually { Self.spinnerTasks().isEmpty && freed == nil })
+                #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().isEmpty && freed == nil })
             }
         }
 
@@ -169,7 +158,7 @@ extension IdleSpinnerTests {
         /// end, and the spinners end up asleep rather than spinning on left-over signals.
         @Test func aFloodOfReadsEndsAndLeavesTheSpinnersAsleep() async throws {
             let spinner = IdleSpinner(window: .microseconds(20), threads: 3)
-            #expect(try await Self.eventually { Self.spinnerTasks().count == 3 })
+            #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().count == 3 })
             await Self.concurrently(threads: 2) { _ in
                 for index in 0..<200_000 {
                     spinner.noteActivity()
@@ -177,12 +166,12 @@ extension IdleSpinnerTests {
                 }
             }
             #expect(
-                try await Self.eventually {
+                try await IdleSpinnerTests.eventually {
                     let tasks = Self.spinnerTasks()
                     return tasks.count == 3 && tasks.allSatisfy { $0.state == "S" }
                 })
             spinner.stop()
-            #expect(try await Self.eventually { Self.spinnerTasks().isEmpty })
+            #expect(try await IdleSpinnerTests.eventually { Self.spinnerTasks().isEmpty })
         }
     }
 }

@@ -12,22 +12,13 @@ import Testing
 @Suite(.serialized) struct IdleSpinnerTests {
     /// The spinner threads of this process and their scheduler states (`R` running, `S` asleep).
     private static func spinnerStates() -> [String] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { task in
-            guard
-                let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
-                name.trimmingCharacters(in: .whitespacesAndNewlines) == IdleSpinner.threadName,
-                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
-                let afterName = stat.range(of: ") ")
-            else { return nil }
-            return String(stat[afterName.upperBound...].prefix(1))
-        }
+        Attacks.spinnerTasks().map(\.state)
     }
 
     /// Polls `condition` every 10 ms for up to 120 s: a `SCHED_IDLE` thread gets its core only
     /// when nothing else wants it, which on two cores busy with the whole test suite can take
     /// many seconds.
-    private static func eventually(_ condition: () -> Bool) async throws -> Bool {
+    static func eventually(_ condition: () -> Bool) async throws -> Bool {
         let giveUp = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < giveUp {
             if condition() { return true }
