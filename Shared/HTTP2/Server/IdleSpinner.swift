@@ -28,10 +28,11 @@ import Synchronization
 /// SwiftNIO's loop does not expose its selector.
 ///
 /// The event loop never waits for a spinner: it wakes them with a semaphore's signals, which
-/// do not block, and shares no lock with them; nor does one spinner wait for another to run. (A first version used a condition lock: a
-/// spinner that had just woken held its mutex, and a `SCHED_IDLE` thread on a saturated core may
-/// wait seconds to run again, so the loop's next read waited with it.) A thread sleeps once at
-/// the normal priority before it first spins, so that starting one never waits for idle time.
+/// do not block, and shares no lock with them; nor does one spinner wait for another to run.
+/// (A first version used a condition lock: a spinner that had just woken held its mutex, and a
+/// `SCHED_IDLE` thread on a saturated core may wait seconds to run again, so the loop's next
+/// read waited with it.) A thread sleeps once at the normal priority before it first spins, so
+/// that starting one never waits for idle time.
 final class IdleSpinner: Sendable {
     private let window: UInt64
     /// When the last read was served (`NIODeadline` nanoseconds), 0 before the first.
