@@ -28,7 +28,7 @@ extension ClientConnectionHandler {
             return false
         }
         let headers = requestHeaders(path: path, options: options)
-        let size = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 32 }
+        let size = HeaderFieldSize.of(headers)
         let limit = min(Int(session.peerMaxHeaderListSize), Self.maximumRequestHeaderListSize)
         guard size <= limit else {
             // Sent anyway, the server would refuse it, or nghttp2 would not send it at all (a

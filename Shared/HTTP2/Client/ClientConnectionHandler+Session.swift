@@ -4,8 +4,7 @@ import RPC
 
 extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     func sessionBeginsHeaders(streamID: Int32) {
-        incomingHeaders[streamID] = []
-        incomingHeaderBytes[streamID] = 0
+        incomingHeaders[streamID] = IncomingHeaderBlock()
     }
 
     /// The largest response header block kept (counted as SETTINGS_MAX_HEADER_LIST_SIZE counts):
@@ -16,12 +15,12 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     func sessionReceivedHeader(
         streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
     ) -> Bool {
-        // `size` stops growing at the first field past the limit: it cannot overflow.
-        let size = incomingHeaderBytes[streamID, default: 0] + name.count + value.count + 32
-        guard size <= Self.maximumResponseHeaderListSize else {
+        // A block stops growing at the first field past the limit: its size cannot overflow.
+        let fieldSize = HeaderFieldSize.of(nameBytes: name.count, valueBytes: value.count)
+        let blockSize = incomingHeaders[streamID, default: IncomingHeaderBlock()].bytes + fieldSize
+        guard blockSize <= Self.maximumResponseHeaderListSize else {
             // Refusing the field makes nghttp2 reset the stream and stop decoding its block.
             incomingHeaders[streamID] = nil
-            incomingHeaderBytes[streamID] = nil
             if let stream = streams[streamID] {
                 complete(
                     stream,
@@ -32,15 +31,13 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
             }
             return false
         }
-        incomingHeaderBytes[streamID] = size
-        incomingHeaders[streamID, default: []].append(
-            (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        incomingHeaders[streamID, default: IncomingHeaderBlock()].append(
+            (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)), size: fieldSize)
         return true
     }
 
     func sessionReceivedHeaders(streamID: Int32, isTrailers: Bool, endStream: Bool) {
-        incomingHeaderBytes[streamID] = nil
-        let block = incomingHeaders.removeValue(forKey: streamID) ?? []
+        let block = incomingHeaders.removeValue(forKey: streamID)?.fields ?? []
         guard let stream = streams[streamID] else { return }
         switch stream.state.receivedHeaders(block, endStream: endStream) {
         case .ignore:
@@ -126,7 +123,6 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
     func sessionClosedStream(streamID: Int32, errorCode: UInt32) {
         incomingHeaders[streamID] = nil
-        incomingHeaderBytes[streamID] = nil
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         if stream.state.receivedEnd() {
             complete(stream, ResponseStatus.fromReset(errorCode))

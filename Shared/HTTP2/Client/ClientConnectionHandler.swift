@@ -16,9 +16,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let allocator = ByteBufferAllocator()
     var context: ChannelHandlerContext?
     var streams: [Int32: ClientStream] = [:]
-    var incomingHeaders: [Int32: HeaderList] = [:]
-    /// The size of each header block in ``incomingHeaders`` so far (each field's name, value and 32).
-    var incomingHeaderBytes: [Int32: Int] = [:]
+    /// The response header blocks arriving, by stream.
+    var incomingHeaders: [Int32: IncomingHeaderBlock] = [:]
     var isReading = false
     let output = SessionOutput()
     /// Whether the server sent GOAWAY: no new streams go on this connection.

@@ -87,7 +87,7 @@ enum ResponseHeaders {
             case .string(let text): value = text
             case .binary(let bytes): value = Base64.encode(bytes)
             }
-            let size = entry.key.utf8.count + value.utf8.count + 32
+            let size = HeaderFieldSize.of(nameBytes: entry.key.utf8.count, valueBytes: value.utf8.count)
             guard size <= budget else { continue }
             budget -= size
             headers.append((entry.key, value))

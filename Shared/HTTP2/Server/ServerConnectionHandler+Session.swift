@@ -16,8 +16,9 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         // Trailers from a client, and fields past the block's limits, are not kept. nghttp2 still
         // validates each, and HPACK lets one byte repeat a 4 KiB field: past a bound the stream is
         // reset, which stops nghttp2 delivering the rest of the block.
+        let size = HeaderFieldSize.of(nameBytes: name.count, valueBytes: value.count)
         guard stream.state.keepsHeaders else {
-            stream.ignoredHeaderBytes += name.count + value.count + 32
+            stream.ignoredHeaderBytes += size
             guard stream.ignoredHeaderBytes <= Self.maximumIgnoredHeaderBytes else {
                 if stream.state.isReceivingHeaders { streams[streamID] = nil }
                 return false
@@ -26,7 +27,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         }
         let field = (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         stream.state.receivedHeader(
-            field, size: name.count + value.count + 32, maximumSize: configuration.maximumHeaderListSize,
+            field, size: size, maximumSize: configuration.maximumHeaderListSize,
             maximumCount: Self.maximumHeaderCount)
         return true
     }
