@@ -71,6 +71,11 @@ import Wire
         let scope = try #require(seen.scope.withLock { $0 })
         #expect(scope.trace.traceID.count == 32)
         #expect(response.headers["x-request-id"] == scope.requestID)
+        // A new request id: 16 lowercase hex digits, not all zero, not repeated by the next call.
+        #expect(scope.requestID.count == 16)
+        #expect(scope.requestID.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        #expect(scope.requestID != String(repeating: "0", count: 16))
+        #expect(ObservabilityInterceptor.requestID(from: [:]) != ObservabilityInterceptor.requestID(from: [:]))
         let passedOn = try #require(seen.metadata.withLock { $0 }?["traceparent"])
         #expect(TraceContext(traceparent: passedOn)?.traceID == scope.trace.traceID)
     }

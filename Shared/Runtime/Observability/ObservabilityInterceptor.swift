@@ -89,7 +89,7 @@ public final class ObservabilityInterceptor: ServerInterceptor {
         {
             return given
         }
-        return TraceContext.randomHex(bytes: 8)
+        return TraceContext.randomHex()
     }
 }
 

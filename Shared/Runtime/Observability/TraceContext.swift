@@ -79,27 +79,11 @@ public struct TraceContext: Sendable, Hashable {
         }
     }
 
-    /// `bytes` random bytes (never all zero) as lowercase hex: one random word per 8 bytes (from
-    /// ``RandomWords``: the system's generator, 64 words per system call), written straight into
-    /// the string.
-    static func randomHex(bytes: Int) -> String {
+    /// 16 lowercase hex digits of a random word, never all zero (a request id): one word from
+    /// ``RandomWords`` (the system's generator, 64 words per system call), written as span ids are.
+    static func randomHex() -> String {
         var generator = RandomWords()
-        while true {
-            var allZero = true
-            let text = String(unsafeUninitializedCapacity: bytes * 2) { buffer in
-                var word: UInt64 = 0
-                for index in 0..<bytes {
-                    if index % 8 == 0 { word = generator.next() }
-                    let byte = UInt8(truncatingIfNeeded: word)
-                    word >>= 8
-                    if byte != 0 { allZero = false }
-                    buffer[2 * index] = hexDigits[Int(byte >> 4)]
-                    buffer[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
-                }
-                return bytes * 2
-            }
-            if !allZero { return text }
-        }
+        return hex([randomSpan(&generator)])
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
