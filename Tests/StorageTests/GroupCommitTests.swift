@@ -27,8 +27,8 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID())").path
     }
 
-    /// Runs `commands` (each started as a task of its own) as one batch: holds the writer until
-    /// all of them wait, then lets them commit. Returns each command's outcome, in order, and how
+    /// Runs `commands` (each started as a task of its own, in order) as one batch: holds the
+    /// writer until all of them wait, then lets them commit. Returns each command's outcome, in order, and how
     /// many transactions committed meanwhile.
     static func inOneBatch<Value: Sendable>(
         _ database: ServiceDatabase, _ commands: [@Sendable () async throws -> Value]
@@ -43,8 +43,12 @@ import Testing
                 held.wait()
             }
         }
-        let tasks = commands.map { command in Task { try await command() } }
-        while groupCommit.waitingCount < commands.count { try await Task.sleep(for: .milliseconds(2)) }
+        // One at a time, each queued before the next starts: the batch runs them in the order given.
+        var tasks: [Task<Value, any Error>] = []
+        for (index, command) in commands.enumerated() {
+            tasks.append(Task { try await command() })
+            while groupCommit.waitingCount <= index { try await Task.sleep(for: .milliseconds(1)) }
+        }
         held.signal()
         var outcomes: [Result<Value, any Error>] = []
         for task in tasks { outcomes.append(await task.result) }
