@@ -65,14 +65,16 @@ def main():
             **{"from": timestamp(days_ago[0] * DAY), "to": timestamp(days_ago[1] * DAY)}), metadata=auditor)
 
     def settled(oversight, auditor):
-        """The report once two reads a second apart agree (the outboxes have delivered)."""
-        previous = None
-        deadline = time.time() + 60
+        """The report once three reads a second apart agree (the outboxes have delivered; a
+        delivery retried after a failure waits up to 1.6 s after its fifth try)."""
+        previous, agreeing = None, 0
+        deadline = time.time() + 90
         while time.time() < deadline:
             current = report(oversight, auditor)
             current.ClearField("from")
             current.ClearField("to")
-            if previous is not None and current == previous:
+            agreeing = agreeing + 1 if current == previous else 0
+            if agreeing == 2:
                 return current
             previous = current
             time.sleep(1)

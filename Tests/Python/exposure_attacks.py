@@ -301,7 +301,9 @@ def preface_only_connections(processes, ports):
             open_still += 1
         sock.close()
     assert open_still == 0, f"{open_still} preface-only connections stayed open"
-    assert refused >= 200, f"only {refused} connections over the limit were closed at once"
+    # 200 are over the limit when all 300 arrive within the 2-s timeout; on a loaded machine an
+    # admitted one may time out (freeing its place) before the last arrive, so allow some margin.
+    assert refused >= 150, f"only {refused} connections over the limit were closed at once"
     assert timed_out > 0, "no connection was closed by the first-HEADERS timeout"
     assert processes[name].poll() is None, f"{name} died"
     serves_health(port)

@@ -29,7 +29,7 @@ class Peer:
     """A raw HTTP/2 client connection that sends frames and reads what comes back."""
 
     def __init__(self, port, preface=True):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         self.buffer = b""
         self.encoder = Encoder()
         if preface:
@@ -50,7 +50,7 @@ class Peer:
         data.flags.add("END_STREAM")
         self.send(*frames, data)
 
-    def frames(self, timeout=5.0):
+    def frames(self, timeout=30.0):
         """Yields received frames until the connection closes or `timeout` passes."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -69,7 +69,7 @@ class Peer:
                 return
             self.buffer += chunk
 
-    def wait_for(self, predicate, timeout=5.0):
+    def wait_for(self, predicate, timeout=30.0):
         for frame in self.frames(timeout):
             if predicate(frame):
                 return frame
@@ -284,7 +284,7 @@ CASES = [garbage_preface, http1_on_the_port, continuation_flood, rapid_reset, wi
 
 def serves_a_normal_client(port):
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        test_pb2_grpc.TestServiceStub(channel).EmptyCall(empty_pb2.Empty(), timeout=5)
+        test_pb2_grpc.TestServiceStub(channel).EmptyCall(empty_pb2.Empty(), timeout=30)
 
 
 def main():

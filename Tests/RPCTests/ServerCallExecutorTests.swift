@@ -196,7 +196,9 @@ import Testing
         let call = try executor.accept(path: Self.slow.path, metadata: [:], timeout: .milliseconds(50), peer: "p")
         let stream = RecordingStream()
         await ServerCallExecutor.execute(call, request: .message([]), on: stream)
-        #expect(stream.error == ServerCallExecutor.deadlineExceeded)
+        // The code only: on a loaded machine the deadline may pass before the handler starts,
+        // which says so in its message.
+        #expect(stream.error?.code == .deadlineExceeded)
     }
 
     @Test func aTransportWithItsOwnTimerEndsTheCallItself() async throws {

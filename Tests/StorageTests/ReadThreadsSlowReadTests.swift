@@ -57,8 +57,8 @@ import Testing
         let slowDone = DispatchSemaphore(value: 0)
         #expect(
             threads.submit { _ in
-                // Up to 5 s: only a quick read stuck behind this one would take that long.
-                let released = quickDone.wait(timeout: .now() + 5) == .success
+                // Up to 60 s: only a quick read stuck behind this one would take that long.
+                let released = quickDone.wait(timeout: .now() + 60) == .success
                 releasedByQuick.withLock { $0 = released }
                 slowDone.signal()
             })

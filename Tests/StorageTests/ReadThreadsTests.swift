@@ -25,8 +25,8 @@ import Testing
         #expect(
             threads.submit { _ in
                 heldStarted.signal()
-                // Up to 10 s: only a quick read that waited for this one would take that long.
-                let released = quickDone.wait(timeout: .now() + 10) == .success
+                // Up to 60 s: only a quick read that waited for this one would take that long.
+                let released = quickDone.wait(timeout: .now() + 60) == .success
                 releasedByQuick.withLock { $0 = released }
                 heldDone.signal()
             })

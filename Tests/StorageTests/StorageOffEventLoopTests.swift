@@ -35,7 +35,7 @@ import Testing
                     guard request == [1] else { return [] }
                     return try await database.read { db -> [UInt8] in
                         slowStarted.signal()
-                        let released = releaseSlow.wait(timeout: .now() + 10) == .success
+                        let released = releaseSlow.wait(timeout: .now() + 60) == .success
                         _ = try Int.fetchOne(db, sql: "SELECT 1")
                         return [released ? 1 : 0]
                     }

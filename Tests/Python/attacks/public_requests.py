@@ -145,9 +145,9 @@ def decode_amplification(suite):
     time.sleep(1)
     try:
         for _ in range(4):
-            serves_health(port, timeout=3)
+            serves_health(port, timeout=10)
     except grpc.RpcError as error:
-        raise AssertionError(f"a health check on a fresh connection waited over 3 s: {error.code()}")
+        raise AssertionError(f"a health check on a fresh connection waited over 10 s: {error.code()}")
     finally:
         for client in clients:
             client.close()

@@ -90,6 +90,16 @@ def any_service_approves_returns(suite):
         idempotency_key=key(), refund_id=approved.refund_id, completed_reference="psp-1"), metadata=payments,
         timeout=10)
     assert done.state == refunds_pb2.REFUND_STATE_COMPLETED, done
+    # The completion reaches Oversight through Refunds' outbox: wait for it, so that no later case
+    # sees the refund SLA move on its account.
+    oversight = stub(suite, oversight_pb2_grpc, "OversightStub", "oversight")
+    auditor = metadata(suite.token("audit-1", "auditor"))
+    deadline = time.monotonic() + 60
+    while not any(r.event.kind == oversight_pb2.EVENT_KIND_REFUND_FINISHED for r in oversight.ListAuditRecords(
+            oversight_pb2.ListAuditRecordsRequest(aggregate_id=approved.refund_id), metadata=auditor,
+            timeout=10).records):
+        assert time.monotonic() < deadline, "the refund's completion never reached Oversight"
+        time.sleep(0.1)
 
 
 def forged_refund_sla(suite):
