@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make run` and `make test`; the rest are their steps.
-.PHONY: setup setup-run generate check-protos check-generated lint build run test interop contracts tsan e2e bench-codec fuzz fuzz-short
+.PHONY: setup setup-run generate check-protos check-generated lint build run test interop contracts tsan bench-codec fuzz fuzz-short
 
 ## Install what a fresh Debian 12 machine with Swift lacks for the tests (apt and pip packages).
 setup:

@@ -2,8 +2,8 @@
 import PackageDescription
 
 // The benchmarks: a package of their own, so that the main build and CI never build their peers
-// (swift-protobuf here; grpc-swift-2 for the transport benchmark). Run with `make bench` from the
-// repository root, or `swift run -c release codec-benchmark` here.
+// (swift-protobuf here; grpc-swift-2 for the transport benchmark). Run the codec benchmark with
+// `make bench-codec` from the repository root, or `swift run -c release CodecBenchmark` here.
 let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],

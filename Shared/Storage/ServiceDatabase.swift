@@ -14,8 +14,9 @@ import RPC
 ///
 /// Stores written over ``SQLConnection`` (``transaction(_:)``, ``snapshot(_:)``,
 /// ``perform(key:caller:method:request:_:)``) run on both backends with the same SQL; the GRDB
-/// entry points (``write(_:)``, ``read(_:)``, ``command(key:caller:method:request:_:)``) are for
-/// stores not converted yet and work on SQLite only. (A service process opens it with the
+/// entry points (``write(_:)``, ``read(_:)``, ``command(key:caller:method:request:_:)``) work on
+/// SQLite only (tests and SQLite-specific maintenance use them; every service store uses the
+/// portable ones). (A service process opens it with the
 /// runtime's tables first: see `Runtime`'s `ServiceDatabase.init(directory:name:schema:)`.)
 public final class ServiceDatabase: Sendable {
     /// One versioned schema change written for GRDB: its identifier (recorded once applied) and
