@@ -28,8 +28,8 @@ import Testing
     }
 
     /// Runs `commands` (each started as a task of its own, in order) as one batch: holds the
-    /// writer until all of them wait, then lets them commit. Returns each command's outcome, in order, and how
-    /// many transactions committed meanwhile.
+    /// writer until all of them wait, then lets them commit. Returns each command's outcome, in
+    /// order, and how many transactions committed meanwhile.
     static func inOneBatch<Value: Sendable>(
         _ database: ServiceDatabase, _ commands: [@Sendable () async throws -> Value]
     ) async throws -> (outcomes: [Result<Value, any Error>], transactions: Int) {
