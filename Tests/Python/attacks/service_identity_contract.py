@@ -60,6 +60,14 @@ def denied(call):
     raise AssertionError("the call was allowed")
 
 
+def finished_refund_records(suite, refund_id):
+    """The REFUND_FINISHED records Oversight's audit log holds for `refund_id`, read as an auditor."""
+    oversight = stub(suite, oversight_pb2_grpc, "OversightStub", "oversight")
+    records = oversight.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(aggregate_id=refund_id),
+                                         metadata=metadata(suite.token("audit-1", "auditor")), timeout=10).records
+    return [r for r in records if r.event.kind == oversight_pb2.EVENT_KIND_REFUND_FINISHED]
+
+
 def any_service_approves_returns(suite):
     returns = stub(suite, returns_pb2_grpc, "ReturnsStub", "returns")
     refunds = stub(suite, refunds_pb2_grpc, "RefundsStub", "refunds")
@@ -92,12 +100,8 @@ def any_service_approves_returns(suite):
     assert done.state == refunds_pb2.REFUND_STATE_COMPLETED, done
     # The completion reaches Oversight through Refunds' outbox: wait for it, so that no later case
     # sees the refund SLA move on its account.
-    oversight = stub(suite, oversight_pb2_grpc, "OversightStub", "oversight")
-    auditor = metadata(suite.token("audit-1", "auditor"))
     deadline = time.monotonic() + 60
-    while not any(r.event.kind == oversight_pb2.EVENT_KIND_REFUND_FINISHED for r in oversight.ListAuditRecords(
-            oversight_pb2.ListAuditRecordsRequest(aggregate_id=approved.refund_id), metadata=auditor,
-            timeout=10).records):
+    while not finished_refund_records(suite, approved.refund_id):
         assert time.monotonic() < deadline, "the refund's completion never reached Oversight"
         time.sleep(0.1)
 
@@ -138,9 +142,8 @@ def forged_refund_sla(suite):
                                               timeout=10))
     after = on_time()
     assert after == before, f"a pending refund now counts as completed on time ({before} -> {after})"
-    records = oversight.ListAuditRecords(oversight_pb2.ListAuditRecordsRequest(aggregate_id=refund.refund_id),
-                                         metadata=auditor, timeout=10).records
-    assert not any(r.event.kind == oversight_pb2.EVENT_KIND_REFUND_FINISHED for r in records), records
+    forged = finished_refund_records(suite, refund.refund_id)
+    assert not forged, f"a stranger's REFUND_FINISHED was recorded: {forged}"
 
 
 def case_owner_taken(suite):
