@@ -45,7 +45,7 @@ public struct MessageStream: AsyncSequence, Sendable {
         /// reader, which a client-streaming handler (or a client awaiting its one response) would
         /// otherwise take for the peer's complete input, racing the transport's own `CANCELLED`.
         public mutating func next() async throws -> [UInt8]? {
-            guard let message = try await base.next() else {
+            guard let message = try await base.next(isolation: #isolation) else {
                 if Task.isCancelled { throw RPCError(.cancelled, "the call was cancelled") }
                 return nil
             }
