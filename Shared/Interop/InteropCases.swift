@@ -224,10 +224,15 @@ public struct InteropCases: Sendable {
                     })
                 try await Task.sleep(for: .seconds(10))
             }) { responses, _ in
-                var iterator = responses.makeAsyncIterator()
-                _ = try await iterator.next()
-                withUnsafeCurrentTask { $0?.cancel() }
-                while try await iterator.next() != nil {}
+                // One loop over the stream, the call cancelled at the first response. (Swift 6.3.1
+                // crashed in release builds splitting this closure's coroutine when it was an
+                // iterator read once before a `while` loop over the rest, once nonisolated async
+                // closures ran on their caller's executor: NonisolatedNonsendingByDefault.)
+                var first = true
+                for try await _ in responses where first {
+                    first = false
+                    withUnsafeCurrentTask { $0?.cancel() }
+                }
             }
         }
         do {
