@@ -84,16 +84,17 @@ def calls():
     ]
 
 
-def start_services(bin_dir, data_dir):
+def start_services(bin_dir, data_dir, extra=()):
     """The five services (suite.START_ORDER, wired as suite.PEERS) on free ports, each with a
-    metrics port; returns ({name: process}, {name: port}, {name: metrics port}, keys)."""
+    metrics port and the flags `extra`; returns ({name: process}, {name: port}, {name: metrics
+    port}, keys)."""
     keys = suite.ensure_keys(bin_dir, os.path.join(data_dir, "keys"))
     # Oversight and Inquiries call each other: each needs the other's port before either starts.
     wanted = {name: suite.free_port() for name in suite.START_ORDER}
     processes, ports, metrics = {}, {}, {}
     for name in suite.START_ORDER:
         arguments = [os.path.join(bin_dir, name), "--port", str(wanted[name]), "--metrics-port", "0",
-                     "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5"]
+                     "--data-dir", os.path.join(data_dir, name), *keys.flags(name), "--grace-period", "5", *extra]
         for peer in suite.PEERS[name]:
             arguments += ["--peer", f"{peer}=127.0.0.1:{wanted[peer]}"]
         process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -318,11 +319,13 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated call names (default all)")
     parser.add_argument("--hold", action="store_true", help="print the setup and wait (for profiling)")
     parser.add_argument("--write-client", default="", help="the release WriteClient (default: grpcio)")
+    parser.add_argument("--service-arg", action="append", default=[],
+                        help="a flag for every service, e.g. --service-arg=--read-cache-mib=0 (repeatable)")
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {SERVICE_CORE})  # the services and the echo inherit core 0
     work = tempfile.mkdtemp(prefix="service-bench-", dir=os.path.join(os.path.dirname(__file__), ".build"))
-    processes, ports, metrics, keys = start_services(args.bin, work)
+    processes, ports, metrics, keys = start_services(args.bin, work, args.service_arg)
     echo, echo_port = start_echo(args.echo)
     os.sched_setaffinity(0, {LOAD_CORE})  # h2load and the clients inherit core 1
     try:

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RPC
+import Synchronization
 
 /// A service's own database: SQLite (GRDB, the embedded default) or PostgreSQL (PostgresNIO,
 /// for several replicas on one database), chosen when the process starts.
@@ -56,9 +57,38 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
+    /// The bytes each of a store's ``ReadCache``s may keep; 0 (keep nothing) on PostgreSQL, where
+    /// other replicas write too, so that only a SQLite file, which belongs to one service process
+    /// that therefore knows of every change, is read through a cache.
+    public let readCacheBudget: Int
+
+    /// The ``readCacheBudget`` a SQLite database has unless told otherwise: 4 MiB.
+    public static let defaultReadCacheBudget = 4 << 20
+
+    /// The ``ReadCache``s of the stores on this database, by name and type (``readCache(named:)``).
+    private let readCaches = Mutex<[ReadCacheName: any Sendable]>([:])
+
+    /// The read cache `name` of this database, made on first use with ``readCacheBudget``, or nil
+    /// if that is 0. Every store on the database gets the same one for a name, so that a command
+    /// run through any of them invalidates what all of them read.
+    public func readCache<Key, Value>(named name: String) -> ReadCache<Key, Value>? {
+        guard readCacheBudget > 0 else { return nil }
+        let key = ReadCacheName(name: name, type: ObjectIdentifier(ReadCache<Key, Value>.self))
+        return readCaches.withLock { caches in
+            if let cache = caches[key] as? ReadCache<Key, Value> { return cache }
+            let cache = ReadCache<Key, Value>(budget: readCacheBudget)
+            caches[key] = cache
+            return cache
+        }
+    }
+
     /// Opens (creating if needed) `<directory>/<name>.sqlite` and applies `migrations` not yet
-    /// applied, in order. Reads run on `readThreads` threads of their own, and as many SQLite readers.
-    public init(directory: String, name: String, applying migrations: [SchemaMigration], readThreads: Int = 4) throws {
+    /// applied, in order. Reads run on `readThreads` threads of their own, and as many SQLite readers;
+    /// stores may keep `readCacheBudget` bytes of their reads per cache (``readCacheBudget``).
+    public init(
+        directory: String, name: String, applying migrations: [SchemaMigration], readThreads: Int = 4,
+        readCacheBudget: Int = ServiceDatabase.defaultReadCacheBudget
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readThreads)
@@ -80,6 +110,7 @@ public final class ServiceDatabase: Sendable {
         try migrator.migrate(pool)
         backend = .sqlite(pool)
         groupCommit = GroupCommit(pool: pool)
+        self.readCacheBudget = max(0, readCacheBudget)
         var readerConfiguration = Configuration()
         readerConfiguration.readonly = true
         readerConfiguration.busyMode = .timeout(10)
@@ -96,6 +127,7 @@ public final class ServiceDatabase: Sendable {
         backend = .postgres(postgres)
         readThreads = nil
         groupCommit = nil
+        readCacheBudget = 0
     }
 
     /// Runs `body` in one write transaction, on either backend (on SQLite possibly shared with

@@ -32,7 +32,7 @@ import Testing
         _ = try await harness.track("three", .pickedUp, hoursAgo: 30)
         _ = try await harness.track("three", .inTransit, hoursAgo: 10)
         _ = try await harness.track("three", .outForDelivery, hoursAgo: 20)
-        let store = SQLOrderStore(database: harness.database)
+        let store = SQLOrderStore(database: harness.database, keepingReads: false)
         for (id, count) in [("none", 0), ("one", 1), ("three", 3)] {
             let whole = try #require(try await store.order(id: id))
             let status = try #require(try await store.orderStatusWithOpenIssueCount(id: id))

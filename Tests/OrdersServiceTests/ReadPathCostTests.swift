@@ -22,7 +22,7 @@ struct ReadPathCostTests {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: "\(harness.directory)/orders.sqlite", configuration: configuration)
-        let store = SQLOrderStore(database: harness.database)
+        let store = SQLOrderStore(database: harness.database, keepingReads: false)
         let expected = try #require(try await store.order(id: "o-1"))
         let oldSQL = "order_id = ?"
         let linesSQL = "SELECT * FROM order_lines WHERE order_id = ? ORDER BY position"

@@ -26,6 +26,30 @@ import Wire
         #expect(try await process.waitForExit() == 0)
     }
 
+    /// One SQLite database belongs to one process (what lets it keep reads): a second process of
+    /// the service on the same data directory stops at start, naming the reason, and the first
+    /// goes on serving.
+    @Test func aSecondProcessOnTheSameDatabaseStopsAtStart() async throws {
+        let directory = NSTemporaryDirectory() + "second-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try ChildProcess("orders", ["--port", "0", "--data-dir", directory])
+        let port = try await first.waitForPort()
+        let second = try ChildProcess("orders", ["--port", "0", "--data-dir", directory], capturingErrors: true)
+        #expect(try await second.waitForExit() == 1)
+        try await second.waitForEndOfOutput()
+        #expect(second.output.contains { $0.contains("another orders process uses this database") })
+        let transport = try HTTP2ClientTransport(host: "127.0.0.1", port: port)
+        defer { transport.close() }
+        #expect(try await Health.Client(RPCClient(transport: transport)).check(HealthCheckRequest()).status == .serving)
+        first.send(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+        // Once the first has stopped, the database is free again.
+        let third = try ChildProcess("orders", ["--port", "0", "--data-dir", directory])
+        _ = try await third.waitForPort()
+        third.send(SIGTERM)
+        #expect(try await third.waitForExit() == 0)
+    }
+
     @Test func callsNeedingADownPeerFailUnavailable() async throws {
         let directory = NSTemporaryDirectory() + "peers-down-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }

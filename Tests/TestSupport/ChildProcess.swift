@@ -24,9 +24,13 @@ public final class ChildProcess: Sendable {
     private let process: Process
     private let captured = CapturedOutput()
 
-    /// Starts `executable` (a name in ``binaryDirectory`` or an absolute path) with `arguments`.
+    /// Starts `executable` (a name in ``binaryDirectory`` or an absolute path) with `arguments`;
+    /// ``output`` holds its standard output, and its standard error too if `capturingErrors`.
     /// Fails with a message saying to build first if the executable is missing.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        capturingErrors: Bool = false
+    ) throws {
         let path =
             executable.hasPrefix("/") ? executable : Self.binaryDirectory.appendingPathComponent(executable).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -38,6 +42,7 @@ public final class ChildProcess: Sendable {
         if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output
+        if capturingErrors { process.standardError = output }
         try process.run()
         let handle = output.fileHandleForReading
         Thread.detachNewThread { [captured] in

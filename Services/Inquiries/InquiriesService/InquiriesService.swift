@@ -131,7 +131,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
         guard Currency.isValid(request.targetCurrency) else {
             throw RPCError(.invalidArgument, "target_currency must be an ISO 4217 code the platform accepts")
         }
-        guard let table = try await store.read({ try $0.latestRateTable() }) else {
+        guard let table = try await store.newestRateTable() else {
             throw RPCError(.failedPrecondition, "no official rate table has been published yet")
         }
         return try CurrencyConversion.convert(amount, to: request.targetCurrency, with: table).wire

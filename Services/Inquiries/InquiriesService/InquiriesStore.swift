@@ -20,6 +20,8 @@ protocol InquiriesStore: CommandStore where Transaction == any InquiriesTransact
     /// Reads in one snapshot.
     func read<Result: Sendable>(_ body: @escaping @Sendable (any InquiriesTransaction) throws -> Result) async throws
         -> Result
+    /// The newest rate table (ConvertCurrency's read).
+    func newestRateTable() async throws -> RateTable?
 }
 
 /// What a command or read may do inside its transaction.
@@ -49,26 +51,51 @@ protocol InquiriesTransaction {
 }
 
 /// The ``InquiriesStore`` on the service's database, SQLite or PostgreSQL: the same SQL on both.
+/// On SQLite, the newest rate table is kept until a command publishes another (``ReadCache``).
 struct SQLInquiriesStore: InquiriesStore {
     /// The database.
     let database: ServiceDatabase
     /// The newest rate table, decoded once per version (read-only snapshots only).
     let rateTables = RateTableCache()
+    /// The newest rate table, kept under ``newest`` so that ConvertCurrency needs no read; nil
+    /// when other processes write the database too (``Storage/ServiceDatabase/readCacheBudget``).
+    let newestRateTables: ReadCache<String, RateTable>?
+    /// The key of the newest rate table in ``newestRateTables`` (its only key).
+    static let newest = "newest"
+
+    /// The store on `database`.
+    init(database: ServiceDatabase) {
+        self.database = database
+        newestRateTables = database.readCache(named: "inquiries.newest-rate-table")
+    }
 
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.perform(key: key, caller: caller, method: method, request: request) { db in
-            try body(SQLInquiriesTransaction(db: db, locking: true, rateTables: nil))
+        let changed = ChangedKeys<String>()
+        // The transaction has ended (committed or not) when `perform` returns, before the
+        // command answers: a table it published replaces the kept one from then on.
+        defer { if let newestRateTables { newestRateTables.invalidate(changed.all) } }
+        return try await database.perform(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLInquiriesTransaction(db: db, locking: true, rateTables: nil, changed: changed))
         }
+    }
+
+    func newestRateTable() async throws -> RateTable? {
+        guard let cache = newestRateTables else { return try await read { try $0.latestRateTable() } }
+        if let kept = cache.value(for: Self.newest) { return kept }
+        let ticket = cache.ticket()
+        let table = try await read { try $0.latestRateTable() }
+        if let table { cache.keep(table, for: Self.newest, cost: RateTableRows.cost(of: table), readSince: ticket) }
+        return table
     }
 
     func read<Result: Sendable>(_ body: @escaping @Sendable (any InquiriesTransaction) throws -> Result) async throws
         -> Result
     {
         try await database.snapshot { [rateTables] db in
-            try body(SQLInquiriesTransaction(db: db, locking: false, rateTables: rateTables))
+            try body(SQLInquiriesTransaction(db: db, locking: false, rateTables: rateTables, changed: nil))
         }
     }
 }
@@ -84,6 +111,8 @@ struct SQLInquiriesTransaction: InquiriesTransaction {
     /// The rate table kept decoded; nil in a command's transaction, whose reads may see what it
     /// wrote before it commits (see ``RateTableCache``).
     let rateTables: RateTableCache?
+    /// Where a command notes that it published a rate table (nil in a read).
+    let changed: ChangedKeys<String>?
 
     func currentRules(topic: Topic?) throws -> (rules: [KnowledgeRule], version: Int64) {
         (try RuleRows.current(topic: topic, in: db), try counter("knowledge_base"))
@@ -127,6 +156,7 @@ struct SQLInquiriesTransaction: InquiriesTransaction {
         try db.lock(named: "rate-tables")
         var published = table
         published.version = Int64(try db.fetchCount("SELECT MAX(version) FROM rate_tables")) + 1
+        changed?.insert(SQLInquiriesStore.newest)
         try RateTableRows.insert(published, in: db)
         return published
     }

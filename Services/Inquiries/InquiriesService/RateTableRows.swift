@@ -31,6 +31,11 @@ enum RateTableRows {
         return table
     }
 
+    /// About how many bytes `table` holds, for a ``Storage/ReadCache``'s budget.
+    static func cost(of table: RateTable) -> Int {
+        256 + table.base.utf8.count + table.entries.count * 64
+    }
+
     /// The table in `rows` (its row with each of its entries), nil if there are none.
     private static func table(from rows: [SQLRow]) throws -> RateTable? {
         guard let first = rows.first else { return nil }

@@ -7,22 +7,37 @@ import Runtime
 import Storage
 
 /// The ``OrderStore`` on the service's database, SQLite or PostgreSQL: the same SQL on both
-/// (``OrderRows``, ``IssueRows``).
+/// (``OrderRows``, ``IssueRows``). On SQLite, one order's reads are kept (``OrderReadCache``)
+/// until a command writes the order or one of its issues.
 struct SQLOrderStore: OrderStore {
     /// The database.
     let database: ServiceDatabase
+    /// What is kept of one order's reads; nil when other processes write the database too.
+    let cache: OrderReadCache?
+
+    /// The store on `database`, keeping reads if the database allows it
+    /// (``Storage/ServiceDatabase/readCacheBudget``) and `keepingReads`.
+    init(database: ServiceDatabase, keepingReads: Bool = true) {
+        self.database = database
+        self.cache = keepingReads ? OrderReadCache(database: database) : nil
+    }
 
     func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await database.perform(key: key, caller: caller, method: method, request: request) { db in
-            try body(SQLOrdersTransaction(db: db))
+        let changed = ChangedKeys<String>()
+        // Whether it committed or not, the transaction has ended when `perform` returns (it does
+        // not return early on cancellation): the kept reads of what it wrote go before it answers.
+        defer { if let cache { cache.invalidate(changed.all) } }
+        return try await database.perform(key: key, caller: caller, method: method, request: request) { db in
+            try body(SQLOrdersTransaction(db: db, changed: changed))
         }
     }
 
     func seed(_ orders: [Order]) async throws -> Int {
-        try await database.transaction { db in
+        defer { cache?.invalidate(Set(orders.map(\.id))) }
+        return try await database.transaction { db in
             var added = 0
             for order in orders where try db.fetchOne("SELECT 1 FROM orders WHERE order_id = ?", [order.id]) == nil {
                 try OrderRows.insert(order, in: db)
@@ -33,7 +48,14 @@ struct SQLOrderStore: OrderStore {
     }
 
     func order(id: String) async throws -> Order? {
-        try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
+        guard let cache = cache?.orders else {
+            return try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
+        }
+        if let kept = cache.value(for: id) { return kept }
+        let ticket = cache.ticket()
+        let order = try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
+        if let order { cache.keep(order, for: id, cost: OrderReadCache.cost(of: order), readSince: ticket) }
+        return order
     }
 
     func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order] {
@@ -70,9 +92,14 @@ struct SQLOrderStore: OrderStore {
     }
 
     func orderStatusWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
-        try await database.snapshot { db in
-            try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db)
+        guard let cache = cache?.statuses else {
+            return try await database.snapshot { db in try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db) }
         }
+        if let kept = cache.value(for: id) { return kept }
+        let ticket = cache.ticket()
+        let status = try await database.snapshot { db in try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db) }
+        if let status { cache.keep(status, for: id, cost: OrderReadCache.cost(of: status.order), readSince: ticket) }
+        return status
     }
 }
 
@@ -81,6 +108,8 @@ struct SQLOrderStore: OrderStore {
 struct SQLOrdersTransaction: OrdersTransaction {
     /// The connection, in a transaction.
     let db: any SQLConnection
+    /// Where the orders it writes (or whose issues it writes) are noted, for ``OrderReadCache``.
+    let changed: ChangedKeys<String>
 
     func order(id: String) throws -> Order? {
         try OrderRows.order(id: id, locking: true, in: db)
@@ -91,10 +120,12 @@ struct SQLOrdersTransaction: OrdersTransaction {
     }
 
     func insert(_ order: Order) throws {
+        changed.insert(order.id)
         try OrderRows.insert(order, in: db)
     }
 
     func update(_ order: Order) throws {
+        changed.insert(order.id)
         try OrderRows.update(order, in: db)
     }
 
@@ -103,10 +134,12 @@ struct SQLOrdersTransaction: OrdersTransaction {
     }
 
     func save(_ issue: Issue) throws {
+        changed.insert(issue.orderID)
         try IssueRows.save(issue, in: db)
     }
 
     func insert(_ issue: Issue) throws {
+        changed.insert(issue.orderID)
         try IssueRows.insert(issue, in: db)
     }
 

@@ -65,6 +65,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var busyPoll: Duration?
     /// The PostgreSQL database (`--database-url`); nil: SQLite under ``dataDirectory``.
     public var databaseURL: DatabaseURL?
+    /// Bytes each kind of repeated read may keep (`--read-cache-mib`; ``Storage/ServiceDatabase/readCacheBudget``).
+    public var readCacheBytes = 4 << 20
     /// Development only (`--dev-clock-offset`): seconds added to the clock handed to the service
     /// (negative: the past), never to the token verifier's; 0 in every deployment.
     public var developmentClockOffset = 0
@@ -159,6 +161,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
             options.outboxRetentionHours.map(String.init) ?? value(nil, "SUPPORT_OUTBOX_RETENTION_HOURS"),
             default: 24, setting: "--outbox-retention-hours")
         try readTransportLimits(options: options, environment: environment)
+        readCacheBytes =
+            try Self.number(
+                options.readCacheMib, value(nil, "SUPPORT_READ_CACHE_MIB"), default: 4, range: 0...1_024,
+                setting: "--read-cache-mib", unit: "MiB") << 20
         developmentClockOffset = try Self.number(
             options.devClockOffset, nil, default: 0, range: -Self.maximumClockOffset...Self.maximumClockOffset,
             setting: "--dev-clock-offset", unit: "seconds")

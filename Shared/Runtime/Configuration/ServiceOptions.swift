@@ -148,6 +148,12 @@ public struct ServiceOptions: ParsableArguments {
 
     @Option(
         help:
+            "MiB each kind of read the service repeats (an order, a status) may keep in memory until a command changes it, 0 to 1024; SQLite only, as on PostgreSQL other replicas write too (SUPPORT_READ_CACHE_MIB; default 4; 0 off)."
+    )
+    var readCacheMib: Int?
+
+    @Option(
+        help:
             "PostgreSQL instead of SQLite: postgres://user@host:port/database[?sslmode=disable|prefer|require] (SUPPORT_DATABASE_URL)."
     )
     var databaseUrl: String?

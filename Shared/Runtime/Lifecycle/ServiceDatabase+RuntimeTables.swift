@@ -33,9 +33,12 @@ extension ServiceDatabase {
     /// Opens a service's SQLite database (`<directory>/<name>.sqlite`): the runtime's tables
     /// (``runtimeTables``), then the service's `schema` in order.
     public convenience init(
-        directory: String, name: String, schema: [SchemaMigration], readThreads: Int = 4
+        directory: String, name: String, schema: [SchemaMigration], readThreads: Int = 4,
+        readCacheBudget: Int = ServiceDatabase.defaultReadCacheBudget
     ) throws {
-        try self.init(directory: directory, name: name, applying: Self.runtimeTables + schema, readThreads: readThreads)
+        try self.init(
+            directory: directory, name: name, applying: Self.runtimeTables + schema, readThreads: readThreads,
+            readCacheBudget: readCacheBudget)
     }
 
     /// Opens a service's PostgreSQL database behind `postgres`: the runtime's tables

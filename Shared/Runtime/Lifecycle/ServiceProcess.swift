@@ -113,7 +113,8 @@ public struct ServiceProcess: Sendable {
 
     /// Opens the service's database, running `schema` (written for both backends) after the
     /// runtime's own: PostgreSQL when `--database-url` is set (its password never logged), else
-    /// SQLite (`<data-dir>/<name>.sqlite`). It is closed when ``run(services:files:policy:relays:)`` ends.
+    /// SQLite (`<data-dir>/<name>.sqlite`, locked against a second process: ``DatabaseFileLock``).
+    /// It is closed when ``run(services:files:policy:relays:)`` ends.
     public func openDatabase(schema: [SchemaMigration]) async throws -> ServiceDatabase {
         let opened: ServiceDatabase
         if let url = configuration.databaseURL {
@@ -121,7 +122,10 @@ public struct ServiceProcess: Sendable {
             opened = try await ServiceDatabase(
                 postgres: PostgresBackend(url: url, logger: Logger(label: "\(name).postgres")), schema: schema)
         } else {
-            opened = try ServiceDatabase(directory: configuration.dataDirectory, name: name, schema: schema)
+            try DatabaseFileLock.acquire(directory: configuration.dataDirectory, name: name)
+            opened = try ServiceDatabase(
+                directory: configuration.dataDirectory, name: name, schema: schema,
+                readCacheBudget: configuration.readCacheBytes)
         }
         database.set(opened)
         return opened

@@ -1,0 +1,118 @@
+import Synchronization
+
+/// Values read from the database, kept so that a repeated read of the same key is answered from
+/// memory instead of a read thread: for a store whose process is its database's only writer
+/// (SQLite: see ``ServiceDatabase/readCacheBudget``), which therefore knows every change.
+///
+/// Correctness rests on two rules the store keeps:
+/// - every command that changes what a key's value was read from calls ``invalidate(_:)`` with
+///   that key once its transaction has ended (committed or not), before answering its caller;
+/// - a read takes a ``Ticket`` before it starts and keeps its value with it
+///   (``keep(_:for:cost:readSince:)``); the value is dropped if any invalidation came in between,
+///   since the read may have seen the database before that change committed.
+/// So a kept value is never older than a change whose command has answered. (A read that
+/// overlaps an unanswered command may see either state, as it may from the database itself.)
+///
+/// Bounded: values carry a `cost` (about their bytes), and the oldest kept are dropped once the
+/// costs add up to more than `budget`; a value costing more than the budget is not kept.
+public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// When a read started, as far as this cache is concerned: the count of invalidations then.
+    public struct Ticket: Sendable {
+        fileprivate let invalidations: UInt64
+    }
+
+    private struct Entry {
+        var value: Value
+        var cost: Int
+        /// Which keeping this is (``State/kept``), so that the oldest-first queue can tell a
+        /// place it holds for this entry from one it held for an entry since dropped.
+        var serial: UInt64
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        /// Keys in the order they were kept, oldest at `head`; places whose entry has since been
+        /// dropped or kept again are skipped when reached.
+        var queue: [(key: Key, serial: UInt64)] = []
+        var head = 0
+        var totalCost = 0
+        var invalidations: UInt64 = 0
+        var kept: UInt64 = 0
+    }
+
+    /// The most the kept values may cost together.
+    public let budget: Int
+    private let state = Mutex(State())
+
+    /// An empty cache whose values may cost `budget` together.
+    public init(budget: Int) {
+        self.budget = max(0, budget)
+    }
+
+    /// How many values are kept.
+    public var count: Int {
+        state.withLock { $0.entries.count }
+    }
+
+    /// What the kept values cost together.
+    public var totalCost: Int {
+        state.withLock { $0.totalCost }
+    }
+
+    /// How many places the oldest-first queue holds, skipped ones included (for tests).
+    var queuedPlaces: Int {
+        state.withLock { $0.queue.count - $0.head }
+    }
+
+    /// The value kept for `key`, if any.
+    public func value(for key: Key) -> Value? {
+        state.withLock { $0.entries[key]?.value }
+    }
+
+    /// A ticket for a read about to start.
+    public func ticket() -> Ticket {
+        state.withLock { Ticket(invalidations: $0.invalidations) }
+    }
+
+    /// Keeps `value`, read for `key` by a read that started with `ticket`, unless a key was
+    /// invalidated since (the read may predate that change) or `cost` exceeds the budget.
+    public func keep(_ value: Value, for key: Key, cost: Int, readSince ticket: Ticket) {
+        guard cost >= 0, cost <= budget else { return }
+        state.withLock { state in
+            guard state.invalidations == ticket.invalidations else { return }
+            if let replaced = state.entries.removeValue(forKey: key) { state.totalCost -= replaced.cost }
+            state.kept &+= 1
+            state.entries[key] = Entry(value: value, cost: cost, serial: state.kept)
+            state.queue.append((key, state.kept))
+            state.totalCost += cost
+            while state.totalCost > budget, state.head < state.queue.count {
+                let oldest = state.queue[state.head]
+                state.head += 1
+                if let entry = state.entries[oldest.key], entry.serial == oldest.serial {
+                    state.entries[oldest.key] = nil
+                    state.totalCost -= entry.cost
+                }
+            }
+            Self.compact(&state)
+        }
+    }
+
+    /// Drops the values kept for `keys` and fails every read in flight (its ticket is older).
+    public func invalidate(_ keys: some Sequence<Key>) {
+        state.withLock { state in
+            state.invalidations &+= 1
+            for key in keys {
+                if let dropped = state.entries.removeValue(forKey: key) { state.totalCost -= dropped.cost }
+            }
+            Self.compact(&state)
+        }
+    }
+
+    /// Rebuilds the queue once most of its places are skipped ones, so that it stays within a
+    /// small multiple of the kept entries however many keepings and invalidations come.
+    private static func compact(_ state: inout State) {
+        guard state.queue.count > 64, state.queue.count > 2 * state.entries.count else { return }
+        state.queue = state.queue[state.head...].filter { place in state.entries[place.key]?.serial == place.serial }
+        state.head = 0
+    }
+}
