@@ -354,7 +354,7 @@ let package = Package(
             "StorageTests",
             [
                 "Storage", "Runtime", "RPC", "Wire", "HTTP2", .product(name: "GRDB", package: "GRDB.swift"),
-                "Outbox", "TestSupport", "CSQLiteSettings",
+                "Outbox", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         tests(

@@ -10,8 +10,14 @@
 #include <sqlite3.h>
 #include "CSQLiteSettings.h"
 
+static int memory_statistics_result = -1;
+
 __attribute__((constructor)) static void csqlite_configure(void) {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    memory_statistics_result = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int csqlite_memory_statistics_result(void) {
+    return memory_statistics_result;
 }
 
 long long csqlite_memory_used(void) {

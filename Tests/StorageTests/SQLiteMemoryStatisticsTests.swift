@@ -1,10 +1,10 @@
-import CSQLiteSettings
 import Foundation
 import Storage
 import Testing
 
-/// SQLite's memory statistics are off in every process that links `Storage` (`CSQLiteSettings`
-/// turns them off as the process loads, before anything can open a database): with them on, each
+/// SQLite's memory statistics are off in every process that links `Storage` (its dependency
+/// `CSQLiteSettings` turns them off as the process loads, before anything can open a database;
+/// the test sees it only through `Storage`'s ``SQLiteSettings``): with them on, each
 /// of SQLite's allocations takes a process-wide mutex. Off, SQLite counts nothing, so the memory
 /// it reports in use stays 0 while a database is open and read, which it never does with them on.
 @Suite struct SQLiteMemoryStatisticsTests {
@@ -20,6 +20,7 @@ import Testing
         try await database.transaction { db in try db.execute("INSERT INTO v VALUES (?, ?)", [1, "a row"]) }
         let rows = try await database.snapshot { db in try db.fetchRows("SELECT t FROM v WHERE id = ?", [1]) }
         #expect(rows.count == 1)
-        #expect(csqlite_memory_used() == 0)
+        #expect(SQLiteSettings.memoryStatisticsAreOff)
+        #expect(SQLiteSettings.countedMemory == 0)
     }
 }

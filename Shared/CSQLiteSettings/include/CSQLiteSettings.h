@@ -6,4 +6,8 @@
 /// off, as this target turns them off when the process loads.
 long long csqlite_memory_used(void);
 
+/// What `sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)` returned when the process loaded
+/// (SQLITE_OK, 0, when the statistics were turned off).
+int csqlite_memory_statistics_result(void);
+
 #endif

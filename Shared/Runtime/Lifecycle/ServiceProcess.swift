@@ -123,6 +123,9 @@ public struct ServiceProcess: Sendable {
                 postgres: PostgresBackend(url: url, logger: Logger(label: "\(name).postgres")), schema: schema)
         } else {
             try DatabaseFileLock.acquire(directory: configuration.dataDirectory, name: name)
+            if !SQLiteSettings.memoryStatisticsAreOff {
+                logger.warning("SQLite refused to turn its memory statistics off: every allocation takes a global lock")
+            }
             opened = try ServiceDatabase(
                 directory: configuration.dataDirectory, name: name, schema: schema,
                 readCacheBudget: configuration.readCacheBytes)
