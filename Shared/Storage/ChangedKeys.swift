@@ -1,7 +1,8 @@
 import Synchronization
 
 /// The keys a command's transaction changed, noted on the writer's thread as it runs and read
-/// once the command has ended, to invalidate them in a ``ReadCache``.
+/// there once it is committed, to invalidate them in a ``ReadCache``
+/// (``ServiceDatabase/transaction(syncing:committed:_:)``).
 public final class ChangedKeys<Key: Hashable & Sendable>: Sendable {
     private let keys = Mutex<Set<Key>>([])
 

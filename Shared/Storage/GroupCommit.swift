@@ -20,6 +20,11 @@ import GRDB
 ///   body may so run more than once; only its last run's changes are kept. (When the transaction
 ///   cannot even begin, the write lock held elsewhere past the busy timeout, the batch fails.)
 ///
+/// - a write's `committed` hook runs on the writer once its transaction is committed, before any
+///   caller of the batch is resumed: what a store does there (dropping kept reads of what the
+///   write changed, ``ReadCache``) is done before anyone hears of the commit, even the caller
+///   of an idempotent retry answered from the same batch.
+///
 /// No write waits for others to arrive: a batch is whatever queued during the previous commit
 /// (one write when there is no contention, so a lone caller waits for one fsync, as before).
 /// Batches run on GRDB's writer queue (``DatabasePool/asyncWriteWithoutTransaction(_:)``), one
@@ -28,8 +33,10 @@ final class GroupCommit: @unchecked Sendable {
     /// One waiting write: `run` runs its body in the current transaction and returns what resumes
     /// its caller once the transaction is committed; `fail` resumes its caller with an error.
     private struct Write: Sendable {
-        /// Whether its commit must wait for the disk (see ``write(syncing:_:)``).
+        /// Whether its commit must wait for the disk (see ``write(syncing:committed:_:)``).
         let syncing: Bool
+        /// Runs on the writer once the write is committed, before any caller is resumed.
+        let committed: (@Sendable () -> Void)?
         let run: @Sendable (Database) throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
 
@@ -66,13 +73,17 @@ final class GroupCommit: @unchecked Sendable {
     /// never out of order, since the WAL is written in order and the next synced commit's fsync
     /// makes it durable too. For writes that may be lost and done again, such as marking outbox
     /// events delivered (lost, they are delivered again and the receiver drops the duplicates).
-    func write<Value: Sendable>(syncing: Bool = true, _ body: @escaping @Sendable (Database) throws -> Value)
-        async throws -> Value
-    {
+    ///
+    /// `committed` runs on the writer once the write is committed, before any caller of its batch
+    /// is resumed (not when it fails: its changes were rolled back).
+    func write<Value: Sendable>(
+        syncing: Bool = true, committed: (@Sendable () -> Void)? = nil,
+        _ body: @escaping @Sendable (Database) throws -> Value
+    ) async throws -> Value {
         try await withUnsafeThrowingContinuation { continuation in
             submit(
                 Write(
-                    syncing: syncing,
+                    syncing: syncing, committed: committed,
                     run: { db in
                         let value = try body(db)
                         return { continuation.resume(returning: value) }
@@ -123,6 +134,7 @@ final class GroupCommit: @unchecked Sendable {
         if batch.count > 1 {
             var finishes: [@Sendable () -> Void] = []
             finishes.reserveCapacity(batch.count)
+            var committedHooks: [@Sendable () -> Void] = []
             var began = false
             do {
                 try committing(syncing: batch.contains { $0.syncing }, db) {
@@ -136,6 +148,7 @@ final class GroupCommit: @unchecked Sendable {
                                     return .commit
                                 }
                                 finishes.append(finish)
+                                if let committed = write.committed { committedHooks.append(committed) }
                             } catch let error where db.isInsideTransaction {
                                 finishes.append { write.fail(error) }
                             }
@@ -144,6 +157,7 @@ final class GroupCommit: @unchecked Sendable {
                     }
                 }
                 lock.withLock { commits += 1 }
+                for committed in committedHooks { committed() }
                 for finish in finishes { finish() }
                 return
             } catch let error where !began {
@@ -166,6 +180,7 @@ final class GroupCommit: @unchecked Sendable {
                     }
                 }
                 lock.withLock { commits += 1 }
+                write.committed?()
                 finish()
             } catch {
                 write.fail(error)

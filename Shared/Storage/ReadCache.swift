@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Correctness rests on two rules the store keeps:
 /// - every command that changes what a key's value was read from calls ``invalidate(_:)`` with
-///   that key once its transaction has ended (committed or not), before answering its caller;
+///   that key once its transaction is committed and before anyone hears of it (on the writer,
+///   before its group commit resumes any caller: ``ServiceDatabase/transaction(syncing:committed:_:)``);
 /// - a read takes a ``Ticket`` before it starts and keeps its value with it
 ///   (``keep(_:for:cost:readSince:)``); the value is dropped if any invalidation came in between,
 ///   since the read may have seen the database before that change committed.
@@ -97,13 +98,16 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         }
     }
 
-    /// Drops the values kept for `keys` and fails every read in flight (its ticket is older).
+    /// Drops the values kept for `keys` and fails every read in flight (its ticket is older);
+    /// no keys (a command that changed nothing kept here) fail no read.
     public func invalidate(_ keys: some Sequence<Key>) {
         state.withLock { state in
-            state.invalidations &+= 1
+            var any = false
             for key in keys {
+                any = true
                 if let dropped = state.entries.removeValue(forKey: key) { state.totalCost -= dropped.cost }
             }
+            if any { state.invalidations &+= 1 }
             Self.compact(&state)
         }
     }

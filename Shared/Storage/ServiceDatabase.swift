@@ -57,12 +57,14 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
-    /// The bytes each of a store's ``ReadCache``s may keep; 0 (keep nothing) on PostgreSQL, where
+    /// The bytes each ``ReadCache`` on this database may keep; 0 (keep nothing) on PostgreSQL, where
     /// other replicas write too, so that only a SQLite file, which belongs to one service process
     /// that therefore knows of every change, is read through a cache.
     public let readCacheBudget: Int
 
-    /// The ``readCacheBudget`` a SQLite database has unless told otherwise: 4 MiB.
+    /// The ``readCacheBudget`` a service process gives its SQLite database unless told otherwise
+    /// (`--read-cache-mib`): 4 MiB. A database opened without one keeps nothing: only the opener
+    /// knows whether it is the file's only writer (a service holds its lock: `DatabaseFileLock`).
     public static let defaultReadCacheBudget = 4 << 20
 
     /// The ``ReadCache``s of the stores on this database, by name and type (``readCache(named:)``).
@@ -87,7 +89,7 @@ public final class ServiceDatabase: Sendable {
     /// stores may keep `readCacheBudget` bytes of their reads per cache (``readCacheBudget``).
     public init(
         directory: String, name: String, applying migrations: [SchemaMigration], readThreads: Int = 4,
-        readCacheBudget: Int = ServiceDatabase.defaultReadCacheBudget
+        readCacheBudget: Int = 0
     ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -138,12 +140,21 @@ public final class ServiceDatabase: Sendable {
     /// events delivered): on SQLite their commit does not wait for the disk unless it shares it
     /// with writes that do (they become durable, in order, with the next synced commit); on
     /// PostgreSQL every commit is synced.
+    ///
+    /// `committed` runs once the transaction is committed and before this returns; on SQLite, on
+    /// the writer before any write of the same group commit returns (``GroupCommit``), so that
+    /// what it does (a store dropping kept reads: ``ReadCache``) is done before any caller hears
+    /// of the change. It does not run when the transaction fails.
     public func transaction<Result: Sendable>(
-        syncing: Bool = true, _ body: @escaping @Sendable (any SQLConnection) throws -> Result
+        syncing: Bool = true, committed: (@Sendable () -> Void)? = nil,
+        _ body: @escaping @Sendable (any SQLConnection) throws -> Result
     ) async throws -> Result {
         switch backend {
-        case .sqlite: try await write(syncing: syncing) { db in try body(db) }
-        case .postgres(let postgres): try await postgres.transaction { connection in try body(connection) }
+        case .sqlite: return try await write(syncing: syncing, committed: committed) { db in try body(db) }
+        case .postgres(let postgres):
+            let result = try await postgres.transaction { connection in try body(connection) }
+            committed?()
+            return result
         }
     }
 
@@ -162,12 +173,14 @@ public final class ServiceDatabase: Sendable {
     /// Runs one state-changing command in one write transaction, on either backend: `body` makes
     /// the change (and writes its outbox events) and returns the encoded response, which the
     /// idempotency ledger stores under `key` (scoped to `caller`) in the same transaction; a retry
-    /// gets the stored response without running `body` again.
+    /// gets the stored response without running `body` again. `committed`: as for
+    /// ``transaction(syncing:committed:_:)``.
     public func perform(
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
+        committed: (@Sendable () -> Void)? = nil,
         _ body: @escaping @Sendable (any SQLConnection) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        try await transaction { connection in
+        try await transaction(committed: committed) { connection in
             try IdempotencyLedger.perform(
                 key: key, caller: caller, method: method, request: request, in: connection, body)
         }
@@ -175,12 +188,13 @@ public final class ServiceDatabase: Sendable {
 
     /// Runs `body` in one write transaction (SQLite only), committed in a group with the writes
     /// waiting at the same time (``GroupCommit``): `body` fails alone, and returns once its
-    /// changes are committed (`syncing`: as for ``transaction(syncing:_:)``).
+    /// changes are committed (`syncing` and `committed`: as for ``transaction(syncing:committed:_:)``).
     public func write<Result: Sendable>(
-        syncing: Bool = true, _ body: @escaping @Sendable (Database) throws -> Result
+        syncing: Bool = true, committed: (@Sendable () -> Void)? = nil,
+        _ body: @escaping @Sendable (Database) throws -> Result
     ) async throws -> Result {
         guard let groupCommit else { throw SQLiteOnlyError() }
-        return try await groupCommit.write(syncing: syncing, body)
+        return try await groupCommit.write(syncing: syncing, committed: committed, body)
     }
 
     /// Runs one state-changing command in one write transaction (SQLite only): `body` makes the

@@ -23,7 +23,8 @@ import Wire
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("inquiries-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try ServiceDatabase(
-            directory: directory, name: "inquiries", schema: InquiriesService.schema)
+            directory: directory, name: "inquiries", schema: InquiriesService.schema,
+            readCacheBudget: ServiceDatabase.defaultReadCacheBudget)
         defer { database.close() }
         try await run(body, on: database)
         guard PostgresTestDatabase.isConfigured else { return }

@@ -7,10 +7,11 @@ import Runtime
 import Testing
 import Wire
 
-/// Conversions read the newest rate table on every call, and keep it decoded per version: a
-/// table published through another replica of the service (another process on the same
-/// database, here a second service on it) is used by the next conversion all the same. On SQLite
-/// and, when configured, PostgreSQL.
+/// Conversions use the newest rate table, decoded once per version (and, on SQLite, kept until a
+/// command publishes another: ``Storage/ReadCache``): a table published through another service
+/// on the same database (on PostgreSQL, as another replica would; on SQLite, where one process
+/// owns the file, a second service in the same process) is used by the next conversion all the
+/// same. On SQLite and, when configured, PostgreSQL.
 @Suite struct RateTableCacheTests {
     static func publish(_ client: Inquiries.Client, key: String, usd: String) async throws -> InquiriesAPI.RateTable {
         try await client.publishRateTable(

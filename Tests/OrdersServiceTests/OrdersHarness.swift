@@ -29,7 +29,9 @@ final class OrdersHarness: Sendable {
     convenience init() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orders-\(UUID())").path
         try self.init(
-            database: ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema),
+            database: ServiceDatabase(
+                directory: directory, name: "orders", schema: OrdersService.schema,
+                readCacheBudget: ServiceDatabase.defaultReadCacheBudget),
             directory: directory)
     }
 

@@ -41,7 +41,9 @@ final class PostPurchaseHarness: Sendable {
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("post-purchase-\(UUID())").path
-        ordersDatabase = try ServiceDatabase(directory: directory, name: "orders", schema: OrdersService.schema)
+        ordersDatabase = try ServiceDatabase(
+            directory: directory, name: "orders", schema: OrdersService.schema,
+            readCacheBudget: ServiceDatabase.defaultReadCacheBudget)
         refundsDatabase = try ServiceDatabase(
             directory: directory, name: "refunds", schema: RefundsService.schema)
         returnsDatabase = try ServiceDatabase(

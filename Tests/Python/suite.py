@@ -76,6 +76,7 @@ def stop(processes, timeout=30):
             codes[name] = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()  # reaped, so its database's lock is let go before the next suite starts
             codes[name] = -9
     return codes
 

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Runtime
 
-/// `--read-cache-mib` (or SUPPORT_READ_CACHE_MIB) sets what each read cache may keep: 4 MiB by
-/// default, 0 to turn them off, at most 1 GiB; and one SQLite database belongs to one process
+/// `--read-cache-mib` (or SUPPORT_READ_CACHE_MIB) sets what a service's read cache may keep: 4 MiB
+/// by default, 0 to turn it off, at most 256 MiB; and one SQLite database belongs to one process
 /// (``DatabaseFileLock``), which is what lets it keep reads at all.
 @Suite struct ReadCacheConfigurationTests {
     static let required = ["--port", "1", "--data-dir", "d"]
@@ -18,9 +18,12 @@ import Testing
         let variable = try ServiceConfiguration.load(
             arguments: Self.required, environment: ["SUPPORT_READ_CACHE_MIB": "16"])
         #expect(variable.readCacheBytes == 16 << 20)
+        let most = try ServiceConfiguration.load(
+            arguments: Self.required + ["--read-cache-mib", "256"], environment: [:])
+        #expect(most.readCacheBytes == 256 << 20)
     }
 
-    @Test(arguments: ["-1", "1025", "99999999999999999999", "4k"])
+    @Test(arguments: ["-1", "257", "99999999999999999999", "4k"])
     func aBudgetOutOfRangeIsRefused(_ value: String) {
         let error = #expect(throws: ConfigurationError.self) {
             try ServiceConfiguration.load(arguments: Self.required, environment: ["SUPPORT_READ_CACHE_MIB": value])

@@ -73,6 +73,25 @@ import Testing
         }
     }
 
+    /// Command `index` of ``everyCommittedHookRunsBeforeAnyCallerOfTheBatchResumes()``: inserts a
+    /// note (command 1 then fails; command 3 retries command 0's key), notes `index` in `hooked`
+    /// once committed, and returns what `hooked` held when its caller resumed.
+    static func noting(_ index: Int, in hooked: ChangedKeys<Int>, on database: ServiceDatabase)
+        -> @Sendable () async throws -> Set<Int>
+    {
+        {
+            _ = try await database.perform(
+                key: index == 3 ? "key-0" : "key-\(index)", caller: "tester", method: method,
+                request: [0], committed: { hooked.insert(index) }
+            ) { connection in
+                try connection.execute("INSERT INTO notes (note) VALUES (?)", ["note-\(index)"])
+                if index == 1 { throw RPCError(.failedPrecondition, "not now") }
+                return [UInt8(index)]
+            }
+            return hooked.all
+        }
+    }
+
     static func notes(in database: ServiceDatabase) async throws -> [String] {
         try await database.snapshot { db in
             try db.fetchRows("SELECT note FROM notes ORDER BY id").map { try $0.string(0) }
@@ -140,6 +159,24 @@ import Testing
         #expect(throws: RPCError.self) { try outcomes[3].get() }
         if case .failure(let error) = outcomes[3] { #expect((error as? RPCError)?.code == .alreadyExists) }
         #expect(try await Self.notes(in: database) == ["first", "other"])
+    }
+
+    /// What a store does once a write is committed (dropping kept reads of what it changed) is
+    /// done for every write of the batch before any caller hears back, so that no answered
+    /// command, not even a retry answered from the same batch, can be followed by a read of
+    /// what was kept before it; a write that failed has nothing to do there.
+    @Test func everyCommittedHookRunsBeforeAnyCallerOfTheBatchResumes() async throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try Self.database(in: directory)
+        defer { database.close() }
+        let hooked = ChangedKeys<Int>()
+        let commands = (0..<4).map { index in Self.noting(index, in: hooked, on: database) }
+        let (outcomes, transactions) = try await Self.inOneBatch(database, commands)
+        #expect(transactions == 1)
+        // Command 3 is a retry of command 0, answered from its record: its hook runs too.
+        for index in [0, 2, 3] { #expect(try outcomes[index].get() == [0, 2, 3]) }
+        #expect(throws: RPCError.self) { try outcomes[1].get() }
     }
 
     @Test func aCommandThatLosesTheWholeTransactionFailsAloneAndTheOthersRunAgain() async throws {

@@ -74,10 +74,12 @@ struct SQLInquiriesStore: InquiriesStore {
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
         let changed = ChangedKeys<String>()
-        // The transaction has ended (committed or not) when `perform` returns, before the
-        // command answers: a table it published replaces the kept one from then on.
-        defer { if let newestRateTables { newestRateTables.invalidate(changed.all) } }
-        return try await database.perform(key: key, caller: caller, method: method, request: request) { db in
+        // A table it published replaces the kept one once it is committed, before anyone hears
+        // of it (on the writer: see `ServiceDatabase.transaction(syncing:committed:_:)`).
+        return try await database.perform(
+            key: key, caller: caller, method: method, request: request,
+            committed: { [newestRateTables] in newestRateTables?.invalidate(changed.all) }
+        ) { db in
             try body(SQLInquiriesTransaction(db: db, locking: true, rateTables: nil, changed: changed))
         }
     }

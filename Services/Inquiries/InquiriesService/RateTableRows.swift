@@ -31,9 +31,13 @@ enum RateTableRows {
         return table
     }
 
-    /// About how many bytes `table` holds, for a ``Storage/ReadCache``'s budget.
+    /// About how many bytes a ``Storage/ReadCache`` entry holding `table` takes
+    /// (``Storage/MemoryEstimate``): the entry, the base's text and the entries' table (currency
+    /// codes are short enough to be kept inline), counted as a dictionary just grown.
     static func cost(of table: RateTable) -> Int {
-        256 + table.base.utf8.count + table.entries.count * 64
+        MemoryEstimate.cacheEntry(key: String.self, value: RateTable.self) + MemoryEstimate.heap(table.base)
+            + MemoryEstimate.allocation(
+                64 + 2 * table.entries.count * (MemoryLayout<String>.stride + MemoryLayout<RateTable.Entry>.stride + 1))
     }
 
     /// The table in `rows` (its row with each of its entries), nil if there are none.

@@ -1,50 +1,95 @@
 import OrdersDomain
 import Storage
+import SupportPolicy
 
 /// What Orders keeps of its reads, by order id, when it is its database's only writer (SQLite:
 /// ``Storage/ServiceDatabase/readCacheBudget``): whole orders (GetOrder, GetPurchaseFacts) and
 /// status reads (GetOrderStatus: the order without lines and payments, and its open issues), so
-/// that a repeated read of an unchanged order needs no read thread. ``SQLOrderStore`` invalidates
-/// an order's entries once a command that wrote the order or one of its issues has ended (see
-/// ``Storage/ReadCache`` for why that is enough).
+/// that a repeated read of an unchanged order needs no read thread. Both kinds share one cache,
+/// so that together they stay within the budget. ``SQLOrderStore`` drops an order's entries once
+/// a command that wrote the order or one of its issues is committed (see ``Storage/ReadCache``
+/// for why that is enough).
 final class OrderReadCache: Sendable {
-    /// Whole orders.
-    let orders: ReadCache<String, Order>
-    /// Status reads.
-    let statuses: ReadCache<String, (order: Order, openIssues: Int)>
+    /// Which read of which order an entry holds.
+    enum Key: Hashable, Sendable {
+        /// The whole order `id`.
+        case order(String)
+        /// The status read of order `id`.
+        case status(String)
+    }
 
-    /// The caches of `database` (shared by every store on it), if it keeps reads
-    /// (``Storage/ServiceDatabase/readCacheBudget``); each entry's cost is ``cost(of:)``.
+    /// What an entry holds.
+    enum Kept: Sendable {
+        /// A whole order.
+        case order(Order)
+        /// An order without lines and payments, and how many of its issues are open.
+        case status(Order, openIssues: Int)
+    }
+
+    /// The entries.
+    let reads: ReadCache<Key, Kept>
+
+    /// The cache of `database` (shared by every store on it), if it keeps reads
+    /// (``Storage/ServiceDatabase/readCacheBudget``).
     init?(database: ServiceDatabase) {
-        guard let orders: ReadCache<String, Order> = database.readCache(named: "orders.order"),
-            let statuses: ReadCache<String, (order: Order, openIssues: Int)> = database.readCache(
-                named: "orders.status")
+        guard let reads: ReadCache<Key, Kept> = database.readCache(named: "orders") else { return nil }
+        self.reads = reads
+    }
+
+    /// The whole order `id`, if kept. (Swift compares strings by canonical equivalence, SQLite
+    /// by bytes: a kept order answers only for the very id it was read for.)
+    func order(id: String) -> Order? {
+        guard case .order(let order) = reads.value(for: .order(id)), order.id.utf8.elementsEqual(id.utf8) else {
+            return nil
+        }
+        return order
+    }
+
+    /// The status read of order `id`, if kept (as ``order(id:)``).
+    func status(id: String) -> (order: Order, openIssues: Int)? {
+        guard case .status(let order, let openIssues) = reads.value(for: .status(id)),
+            order.id.utf8.elementsEqual(id.utf8)
         else { return nil }
-        self.orders = orders
-        self.statuses = statuses
+        return (order, openIssues)
+    }
+
+    /// Keeps `order`, read by a read that started with `ticket`.
+    func keep(_ order: Order, readSince ticket: ReadCache<Key, Kept>.Ticket) {
+        reads.keep(.order(order), for: .order(order.id), cost: Self.cost(of: order), readSince: ticket)
+    }
+
+    /// Keeps a status read of `order`, read by a read that started with `ticket`.
+    func keep(status order: Order, openIssues: Int, readSince ticket: ReadCache<Key, Kept>.Ticket) {
+        reads.keep(
+            .status(order, openIssues: openIssues), for: .status(order.id), cost: Self.cost(of: order),
+            readSince: ticket)
     }
 
     /// Drops what is kept of the orders `ids`.
     func invalidate(_ ids: Set<String>) {
-        orders.invalidate(ids)
-        statuses.invalidate(ids)
+        reads.invalidate(ids.flatMap { id in [Key.order(id), Key.status(id)] })
     }
 
-    /// About how many bytes `order` holds: its text and a fixed allowance per part, so that the
-    /// budget bounds memory whatever the orders hold (up to 500 lines, and tracking events
-    /// without a set limit).
+    /// About how many bytes an entry holding `order` takes (``Storage/MemoryEstimate``): the
+    /// entry, and the heap of every string and list the order holds (up to 500 lines, and
+    /// tracking events without a set limit).
     static func cost(of order: Order) -> Int {
+        typealias Size = MemoryEstimate
         let address = order.shippingAddress
-        var cost =
-            512 + order.id.utf8.count + order.customerID.utf8.count + order.customerNote.utf8.count
-            + address.recipient.utf8.count + address.line1.utf8.count + address.line2.utf8.count
-            + address.city.utf8.count + address.state.utf8.count + address.postalCode.utf8.count
-        for line in order.lines { cost += 128 + line.sku.utf8.count + line.title.utf8.count }
-        for payment in order.payments { cost += 128 + payment.id.utf8.count + payment.method.utf8.count }
+        var cost = Size.cacheEntry(key: Key.self, value: Kept.self)
+        for text in [
+            order.id, order.customerID, order.customerNote, order.fairness.region, address.recipient, address.line1,
+            address.line2, address.city, address.state, address.postalCode, address.countryCode,
+        ] {
+            cost += Size.heap(text)
+        }
+        cost += Size.heap(order.lines) + Size.heap(order.payments) + Size.heap(order.trackingEvents)
+        for line in order.lines { cost += Size.heap(line.sku) + Size.heap(line.title) }
+        for payment in order.payments { cost += Size.heap(payment.id) + Size.heap(payment.method) }
         for event in order.trackingEvents {
-            cost +=
-                128 + event.id.utf8.count + event.carrier.utf8.count + event.trackingNumber.utf8.count
-                + event.description.utf8.count + event.location.utf8.count
+            for text in [event.id, event.carrier, event.trackingNumber, event.description, event.location] {
+                cost += Size.heap(text)
+            }
         }
         return cost
     }

@@ -14,12 +14,17 @@ struct SQLOrderStore: OrderStore {
     let database: ServiceDatabase
     /// What is kept of one order's reads; nil when other processes write the database too.
     let cache: OrderReadCache?
+    /// Whether reads are answered from ``cache`` (commands invalidate it either way).
+    let answersFromCache: Bool
 
     /// The store on `database`, keeping reads if the database allows it
-    /// (``Storage/ServiceDatabase/readCacheBudget``) and `keepingReads`.
+    /// (``Storage/ServiceDatabase/readCacheBudget``); with `keepingReads` false it reads the
+    /// database every time (for tests of the read path) but still drops what other stores on the
+    /// database kept of what its commands write.
     init(database: ServiceDatabase, keepingReads: Bool = true) {
         self.database = database
-        self.cache = keepingReads ? OrderReadCache(database: database) : nil
+        self.cache = OrderReadCache(database: database)
+        self.answersFromCache = keepingReads
     }
 
     func perform(
@@ -27,17 +32,19 @@ struct SQLOrderStore: OrderStore {
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
         let changed = ChangedKeys<String>()
-        // Whether it committed or not, the transaction has ended when `perform` returns (it does
-        // not return early on cancellation): the kept reads of what it wrote go before it answers.
-        defer { if let cache { cache.invalidate(changed.all) } }
-        return try await database.perform(key: key, caller: caller, method: method, request: request) { db in
+        // What was kept of the orders it wrote goes once it is committed, before anyone hears of
+        // it (on the writer: see `ServiceDatabase.transaction(syncing:committed:_:)`).
+        return try await database.perform(
+            key: key, caller: caller, method: method, request: request,
+            committed: { [cache] in cache?.invalidate(changed.all) }
+        ) { db in
             try body(SQLOrdersTransaction(db: db, changed: changed))
         }
     }
 
     func seed(_ orders: [Order]) async throws -> Int {
-        defer { cache?.invalidate(Set(orders.map(\.id))) }
-        return try await database.transaction { db in
+        let ids = Set(orders.map(\.id))
+        return try await database.transaction(committed: { [cache] in cache?.invalidate(ids) }) { db in
             var added = 0
             for order in orders where try db.fetchOne("SELECT 1 FROM orders WHERE order_id = ?", [order.id]) == nil {
                 try OrderRows.insert(order, in: db)
@@ -48,13 +55,13 @@ struct SQLOrderStore: OrderStore {
     }
 
     func order(id: String) async throws -> Order? {
-        guard let cache = cache?.orders else {
+        guard answersFromCache, let cache else {
             return try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
         }
-        if let kept = cache.value(for: id) { return kept }
-        let ticket = cache.ticket()
+        if let kept = cache.order(id: id) { return kept }
+        let ticket = cache.reads.ticket()
         let order = try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
-        if let order { cache.keep(order, for: id, cost: OrderReadCache.cost(of: order), readSince: ticket) }
+        if let order { cache.keep(order, readSince: ticket) }
         return order
     }
 
@@ -92,13 +99,13 @@ struct SQLOrderStore: OrderStore {
     }
 
     func orderStatusWithOpenIssueCount(id: String) async throws -> (order: Order, openIssues: Int)? {
-        guard let cache = cache?.statuses else {
+        guard answersFromCache, let cache else {
             return try await database.snapshot { db in try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db) }
         }
-        if let kept = cache.value(for: id) { return kept }
-        let ticket = cache.ticket()
+        if let kept = cache.status(id: id) { return kept }
+        let ticket = cache.reads.ticket()
         let status = try await database.snapshot { db in try OrderRows.orderStatusWithOpenIssueCount(id: id, in: db) }
-        if let status { cache.keep(status, for: id, cost: OrderReadCache.cost(of: status.order), readSince: ticket) }
+        if let status { cache.keep(status: status.order, openIssues: status.openIssues, readSince: ticket) }
         return status
     }
 }

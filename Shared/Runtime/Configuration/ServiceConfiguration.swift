@@ -65,7 +65,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var busyPoll: Duration?
     /// The PostgreSQL database (`--database-url`); nil: SQLite under ``dataDirectory``.
     public var databaseURL: DatabaseURL?
-    /// Bytes each kind of repeated read may keep (`--read-cache-mib`; ``Storage/ServiceDatabase/readCacheBudget``).
+    /// Bytes a service's repeated reads may keep, by estimate (`--read-cache-mib`;
+    /// ``Storage/ServiceDatabase/readCacheBudget``).
     public var readCacheBytes = 4 << 20
     /// Development only (`--dev-clock-offset`): seconds added to the clock handed to the service
     /// (negative: the past), never to the token verifier's; 0 in every deployment.
@@ -163,7 +164,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         try readTransportLimits(options: options, environment: environment)
         readCacheBytes =
             try Self.number(
-                options.readCacheMib, value(nil, "SUPPORT_READ_CACHE_MIB"), default: 4, range: 0...1_024,
+                options.readCacheMib, value(nil, "SUPPORT_READ_CACHE_MIB"), default: 4, range: 0...256,
                 setting: "--read-cache-mib", unit: "MiB") << 20
         developmentClockOffset = try Self.number(
             options.devClockOffset, nil, default: 0, range: -Self.maximumClockOffset...Self.maximumClockOffset,

@@ -148,7 +148,7 @@ public struct ServiceOptions: ParsableArguments {
 
     @Option(
         help:
-            "MiB each kind of read the service repeats (an order, a status) may keep in memory until a command changes it, 0 to 1024; SQLite only, as on PostgreSQL other replicas write too (SUPPORT_READ_CACHE_MIB; default 4; 0 off)."
+            "MiB the reads a service repeats (orders, statuses, the newest rate table) may keep in memory, by estimate, until a command changes them, 0 to 256; SQLite only, as on PostgreSQL other replicas write too (SUPPORT_READ_CACHE_MIB; default 4; 0 off)."
     )
     var readCacheMib: Int?
 

@@ -31,10 +31,12 @@ extension ServiceDatabase {
     }
 
     /// Opens a service's SQLite database (`<directory>/<name>.sqlite`): the runtime's tables
-    /// (``runtimeTables``), then the service's `schema` in order.
+    /// (``runtimeTables``), then the service's `schema` in order; stores may keep
+    /// `readCacheBudget` bytes of reads per cache (0: none; a service process passes its
+    /// `--read-cache-mib` once it holds the file's lock).
     public convenience init(
         directory: String, name: String, schema: [SchemaMigration], readThreads: Int = 4,
-        readCacheBudget: Int = ServiceDatabase.defaultReadCacheBudget
+        readCacheBudget: Int = 0
     ) throws {
         try self.init(
             directory: directory, name: name, applying: Self.runtimeTables + schema, readThreads: readThreads,
