@@ -1,17 +1,20 @@
 import Synchronization
 
-/// The keys a command's transaction changed, noted on the writer's thread as it runs and read
-/// there once it is committed, to invalidate them in a ``ReadCache``
-/// (``ServiceDatabase/transaction(syncing:committed:_:)``).
+/// The keys a command's transaction changed, noted on the writer's thread as it runs (each
+/// ``ReadCache/hold(_:)``-ed at once by `whenFirstNoted`) and read there once it is committed, to
+/// invalidate them in a ``ReadCache`` (``ServiceDatabase/transaction(syncing:committed:_:)``).
 public final class ChangedKeys<Key: Hashable & Sendable>: Sendable {
     private let keys = Mutex<Set<Key>>([])
+    private let whenFirstNoted: @Sendable (Key) -> Void
 
-    /// No keys yet.
-    public init() {}
+    /// No keys yet; `whenFirstNoted` runs for each key the first time it is noted.
+    public init(whenFirstNoted: @escaping @Sendable (Key) -> Void = { _ in }) {
+        self.whenFirstNoted = whenFirstNoted
+    }
 
     /// Notes that `key` was changed.
     public func insert(_ key: Key) {
-        keys.withLock { _ = $0.insert(key) }
+        if keys.withLock({ $0.insert(key).inserted }) { whenFirstNoted(key) }
     }
 
     /// The keys changed so far.

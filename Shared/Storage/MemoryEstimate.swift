@@ -14,12 +14,14 @@ public enum MemoryEstimate {
         array.capacity == 0 ? 0 : allocation(32 + array.capacity * MemoryLayout<Element>.stride)
     }
 
-    /// What one entry of a ``ReadCache`` costs besides its value's heap: its key and value in the
-    /// cache's table (which is at most three quarters full, and just grown at worst half full),
-    /// and its place in the oldest-first queue (kept within twice the entries).
+    /// What one entry of a ``ReadCache`` costs besides its value's heap, at worst: its key and
+    /// value in the cache's table (slots a power of two, at most three quarters used, and rebuilt
+    /// once it has room for more than three times its entries: at most 4 slots per entry), and
+    /// its place in the oldest-first queue (at most twice the entries, in an array at most twice
+    /// its count).
     public static func cacheEntry<Key, Value>(key: Key.Type, value: Value.Type) -> Int {
-        2 * (MemoryLayout<Key>.stride + MemoryLayout<Value>.stride + 2 * MemoryLayout<UInt64>.stride)
-            + 2 * (MemoryLayout<Key>.stride + MemoryLayout<UInt64>.stride)
+        let slot = MemoryLayout<Key>.stride + MemoryLayout<Value>.stride + 2 * MemoryLayout<UInt64>.stride
+        return 4 * slot + 4 * (MemoryLayout<Key>.stride + MemoryLayout<UInt64>.stride)
     }
 
     /// The bytes malloc takes for a request of `bytes`.

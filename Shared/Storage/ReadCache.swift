@@ -11,8 +11,11 @@ import Synchronization
 /// - a read takes a ``Ticket`` before it starts and keeps its value with it
 ///   (``keep(_:for:cost:readSince:)``); the value is dropped if any invalidation came in between,
 ///   since the read may have seen the database before that change committed.
-/// So a kept value is never older than a change whose command has answered. (A read that
-/// overlaps an unanswered command may see either state, as it may from the database itself.)
+/// So a kept value is never older than a change whose command has answered. And reads do not go
+/// backwards: a command ``hold(_:)``s each key as it writes it (before its commit) and
+/// ``release(_:)``s it once it has ended, and a held key is neither answered from the cache nor
+/// kept, so that between the commit and its invalidation no kept value older than what the
+/// database already shows is answered.
 ///
 /// Bounded: values carry a `cost` (about their bytes), and the oldest kept are dropped once the
 /// costs add up to more than `budget`; a value costing more than the budget is not kept.
@@ -39,6 +42,8 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         var totalCost = 0
         var invalidations: UInt64 = 0
         var kept: UInt64 = 0
+        /// Keys commands are writing, with how many hold each (``hold(_:)``).
+        var held: [Key: Int] = [:]
     }
 
     /// The most the kept values may cost together.
@@ -60,14 +65,22 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         state.withLock { $0.totalCost }
     }
 
+    /// How many entries the table has room for without growing (for tests).
+    var tableCapacity: Int {
+        state.withLock { $0.entries.capacity }
+    }
+
     /// How many places the oldest-first queue holds, skipped ones included (for tests).
     var queuedPlaces: Int {
         state.withLock { $0.queue.count - $0.head }
     }
 
-    /// The value kept for `key`, if any.
+    /// The value kept for `key`, if any and `key` is not held.
     public func value(for key: Key) -> Value? {
-        state.withLock { $0.entries[key]?.value }
+        state.withLock { state in
+            guard state.held.isEmpty || state.held[key] == nil else { return nil }
+            return state.entries[key]?.value
+        }
     }
 
     /// A ticket for a read about to start.
@@ -80,7 +93,9 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     public func keep(_ value: Value, for key: Key, cost: Int, readSince ticket: Ticket) {
         guard cost >= 0, cost <= budget else { return }
         state.withLock { state in
-            guard state.invalidations == ticket.invalidations else { return }
+            guard state.invalidations == ticket.invalidations, state.held.isEmpty || state.held[key] == nil else {
+                return
+            }
             if let replaced = state.entries.removeValue(forKey: key) { state.totalCost -= replaced.cost }
             state.kept &+= 1
             state.entries[key] = Entry(value: value, cost: cost, serial: state.kept)
@@ -112,9 +127,35 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
         }
     }
 
+    /// Holds `keys`, which a command is about to change: until as many ``release(_:)``s, they are
+    /// neither answered nor kept (what is kept of them now is dropped).
+    public func hold(_ keys: some Sequence<Key>) {
+        state.withLock { state in
+            for key in keys {
+                state.held[key, default: 0] += 1
+                if let dropped = state.entries.removeValue(forKey: key) { state.totalCost -= dropped.cost }
+            }
+        }
+    }
+
+    /// Releases `keys`, each held once by ``hold(_:)``; a key not held is left alone.
+    public func release(_ keys: some Sequence<Key>) {
+        state.withLock { state in
+            for key in keys {
+                guard let count = state.held[key] else { continue }
+                state.held[key] = count > 1 ? count - 1 : nil
+            }
+        }
+    }
+
     /// Rebuilds the queue once most of its places are skipped ones, so that it stays within a
     /// small multiple of the kept entries however many keepings and invalidations come.
     private static func compact(_ state: inout State) {
+        // A dictionary never gives back the room it grew to: rebuilt once it is mostly empty, so
+        // that its table stays within what ``MemoryEstimate/cacheEntry(key:value:)`` counts.
+        if state.entries.capacity > 64, state.entries.capacity > 3 * state.entries.count {
+            state.entries = Dictionary(uniqueKeysWithValues: state.entries.lazy.map { ($0.key, $0.value) })
+        }
         guard state.queue.count > 64, state.queue.count > 2 * state.entries.count else { return }
         state.queue = state.queue[state.head...].filter { place in state.entries[place.key]?.serial == place.serial }
         state.head = 0

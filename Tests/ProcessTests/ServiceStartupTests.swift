@@ -27,7 +27,7 @@ import Wire
     }
 
     /// One SQLite database belongs to one process (what lets it keep reads): a second process of
-    /// the service on the same data directory stops at start, naming the reason, and the first
+    /// the service on the same data directory stops at start, naming the reason and the holder, and the first
     /// goes on serving.
     @Test func aSecondProcessOnTheSameDatabaseStopsAtStart() async throws {
         let directory = NSTemporaryDirectory() + "second-\(UUID().uuidString)"
@@ -37,7 +37,7 @@ import Wire
         let second = try ChildProcess("orders", ["--port", "0", "--data-dir", directory], capturingErrors: true)
         #expect(try await second.waitForExit() == 1)
         try await second.waitForEndOfOutput()
-        #expect(second.output.contains { $0.contains("another orders process uses this database") })
+        #expect(second.output.contains { $0.contains("another orders process (pid \(first.pid)) uses this database") })
         let transport = try HTTP2ClientTransport(host: "127.0.0.1", port: port)
         defer { transport.close() }
         #expect(try await Health.Client(RPCClient(transport: transport)).check(HealthCheckRequest()).status == .serving)

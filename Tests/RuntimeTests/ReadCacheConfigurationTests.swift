@@ -38,7 +38,7 @@ import Testing
         let error = #expect(throws: DatabaseFileLock.Failure.self) {
             try DatabaseFileLock.acquire(directory: directory, name: "orders")
         }
-        #expect(error?.description.contains("another orders process uses this database") == true)
+        #expect(error?.description.contains("another orders process (pid \(getpid())) uses this database") == true)
         // Another service's database in the same directory is its own.
         try DatabaseFileLock.acquire(directory: directory, name: "returns")
     }

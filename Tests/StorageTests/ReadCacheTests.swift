@@ -4,8 +4,9 @@ import Testing
 
 /// ``ReadCache``: a kept value is answered until its key is invalidated; a read that started
 /// before any invalidation keeps nothing (it may have seen the database before that change); the
-/// kept values never cost more than the budget, the oldest going first; and its queue of
-/// keepings stays proportionate to what is kept however many keepings and invalidations come.
+/// kept values never cost more than the budget, the oldest going first; a key a command holds is
+/// neither answered nor kept until released; an invalidation of no keys fails no read; and its
+/// queue and table stay proportionate to what is kept however many keepings and invalidations come.
 @Suite struct ReadCacheTests {
     @Test func aKeptValueIsAnsweredUntilItsKeyIsInvalidated() {
         let cache = ReadCache<String, Int>(budget: 1_000)
@@ -70,5 +71,45 @@ import Testing
         }
         #expect(cache.count <= 8)
         #expect(cache.queuedPlaces <= 2 * cache.count + 64)
+    }
+
+    @Test func aHeldKeyIsNeitherAnsweredNorKeptUntilEveryHoldIsReleased() {
+        let cache = ReadCache<String, Int>(budget: 1_000)
+        cache.keep(1, for: "a", cost: 10, readSince: cache.ticket())
+        cache.keep(2, for: "b", cost: 10, readSince: cache.ticket())
+        cache.hold(["a"])
+        cache.hold(["a"])
+        // Held: what was kept is dropped, and a read that starts now keeps nothing.
+        #expect(cache.value(for: "a") == nil)
+        cache.keep(3, for: "a", cost: 10, readSince: cache.ticket())
+        #expect(cache.value(for: "a") == nil)
+        #expect(cache.value(for: "b") == 2, "other keys are answered as before")
+        cache.release(["a"])
+        cache.keep(3, for: "a", cost: 10, readSince: cache.ticket())
+        #expect(cache.value(for: "a") == nil, "one of two holds is left")
+        cache.release(["a"])
+        cache.release(["a"])  // one release too many is ignored
+        cache.keep(4, for: "a", cost: 10, readSince: cache.ticket())
+        #expect(cache.value(for: "a") == 4)
+    }
+
+    @Test func anInvalidationOfNoKeysFailsNoRead() {
+        let cache = ReadCache<String, Int>(budget: 1_000)
+        let ticket = cache.ticket()
+        cache.invalidate([String]())
+        cache.keep(1, for: "a", cost: 10, readSince: ticket)
+        #expect(cache.value(for: "a") == 1)
+    }
+
+    @Test func theTableIsRebuiltOnceMostlyEmpty() {
+        let cache = ReadCache<Int, Int>(budget: 1_000_000)
+        for key in 0..<10_000 { cache.keep(key, for: key, cost: 1, readSince: cache.ticket()) }
+        let grown = cache.tableCapacity
+        cache.invalidate(0..<9_990)
+        // The next keeping compacts: the table has room for about what it holds, not 10,000.
+        cache.keep(0, for: 0, cost: 1, readSince: cache.ticket())
+        #expect(cache.count == 11)
+        #expect(grown >= 10_000)
+        #expect(cache.tableCapacity <= 3 * cache.count + 64)
     }
 }

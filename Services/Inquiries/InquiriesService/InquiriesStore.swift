@@ -73,9 +73,11 @@ struct SQLInquiriesStore: InquiriesStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        let changed = ChangedKeys<String>()
-        // A table it published replaces the kept one once it is committed, before anyone hears
-        // of it (on the writer: see `ServiceDatabase.transaction(syncing:committed:_:)`).
+        // A table it publishes holds the kept one from then on (not answered, not kept), drops it
+        // once committed, before anyone hears of it (on the writer: see
+        // `ServiceDatabase.transaction(syncing:committed:_:)`), and releases it when it has ended.
+        let changed = ChangedKeys<String>(whenFirstNoted: { [newestRateTables] key in newestRateTables?.hold([key]) })
+        defer { newestRateTables?.release(changed.all) }
         return try await database.perform(
             key: key, caller: caller, method: method, request: request,
             committed: { [newestRateTables] in newestRateTables?.invalidate(changed.all) }

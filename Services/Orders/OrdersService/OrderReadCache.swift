@@ -65,6 +65,16 @@ final class OrderReadCache: Sendable {
             readSince: ticket)
     }
 
+    /// Holds order `id`, which a command is about to change (``Storage/ReadCache/hold(_:)``).
+    func hold(_ id: String) {
+        reads.hold([Key.order(id), Key.status(id)])
+    }
+
+    /// Releases the orders `ids`, each held once by ``hold(_:)``.
+    func release(_ ids: Set<String>) {
+        reads.release(ids.flatMap { id in [Key.order(id), Key.status(id)] })
+    }
+
     /// Drops what is kept of the orders `ids`.
     func invalidate(_ ids: Set<String>) {
         reads.invalidate(ids.flatMap { id in [Key.order(id), Key.status(id)] })

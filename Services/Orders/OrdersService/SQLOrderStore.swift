@@ -31,9 +31,11 @@ struct SQLOrderStore: OrderStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        let changed = ChangedKeys<String>()
-        // What was kept of the orders it wrote goes once it is committed, before anyone hears of
-        // it (on the writer: see `ServiceDatabase.transaction(syncing:committed:_:)`).
+        // What is kept of the orders it writes is held from the first write (not answered, not
+        // kept), dropped once it is committed, before anyone hears of it (on the writer: see
+        // `ServiceDatabase.transaction(syncing:committed:_:)`), and released when it has ended.
+        let changed = ChangedKeys<String>(whenFirstNoted: { [cache] id in cache?.hold(id) })
+        defer { cache?.release(changed.all) }
         return try await database.perform(
             key: key, caller: caller, method: method, request: request,
             committed: { [cache] in cache?.invalidate(changed.all) }
@@ -44,6 +46,8 @@ struct SQLOrderStore: OrderStore {
 
     func seed(_ orders: [Order]) async throws -> Int {
         let ids = Set(orders.map(\.id))
+        for id in ids { cache?.hold(id) }
+        defer { cache?.release(ids) }
         return try await database.transaction(committed: { [cache] in cache?.invalidate(ids) }) { db in
             var added = 0
             for order in orders where try db.fetchOne("SELECT 1 FROM orders WHERE order_id = ?", [order.id]) == nil {
