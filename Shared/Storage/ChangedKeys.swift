@@ -1,23 +1,43 @@
 import Synchronization
 
-/// The keys a command's transaction changed, noted on the writer's thread as it runs (each
-/// ``ReadCache/hold(_:)``-ed at once by `whenFirstNoted`) and read there once it is committed, to
-/// invalidate them in a ``ReadCache`` (``ServiceDatabase/transaction(syncing:committed:_:)``).
+/// The keys of a ``ReadCache`` a command changes, and the three steps that keep the cache exact
+/// around it (one place for them, so that no store can get their order wrong):
+/// - ``insert(_:)``, on the writer as the command writes: the key is held at once (neither
+///   answered nor kept: ``ReadCache/hold(_:)``);
+/// - ``committed()``, on the writer once its transaction is committed, before anyone hears of it
+///   (the `committed` hook of ``ServiceDatabase/transaction(syncing:committed:_:)``): the keys are
+///   invalidated;
+/// - ``ended()``, once the command has ended, committed or not: the keys are released.
+/// With no cache (PostgreSQL, or a budget of 0) each step does nothing.
 public final class ChangedKeys<Key: Hashable & Sendable>: Sendable {
     private let keys = Mutex<Set<Key>>([])
-    private let whenFirstNoted: @Sendable (Key) -> Void
+    private let hold: @Sendable (Key) -> Void
+    private let invalidate: @Sendable (Set<Key>) -> Void
+    private let release: @Sendable (Set<Key>) -> Void
 
-    /// No keys yet; `whenFirstNoted` runs for each key the first time it is noted.
-    public init(whenFirstNoted: @escaping @Sendable (Key) -> Void = { _ in }) {
-        self.whenFirstNoted = whenFirstNoted
+    /// No keys yet, of `cache` (nil: nothing to keep exact).
+    public init<Value>(in cache: ReadCache<Key, Value>?) {
+        hold = { key in cache?.hold([key]) }
+        invalidate = { keys in cache?.invalidate(keys) }
+        release = { keys in cache?.release(keys) }
     }
 
-    /// Notes that `key` was changed.
+    /// Notes that `key` is being changed, holding it the first time.
     public func insert(_ key: Key) {
-        if keys.withLock({ $0.insert(key).inserted }) { whenFirstNoted(key) }
+        if keys.withLock({ $0.insert(key).inserted }) { hold(key) }
     }
 
-    /// The keys changed so far.
+    /// Invalidates every key noted: the command's transaction is committed.
+    public func committed() {
+        invalidate(all)
+    }
+
+    /// Releases every key noted: the command has ended.
+    public func ended() {
+        release(all)
+    }
+
+    /// The keys noted so far.
     public var all: Set<Key> {
         keys.withLock { $0 }
     }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import RPC
 import Runtime
+import Synchronization
 import Testing
 
 @testable import Storage
@@ -73,22 +74,27 @@ import Testing
         }
     }
 
+    /// The commands whose `committed` hooks ran.
+    final class Hooked: Sendable {
+        let indexes = Mutex<Set<Int>>([])
+    }
+
     /// Command `index` of ``everyCommittedHookRunsBeforeAnyCallerOfTheBatchResumes()``: inserts a
     /// note (command 1 then fails; command 3 retries command 0's key), notes `index` in `hooked`
     /// once committed, and returns what `hooked` held when its caller resumed.
-    static func noting(_ index: Int, in hooked: ChangedKeys<Int>, on database: ServiceDatabase)
+    static func noting(_ index: Int, in hooked: Hooked, on database: ServiceDatabase)
         -> @Sendable () async throws -> Set<Int>
     {
         {
             _ = try await database.perform(
                 key: index == 3 ? "key-0" : "key-\(index)", caller: "tester", method: method,
-                request: [0], committed: { hooked.insert(index) }
+                request: [0], committed: { hooked.indexes.withLock { _ = $0.insert(index) } }
             ) { connection in
                 try connection.execute("INSERT INTO notes (note) VALUES (?)", ["note-\(index)"])
                 if index == 1 { throw RPCError(.failedPrecondition, "not now") }
                 return [UInt8(index)]
             }
-            return hooked.all
+            return hooked.indexes.withLock { $0 }
         }
     }
 
@@ -170,7 +176,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try Self.database(in: directory)
         defer { database.close() }
-        let hooked = ChangedKeys<Int>()
+        let hooked = Hooked()
         let commands = (0..<4).map { index in Self.noting(index, in: hooked, on: database) }
         let (outcomes, transactions) = try await Self.inOneBatch(database, commands)
         #expect(transactions == 1)

@@ -73,14 +73,12 @@ struct SQLInquiriesStore: InquiriesStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any InquiriesTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        // A table it publishes holds the kept one from then on (not answered, not kept), drops it
-        // once committed, before anyone hears of it (on the writer: see
-        // `ServiceDatabase.transaction(syncing:committed:_:)`), and releases it when it has ended.
-        let changed = ChangedKeys<String>(whenFirstNoted: { [newestRateTables] key in newestRateTables?.hold([key]) })
-        defer { newestRateTables?.release(changed.all) }
+        // A table it publishes holds the kept one from then on, drops it on the writer once
+        // committed, before anyone hears of it, and releases it when it has ended (ChangedKeys).
+        let changed = ChangedKeys(in: newestRateTables)
+        defer { changed.ended() }
         return try await database.perform(
-            key: key, caller: caller, method: method, request: request,
-            committed: { [newestRateTables] in newestRateTables?.invalidate(changed.all) }
+            key: key, caller: caller, method: method, request: request, committed: changed.committed
         ) { db in
             try body(SQLInquiriesTransaction(db: db, locking: true, rateTables: nil, changed: changed))
         }

@@ -65,19 +65,10 @@ final class OrderReadCache: Sendable {
             readSince: ticket)
     }
 
-    /// Holds order `id`, which a command is about to change (``Storage/ReadCache/hold(_:)``).
-    func hold(_ id: String) {
-        reads.hold([Key.order(id), Key.status(id)])
-    }
-
-    /// Releases the orders `ids`, each held once by ``hold(_:)``.
-    func release(_ ids: Set<String>) {
-        reads.release(ids.flatMap { id in [Key.order(id), Key.status(id)] })
-    }
-
-    /// Drops what is kept of the orders `ids`.
-    func invalidate(_ ids: Set<String>) {
-        reads.invalidate(ids.flatMap { id in [Key.order(id), Key.status(id)] })
+    /// Notes in `changed` that a command changes order `id` (both of its entries).
+    static func note(_ id: String, in changed: ChangedKeys<Key>) {
+        changed.insert(.order(id))
+        changed.insert(.status(id))
     }
 
     /// About how many bytes an entry holding `order` takes (``Storage/MemoryEstimate``): the

@@ -31,24 +31,22 @@ struct SQLOrderStore: OrderStore {
         key: String, caller: String, method: MethodDescriptor, request: [UInt8],
         _ body: @escaping @Sendable (any OrdersTransaction) throws -> [UInt8]
     ) async throws -> [UInt8] {
-        // What is kept of the orders it writes is held from the first write (not answered, not
-        // kept), dropped once it is committed, before anyone hears of it (on the writer: see
-        // `ServiceDatabase.transaction(syncing:committed:_:)`), and released when it has ended.
-        let changed = ChangedKeys<String>(whenFirstNoted: { [cache] id in cache?.hold(id) })
-        defer { cache?.release(changed.all) }
+        // What is kept of the orders it writes is held from its first write, dropped on the
+        // writer once committed, before anyone hears of it, and released when it has ended.
+        let changed = ChangedKeys(in: cache?.reads)
+        defer { changed.ended() }
         return try await database.perform(
-            key: key, caller: caller, method: method, request: request,
-            committed: { [cache] in cache?.invalidate(changed.all) }
+            key: key, caller: caller, method: method, request: request, committed: changed.committed
         ) { db in
             try body(SQLOrdersTransaction(db: db, changed: changed))
         }
     }
 
     func seed(_ orders: [Order]) async throws -> Int {
-        let ids = Set(orders.map(\.id))
-        for id in ids { cache?.hold(id) }
-        defer { cache?.release(ids) }
-        return try await database.transaction(committed: { [cache] in cache?.invalidate(ids) }) { db in
+        let changed = ChangedKeys(in: cache?.reads)
+        for order in orders { OrderReadCache.note(order.id, in: changed) }
+        defer { changed.ended() }
+        return try await database.transaction(committed: changed.committed) { db in
             var added = 0
             for order in orders where try db.fetchOne("SELECT 1 FROM orders WHERE order_id = ?", [order.id]) == nil {
                 try OrderRows.insert(order, in: db)
@@ -120,7 +118,7 @@ struct SQLOrdersTransaction: OrdersTransaction {
     /// The connection, in a transaction.
     let db: any SQLConnection
     /// Where the orders it writes (or whose issues it writes) are noted, for ``OrderReadCache``.
-    let changed: ChangedKeys<String>
+    let changed: ChangedKeys<OrderReadCache.Key>
 
     func order(id: String) throws -> Order? {
         try OrderRows.order(id: id, locking: true, in: db)
@@ -131,12 +129,12 @@ struct SQLOrdersTransaction: OrdersTransaction {
     }
 
     func insert(_ order: Order) throws {
-        changed.insert(order.id)
+        OrderReadCache.note(order.id, in: changed)
         try OrderRows.insert(order, in: db)
     }
 
     func update(_ order: Order) throws {
-        changed.insert(order.id)
+        OrderReadCache.note(order.id, in: changed)
         try OrderRows.update(order, in: db)
     }
 
@@ -145,12 +143,12 @@ struct SQLOrdersTransaction: OrdersTransaction {
     }
 
     func save(_ issue: Issue) throws {
-        changed.insert(issue.orderID)
+        OrderReadCache.note(issue.orderID, in: changed)
         try IssueRows.save(issue, in: db)
     }
 
     func insert(_ issue: Issue) throws {
-        changed.insert(issue.orderID)
+        OrderReadCache.note(issue.orderID, in: changed)
         try IssueRows.insert(issue, in: db)
     }
 
