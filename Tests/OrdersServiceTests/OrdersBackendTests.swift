@@ -248,6 +248,8 @@ import Wire
         #expect(openIssues.contains(0) && openIssues.contains { $0 > 0 }, "\(openIssues)")
         answers.append(
             try await customer.listOrders(ListOrdersRequest.with { $0.customerID = "customer-1" }).serializedBytes())
+        answers.append(
+            try await customer.listIssues(ListIssuesRequest.with { $0.customerID = "customer-1" }).serializedBytes())
         return (answers, [reported.issueID, dispute.issueID, redirect.issueID, waiting.issueID])
     }
 

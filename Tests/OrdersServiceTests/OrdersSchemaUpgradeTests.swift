@@ -8,17 +8,19 @@ import TestSupport
 import Testing
 import Wire
 
-/// A database written before issue 15's migrations (runtime-7 to runtime-9, orders-3: fewer
-/// b-trees per command) upgrades with everything in it: the same orders, issues, idempotency
-/// records, outbox events (same numbers, same order, delivered or not), dead letters and case
-/// numbers; a retry of an old command gets its stored answer; new events are numbered after
-/// every old one, parked or not; the open-issue count and the listing by order read the new
-/// index. On SQLite and on PostgreSQL.
+/// A database written before issue 15's migrations (runtime-7 to runtime-10, orders-3 and
+/// orders-4: fewer b-trees per command) upgrades with everything in it: the same orders, issues,
+/// idempotency records, outbox events (same numbers, same order, delivered or not: delivered ones
+/// now in `outbox_delivered`), dead letters and case numbers; a retry of an old command gets its
+/// stored answer; new events are numbered after every old one, delivered, parked or not; the
+/// open-issue count and the listings by order and by customer read the new indexes. On SQLite
+/// and on PostgreSQL.
 @Suite struct OrdersSchemaUpgradeTests {
     /// The migrations issue 15 added.
     static let added: Set<String> = [
         "runtime-7-aggregate-sequence-without-rowid", "runtime-8-outbox-plain-rowid",
-        "runtime-9-idempotency-in-insertion-order", "orders-3-issues-by-order-with-state",
+        "runtime-9-idempotency-in-insertion-order", "runtime-10-outbox-delivered-table",
+        "orders-3-issues-by-order-with-state", "orders-4-customer-issues-through-orders",
     ]
     /// Every migration of an Orders database, in order.
     static let all = ServiceDatabase.runtimeTables + OrdersService.schema
@@ -42,12 +44,14 @@ import Wire
         for gone in [
             "issues_by_state", "idempotency_created_at", "sqlite_autoindex_outbox_1",
             "sqlite_autoindex_aggregate_sequence_1", "outbox_rebuilt", "aggregate_sequence_rebuilt",
+            "outbox_pending", "outbox_delivered_at", "issues_by_customer",
         ] {
             #expect(schema[gone] == nil, "\(gone) is still there")
         }
         #expect(schema["aggregate_sequence"]?.contains("WITHOUT ROWID") == true)
         #expect(schema["outbox"]?.contains("AUTOINCREMENT") == false)
-        for kept in ["outbox_pending", "outbox_delivered_at", "issues_by_order", "issues_by_customer"] {
+        #expect(schema["outbox"]?.contains("delivered_at") == false)
+        for kept in ["outbox_delivered", "outbox_delivered_by_age", "issues_by_order", "orders_by_customer"] {
             #expect(schema[kept] != nil, "\(kept) is missing")
         }
         #expect(try await database.integrityCheck() == "ok")
@@ -83,6 +87,7 @@ import Wire
         var firstAnswer = OrdersAPI.Issue()
         var stored: Stored
         var listed: ListIssuesResponse
+        var listedForCustomer: ListIssuesResponse
         var status: OrderStatusReply
         do {
             let harness = OrdersHarness(database: try await open(before), directory: "")
@@ -120,11 +125,13 @@ import Wire
             }
             stored = try await Stored.read(harness.database)
             listed = try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" })
+            listedForCustomer = try await customer.listIssues(ListIssuesRequest.with { $0.customerID = "customer-1" })
             status = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
         }
         #expect(stored.outbox.count >= 8)
         #expect(stored.deadLetters.count == 1)
         #expect(listed.issues.count == 2)
+        #expect(listedForCustomer.issues.count == 2)
         #expect(status.openIssueCount == 2)
 
         let harness = OrdersHarness(database: try await open(all), directory: "")
@@ -134,6 +141,8 @@ import Wire
         #expect(try await customer.reportIssue(first) == firstAnswer, "a retry gets the stored answer")
         #expect(try await Stored.read(harness.database) == stored, "and changes nothing")
         #expect(try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" }) == listed)
+        #expect(
+            try await customer.listIssues(ListIssuesRequest.with { $0.customerID = "customer-1" }) == listedForCustomer)
         #expect(try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" }) == status)
 
         harness.clock.advance(3_600)
@@ -150,6 +159,9 @@ import Wire
         #expect(after.cases["issue/\(added.issueID)"] == Int64(new.count))
         let relisted = try await customer.listIssues(ListIssuesRequest.with { $0.orderID = "o-1" })
         #expect(relisted.issues.map(\.issueID) == [added.issueID] + listed.issues.map(\.issueID))
+        let relistedForCustomer = try await customer.listIssues(ListIssuesRequest.with { $0.customerID = "customer-1" })
+        #expect(
+            relistedForCustomer.issues.map(\.issueID) == [added.issueID] + listedForCustomer.issues.map(\.issueID))
         let restatus = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
         #expect(restatus.openIssueCount == 3)
     }
@@ -172,10 +184,17 @@ import Wire
             try await database.snapshot { db in
                 var stored = Stored()
                 stored.outbox = try db.fetchRows(
-                    """
-                    SELECT sequence, event_id, CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END FROM outbox
-                    ORDER BY sequence
-                    """
+                    hasDeliveredTable(db)
+                        ? """
+                        SELECT sequence, event_id, delivered FROM (
+                            SELECT sequence, event_id, 1 AS delivered FROM outbox_delivered
+                            UNION ALL SELECT sequence, event_id, 0 FROM outbox) AS events
+                        ORDER BY sequence
+                        """
+                        : """
+                        SELECT sequence, event_id, CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END FROM outbox
+                        ORDER BY sequence
+                        """
                 ).map { Event(sequence: try $0.int64(0), eventID: try $0.string(1), delivered: try $0.bool(2)) }
                 stored.deadLetters = try db.fetchRows(
                     "SELECT sequence, event_id FROM outbox_dead_letter ORDER BY sequence"
@@ -188,6 +207,15 @@ import Wire
                 }
                 return stored
             }
+        }
+
+        /// Whether runtime-10 has run: delivered events have a table of their own.
+        static func hasDeliveredTable(_ db: any SQLConnection) throws -> Bool {
+            let sql =
+                db.sqlDialect == .sqlite
+                ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_delivered'"
+                : "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'outbox_delivered'"
+            return try db.fetchCount(sql) > 0
         }
     }
 }

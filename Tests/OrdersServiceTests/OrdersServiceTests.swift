@@ -5,6 +5,7 @@ import OrdersService
 import OversightAPI
 import RPC
 import Runtime
+import Storage
 import TestSupport
 import Testing
 import Wire
@@ -106,6 +107,55 @@ import Wire
                         $0.page = PageRequest.with { $0.pageToken = "garbage!" }
                     })
             } == .invalidArgument)
+    }
+
+    /// A customer's issues are the issues of their orders (orders-4), newest first across orders,
+    /// paged without gaps or repeats, none of another customer's; read through the orders' and the
+    /// issues' indexes, not a scan of every issue.
+    @Test func aCustomersIssuesAreListedAcrossTheirOrdersNewestFirst() async throws {
+        let harness = try OrdersHarness()
+        for id in ["o-1", "o-2", "o-3"] { try await harness.importOrder(harness.order(id)) }
+        try await harness.importOrder(harness.order("other", customer: "customer-9"))
+        let customer = try harness.client("customer-1", .customer)
+        let stranger = try harness.client("customer-9", .customer)
+        var reported: [String] = []
+        for (number, order) in ["o-2", "o-1", "other", "o-3", "o-1", "o-2", "other"].enumerated() {
+            let client = order == "other" ? stranger : customer
+            let issue = try await client.reportIssue(
+                ReportIssueRequest.with {
+                    $0.idempotencyKey = "k-\(number)"; $0.orderID = order; $0.category = .processingDelay
+                    $0.description = "late"
+                })
+            if order != "other" { reported.append(issue.issueID) }
+            harness.clock.advance(60)
+        }
+        var seen: [String] = []
+        var token = ""
+        repeat {
+            let page = try await customer.listIssues(
+                ListIssuesRequest.with {
+                    $0.customerID = "customer-1"
+                    $0.page = PageRequest.with {
+                        $0.pageSize = 2
+                        $0.pageToken = token
+                    }
+                })
+            #expect(page.issues.allSatisfy { $0.customerID == "customer-1" })
+            seen += page.issues.map(\.issueID)
+            token = page.nextPageToken
+        } while !token.isEmpty
+        #expect(seen == reported.reversed())
+        let plan = try await harness.database.snapshot { db in
+            try db.fetchRows(
+                """
+                EXPLAIN QUERY PLAN SELECT issue_id FROM issues
+                WHERE order_id IN (SELECT order_id FROM orders WHERE customer_id = ?) AND customer_id = ?
+                ORDER BY reported_at DESC, issue_id DESC LIMIT 10
+                """, ["customer-1", "customer-1"]
+            ).map { try $0.string(3) }
+        }
+        #expect(plan.contains { $0.contains("issues_by_order") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN issues") }, "\(plan)")
     }
 
     @Test func trackingAdvancesTheOrderAndFeedsThePurchaseFacts() async throws {

@@ -21,13 +21,19 @@ import Testing
                         VALUES (?, 'm', x'00', x'00', ?)
                         """, arguments: [key, now - age])
             }
-            for (id, deliveredAge) in [("delivered-old", 3.0 * 3_600), ("delivered-recent", 60.0), ("pending", nil)] {
+            for (sequence, id, deliveredAge) in [(1, "delivered-old", 3.0 * 3_600), (2, "delivered-recent", 60.0)] {
                 try db.execute(
                     sql: """
-                        INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at, delivered_at)
-                        VALUES (?, 'case', 'nowhere', x'00', ?, ?)
-                        """, arguments: [id, now - 4 * 3_600, deliveredAge.map { now - $0 }])
+                        INSERT INTO outbox_delivered
+                            (sequence, event_id, aggregate_id, destination, payload, created_at, attempts, delivered_at)
+                        VALUES (?, ?, 'case', 'nowhere', x'00', ?, 0, ?)
+                        """, arguments: [sequence, id, now - 4 * 3_600, now - deliveredAge])
             }
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (sequence, event_id, aggregate_id, destination, payload, created_at)
+                    VALUES (3, 'pending', 'case', 'nowhere', x'00', ?)
+                    """, arguments: [now - 4 * 3_600])
         }
         seeded.close()
 
@@ -45,7 +51,12 @@ import Testing
             try reader.read { db in
                 (
                     try String.fetchAll(db, sql: "SELECT key FROM idempotency ORDER BY key"),
-                    try String.fetchAll(db, sql: "SELECT event_id FROM outbox ORDER BY sequence")
+                    try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT event_id FROM (SELECT sequence, event_id FROM outbox_delivered
+                                UNION ALL SELECT sequence, event_id FROM outbox) ORDER BY sequence
+                            """)
                 )
             }
         }

@@ -47,14 +47,15 @@ import Testing
                 try Self.insertIdempotency("old-\(index)", createdAt: t - 8 * day, in: db)
             }
             try Self.insertIdempotency("recent", createdAt: t - 6 * day, in: db)
-            for (id, created, delivered) in [
-                ("delivered-old", t - 3 * day, t - 2 * day), ("delivered-recent", t - 3 * day, t - 0.5 * day),
-            ] {
+            for (sequence, id, created, delivered) in [
+                (1, "delivered-old", t - 3 * day, t - 2 * day), (2, "delivered-recent", t - 3 * day, t - 0.5 * day),
+            ] {  // as the relay moves them
                 try db.execute(
                     sql: """
-                        INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at, delivered_at)
-                        VALUES (?, 'case', 'oversight', x'00', ?, ?)
-                        """, arguments: [id, created, delivered])
+                        INSERT INTO outbox_delivered
+                            (sequence, event_id, aggregate_id, destination, payload, created_at, attempts, delivered_at)
+                        VALUES (?, ?, 'case', 'oversight', x'00', ?, 0, ?)
+                        """, arguments: [sequence, id, created, delivered])
             }
             try Outbox.enqueue(
                 eventID: "pending-old", aggregateID: "case", destination: "oversight", payload: [0], in: db)
@@ -75,10 +76,14 @@ import Testing
         #expect(pruned == StorageRetention.Pruned(idempotency: StorageRetention.chunk * 2 + 1, deliveredOutbox: 1))
         let keys = try await database.read { db in try String.fetchAll(db, sql: "SELECT key FROM idempotency") }
         #expect(keys == ["recent"])
-        let events = try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT event_id FROM outbox ORDER BY sequence")
+        let (pending, delivered) = try await database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT event_id FROM outbox ORDER BY sequence"),
+                try String.fetchAll(db, sql: "SELECT event_id FROM outbox_delivered ORDER BY delivery")
+            )
         }
-        #expect(events == ["delivered-recent", "pending-old"])
+        #expect(pending == ["pending-old"])
+        #expect(delivered == ["delivered-recent"])
         #expect(try await database.read { db in try Outbox.deadLetterIDs(for: "oversight", in: db) } == ["parked-old"])
         #expect(try await retention.prune(database, now: now) == StorageRetention.Pruned())
     }

@@ -55,6 +55,14 @@ enum OrdersSchema {
                 "CREATE INDEX issues_by_order ON issues (order_id, reported_at DESC, issue_id DESC, state)",
             ])
         },
+        // Issue 15: a customer's issues are the issues of their orders (an issue's customer is its
+        // order's, and an order's customer never changes), so they are listed through
+        // `orders_by_customer` and `issues_by_order` (``SQLOrderStore/issues(orderID:customerID:limit:after:)``),
+        // and a new issue writes one b-tree fewer: `issues_by_customer` was one to two pages of
+        // every ReportIssue's commit.
+        SchemaMigration("orders-4-customer-issues-through-orders") { db in
+            try db.execute("DROP INDEX issues_by_customer")
+        },
     ]
 
     /// The tables and indexes of the column model.

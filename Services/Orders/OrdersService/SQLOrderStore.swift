@@ -85,11 +85,21 @@ struct SQLOrderStore: OrderStore {
         try await database.snapshot { db in try IssueRows.issue(id: id, locking: false, in: db) }
     }
 
+    /// A customer's issues are read as the issues of their orders (orders-4: there is no index of
+    /// issues by customer), of which those that are theirs: each order's newest through
+    /// `issues_by_order`, then sorted.
     func issues(orderID: String?, customerID: String?, limit: Int, after cursor: PageCursor?) async throws -> [Issue] {
-        let (column, value) = orderID.map { ("order_id", $0) } ?? ("customer_id", customerID ?? "")
-        return try await database.snapshot { db in
-            var sql = "SELECT \(IssueRows.columns) FROM issues WHERE \(column) = ?"
-            var arguments: [any SQLBindable] = [value]
+        try await database.snapshot { db in
+            var sql = "SELECT \(IssueRows.columns) FROM issues WHERE "
+            var arguments: [any SQLBindable]
+            if let orderID {
+                sql += "order_id = ?"
+                arguments = [orderID]
+            } else {
+                let customerID = customerID ?? ""
+                sql += "order_id IN (SELECT order_id FROM orders WHERE customer_id = ?) AND customer_id = ?"
+                arguments = [customerID, customerID]
+            }
             if let cursor {
                 sql += " AND (reported_at, issue_id) < (?, ?)"
                 arguments += [cursor.sortKey, cursor.id]

@@ -18,6 +18,7 @@ extension ServiceDatabase {
         SchemaMigration("runtime-7-aggregate-sequence-without-rowid", OversightOutbox.rebuildWithoutRowID),
         SchemaMigration("runtime-8-outbox-plain-rowid", Outbox.rebuildWithPlainRowID),
         SchemaMigration("runtime-9-idempotency-in-insertion-order", StorageRetention.dropIdempotencyAgeIndex),
+        SchemaMigration("runtime-10-outbox-delivered-table", Outbox.moveDeliveredToTheirOwnTable),
     ]
 
     /// Opens a service's SQLite database (`<directory>/<name>.sqlite`): the runtime's tables

@@ -69,8 +69,8 @@ public struct StorageRetention: Sendable {
         pruned.deliveredOutbox = try await Self.deleteInChunks(
             database,
             sql: """
-                DELETE FROM outbox WHERE sequence IN
-                (SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
+                DELETE FROM outbox_delivered WHERE delivery IN
+                (SELECT delivery FROM outbox_delivered WHERE delivered_at < ? LIMIT ?)
                 """, cutoff: outboxCutoff)
         return pruned
     }
