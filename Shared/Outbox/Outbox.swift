@@ -31,27 +31,76 @@ public enum Outbox {
     public static func enqueue(
         eventID: String, aggregateID: String, destination: String, payload: [UInt8], in db: some SQLConnection
     ) throws {
-        try db.execute(
-            db.sqlDialect == .sqlite ? insertNumbered : insert,
-            [eventID, aggregateID, destination, payload, Date().timeIntervalSince1970])
+        try enqueue([NewEvent(eventID: eventID, aggregateID: aggregateID, payload: payload)], to: destination, in: db)
     }
 
-    /// The insert where the database numbers the event (PostgreSQL: an identity column, whose
-    /// numbers are never used twice).
-    private static let insert = """
-        INSERT INTO outbox (event_id, aggregate_id, destination, payload, created_at)
-        VALUES (?, ?, ?, ?, ?)
+    /// An event to add: its id, its case and its encoding.
+    public struct NewEvent: Sendable {
+        /// The event's unique id.
+        public var eventID: String
+        /// The case it belongs to.
+        public var aggregateID: String
+        /// The encoded event.
+        public var payload: [UInt8]
+
+        /// An event with these parts.
+        public init(eventID: String, aggregateID: String, payload: [UInt8]) {
+            self.eventID = eventID
+            self.aggregateID = aggregateID
+            self.payload = payload
+        }
+    }
+
+    /// Adds `events` for `destination` in one statement (a command's events are several: a
+    /// reported issue has four), numbered in the order given after every event in the outbox and
+    /// the dead letters. On SQLite the numbers are taken first (``nextNumber``); PostgreSQL's
+    /// identity column numbers the rows in the order listed.
+    public static func enqueue(_ events: [NewEvent], to destination: String, in db: some SQLConnection) throws {
+        let now = Date().timeIntervalSince1970
+        let numbering = db.sqlDialect == .sqlite
+        for start in stride(from: 0, to: events.count, by: maximumRowsPerInsert) {
+            let chunk = events[start..<min(start + maximumRowsPerInsert, events.count)]
+            var arguments: [any SQLBindable] = []
+            arguments.reserveCapacity(chunk.count * 6)
+            if numbering {
+                let first = try db.fetchOne(nextNumber)?.int64(0) ?? 1
+                for (offset, event) in chunk.enumerated() {
+                    arguments += [
+                        first + Int64(offset), event.eventID, event.aggregateID, destination, event.payload, now,
+                    ]
+                }
+            } else {
+                for event in chunk { arguments += [event.eventID, event.aggregateID, destination, event.payload, now] }
+            }
+            try db.execute(
+                numbering ? numberedInserts[chunk.count] : unnumberedInserts[chunk.count], arguments)
+        }
+    }
+
+    /// The most events one insert adds (a command's are a handful; more go in several inserts).
+    static let maximumRowsPerInsert = 16
+
+    /// The inserts of 0 to ``maximumRowsPerInsert`` events, with their numbers (SQLite) or without.
+    private static let numberedInserts = (0...maximumRowsPerInsert).map { insert(rows: $0, numbered: true) }
+    private static let unnumberedInserts = (0...maximumRowsPerInsert).map { insert(rows: $0, numbered: false) }
+
+    /// The number after every event in the outbox and the dead letters (SQLite, where the key is a
+    /// plain rowid since runtime-8: see ``rebuildWithPlainRowID(_:)``), each found at the end of
+    /// its key's b-tree. A plain rowid would be one past the outbox's highest only, and could so
+    /// take the number of a parked event.
+    private static let nextNumber = """
+        SELECT max(coalesce((SELECT max(sequence) FROM outbox), 0),
+            coalesce((SELECT max(sequence) FROM outbox_dead_letter), 0)) + 1
         """
 
-    /// The insert numbering the event itself (SQLite, where the key is a plain rowid since
-    /// runtime-8: see ``rebuildWithPlainRowID(_:)``): one past the highest number in the outbox
-    /// and the dead letters, each found at the end of its key's b-tree. A plain rowid would be one
-    /// past the outbox's highest only, and could so take the number of a parked event.
-    private static let insertNumbered = """
-        INSERT INTO outbox (sequence, event_id, aggregate_id, destination, payload, created_at)
-        VALUES (max(coalesce((SELECT max(sequence) FROM outbox), 0),
-            coalesce((SELECT max(sequence) FROM outbox_dead_letter), 0)) + 1, ?, ?, ?, ?, ?)
-        """
+    /// The insert of `rows` events, with their numbers (`numbered`) or without.
+    private static func insert(rows: Int, numbered: Bool) -> String {
+        let row = numbered ? "(?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)"
+        return """
+            INSERT INTO outbox (\(numbered ? "sequence, " : "")event_id, aggregate_id, destination, payload, created_at)
+            VALUES \(repeatElement(row, count: rows).joined(separator: ", "))
+            """
+    }
 
     /// The oldest undelivered events for `destination`, at most `limit`: the outbox holds only
     /// undelivered events (runtime-10), read in its key's order. (With one destination, the only

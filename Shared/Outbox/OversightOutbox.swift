@@ -68,6 +68,8 @@ public enum OversightOutbox {
             }
             first[key] = last - (count - 1)
         }
+        var numbered: [Outbox.NewEvent] = []
+        numbered.reserveCapacity(events.count)
         for var event in events {
             let key = caseKey(event)
             // At most the last number taken: first + (count - 1).
@@ -75,10 +77,11 @@ public enum OversightOutbox {
             given[key, default: 0] += 1
             event.aggregateSequence = sequence
             event.eventID = "\(event.sourceService):\(event.aggregateType):\(event.aggregateID):\(sequence)"
-            try Outbox.enqueue(
-                eventID: event.eventID, aggregateID: event.aggregateID, destination: destination,
-                payload: event.serializedBytes(), in: db)
+            numbered.append(
+                Outbox.NewEvent(
+                    eventID: event.eventID, aggregateID: event.aggregateID, payload: event.serializedBytes()))
         }
+        try Outbox.enqueue(numbered, to: destination, in: db)
     }
 
     /// Takes the next `?` numbers of case `?`, returning the last of them.
