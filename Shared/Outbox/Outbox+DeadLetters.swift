@@ -32,10 +32,10 @@ extension Outbox {
             INSERT INTO outbox_dead_letter
                 (sequence, event_id, aggregate_id, destination, payload, created_at, attempts, parked_at, failure)
             SELECT sequence, event_id, aggregate_id, destination, payload, created_at, attempts + 1, ?, ?
-            FROM outbox WHERE sequence = ?
+            FROM outbox WHERE sequence = ? AND event_id = ?
             """,
-            [Date().timeIntervalSince1970, failure, message.sequence])
-        try db.execute("DELETE FROM outbox WHERE sequence = ?", [message.sequence])
+            [Date().timeIntervalSince1970, failure, message.sequence, message.eventID])
+        try db.execute("DELETE FROM outbox WHERE sequence = ? AND event_id = ?", [message.sequence, message.eventID])
         return try deadLetterCount(for: message.destination, in: db)
     }
 

@@ -7,7 +7,15 @@ extension Outbox {
     /// `outbox_delivered` (kept there for the delivered-event retention, then pruned), in its own
     /// transaction, a batch at a time, and the outbox is its pending events in the order they were
     /// added, read from the start of its key's b-tree. Delivered events already in the outbox move
-    /// with their numbers; the two indexes and the `delivered_at` column go.
+    /// with their numbers, and the two indexes go.
+    ///
+    /// The `delivered_at` column stays, unused by this release, so that replicas of the previous
+    /// one keep working on the upgraded database during a rolling update (or after a rollback):
+    /// their relay still finds its pending events and marks them (without the index), and this
+    /// release's relay delivers an event they marked once more (Oversight drops it by id) and
+    /// moves it. Only what was copied is deleted, so an event such a replica marks while the
+    /// migration runs stays in the outbox rather than being lost to the kept copies. A later
+    /// release may drop the column.
     ///
     /// A delivered event keeps its outbox number (`sequence`) but is keyed by its move
     /// (`delivery`, in the order moved): an outbox emptied by delivery may number a later event as
@@ -36,10 +44,9 @@ extension Outbox {
             SELECT sequence, event_id, aggregate_id, destination, payload, created_at, attempts, delivered_at
             FROM outbox WHERE delivered_at IS NOT NULL ORDER BY sequence
             """,
-            "DELETE FROM outbox WHERE delivered_at IS NOT NULL",
+            "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox_delivered)",
             "DROP INDEX outbox_pending",
             "DROP INDEX outbox_delivered_at",
-            "ALTER TABLE outbox DROP COLUMN delivered_at",
         ])
     }
 
@@ -48,16 +55,19 @@ extension Outbox {
     /// may each keep a copy; the outbox loses the event once.)
     static func moveDelivered(_ messages: [OutboxMessage], at deliveredAt: Double, in db: some SQLConnection) throws {
         for message in messages {
-            try db.execute(moveOne, [deliveredAt, message.sequence])
-            try db.execute("DELETE FROM outbox WHERE sequence = ?", [message.sequence])
+            try db.execute(moveOne, [deliveredAt, message.sequence, message.eventID])
+            try db.execute(
+                "DELETE FROM outbox WHERE sequence = ? AND event_id = ?", [message.sequence, message.eventID])
         }
     }
 
-    /// Copies one outbox event into `outbox_delivered`.
+    /// Copies one outbox event into `outbox_delivered`. The event is named by its number and its
+    /// id: SQLite may give a number again once the outbox has emptied, and a relay that read the
+    /// event earlier must not move a newer one of the same number.
     private static let moveOne = """
         INSERT INTO outbox_delivered
             (sequence, event_id, aggregate_id, destination, payload, created_at, attempts, delivered_at)
         SELECT sequence, event_id, aggregate_id, destination, payload, created_at, attempts, ?
-        FROM outbox WHERE sequence = ?
+        FROM outbox WHERE sequence = ? AND event_id = ?
         """
 }

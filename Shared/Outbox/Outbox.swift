@@ -128,7 +128,9 @@ public enum Outbox {
     /// Counts a failed delivery attempt of `messages`.
     static func markAttempted(_ messages: [OutboxMessage], in db: some SQLConnection) throws {
         for message in messages {
-            try db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE sequence = ?", [message.sequence])
+            try db.execute(
+                "UPDATE outbox SET attempts = attempts + 1 WHERE sequence = ? AND event_id = ?",
+                [message.sequence, message.eventID])
         }
     }
 

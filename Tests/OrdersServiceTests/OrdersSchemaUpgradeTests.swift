@@ -2,8 +2,10 @@ import Foundation
 import GRDB
 import OrdersAPI
 import OrdersService
+import Outbox
 import Runtime
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 import Wire
@@ -12,8 +14,10 @@ import Wire
 /// orders-4: fewer b-trees per command) upgrades with everything in it: the same orders, issues,
 /// idempotency records, outbox events (same numbers, same order, delivered or not: delivered ones
 /// now in `outbox_delivered`), dead letters and case numbers; a retry of an old command gets its
-/// stored answer; new events are numbered after every old one, delivered, parked or not; the
-/// open-issue count and the listings by order and by customer read the new indexes. On SQLite
+/// stored answer; new events are numbered after every old pending or parked one; the open-issue
+/// count and the listings by order and by customer read the new indexes; and the previous
+/// release's statements still run on the upgraded database (replicas of both run together during
+/// a rolling update), an event its relay marks delivered going out again and moving on. On SQLite
 /// and on PostgreSQL.
 @Suite struct OrdersSchemaUpgradeTests {
     /// The migrations issue 15 added.
@@ -50,7 +54,7 @@ import Wire
         }
         #expect(schema["aggregate_sequence"]?.contains("WITHOUT ROWID") == true)
         #expect(schema["outbox"]?.contains("AUTOINCREMENT") == false)
-        #expect(schema["outbox"]?.contains("delivered_at") == false)
+        #expect(schema["outbox"]?.contains("delivered_at") == true, "kept for the previous release's replicas")
         for kept in ["outbox_delivered", "outbox_delivered_by_age", "issues_by_order", "orders_by_customer"] {
             #expect(schema[kept] != nil, "\(kept) is missing")
         }
@@ -164,6 +168,47 @@ import Wire
             relistedForCustomer.issues.map(\.issueID) == [added.issueID] + listedForCustomer.issues.map(\.issueID))
         let restatus = try await customer.getOrderStatus(GetOrderStatusRequest.with { $0.orderID = "o-1" })
         #expect(restatus.openIssueCount == 3)
+        try await previousReleaseStillRuns(on: harness.database)
+    }
+
+    /// The previous release's relay, backlog count, pruning and customer listing run on the
+    /// upgraded database; an event its relay marked delivered is delivered again by this
+    /// release's relay (Oversight drops it by id) and moved out of the outbox.
+    static func previousReleaseStillRuns(on database: ServiceDatabase) async throws {
+        let marked = try await database.transaction { db -> String? in
+            let pending = try db.fetchRows(
+                """
+                SELECT sequence, event_id FROM outbox WHERE destination = ? AND delivered_at IS NULL
+                ORDER BY sequence LIMIT ?
+                """, ["oversight", 200])
+            guard let first = pending.first else { return nil }
+            try db.execute("UPDATE outbox SET delivered_at = ? WHERE sequence = ?", [1.0, try first.int64(0)])
+            _ = try db.fetchCount(
+                "SELECT COUNT(*) FROM outbox WHERE destination = ? AND delivered_at IS NULL", ["oversight"])
+            try db.execute(
+                """
+                DELETE FROM outbox WHERE sequence IN
+                (SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
+                """, [0.5, 5_000])
+            _ = try db.fetchRows(
+                "SELECT issue_id FROM issues WHERE customer_id = ? ORDER BY reported_at DESC, issue_id DESC LIMIT ?",
+                ["customer-1", 10])
+            return try first.string(1)
+        }
+        let markedID = try #require(marked)
+        let delivered = Mutex<[String]>([])
+        let relay = OutboxRelay(database: database, destination: "oversight") { batch in
+            delivered.withLock { $0 += batch.map(\.eventID) }
+        }
+        while try await relay.deliverOneBatch() > 0 {}
+        #expect(delivered.withLock { $0.contains(markedID) })
+        let left = try await database.snapshot { db in
+            (
+                try db.fetchCount("SELECT COUNT(*) FROM outbox"),
+                try db.fetchCount("SELECT COUNT(*) FROM outbox_delivered WHERE event_id = ?", [markedID])
+            )
+        }
+        #expect(left.0 == 0 && left.1 == 1, "\(left)")
     }
 
     /// What the runtime tables hold, in order.

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
-import Outbox
 import Storage
 import Synchronization
 import Testing
 
+@testable import Outbox
 @testable import Runtime
 
 /// The outbox holds only pending events (runtime-10): the relay moves what it delivered to
@@ -50,5 +50,28 @@ import Testing
         }
         #expect(again == ["1 e6"])
         #expect(receiver.accepted.withLock { $0 }.last == "e6")
+    }
+
+    /// A relay holding an event it read earlier, moved since by another, does not move (or park)
+    /// a newer event that the emptied outbox gave the same number.
+    @Test func aStaleDeliveryDoesNotMoveANewerEventOfTheSameNumber() async throws {
+        let (database, directory) = try await OutboxDeadLetterTests.database(events: 1)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let stale = try #require(
+            try await database.read { db in try Outbox.pending(for: "oversight", limit: 1, in: db) }.first)
+        let newer = try await database.write { db in
+            try Outbox.markDelivered([stale], in: db)
+            try Outbox.enqueue(eventID: "e9", aggregateID: "case-9", destination: "oversight", payload: [9], in: db)
+            return try #require(try Outbox.pending(for: "oversight", limit: 1, in: db).first)
+        }
+        #expect(newer.sequence == stale.sequence && newer.eventID == "e9")
+        try await database.write { db in
+            try Outbox.markDelivered([stale], in: db)
+            #expect(try Outbox.park(stale, failure: "refused", in: db) == 0)
+        }
+        #expect(try await database.read { db in try Outbox.pending(for: "oversight", limit: 10, in: db) } == [newer])
     }
 }
