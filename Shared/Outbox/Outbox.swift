@@ -64,6 +64,10 @@ public enum Outbox {
             arguments.reserveCapacity(chunk.count * 6)
             if numbering {
                 let first = try db.fetchOne(nextNumber)?.int64(0) ?? 1
+                // A stored number this close to the top is a damaged row (and would overflow).
+                guard first > 0, first <= Int64.max - Int64(chunk.count) else {
+                    throw StoredValueError(column: 0, expected: "an outbox number with room for \(chunk.count) more")
+                }
                 for (offset, event) in chunk.enumerated() {
                     arguments += [
                         first + Int64(offset), event.eventID, event.aggregateID, destination, event.payload, now,

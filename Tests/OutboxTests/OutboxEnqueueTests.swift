@@ -34,4 +34,21 @@ import Testing
         #expect(pending.dropFirst(2).map(\.payload) == (0..<count).map { [UInt8($0 % 256), 7] })
         #expect(pending.allSatisfy { $0.destination == "oversight" })
     }
+
+    /// A stored number at the top of the range (a damaged row) is refused, not overflowed.
+    @Test func aNumberWithNoRoomAfterItIsRefused() async throws {
+        let (database, directory) = try await OutboxDeadLetterTests.database(events: 1)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        try await database.write { db in
+            try db.execute(sql: "UPDATE outbox SET sequence = ?", arguments: [Int64.max - 1])
+        }
+        let events = (0..<2).map { Outbox.NewEvent(eventID: "n\($0)", aggregateID: "case", payload: [1]) }
+        await #expect(throws: StoredValueError.self) {
+            try await database.write { db in try Outbox.enqueue(events, to: "oversight", in: db) }
+        }
+        #expect(try await database.read { db in try Outbox.pending(for: "oversight", limit: 10, in: db) }.count == 1)
+    }
 }
