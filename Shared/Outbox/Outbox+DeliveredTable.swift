@@ -1,3 +1,4 @@
+import Foundation
 import Storage
 
 extension Outbox {
@@ -50,10 +51,11 @@ extension Outbox {
         ])
     }
 
-    /// Moves delivered `messages` from the outbox to `outbox_delivered`, stamped `deliveredAt`.
-    /// (Two relays delivering the same events at once, a lease that changed hands mid-delivery,
-    /// may each keep a copy; the outbox loses the event once.)
-    static func moveDelivered(_ messages: [OutboxMessage], at deliveredAt: Double, in db: some SQLConnection) throws {
+    /// Marks events delivered: they leave the outbox for `outbox_delivered`, stamped now. (Two
+    /// relays delivering the same events at once, a lease that changed hands mid-delivery, may
+    /// each keep a copy; the outbox loses the event once.)
+    static func markDelivered(_ messages: [OutboxMessage], in db: some SQLConnection) throws {
+        let deliveredAt = Date().timeIntervalSince1970
         for message in messages {
             try db.execute(moveOne, [deliveredAt, message.sequence, message.eventID])
             try db.execute(

@@ -124,11 +124,6 @@ public enum Outbox {
         }
     }
 
-    /// Marks events delivered: they leave the outbox for `outbox_delivered`.
-    static func markDelivered(_ messages: [OutboxMessage], in db: some SQLConnection) throws {
-        try moveDelivered(messages, at: Date().timeIntervalSince1970, in: db)
-    }
-
     /// Counts a failed delivery attempt of `messages`.
     static func markAttempted(_ messages: [OutboxMessage], in db: some SQLConnection) throws {
         for message in messages {
