@@ -19,4 +19,13 @@ public enum TextLimit {
         let (bytes, overflow) = characters.multipliedReportingOverflow(by: bytesPerCharacter)
         return overflow ? "\(characters) characters" : "\(characters) characters (\(bytes) UTF-8 bytes)"
     }
+
+    /// Whether `text` is empty or only white space and line breaks: what Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines).isEmpty` says (that set is the Unicode
+    /// `White_Space` property and, in Foundation on Linux, the zero width space U+200B; a test
+    /// compares every scalar), without bridging to `NSString` and building a trimmed copy, and
+    /// without looking past the first character that is not white space.
+    public static func isBlank(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0 == "\u{200B}" }
+    }
 }

@@ -74,4 +74,27 @@ import Testing
         }
         #expect(try await database.read { db in try Outbox.pending(for: "oversight", limit: 10, in: db) } == [newer])
     }
+
+    /// A batch larger than one statement names moves whole and in order, across statements; an
+    /// event named with an id it no longer has (a stale read) stays in the outbox.
+    @Test func aLargeBatchMovesInOrderAndAStaleNameInItMovesNothing() async throws {
+        let count = Outbox.maximumRowsPerMove * 2 + 5
+        let (database, directory) = try await OutboxDeadLetterTests.database(events: count)
+        defer {
+            database.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        var batch = try await database.read { db in try Outbox.pending(for: "oversight", limit: count, in: db) }
+        #expect(batch.count == count)
+        let stayed = batch[Outbox.maximumRowsPerMove + 3]
+        batch[Outbox.maximumRowsPerMove + 3].eventID = "someone-else"
+        let named = batch
+        try await database.write { db in try Outbox.markDelivered(named, in: db) }
+        let moved = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT event_id FROM outbox_delivered ORDER BY delivery").map { $0[0] as String }
+        }
+        #expect(moved == (1...count).filter { $0 != Outbox.maximumRowsPerMove + 4 }.map { "e\($0)" })
+        #expect(
+            try await database.read { db in try Outbox.pending(for: "oversight", limit: count, in: db) } == [stayed])
+    }
 }

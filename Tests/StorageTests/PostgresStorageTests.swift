@@ -100,6 +100,10 @@ struct PostgresStorageTests {
         #expect(accepted.withLock { $0 } == (1...25).filter { $0 != 7 }.map { "e\($0)" })
         #expect(try await database.snapshot { db in try Outbox.pendingCount(for: "oversight", in: db) } == 0)
         #expect(try await database.snapshot { db in try Outbox.deadLetterIDs(for: "oversight", in: db) } == ["e7"])
+        let kept = try await database.snapshot { db in
+            try db.fetchRows("SELECT event_id FROM outbox_delivered ORDER BY delivery", []).map { try $0.string(0) }
+        }
+        #expect(kept == (1...25).filter { $0 != 7 }.map { "e\($0)" })
         let retention = StorageRetention(idempotency: .seconds(3_600), deliveredOutbox: .seconds(3_600))
         let pruned = try await retention.prune(database, now: Date().addingTimeInterval(7_200))
         #expect(pruned.deliveredOutbox == 24)

@@ -1,3 +1,4 @@
+import Foundation
 import SupportPolicy
 import Testing
 
@@ -32,5 +33,24 @@ import Testing
     @Test func describesTheLimitForErrorMessages() {
         #expect(TextLimit.describe(characters: 4_000) == "4000 characters (16000 UTF-8 bytes)")
         #expect(TextLimit.describe(characters: .max) == "\(Int.max) characters")
+    }
+
+    /// `isBlank` answers what Foundation's trimming did for every Unicode scalar (the set it
+    /// stands for), and for texts of several.
+    @Test func blankIsWhatTrimmingWhiteSpaceAndNewlinesLeavesEmpty() {
+        var differing: [String] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }  // surrogates
+            let text = String(Character(scalar))
+            if TextLimit.isBlank(text) != text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                differing.append("U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(differing.isEmpty)
+        for text in ["", " \t\r\n", "\u{A0}\u{3000}\u{2028}", " a ", "\u{200B}", "e\u{301}", "\u{301}", " \u{301}"] {
+            #expect(
+                TextLimit.isBlank(text) == text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                "\(text.debugDescription)")
+        }
     }
 }

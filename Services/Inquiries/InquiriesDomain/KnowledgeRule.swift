@@ -51,7 +51,7 @@ public struct KnowledgeRule: Sendable, Hashable {
         guard !title.isEmpty, TextLimit.admits(title, characters: 200) else {
             throw .invalid("title must be 1 to 200 characters (800 UTF-8 bytes)")
         }
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }

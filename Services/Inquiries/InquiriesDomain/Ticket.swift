@@ -70,7 +70,7 @@ public struct Ticket: Sendable, Hashable {
         guard state == .open else {
             throw .notAllowed("ticket \(id) is \(state.name); it can be answered only when OPEN")
         }
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("answer must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
@@ -93,7 +93,7 @@ public struct Ticket: Sendable, Hashable {
         -> [CaseChange]
     {
         guard state != .closed else { throw .notAllowed("ticket \(id) is CLOSED; ask a new question instead") }
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }

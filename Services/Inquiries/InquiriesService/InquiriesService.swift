@@ -38,7 +38,7 @@ public struct InquiriesService: Inquiries.ServiceProtocol {
     public func askQuestion(_ request: AskQuestionRequest, context: ServerContext) async throws -> AskQuestionResponse {
         let caller = try context.identity
         guard TextLimit.admits(request.question, characters: 4_000),
-            !request.question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            !TextLimit.isBlank(request.question)
         else { throw RPCError(.invalidArgument, "question must be 1 to 4000 characters (16000 UTF-8 bytes)") }
         let given = request.topics.compactMap { Topic(rawValue: Int($0.rawValue)) }
         guard given.count == request.topics.count else {

@@ -86,7 +86,7 @@ extension Order {
 
     /// Checks free text: 1 to ``maximumTextLength`` characters and 4x as many UTF-8 bytes (``TextLimit``).
     public static func checkText(_ value: String, _ field: String) throws(OrdersError) {
-        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !TextLimit.isBlank(value) else {
             throw .invalid("\(field) is required")
         }
         guard TextLimit.admits(value, characters: maximumTextLength) else {

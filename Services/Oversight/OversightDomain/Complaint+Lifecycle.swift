@@ -10,11 +10,11 @@ extension Complaint {
         id: String, kind: Kind, customerID: String, subject: String, text: String, relatedCase: String, at now: Date
     ) throws(OversightError) -> (Complaint, [CaseChange]) {
         guard TextLimit.admits(subject, characters: 200),
-            !subject.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            !TextLimit.isBlank(subject)
         else {
             throw .invalid("subject must be 1 to 200 characters (800 UTF-8 bytes)")
         }
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
@@ -58,7 +58,7 @@ extension Complaint {
     public mutating func resolve(_ result: String, at now: Date) throws(OversightError) -> [CaseChange] {
         guard state == .investigating else { throw refused("resolved", allowedFrom: [.investigating]) }
         guard TextLimit.admits(result, characters: 4_000),
-            !result.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            !TextLimit.isBlank(result)
         else {
             throw .invalid("resolution must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }
@@ -88,7 +88,7 @@ extension Complaint {
         -> [CaseChange]
     {
         guard state != .closed else { throw .notAllowed("complaint \(id) is CLOSED") }
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }

@@ -169,7 +169,7 @@ extension ProductReturn {
     /// Adds a message to the return's conversation.
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(ReturnsError) -> [CaseChange]
     {
-        guard TextLimit.admits(text, characters: 4_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
         }

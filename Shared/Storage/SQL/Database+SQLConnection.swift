@@ -9,11 +9,65 @@ extension Database: SQLConnection {
     public var sqlDialect: SQLDialect { .sqlite }
 
     /// Runs one statement; returns how many rows it changed.
+    ///
+    /// A row change (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`) inside a transaction is bound and
+    /// stepped straight through SQLite, as reads are (``fetchRows(_:_:)``): GRDB's
+    /// `StatementArguments` converted each value twice through existentials, about 5% of a serial
+    /// `ReportIssue`'s writer time (service-profile.md, sixteenth pass). What GRDB does around a
+    /// statement is not needed for those: they change neither the schema nor the transaction, and
+    /// no transaction observer is registered on a service's database. Outside a transaction a
+    /// statement goes through GRDB, so that one run after its transaction was aborted (SQLite
+    /// rolls a whole transaction back on some errors) fails with GRDB's "Transaction was aborted"
+    /// instead of committing on its own; so do schema changes, pragmas and transaction control.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         let statement = try cachedStatement(sql: sql)
-        try statement.execute(arguments: try Self.statementArguments(arguments))
-        return changesCount
+        guard sqlite3_get_autocommit(sqliteConnection) == 0, Self.changesRowsOnly(sql) else {
+            try statement.execute(arguments: try Self.statementArguments(arguments))
+            return changesCount
+        }
+        let sqliteStatement = statement.sqliteStatement
+        try bind(arguments, to: sqliteStatement, sql: sql)
+        defer {
+            sqlite3_reset(sqliteStatement)
+            sqlite3_clear_bindings(sqliteStatement)
+        }
+        while true {
+            let code = sqlite3_step(sqliteStatement)
+            if code == SQLITE_DONE { return Int(sqlite3_changes64(sqliteConnection)) }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                    sql: sql)
+            }
+        }
+    }
+
+    /// Whether `sql` is a row change: its first word, after any white space and in any case, is
+    /// `INSERT`, `UPDATE`, `DELETE` or `REPLACE`. Anything else (a `WITH` before a change
+    /// included) is left to GRDB. (The word is packed into an integer: no allocation per call.)
+    package static func changesRowsOnly(_ sql: String) -> Bool {
+        var word: UInt64 = 0
+        var length = 0
+        for byte in sql.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                if length > 0 { return rowChanges.contains(word) }
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): word = word << 8 | UInt64(byte - 32)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word = word << 8 | UInt64(byte)
+            default: return false
+            }
+            if byte > UInt8(ascii: " ") {
+                length += 1
+                if length > 7 { return false }
+            }
+        }
+        return false
+    }
+
+    /// The first words of a row change, upper-cased and packed as ``changesRowsOnly(_:)`` packs them.
+    private static let rowChanges: [UInt64] = ["INSERT", "UPDATE", "DELETE", "REPLACE"].map { word in
+        word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// Runs one query; returns every row. A read-only statement (every `SELECT`) is stepped

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import Storage
+import Testing
+
+/// `execute` on SQLite steps a row change inside a transaction straight through SQLite with its
+/// own bindings (as `fetchRows` steps reads) and leaves everything else to GRDB: the change and
+/// its count are what GRDB's path gives, a failing change is SQLite's error and the statement
+/// serves the next change, and only a statement whose first word is a row change takes that path.
+@Suite struct SQLiteExecuteTests {
+    @Test(arguments: [
+        ("INSERT INTO v VALUES (?)", true), ("  insert into v values (?)", true), ("\n\tUPDATE v SET t = ?", true),
+        ("delete FROM v", true), ("REPLACE INTO v VALUES (?)", true), ("WITH x AS (SELECT 1) INSERT INTO v", false),
+        ("CREATE TABLE w (id)", false), ("PRAGMA synchronous = FULL", false), ("SELECT 1", false),
+        ("INSERTS", false), ("INSERT(", false), ("", false), ("   ", false), ("DELETE", false),
+        ("SAVEPOINT s", false), ("COMMIT", false),
+    ])
+    func onlyARowChangeIsSteppedDirectly(_ sql: String, _ direct: Bool) {
+        #expect(Database.changesRowsOnly(sql) == direct)
+    }
+
+    @Test func aRowChangeCountsWhatItChangedAndAFailedOneLeavesTheStatementUsable() async throws {
+        try await SQLiteFetchRowsTests.withDatabase { database in
+            let counts = try await database.transaction { db in
+                [
+                    try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [1, "one"]),
+                    try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [2, "two"]),
+                    try db.execute("UPDATE v SET n = ? WHERE id >= ?", [7, 1]),
+                    try db.execute("DELETE FROM v WHERE id = ?", [3]),
+                ]
+            }
+            #expect(counts == [1, 1, 2, 0])
+            let failure = await #expect(throws: DatabaseError.self) {
+                _ = try await database.transaction { db in
+                    try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [1, "again"])
+                }
+            }
+            #expect(failure?.resultCode == .SQLITE_CONSTRAINT)
+            _ = try await database.transaction { db in
+                try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [3, "three"])
+            }
+            let rows = try await database.snapshot { db in try db.fetchRows("SELECT id, t, n FROM v ORDER BY id", []) }
+            #expect(
+                rows == [
+                    SQLRow([.integer(1), .text("one"), .integer(7)]), SQLRow([.integer(2), .text("two"), .integer(7)]),
+                    SQLRow([.integer(3), .text("three"), .null]),
+                ])
+        }
+    }
+}
