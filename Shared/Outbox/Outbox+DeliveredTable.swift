@@ -60,20 +60,20 @@ extension Outbox {
         let deliveredAt = Date().timeIntervalSince1970
         for start in stride(from: 0, to: messages.count, by: maximumRowsPerMove) {
             let chunk = messages[start..<min(start + maximumRowsPerMove, messages.count)]
-            var named: [any SQLBindable] = []
-            named.reserveCapacity(chunk.count * 2)
-            for message in chunk { named += [message.sequence, message.eventID] }
-            try db.execute(moves[chunk.count], [deliveredAt] + named)
-            try db.execute(deletes[chunk.count], named)
+            var names: [any SQLBindable] = []
+            names.reserveCapacity(chunk.count * 2)
+            for message in chunk { names += [message.sequence, message.eventID] }
+            try db.execute(moves[chunk.count - 1], [deliveredAt] + names)
+            try db.execute(deletes[chunk.count - 1], names)
         }
     }
 
     /// The most events one copy (and one delete) names.
     static let maximumRowsPerMove = 32
 
-    /// The copies and deletes of 0 to ``maximumRowsPerMove`` events.
-    private static let moves = (0...maximumRowsPerMove).map { move(rows: $0) }
-    private static let deletes = (0...maximumRowsPerMove).map { delete(rows: $0) }
+    /// The copies and deletes of 1 to ``maximumRowsPerMove`` events (`n` events at `n - 1`).
+    private static let moves = (1...maximumRowsPerMove).map { move(rows: $0) }
+    private static let deletes = (1...maximumRowsPerMove).map { delete(rows: $0) }
 
     /// Events named by their number and their id, `rows` of them: SQLite may give a number again
     /// once the outbox has emptied, and a relay that read an event earlier must not move a newer

@@ -35,11 +35,7 @@ extension Database: SQLConnection {
         while true {
             let code = sqlite3_step(sqliteStatement)
             if code == SQLITE_DONE { return Int(sqlite3_changes64(sqliteConnection)) }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
-                    sql: sql)
-            }
+            guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
         }
     }
 
@@ -89,11 +85,7 @@ extension Database: SQLConnection {
         while true {
             let code = sqlite3_step(sqliteStatement)
             if code == SQLITE_DONE { return rows }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
-                    sql: sql)
-            }
+            guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
             rows.append(Self.row(of: sqliteStatement, columns: columns))
         }
     }
@@ -129,12 +121,15 @@ extension Database: SQLConnection {
                 }
             case .array: throw PostgresOnlyError()
             }
-            guard code == SQLITE_OK else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
-                    sql: sql)
-            }
+            guard code == SQLITE_OK else { throw failure(code, sql: sql) }
         }
+    }
+
+    /// The error SQLite reported with result `code` for `sql` (its message as SQLite gives it).
+    private func failure(_ code: CInt, sql: String) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: sql
+        )
     }
 
     /// Every row of `statement` (one that may change the database), through GRDB's cursor.
