@@ -8,14 +8,16 @@ import Synchronization
 ///   (the `committed` hook of ``ServiceDatabase/transaction(syncing:committed:_:)``): the keys are
 ///   invalidated;
 /// - ``ended()``, once the command has ended, committed or not: the keys are released.
-/// With no cache (PostgreSQL, or a budget of 0) each step does nothing.
+/// With no cache (PostgreSQL, or a budget of 0) each step does nothing. `@inlinable` for the
+/// reason ``ReadCache`` is.
 public final class ChangedKeys<Key: Hashable & Sendable>: Sendable {
-    private let keys = Mutex<Set<Key>>([])
-    private let hold: @Sendable (Key) -> Void
-    private let invalidate: @Sendable (Set<Key>) -> Void
-    private let release: @Sendable (Set<Key>) -> Void
+    @usableFromInline let keys = Mutex<Set<Key>>([])
+    @usableFromInline let hold: @Sendable (Key) -> Void
+    @usableFromInline let invalidate: @Sendable (Set<Key>) -> Void
+    @usableFromInline let release: @Sendable (Set<Key>) -> Void
 
     /// No keys yet, of `cache` (nil: nothing to keep exact).
+    @inlinable
     public init<Value>(in cache: ReadCache<Key, Value>?) {
         hold = { key in cache?.hold([key]) }
         invalidate = { keys in cache?.invalidate(keys) }
@@ -23,21 +25,25 @@ public final class ChangedKeys<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Notes that `key` is being changed, holding it the first time.
+    @inlinable
     public func insert(_ key: Key) {
         if keys.withLock({ $0.insert(key).inserted }) { hold(key) }
     }
 
     /// Invalidates every key noted: the command's transaction is committed.
+    @inlinable
     public func committed() {
         invalidate(all)
     }
 
     /// Releases every key noted: the command has ended.
+    @inlinable
     public func ended() {
         release(all)
     }
 
     /// The keys noted so far.
+    @inlinable
     public var all: Set<Key> {
         keys.withLock { $0 }
     }

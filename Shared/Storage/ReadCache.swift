@@ -19,36 +19,55 @@ import Synchronization
 ///
 /// Bounded: values carry a `cost` (about their bytes), and the oldest kept are dropped once the
 /// costs add up to more than `budget`; a value costing more than the budget is not kept.
+///
+/// Its methods are `@inlinable` so that a store's module specializes them for its own key and
+/// value types: called across modules unspecialized, every hash, comparison and copy of a key or
+/// value went through witness tables (about 3% of a write's CPU on the writer, and on every
+/// cached read).
 public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// When a read started, as far as this cache is concerned: the count of invalidations then.
     public struct Ticket: Sendable {
-        fileprivate let invalidations: UInt64
+        @usableFromInline let invalidations: UInt64
+
+        @inlinable init(invalidations: UInt64) {
+            self.invalidations = invalidations
+        }
     }
 
-    private struct Entry {
-        var value: Value
-        var cost: Int
+    /// One kept value.
+    @usableFromInline struct Entry {
+        @usableFromInline var value: Value
+        @usableFromInline var cost: Int
         /// Which keeping this is (``State/kept``), so that the oldest-first queue can tell a
         /// place it holds for this entry from one it held for an entry since dropped.
-        var serial: UInt64
+        @usableFromInline var serial: UInt64
+
+        @inlinable init(value: Value, cost: Int, serial: UInt64) {
+            self.value = value
+            self.cost = cost
+            self.serial = serial
+        }
     }
 
-    private struct State {
-        var entries: [Key: Entry] = [:]
+    /// Everything the lock guards.
+    @usableFromInline struct State {
+        @usableFromInline var entries: [Key: Entry] = [:]
         /// Keys in the order they were kept, oldest at `head`; places whose entry has since been
         /// dropped or kept again are skipped when reached.
-        var queue: [(key: Key, serial: UInt64)] = []
-        var head = 0
-        var totalCost = 0
-        var invalidations: UInt64 = 0
-        var kept: UInt64 = 0
+        @usableFromInline var queue: [(key: Key, serial: UInt64)] = []
+        @usableFromInline var head = 0
+        @usableFromInline var totalCost = 0
+        @usableFromInline var invalidations: UInt64 = 0
+        @usableFromInline var kept: UInt64 = 0
         /// Keys commands are writing, with how many hold each (``hold(_:)``).
-        var held: [Key: Int] = [:]
+        @usableFromInline var held: [Key: Int] = [:]
+
+        @inlinable init() {}
     }
 
     /// The most the kept values may cost together.
     public let budget: Int
-    private let state = Mutex(State())
+    @usableFromInline let state = Mutex(State())
 
     /// An empty cache whose values may cost `budget` together.
     public init(budget: Int) {
@@ -76,6 +95,7 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     }
 
     /// The value kept for `key`, if any and `key` is not held.
+    @inlinable
     public func value(for key: Key) -> Value? {
         state.withLock { state in
             guard state.held.isEmpty || state.held[key] == nil else { return nil }
@@ -84,12 +104,14 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     }
 
     /// A ticket for a read about to start.
+    @inlinable
     public func ticket() -> Ticket {
         state.withLock { Ticket(invalidations: $0.invalidations) }
     }
 
     /// Keeps `value`, read for `key` by a read that started with `ticket`, unless a key was
     /// invalidated since (the read may predate that change) or `cost` exceeds the budget.
+    @inlinable
     public func keep(_ value: Value, for key: Key, cost: Int, readSince ticket: Ticket) {
         guard cost >= 0, cost <= budget else { return }
         state.withLock { state in
@@ -115,6 +137,7 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Drops the values kept for `keys` and fails every read in flight (its ticket is older);
     /// no keys (a command that changed nothing kept here) fail no read.
+    @inlinable
     public func invalidate(_ keys: some Sequence<Key>) {
         state.withLock { state in
             var any = false
@@ -129,6 +152,7 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Holds `keys`, which a command is about to change: until as many ``release(_:)``s, they are
     /// neither answered nor kept (what is kept of them now is dropped).
+    @inlinable
     public func hold(_ keys: some Sequence<Key>) {
         state.withLock { state in
             for key in keys {
@@ -139,6 +163,7 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     }
 
     /// Releases `keys`, each held once by ``hold(_:)``; a key not held is left alone.
+    @inlinable
     public func release(_ keys: some Sequence<Key>) {
         state.withLock { state in
             for key in keys {
@@ -150,7 +175,8 @@ public final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Rebuilds the queue once most of its places are skipped ones, so that it stays within a
     /// small multiple of the kept entries however many keepings and invalidations come.
-    private static func compact(_ state: inout State) {
+    @inlinable
+    static func compact(_ state: inout State) {
         // A dictionary never gives back the room it grew to: rebuilt once it is mostly empty, so
         // that its table stays within what ``MemoryEstimate/cacheEntry(key:value:)`` counts.
         if state.entries.capacity > 64, state.entries.capacity > 3 * state.entries.count {
