@@ -47,4 +47,34 @@ import Testing
                 ])
         }
     }
+
+    /// A change stepped directly that makes SQLite roll the whole transaction back (here a
+    /// trigger's `RAISE(ROLLBACK)`) is not mistaken for a statement that merely failed: the next
+    /// statement of the transaction fails with SQLITE_ABORT, nothing of it is committed (not even
+    /// what ran before the abort), and the next transaction runs as usual.
+    @Test func aChangeThatRollsTheTransactionBackFailsItWhole() async throws {
+        try await SQLiteFetchRowsTests.withDatabase { database in
+            _ = try await database.transaction { db in
+                try db.execute(
+                    """
+                    CREATE TRIGGER refuse BEFORE INSERT ON v WHEN NEW.t = 'abort'
+                    BEGIN SELECT RAISE(ROLLBACK, 'refused'); END
+                    """, [])
+            }
+            let failure = await #expect(throws: DatabaseError.self) {
+                _ = try await database.transaction { db in
+                    try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [1, "before"])
+                    let refused = Result { try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [2, "abort"]) }
+                    #expect(throws: DatabaseError.self) { try refused.get() }
+                    return try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [3, "after"])
+                }
+            }
+            #expect(failure?.resultCode == .SQLITE_ABORT)
+            _ = try await database.transaction { db in
+                try db.execute("INSERT INTO v (id, t) VALUES (?, ?)", [4, "next"])
+            }
+            let rows = try await database.snapshot { db in try db.fetchRows("SELECT id, t FROM v ORDER BY id", []) }
+            #expect(rows == [SQLRow([.integer(4), .text("next")])])
+        }
+    }
 }

@@ -19,6 +19,14 @@ extension Database: SQLConnection {
     /// statement goes through GRDB, so that one run after its transaction was aborted (SQLite
     /// rolls a whole transaction back on some errors) fails with GRDB's "Transaction was aborted"
     /// instead of committing on its own; so do schema changes, pragmas and transaction control.
+    ///
+    /// One thing GRDB does not see: when a change stepped here fails in a way that rolls the
+    /// whole transaction back (a full disk, a trigger's `RAISE(ROLLBACK)`), GRDB's private note
+    /// of the connection's autocommit state stays "in a transaction" until a statement run
+    /// through GRDB fails or succeeds outside a transaction block. All it feeds is
+    /// `Database.transactionDate` (the next transaction would keep the aborted one's date),
+    /// which nothing here uses; the abort itself is seen (the next statement goes through GRDB,
+    /// which throws SQLITE_ABORT, and the transaction fails: `SQLiteExecuteTests`).
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         let statement = try cachedStatement(sql: sql)
@@ -26,16 +34,19 @@ extension Database: SQLConnection {
             try statement.execute(arguments: try Self.statementArguments(arguments))
             return changesCount
         }
-        let sqliteStatement = statement.sqliteStatement
-        try bind(arguments, to: sqliteStatement, sql: sql)
-        defer {
-            sqlite3_reset(sqliteStatement)
-            sqlite3_clear_bindings(sqliteStatement)
-        }
-        while true {
-            let code = sqlite3_step(sqliteStatement)
-            if code == SQLITE_DONE { return Int(sqlite3_changes64(sqliteConnection)) }
-            guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
+        // Held until stepped: GRDB's cache alone keeps it otherwise.
+        return try withExtendedLifetime(statement) {
+            let sqliteStatement = statement.sqliteStatement
+            try bind(arguments, to: sqliteStatement, sql: sql)
+            defer {
+                sqlite3_reset(sqliteStatement)
+                sqlite3_clear_bindings(sqliteStatement)
+            }
+            while true {
+                let code = sqlite3_step(sqliteStatement)
+                if code == SQLITE_DONE { return Int(sqlite3_changes64(sqliteConnection)) }
+                guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
+            }
         }
     }
 
@@ -74,19 +85,21 @@ extension Database: SQLConnection {
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
         guard statement.isReadonly else { return try fetchRowsThroughGRDB(statement, arguments) }
-        let sqliteStatement = statement.sqliteStatement
-        try bind(arguments, to: sqliteStatement, sql: sql)
-        defer {
-            sqlite3_reset(sqliteStatement)
-            sqlite3_clear_bindings(sqliteStatement)
-        }
-        let columns = CInt(statement.columnCount)
-        var rows: [SQLRow] = []
-        while true {
-            let code = sqlite3_step(sqliteStatement)
-            if code == SQLITE_DONE { return rows }
-            guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
-            rows.append(Self.row(of: sqliteStatement, columns: columns))
+        return try withExtendedLifetime(statement) {
+            let sqliteStatement = statement.sqliteStatement
+            try bind(arguments, to: sqliteStatement, sql: sql)
+            defer {
+                sqlite3_reset(sqliteStatement)
+                sqlite3_clear_bindings(sqliteStatement)
+            }
+            let columns = CInt(statement.columnCount)
+            var rows: [SQLRow] = []
+            while true {
+                let code = sqlite3_step(sqliteStatement)
+                if code == SQLITE_DONE { return rows }
+                guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
+                rows.append(Self.row(of: sqliteStatement, columns: columns))
+            }
         }
     }
 
