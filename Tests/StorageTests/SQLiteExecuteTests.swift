@@ -77,4 +77,33 @@ import Testing
             #expect(rows == [SQLRow([.integer(4), .text("next")])])
         }
     }
+
+    /// A row change returning rows inside a transaction (stepped directly, as every command's
+    /// per-case event numbers are taken) returns what it changed and counts with its
+    /// transaction: committed with it, rolled back with it; outside a transaction it goes
+    /// through GRDB and gives the same.
+    @Test func aChangeReturningRowsGivesThemAndCommitsOrRollsBackWithItsTransaction() async throws {
+        struct Refused: Error {}
+        try await SQLiteFetchRowsTests.withDatabase { database in
+            let upsert = "INSERT INTO v (id, n) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET n = n + 1 RETURNING id, n"
+            let numbers = try await database.transaction { db in
+                [try db.fetchRows(upsert, [1]), try db.fetchRows(upsert, [1]), try db.fetchRows(upsert, [2])]
+            }
+            #expect(
+                numbers == [
+                    [SQLRow([.integer(1), .integer(1)])], [SQLRow([.integer(1), .integer(2)])],
+                    [SQLRow([.integer(2), .integer(1)])],
+                ])
+            await #expect(throws: Refused.self) {
+                _ = try await database.transaction { db in
+                    _ = try db.fetchRows(upsert, [1])
+                    throw Refused()
+                }
+            }
+            let outside = try await database.pool.writeWithoutTransaction { db in try db.fetchRows(upsert, [1]) }
+            #expect(outside == [SQLRow([.integer(1), .integer(3)])])
+            let rows = try await database.snapshot { db in try db.fetchRows("SELECT id, n FROM v ORDER BY id", []) }
+            #expect(rows == [SQLRow([.integer(1), .integer(3)]), SQLRow([.integer(2), .integer(1)])])
+        }
+    }
 }

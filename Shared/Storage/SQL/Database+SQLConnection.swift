@@ -80,11 +80,14 @@ extension Database: SQLConnection {
     /// Runs one query; returns every row. A read-only statement (every `SELECT`) is stepped
     /// straight through SQLite: GRDB's row cursor builds a `Row` per fetch, with a dictionary of
     /// its column names, which cost more than the statement's own work in the profile of a
-    /// `GetOrder` under load (service-profile.md). Other statements (`UPDATE ... RETURNING`)
-    /// go through GRDB, which keeps its own account of what they change.
+    /// `GetOrder` under load (service-profile.md). So is a row change returning rows
+    /// (`INSERT ... RETURNING`, such as the per-case event numbers every command takes) inside a
+    /// transaction, for the reasons ``execute(_:_:)`` gives; other statements, and row changes
+    /// outside a transaction, go through GRDB.
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
-        guard statement.isReadonly else { return try fetchRowsThroughGRDB(statement, arguments) }
+        guard statement.isReadonly || (sqlite3_get_autocommit(sqliteConnection) == 0 && Self.changesRowsOnly(sql))
+        else { return try fetchRowsThroughGRDB(statement, arguments) }
         return try withExtendedLifetime(statement) {
             let sqliteStatement = statement.sqliteStatement
             try bind(arguments, to: sqliteStatement, sql: sql)
