@@ -34,20 +34,8 @@ extension Database: SQLConnection {
             try statement.execute(arguments: try Self.statementArguments(arguments))
             return changesCount
         }
-        // Held until stepped: GRDB's cache alone keeps it otherwise.
-        return try withExtendedLifetime(statement) {
-            let sqliteStatement = statement.sqliteStatement
-            try bind(arguments, to: sqliteStatement, sql: sql)
-            defer {
-                sqlite3_reset(sqliteStatement)
-                sqlite3_clear_bindings(sqliteStatement)
-            }
-            while true {
-                let code = sqlite3_step(sqliteStatement)
-                if code == SQLITE_DONE { return Int(sqlite3_changes64(sqliteConnection)) }
-                guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
-            }
-        }
+        try step(statement, arguments, sql: sql) { _ in }
+        return Int(sqlite3_changes64(sqliteConnection))
     }
 
     /// Whether `sql` is a row change: its first word, after any white space and in any case, is
@@ -88,20 +76,31 @@ extension Database: SQLConnection {
         let statement = try cachedStatement(sql: sql)
         guard statement.isReadonly || (sqlite3_get_autocommit(sqliteConnection) == 0 && Self.changesRowsOnly(sql))
         else { return try fetchRowsThroughGRDB(statement, arguments) }
-        return try withExtendedLifetime(statement) {
+        let columns = CInt(statement.columnCount)
+        var rows: [SQLRow] = []
+        try step(statement, arguments, sql: sql) { row in rows.append(Self.row(of: row, columns: columns)) }
+        return rows
+    }
+
+    /// Binds `arguments` to `statement` and steps it straight through SQLite to its end, handing
+    /// each row to `eachRow`; the statement is reset and its bindings cleared afterwards, whatever
+    /// happened (so GRDB finds it as it left it), and held until then (GRDB's cache alone keeps
+    /// it otherwise).
+    private func step(
+        _ statement: Statement, _ arguments: [any SQLBindable], sql: String, eachRow: (SQLiteStatement) -> Void
+    ) throws {
+        try withExtendedLifetime(statement) {
             let sqliteStatement = statement.sqliteStatement
             try bind(arguments, to: sqliteStatement, sql: sql)
             defer {
                 sqlite3_reset(sqliteStatement)
                 sqlite3_clear_bindings(sqliteStatement)
             }
-            let columns = CInt(statement.columnCount)
-            var rows: [SQLRow] = []
             while true {
                 let code = sqlite3_step(sqliteStatement)
-                if code == SQLITE_DONE { return rows }
+                if code == SQLITE_DONE { return }
                 guard code == SQLITE_ROW else { throw failure(code, sql: sql) }
-                rows.append(Self.row(of: sqliteStatement, columns: columns))
+                eachRow(sqliteStatement)
             }
         }
     }
