@@ -30,12 +30,18 @@ extension Database: SQLConnection {
     @discardableResult
     public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         let statement = try cachedStatement(sql: sql)
-        guard sqlite3_get_autocommit(sqliteConnection) == 0, Self.changesRowsOnly(sql) else {
+        guard changesRowsInTransaction(sql) else {
             try statement.execute(arguments: try Self.statementArguments(arguments))
             return changesCount
         }
         try step(statement, arguments, sql: sql) { _ in }
         return Int(sqlite3_changes64(sqliteConnection))
+    }
+
+    /// Whether `sql` is a row change run inside a transaction: what is stepped straight through
+    /// SQLite besides reads (see ``execute(_:_:)``).
+    private func changesRowsInTransaction(_ sql: String) -> Bool {
+        sqlite3_get_autocommit(sqliteConnection) == 0 && Self.changesRowsOnly(sql)
     }
 
     /// Whether `sql` is a row change: its first word, after any white space and in any case, is
@@ -74,8 +80,9 @@ extension Database: SQLConnection {
     /// outside a transaction, go through GRDB.
     public func fetchRows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
-        guard statement.isReadonly || (sqlite3_get_autocommit(sqliteConnection) == 0 && Self.changesRowsOnly(sql))
-        else { return try fetchRowsThroughGRDB(statement, arguments) }
+        guard statement.isReadonly || changesRowsInTransaction(sql) else {
+            return try fetchRowsThroughGRDB(statement, arguments)
+        }
         let columns = CInt(statement.columnCount)
         var rows: [SQLRow] = []
         try step(statement, arguments, sql: sql) { row in rows.append(Self.row(of: row, columns: columns)) }
