@@ -96,8 +96,15 @@ Press Ctrl-C to stop.""", flush=True)
                 console.kill()
         codes = runner.stop(processes)
         print("stopped: " + ", ".join(f"{name} exit {code}" for name, code in codes.items()))
-    if died is not None:
-        sys.exit(1)
+    sys.exit(suite_exit_status(died))
+
+
+def suite_exit_status(died):
+    """`make run`'s exit status once the suite stopped, given the first service that exited on its
+    own ((name, exit code), or None after Ctrl-C): 1 when that service failed, else 0. A service
+    that stopped cleanly (code 0) is not a failure: a terminal's Ctrl-C reaches the services too,
+    and one may stop before this script hears of it."""
+    return 1 if died is not None and died[1] != 0 else 0
 
 
 def first_exited(processes, interval=1.0):

@@ -1,5 +1,6 @@
 """`make run` (scripts/run.py) notices a child that dies: `first_exited` returns the first process
-of the suite to exit, by name, with its exit code, while the others keep running. Real processes:
+of the suite to exit, by name, with its exit code, while the others keep running; `make run` fails
+only when that exit was a failure (`suite_exit_status`). Real processes:
 
     python3 Tests/Python/run_watch_test.py
 """
@@ -24,6 +25,9 @@ def main():
         for process in processes.values():
             process.kill()
             process.wait()
+    assert run.suite_exit_status(None) == 0, "Ctrl-C is a clean stop"
+    assert run.suite_exit_status(("oversight", 0)) == 0, "a service that stopped cleanly is no failure"
+    assert run.suite_exit_status(("returns", 7)) == 1, "a service that failed fails make run"
     print("run_watch_test: ok")
 
 
