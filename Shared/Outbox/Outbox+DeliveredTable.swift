@@ -54,8 +54,9 @@ extension Outbox {
     /// Marks events delivered: they leave the outbox for `outbox_delivered`, stamped now, in
     /// outbox order within each statement (the relay gives them in that order), up to
     /// ``maximumRowsPerMove`` per pair of statements (a relay's batch is hundreds of events: one
-    /// copy and one delete per event was a few percent of a serial command's writer time). Two relays delivering the same events at once, a lease that
-    /// changed hands mid-delivery, may each keep a copy; the outbox loses the event once.
+    /// copy and one delete per event was a few percent of a serial command's writer time). Two
+    /// relays delivering the same events at once, a lease that changed hands mid-delivery, may
+    /// each keep a copy; the outbox loses the event once.
     static func markDelivered(_ messages: [OutboxMessage], in db: some SQLConnection) throws {
         let deliveredAt = Date().timeIntervalSince1970
         for start in stride(from: 0, to: messages.count, by: maximumRowsPerMove) {
