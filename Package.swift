@@ -78,6 +78,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Shared/CMalloc"),
 
         // Shared layers, lowest first.
         library("Wire", "Shared/Wire"),
@@ -218,6 +219,7 @@ let package = Package(
             "Runtime", "Shared/Runtime",
             [
                 "Storage", "Outbox", "RPC", "Wire", "HTTP2", "GRPCServices", "HealthAPI", "CommonAPI", "SupportPolicy",
+                "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -163,11 +163,14 @@ public struct ServiceProcess: Sendable {
     /// then reports NOT_SERVING, sends GOAWAY, lets calls in flight finish within the grace
     /// period, stops the relays and loops and closes the database.
     /// Once listening it prints "<name> listening on port N" on standard output (scripts and tests
-    /// wait for that line).
+    /// wait for that line). First it sets the allocator's ``HeapTrimThreshold``.
     public func run(
         services: [any RegistrableService], files: [ProtoFile], policy: AccessPolicy, relays: [OutboxRelay] = [],
         background: [BackgroundLoop] = []
     ) async throws {
+        if HeapTrimThreshold.apply(environment: ProcessInfo.processInfo.environment) == .refused {
+            logger.warning("glibc refused the heap trim threshold; the allocator keeps its default")
+        }
         if verifier == nil {
             logger.warning("no --token-keys: every call that needs a token will be UNAUTHENTICATED")
         }
