@@ -12,7 +12,8 @@ back what the measurements before left dirty (`sync`), so that no measurement pa
 one's work. The fsync'd write (ReportIssue, fresh
 idempotency keys) is driven by the suite's own HTTP/2 client (Sources/WriteClient, with
 --write-client; grpcio otherwise), beside a bare SQLite insert with the same
-durability (WAL, synchronous FULL) in the same directory and the same echo through that client.
+durability (WAL, synchronous FULL) in the same directory and the same echo through that client,
+in rounds (a serial block of each, one after the other), its ratio the median of the rounds'.
 
   python3 service_bench.py --bin DIR --echo PATH [--rounds 3] [--seconds 5] [--writes 300]
 """
@@ -364,27 +365,37 @@ def main():
                 if echo_figures and call_figures:
                     bench.rows.setdefault(name, []).append((*call_figures, *echo_figures))
 
+        # The write, in rounds as the reads: each round's serial ReportIssue block, bare inserts
+        # and echo calls one after the other, so that each round's ratio compares figures taken
+        # within seconds of each other (this machine's speed drifts by a third over minutes).
+        write_rounds, serial_failures = [], []
+        for _ in range(args.rounds):
+            quiet()
+            if args.write_client:
+                serial, _, failures = lean_client(
+                    args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 1)
+            else:
+                serial, _, failures = write_client(
+                    f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
+            serial_failures += failures
+            quiet()
+            sqlite_latencies = bare_sqlite(os.path.join(work, "orders"), args.writes)
+            if args.write_client:
+                echo_latencies = lean_client(args.write_client, "echo", echo_port, args.writes)[0]
+            else:
+                echo_latencies = echo_client(echo_port, args.writes)
+            write_rounds.append((serial, sqlite_latencies, echo_latencies))
         quiet()
         if args.write_client:
-            serial, _, serial_failures = lean_client(
-                args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 1)
             concurrent, wall, concurrent_failures = lean_client(
                 args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 16)
         else:
-            serial, _, serial_failures = write_client(
-                f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
             concurrent, wall, concurrent_failures = write_client(
                 f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 16)
-        quiet()
-        sqlite_latencies = bare_sqlite(os.path.join(work, "orders"), args.writes)
         print(f"waited {waited[0]:.0f} s in all for the outbox relays to deliver earlier calls' events "
               "before each measurement", file=sys.stderr)
-        if args.write_client:
-            echo_latencies = lean_client(args.write_client, "echo", echo_port, args.writes)[0]
-        else:
-            echo_latencies = echo_client(echo_port, args.writes)
         rss = {name: peak_rss_mib(process.pid) for name, process in processes.items()}
-        report(bench.rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss, args)
+        report(bench.rows, write_rounds, concurrent, wall, rss, args)
         for method, failures in bench.failures:
             print(f"not counted: a measurement of {method} in which calls failed: {failures}")
         if serial_failures or concurrent_failures:
@@ -404,7 +415,7 @@ def p99(values):
     return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
 
 
-def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss, args):
+def report(rows, write_rounds, concurrent, wall, rss, args):
     median = statistics.median
     print(f"{args.rounds} rounds of {args.seconds} s per measurement; each call paired with the echo measured "
           f"just before it; medians (ratios: median of the per-pair ratios)")
@@ -416,18 +427,29 @@ def report(rows, serial, concurrent, wall, sqlite_latencies, echo_latencies, rss
         print(f"{name:<18}{len(values):>7}{rate:>12,.0f}{echo_rate:>10,.0f}{rate_ratio:>6.2f}x"
               f"{latency:>8.0f}us{echo_latency:>7.0f}us{latency_ratio:>6.2f}x")
     print("peak RSS (VmHWM): " + ", ".join(f"{name} {value:.1f} MiB" for name, value in rss.items()))
-    if not serial or not concurrent:
+    write_rounds = [(serial, bare, echo) for serial, bare, echo in write_rounds if serial]
+    if not write_rounds or not concurrent:
         print("ReportIssue: no call answered OK (see the failures below)")
         return
-    write, bare, echo = median(serial), median(sqlite_latencies), median(echo_latencies)
     client = "the suite's HTTP/2 client" if args.write_client else "grpcio client"
-    print(f"ReportIssue (fsync'd write, {client}, {args.writes} calls): serial median {write:.0f} us "
+    ratios, plain = [], []
+    for index, (serial, bare_latencies, echo_latencies) in enumerate(write_rounds):
+        write, bare, echo = median(serial), median(bare_latencies), median(echo_latencies)
+        ratios.append((write - echo) / bare)
+        plain.append(write / bare)
+        print(f"write round {index + 1}: ReportIssue serial median {write:.0f} us (p99 {p99(serial):.0f} us), "
+              f"bare SQLite insert {bare:.0f} us (p99 {p99(bare_latencies):.0f} us), echo {echo:.0f} us: "
+              f"(ReportIssue - echo) / bare {ratios[-1]:.2f}x")
+    serial = [value for round_ in write_rounds for value in round_[0]]
+    bare = median(value for round_ in write_rounds for value in round_[1])
+    write = median(serial)
+    print(f"ReportIssue (fsync'd write, {client}, {args.writes} calls a round): serial median {write:.0f} us "
           f"(p99 {p99(serial):.0f} us), {len(concurrent) / wall:,.0f} calls/s from 16 concurrent clients "
           f"(serial: {1e6 / write:,.0f}/s)")
-    print(f"bare SQLite insert (WAL, synchronous FULL, same directory): median {bare:.0f} us "
-          f"(p99 {p99(sqlite_latencies):.0f} us); echo through the same client: median {echo:.0f} us")
-    print(f"ReportIssue / bare insert: {write / bare:.2f}x; (ReportIssue - echo) / bare insert: "
-          f"{(write - echo) / bare:.2f}x")
+    print(f"bare SQLite insert (WAL, synchronous FULL, same directory): median {bare:.0f} us; "
+          f"echo through the same client in each round")
+    print(f"ReportIssue / bare insert: {median(plain):.2f}x; (ReportIssue - echo) / bare insert: "
+          f"{median(ratios):.2f}x (medians of the rounds' ratios)")
     # Without group commit a SQLite file commits one transaction per fsync whatever the number of
     # writers (from 16 threads of their own, bare inserts did fewer, waiting in SQLite's busy
     # handler): the serial bare rate is what writes can reach without it.
