@@ -14,6 +14,8 @@ static int memory_statistics_result = -1;
 
 __attribute__((constructor)) static void csqlite_configure(void) {
     memory_statistics_result = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // After the configuration: finding the VFS to wrap initializes SQLite (WALWriteBuffer.c).
+    csqlite_register_wal_buffer();
 }
 
 int csqlite_memory_statistics_result(void) {

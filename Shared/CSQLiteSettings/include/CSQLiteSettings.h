@@ -10,4 +10,11 @@ long long csqlite_memory_used(void);
 /// (SQLITE_OK, 0, when the statistics were turned off).
 int csqlite_memory_statistics_result(void);
 
+/// Makes the WAL-buffering VFS (WALWriteBuffer.c) the process's default, wrapping the default
+/// before it; returns SQLITE_OK (0) when it did. Called when the process loads.
+int csqlite_register_wal_buffer(void);
+
+/// What the registration at load returned (-1 if it did not get as far as registering).
+int csqlite_wal_buffer_result(void);
+
 #endif

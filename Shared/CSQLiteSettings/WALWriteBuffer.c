@@ -1,0 +1,263 @@
+// A VFS that writes a transaction's WAL frames to the file in one system call instead of two per
+// frame (issue 15, `Benchmarks/service-profile.md`, nineteenth pass).
+//
+// SQLite appends each frame of a transaction to the write-ahead log as two writes, its 24-byte
+// header and its page: a ReportIssue commit of 12 frames is 24 `pwrite`s, each a system call
+// that costs this VM several microseconds. This VFS is the process's default and wraps the one
+// it replaces (unix). For a WAL file, contiguous appends are gathered in memory and written with
+// one `pwrite` when the transaction's commit frame (its header's second word, the database size
+// after the commit, is not zero) has been gathered with its page, before anything else touches
+// the file, or when the buffer is full. So:
+//   - the frames of a commit are in the file (the page cache) before SQLite returns from writing
+//     them, hence before it publishes them in the WAL index: readers, which read the file
+//     through handles of their own, never find a published frame missing, with or without a
+//     sync at the commit;
+//   - `xSync` writes what is gathered before it syncs, so a synced commit is as durable as before;
+//   - any other operation on the file (a read, its size, a truncation, a file control, closing
+//     it, a write elsewhere) first writes what is gathered, so the file is never seen without it.
+// Frames written before a crash but not yet synced were never acknowledged as durable; SQLite's
+// recovery reads the log up to its last valid commit frame, as it does after a torn write.
+//
+// Every other file (the database, the shared-memory index, temporary files) is opened and
+// served by the wrapped VFS unchanged: the wrapper's file object starts with the wrapped one's,
+// so the wrapped methods run on it as they are.
+#include <sqlite3.h>
+#include <string.h>
+#include "CSQLiteSettings.h"
+
+/// Bytes gathered at most before they are written (a transaction of more is written a buffer at
+/// a time): 120 KiB, 29 frames of 4 KiB pages, under the 128 KiB less one byte that the unix VFS
+/// writes in one call at most (it masks a longer write's length, and the write then fails as
+/// SQLITE_FULL).
+#define WAL_BUFFER_CAPACITY (120 * 1024)
+_Static_assert(WAL_BUFFER_CAPACITY <= 0x1ffff, "the unix VFS writes at most 0x1ffff bytes at a time");
+
+/// What a WAL file's handle keeps besides the wrapped VFS's file object (which comes first).
+typedef struct WALBuffer {
+    /// The wrapped VFS's methods for this file.
+    const sqlite3_io_methods *wrapped;
+    /// The bytes gathered (allocated at the first write), where they go, and how many there are.
+    unsigned char *bytes;
+    sqlite3_int64 offset;
+    int length;
+    /// Whether the last write was the header of a commit frame (its page comes next).
+    int commitHeaderWritten;
+} WALBuffer;
+
+static sqlite3_vfs *wrapped_vfs = 0;
+static sqlite3_vfs buffer_vfs;
+static int wrapped_file_size = 0;
+static int registration_result = -1;
+
+static WALBuffer *buffer_of(sqlite3_file *file) {
+    return (WALBuffer *)((char *)file + wrapped_file_size);
+}
+
+/// Writes what is gathered, if anything, through the wrapped VFS; the buffer is empty afterwards
+/// whatever the outcome (a failed write fails the transaction, whose frames are then never
+/// published).
+static int flush(sqlite3_file *file) {
+    WALBuffer *buffer = buffer_of(file);
+    if (buffer->length == 0) return SQLITE_OK;
+    int length = buffer->length;
+    buffer->length = 0;
+    return buffer->wrapped->xWrite(file, buffer->bytes, length, buffer->offset);
+}
+
+static int wal_close(sqlite3_file *file) {
+    WALBuffer *buffer = buffer_of(file);
+    int flushed = flush(file);
+    const sqlite3_io_methods *wrapped = buffer->wrapped;
+    sqlite3_free(buffer->bytes);
+    buffer->bytes = 0;
+    int closed = wrapped->xClose(file);
+    return flushed != SQLITE_OK ? flushed : closed;
+}
+
+static int wal_read(sqlite3_file *file, void *data, int amount, sqlite3_int64 offset) {
+    int flushed = flush(file);
+    if (flushed != SQLITE_OK) return flushed;
+    return buffer_of(file)->wrapped->xRead(file, data, amount, offset);
+}
+
+/// Whether `data` is the 24-byte header of a commit frame: past the log's 32-byte header, with a
+/// database size after the commit (bytes 4 to 7) that is not zero.
+static int is_commit_frame_header(const void *data, int amount, sqlite3_int64 offset) {
+    if (amount != 24 || offset < 32) return 0;
+    const unsigned char *bytes = data;
+    return (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
+}
+
+static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
+    WALBuffer *buffer = buffer_of(file);
+    int ends_commit = buffer->commitHeaderWritten && amount > 24;
+    buffer->commitHeaderWritten = is_commit_frame_header(data, amount, offset);
+    int contiguous = buffer->length > 0 && offset == buffer->offset + buffer->length;
+    if (buffer->length > 0 && (!contiguous || amount > WAL_BUFFER_CAPACITY - buffer->length)) {
+        int flushed = flush(file);
+        if (flushed != SQLITE_OK) return flushed;
+    }
+    if (amount > WAL_BUFFER_CAPACITY) return buffer->wrapped->xWrite(file, data, amount, offset);
+    if (buffer->bytes == 0) {
+        buffer->bytes = sqlite3_malloc(WAL_BUFFER_CAPACITY);
+        if (buffer->bytes == 0) return buffer->wrapped->xWrite(file, data, amount, offset);
+    }
+    if (buffer->length == 0) buffer->offset = offset;
+    memcpy(buffer->bytes + buffer->length, data, (size_t)amount);
+    buffer->length += amount;
+    return ends_commit ? flush(file) : SQLITE_OK;
+}
+
+static int wal_truncate(sqlite3_file *file, sqlite3_int64 size) {
+    int flushed = flush(file);
+    if (flushed != SQLITE_OK) return flushed;
+    return buffer_of(file)->wrapped->xTruncate(file, size);
+}
+
+static int wal_sync(sqlite3_file *file, int flags) {
+    int flushed = flush(file);
+    if (flushed != SQLITE_OK) return flushed;
+    return buffer_of(file)->wrapped->xSync(file, flags);
+}
+
+static int wal_file_size(sqlite3_file *file, sqlite3_int64 *size) {
+    int flushed = flush(file);
+    if (flushed != SQLITE_OK) return flushed;
+    return buffer_of(file)->wrapped->xFileSize(file, size);
+}
+
+static int wal_lock(sqlite3_file *file, int lock) {
+    return buffer_of(file)->wrapped->xLock(file, lock);
+}
+
+static int wal_unlock(sqlite3_file *file, int lock) {
+    return buffer_of(file)->wrapped->xUnlock(file, lock);
+}
+
+static int wal_check_reserved_lock(sqlite3_file *file, int *reserved) {
+    return buffer_of(file)->wrapped->xCheckReservedLock(file, reserved);
+}
+
+static int wal_file_control(sqlite3_file *file, int operation, void *argument) {
+    int flushed = flush(file);
+    if (flushed != SQLITE_OK) return flushed;
+    return buffer_of(file)->wrapped->xFileControl(file, operation, argument);
+}
+
+static int wal_sector_size(sqlite3_file *file) {
+    return buffer_of(file)->wrapped->xSectorSize(file);
+}
+
+static int wal_device_characteristics(sqlite3_file *file) {
+    return buffer_of(file)->wrapped->xDeviceCharacteristics(file);
+}
+
+/// A WAL file's methods (version 1: a WAL file is neither shared memory nor memory-mapped).
+static const sqlite3_io_methods wal_methods = {
+    1, wal_close, wal_read, wal_write, wal_truncate, wal_sync, wal_file_size, wal_lock, wal_unlock,
+    wal_check_reserved_lock, wal_file_control, wal_sector_size, wal_device_characteristics,
+    0, 0, 0, 0, 0, 0,
+};
+
+static int buffer_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags, int *outFlags) {
+    (void)vfs;
+    int opened = wrapped_vfs->xOpen(wrapped_vfs, name, file, flags, outFlags);
+    if (opened != SQLITE_OK || file->pMethods == 0 || (flags & SQLITE_OPEN_WAL) == 0) return opened;
+    WALBuffer *buffer = buffer_of(file);
+    memset(buffer, 0, sizeof(*buffer));
+    buffer->wrapped = file->pMethods;
+    file->pMethods = &wal_methods;
+    return SQLITE_OK;
+}
+
+static int buffer_delete(sqlite3_vfs *vfs, const char *name, int syncDirectory) {
+    (void)vfs;
+    return wrapped_vfs->xDelete(wrapped_vfs, name, syncDirectory);
+}
+
+static int buffer_access(sqlite3_vfs *vfs, const char *name, int flags, int *result) {
+    (void)vfs;
+    return wrapped_vfs->xAccess(wrapped_vfs, name, flags, result);
+}
+
+static int buffer_full_pathname(sqlite3_vfs *vfs, const char *name, int size, char *out) {
+    (void)vfs;
+    return wrapped_vfs->xFullPathname(wrapped_vfs, name, size, out);
+}
+
+static void *buffer_dl_open(sqlite3_vfs *vfs, const char *name) {
+    (void)vfs;
+    return wrapped_vfs->xDlOpen(wrapped_vfs, name);
+}
+
+static void buffer_dl_error(sqlite3_vfs *vfs, int size, char *message) {
+    (void)vfs;
+    wrapped_vfs->xDlError(wrapped_vfs, size, message);
+}
+
+static void (*buffer_dl_sym(sqlite3_vfs *vfs, void *handle, const char *symbol))(void) {
+    (void)vfs;
+    return wrapped_vfs->xDlSym(wrapped_vfs, handle, symbol);
+}
+
+static void buffer_dl_close(sqlite3_vfs *vfs, void *handle) {
+    (void)vfs;
+    wrapped_vfs->xDlClose(wrapped_vfs, handle);
+}
+
+static int buffer_randomness(sqlite3_vfs *vfs, int size, char *out) {
+    (void)vfs;
+    return wrapped_vfs->xRandomness(wrapped_vfs, size, out);
+}
+
+static int buffer_sleep(sqlite3_vfs *vfs, int microseconds) {
+    (void)vfs;
+    return wrapped_vfs->xSleep(wrapped_vfs, microseconds);
+}
+
+static int buffer_current_time(sqlite3_vfs *vfs, double *now) {
+    (void)vfs;
+    return wrapped_vfs->xCurrentTime(wrapped_vfs, now);
+}
+
+static int buffer_get_last_error(sqlite3_vfs *vfs, int size, char *out) {
+    (void)vfs;
+    return wrapped_vfs->xGetLastError ? wrapped_vfs->xGetLastError(wrapped_vfs, size, out) : 0;
+}
+
+static int buffer_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *now) {
+    (void)vfs;
+    return wrapped_vfs->xCurrentTimeInt64(wrapped_vfs, now);
+}
+
+int csqlite_register_wal_buffer(void) {
+    sqlite3_vfs *wrapped = sqlite3_vfs_find(0);
+    if (wrapped == 0 || wrapped->iVersion < 2 || wrapped->xCurrentTimeInt64 == 0) return SQLITE_ERROR;
+    wrapped_vfs = wrapped;
+    // The wrapper's state follows the wrapped file object, aligned for its pointers.
+    wrapped_file_size = (wrapped->szOsFile + 7) & ~7;
+    memset(&buffer_vfs, 0, sizeof(buffer_vfs));
+    buffer_vfs.iVersion = 2;
+    buffer_vfs.szOsFile = wrapped_file_size + (int)sizeof(WALBuffer);
+    buffer_vfs.mxPathname = wrapped->mxPathname;
+    buffer_vfs.zName = "support-wal-buffer";
+    buffer_vfs.xOpen = buffer_open;
+    buffer_vfs.xDelete = buffer_delete;
+    buffer_vfs.xAccess = buffer_access;
+    buffer_vfs.xFullPathname = buffer_full_pathname;
+    buffer_vfs.xDlOpen = buffer_dl_open;
+    buffer_vfs.xDlError = buffer_dl_error;
+    buffer_vfs.xDlSym = buffer_dl_sym;
+    buffer_vfs.xDlClose = buffer_dl_close;
+    buffer_vfs.xRandomness = buffer_randomness;
+    buffer_vfs.xSleep = buffer_sleep;
+    buffer_vfs.xCurrentTime = buffer_current_time;
+    buffer_vfs.xGetLastError = buffer_get_last_error;
+    buffer_vfs.xCurrentTimeInt64 = buffer_current_time_int64;
+    registration_result = sqlite3_vfs_register(&buffer_vfs, 1);
+    return registration_result;
+}
+
+int csqlite_wal_buffer_result(void) {
+    return registration_result;
+}
