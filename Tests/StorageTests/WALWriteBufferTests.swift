@@ -26,7 +26,9 @@ import Testing
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
         }
-        let reader = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let reader = try DatabaseQueue(path: path, configuration: readOnly)
         var commits = try WALFrames(path: "\(path)-wal").commits
         var rows = 0
         // Small commits (one page or two), then commits larger than the 120 KiB gathered at most.
