@@ -55,6 +55,27 @@ import Testing
         #expect(verifier.cache.count == 0)
     }
 
+    /// A token past its `exp` but within the leeway still verifies, and is answered from the cache
+    /// without being stored again: stored again on every call (it was kept only until `exp`), it
+    /// took a slot of the bounded cache each time and pushed the other callers' tokens out (an
+    /// outside review's finding).
+    @Test func aTokenInTheLeewayIsAnsweredWithoutPushingOthersOut() throws {
+        let clock = Clock()
+        let verifier = Self.verifier(KeyRingSource(Self.ring(Self.key)), clock: clock, capacity: 2)
+        let ending = try Self.minter.mint(subject: "ana", role: .customer, lifetime: 60)
+        let other = try Self.minter.mint(subject: "bo", role: .customer, lifetime: 600)
+        #expect(try verifier.verify(ending) == Identity(subject: "ana", role: .customer))
+        #expect(try verifier.verify(other) == Identity(subject: "bo", role: .customer))
+        clock.advance(by: 62)  // past `exp`, within the verifier's 5 s of leeway
+        for _ in 0..<5 {
+            #expect(try verifier.verify(ending) == Identity(subject: "ana", role: .customer))
+        }
+        let kept = verifier.cache.identity(for: other, generation: 0, now: clock.now)
+        #expect(kept == Identity(subject: "bo", role: .customer))
+        clock.advance(by: 4)  // past the leeway too
+        #expect(throws: TokenError.expired) { try verifier.verify(ending) }
+    }
+
     @Test func anEntryIsNotAnsweredAtOrAfterItsExpiry() {
         let cache = TokenVerifierCache(capacity: 4)
         cache.store(Identity(subject: "ana", role: .customer), for: "t", until: 100, generation: 0)

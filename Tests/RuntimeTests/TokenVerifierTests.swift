@@ -47,6 +47,24 @@ import Testing
         #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(token) }
     }
 
+    /// A subject is printable ASCII, as every stored id: "cust-\u{212A}" (KELVIN SIGN) equals
+    /// "cust-K" as a Swift string, so its holder passed the services' ownership checks for that
+    /// customer (an outside review's finding).
+    @Test(arguments: [
+        "cust-\u{212A}", "cust\u{037E}", "caf\u{E9}", "ana maria", "ana\u{0}", String(repeating: "a", count: 129),
+    ])
+    func subjectsOutsidePrintableASCIIAreRefused(_ subject: String) throws {
+        let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: subject, role: "customer"))
+        #expect(throws: TokenError.invalidClaims) { try Self.verifier.verify(token) }
+    }
+
+    @Test func printableASCIISubjectsAreAccepted() throws {
+        for subject in ["cust-K", "agent-7", "a", "ana@example.com", String(repeating: "a", count: 128)] {
+            let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: subject, role: "customer"))
+            #expect(try Self.verifier.verify(token) == Identity(subject: subject, role: .customer))
+        }
+    }
+
     @Test func serviceTokensForServiceNamesAreAccepted() throws {
         for name in ["orders", "storefront", "payments-2"] {
             let token = try Self.minter.sign(header: Self.header, claims: Self.claims(sub: name, role: "service"))

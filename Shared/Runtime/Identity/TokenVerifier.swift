@@ -5,10 +5,10 @@ import Foundation
 /// by one of the keys of a ``TokenKeyRing``, chosen by the header's `kid`. The algorithm is pinned
 /// (`none`, HS256 and the rest are refused before anything else is read), the signature is
 /// checked before any claim is trusted, and `exp`, `nbf`, `iat` (required, not in the future),
-/// the lifetime (`exp - iat`), `iss`, `aud`, the subject, the role, the token's size and what the
-/// signing key may sign for are all enforced. A verified token is kept (``TokenVerifierCache``)
-/// until its `exp`, so a caller's next calls skip the signature check; replacing the key ring
-/// empties that cache, and a refused token is never kept.
+/// the lifetime (`exp - iat`), `iss`, `aud`, the subject (printable ASCII), the role, the token's
+/// size and what the signing key may sign for are all enforced. A verified token is kept
+/// (``TokenVerifierCache``) until its `exp` plus the leeway, so a caller's next calls skip the
+/// signature check; replacing the key ring empties that cache, and a refused token is never kept.
 public struct TokenVerifier: Sendable {
     /// Tokens longer than this are refused unread.
     public static let maximumTokenSize = 4_096
@@ -71,7 +71,10 @@ public struct TokenVerifier: Sendable {
         let current = now()
         if let known = cache.identity(for: token, generation: generation, now: current) { return known }
         let (identity, expiresAt) = try verify(token, ring: ring, at: current)
-        cache.store(identity, for: token, until: expiresAt, generation: generation)
+        // Kept as long as it verifies: until `exp` plus the leeway. (Kept only until `exp`, a token
+        // in the leeway was verified and stored again on every call, each store taking a slot of
+        // the bounded cache: one such token's calls pushed every other caller's token out.)
+        cache.store(identity, for: token, until: expiresAt + leeway, generation: generation)
         return identity
     }
 
@@ -104,12 +107,21 @@ public struct TokenVerifier: Sendable {
         guard claims.exp - issuedAt <= Double(maximumLifetime) else { throw .lifetimeTooLong(limit: maximumLifetime) }
         guard claims.iss == issuer else { throw .wrongIssuer }
         guard claims.aud.contains(audience) else { throw .wrongAudience }
-        guard !claims.sub.isEmpty, let role = Role(rawValue: claims.role) else { throw .invalidClaims }
+        guard Self.isSubject(claims.sub), let role = Role(rawValue: claims.role) else { throw .invalidClaims }
         // A service is named in lower-case ASCII, so no look-alike ("Orders", "orders ", a
         // full-width letter) can stand beside a real service's name in the audit log.
         guard role != .service || Self.isServiceName(claims.sub) else { throw .invalidClaims }
         guard ring.allows(trusted, subject: claims.sub, role: role) else { throw .keyNotAllowed(keyID: trusted.keyID) }
         return (Identity(subject: claims.sub, role: role), claims.exp)
+    }
+
+    /// Whether `subject` may name a caller: 1 to 128 printable ASCII characters, as every id the
+    /// services store (Orders' `Order.checkID`). Subjects are compared with stored ids and
+    /// with each other as Swift strings, which are equal under canonical equivalence: a subject
+    /// "cust-\u{212A}" (KELVIN SIGN) equalled the customer "cust-K" and was shown that customer's
+    /// orders, while the database, comparing bytes, kept them apart (an outside review's finding).
+    static func isSubject(_ subject: String) -> Bool {
+        (1...128).contains(subject.utf8.count) && subject.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     /// Whether `name` is a service name: 1 to 64 of `a-z`, `0-9` and `-`, starting with a letter.

@@ -2,8 +2,8 @@ import Glibc
 import Synchronization
 
 /// The tokens a ``TokenVerifier`` has verified, with the identity each proves, so that a caller's
-/// repeated calls pay for the ES256 signature check once: an entry is kept until its token's
-/// `exp`, only for the key ring it was verified against (a replaced ring empties the cache), and
+/// repeated calls pay for the ES256 signature check once: an entry is kept until the verifier
+/// would refuse its token (`exp` plus the leeway), only for the key ring it was verified against (a replaced ring empties the cache), and
 /// never for a token that failed. Bounded: at most `capacity` entries; when full, the oldest is
 /// dropped for the newest, so a flood of distinct tokens costs no more memory than `capacity`
 /// tokens of at most ``TokenVerifier/maximumTokenSize`` bytes.

@@ -10,6 +10,9 @@
   a refund: only Refunds owns refund events, so the refund SLA figure does not move.
 - case_owner_taken: neither can record an event for "order/DEMO-HUGO-1" naming another customer:
   only Orders owns order events, so that customer still may not rate Hugo's order.
+- lookalike_customer: a customer token whose subject is "cust-\u212a" (KELVIN SIGN, equal to
+  "cust-K" as a Swift string, not as bytes) is refused, and never sees cust-K's order (an outside
+  review of the nineteenth session found it was shown that order and could report issues on it).
 
     service_identity_contract.py --bin BIN [--case NAME[,NAME...]]
 """
@@ -24,6 +27,7 @@ from attack_common import Suite
 import grpc  # noqa: E402
 from google.protobuf.timestamp_pb2 import Timestamp  # noqa: E402
 from support.common.v1 import common_pb2  # noqa: E402
+from support.orders.v1 import orders_pb2, orders_pb2_grpc  # noqa: E402
 from support.oversight.v1 import oversight_pb2, oversight_pb2_grpc  # noqa: E402
 from support.refunds.v1 import refunds_pb2, refunds_pb2_grpc  # noqa: E402
 from support.returns.v1 import returns_pb2, returns_pb2_grpc  # noqa: E402
@@ -165,7 +169,40 @@ def case_owner_taken(suite):
     raise AssertionError("mallory rated Hugo's order after another caller's event named her its customer")
 
 
-CASES = [any_service_approves_returns, forged_refund_sla, case_owner_taken]
+def lookalike_customer(suite):
+    orders = stub(suite, orders_pb2_grpc, "OrdersStub", "orders")
+    placed = Timestamp()
+    placed.FromSeconds(int(time.time()) - 86400)
+    price = common_pb2.Money(minor_units=1500, currency_code="EUR")
+    orders.ImportOrder(orders_pb2.ImportOrderRequest(idempotency_key=key(), order=orders_pb2.Order(
+        order_id="LOOKALIKE-1", customer_id="cust-K", placed_at=placed,
+        lines=[orders_pb2.OrderLine(line_number=1, sku="S", title="Lamp", quantity=1, unit_price=price)],
+        payments=[orders_pb2.Payment(payment_id="p", amount=price, method="card", captured_at=placed)],
+        shipping_address=orders_pb2.Address(recipient="K", line1="Street 1", city="Oslo", postal_code="0150",
+                                            country_code="NO"),
+        fairness=common_pb2.FairnessAttributes(region="EU", account_created_at=placed))),
+        metadata=metadata(suite.token("storefront", "service")), timeout=10)
+    owner = metadata(suite.token("cust-K", "customer"))
+    assert orders.GetOrder(orders_pb2.GetOrderRequest(order_id="LOOKALIKE-1"), metadata=owner,
+                           timeout=10).customer_id == "cust-K"
+    lookalike = metadata(suite.token("cust-\u212a", "customer"))
+    calls = [
+        lambda: orders.GetOrder(orders_pb2.GetOrderRequest(order_id="LOOKALIKE-1"), metadata=lookalike, timeout=10),
+        lambda: orders.ListOrders(orders_pb2.ListOrdersRequest(customer_id="cust-K"), metadata=lookalike, timeout=10),
+        lambda: orders.ReportIssue(orders_pb2.ReportIssueRequest(
+            idempotency_key=key(), order_id="LOOKALIKE-1", category=orders_pb2.ISSUE_CATEGORY_STATUS_ANOMALY,
+            description="not mine"), metadata=lookalike, timeout=10),
+    ]
+    for call in calls:
+        try:
+            answer = call()
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error
+            continue
+        raise AssertionError(f"the look-alike subject was answered: {answer}")
+
+
+CASES = [any_service_approves_returns, forged_refund_sla, case_owner_taken, lookalike_customer]
 
 
 def main():
