@@ -53,4 +53,48 @@ import Testing
         #expect(try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") } == rows)
         #expect(try reader.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
     }
+
+    /// A transaction larger than the page cache spills frames into the log, then rolls back; another
+    /// writer connection commits after it; the first connection then reads. The spilled frames must
+    /// reach the file before the first connection's write lock is released, never after the other
+    /// writer's commits (an outside review found them written over those commits, which a fresh
+    /// connection then saw as 46-70 rows for 40 and a broken b-tree).
+    @Test func aRolledBackSpillNeverLandsOnAnotherWritersCommits() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("walspill-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/test.sqlite"
+        let spiller = try DatabaseQueue(path: path)
+        try spiller.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA cache_size = 20")
+            try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+            try db.execute(sql: "CREATE TABLE big (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+        }
+        let other = try DatabaseQueue(path: path)
+        try other.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try other.writeWithoutTransaction { db in try db.checkpoint(.truncate) }  // the log starts over
+        try spiller.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN")
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < 203)
+                    INSERT INTO big SELECT x, randomblob(1000) FROM s
+                    """)
+            try db.execute(sql: "ROLLBACK")
+        }
+        for id in 1...40 {
+            try other.write { db in
+                try db.execute(sql: "INSERT INTO entries (id, payload) VALUES (?, randomblob(3000))", arguments: [id])
+            }
+        }
+        #expect(try spiller.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") } == 40)
+        let fresh = try DatabaseQueue(path: path)
+        #expect(try fresh.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entries") } == 40)
+        #expect(try fresh.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+    }
 }
