@@ -368,15 +368,17 @@ def main():
         # The write, in rounds as the reads: each round's serial ReportIssue block, bare inserts
         # and echo calls one after the other, so that each round's ratio compares figures taken
         # within seconds of each other (this machine's speed drifts by a third over minutes).
+        def reports(clients):
+            """ReportIssue args.writes times from `clients` concurrent clients: (latencies, wall, failures)."""
+            if args.write_client:
+                return lean_client(
+                    args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, clients)
+            return write_client(f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, clients)
+
         write_rounds, serial_failures = [], []
         for _ in range(args.rounds):
             quiet()
-            if args.write_client:
-                serial, _, failures = lean_client(
-                    args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 1)
-            else:
-                serial, _, failures = write_client(
-                    f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 1)
+            serial, _, failures = reports(1)
             serial_failures += failures
             quiet()
             sqlite_latencies = bare_sqlite(os.path.join(work, "orders"), args.writes)
@@ -386,12 +388,7 @@ def main():
                 echo_latencies = echo_client(echo_port, args.writes)
             write_rounds.append((serial, sqlite_latencies, echo_latencies))
         quiet()
-        if args.write_client:
-            concurrent, wall, concurrent_failures = lean_client(
-                args.write_client, "report", ports["orders"], token, "DEMO-ANA-1", args.writes, 16)
-        else:
-            concurrent, wall, concurrent_failures = write_client(
-                f"127.0.0.1:{ports['orders']}", token, "DEMO-ANA-1", args.writes, 16)
+        concurrent, wall, concurrent_failures = reports(16)
         print(f"waited {waited[0]:.0f} s in all for the outbox relays to deliver earlier calls' events "
               "before each measurement", file=sys.stderr)
         rss = {name: peak_rss_mib(process.pid) for name, process in processes.items()}
