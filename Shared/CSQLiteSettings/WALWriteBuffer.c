@@ -91,11 +91,16 @@ static int flush_before(sqlite3_file *file) {
     return flush(file) == SQLITE_OK ? SQLITE_OK : SQLITE_IOERR_WRITE;
 }
 
+/// Unlinks a WAL file and its database file (either is closing).
+static void unlink_pair(WALBuffer *state) {
+    if (state->linked != 0) buffer_of(state->linked)->linked = 0;
+    state->linked = 0;
+}
+
 static int wal_close(sqlite3_file *file) {
     WALBuffer *buffer = buffer_of(file);
     int flushed = flush_before(file);
-    if (buffer->linked != 0) buffer_of(buffer->linked)->linked = 0;
-    buffer->linked = 0;
+    unlink_pair(buffer);
     const sqlite3_io_methods *wrapped = buffer->wrapped;
     sqlite3_free(buffer->bytes);
     buffer->bytes = 0;
@@ -173,15 +178,17 @@ static int wal_file_size(sqlite3_file *file, sqlite3_int64 *size) {
     return buffer_of(file)->wrapped->xFileSize(file, size);
 }
 
-static int wal_lock(sqlite3_file *file, int lock) {
+// Methods both wrappers pass straight to the wrapped file.
+
+static int forward_lock(sqlite3_file *file, int lock) {
     return buffer_of(file)->wrapped->xLock(file, lock);
 }
 
-static int wal_unlock(sqlite3_file *file, int lock) {
+static int forward_unlock(sqlite3_file *file, int lock) {
     return buffer_of(file)->wrapped->xUnlock(file, lock);
 }
 
-static int wal_check_reserved_lock(sqlite3_file *file, int *reserved) {
+static int forward_check_reserved_lock(sqlite3_file *file, int *reserved) {
     return buffer_of(file)->wrapped->xCheckReservedLock(file, reserved);
 }
 
@@ -191,18 +198,18 @@ static int wal_file_control(sqlite3_file *file, int operation, void *argument) {
     return buffer_of(file)->wrapped->xFileControl(file, operation, argument);
 }
 
-static int wal_sector_size(sqlite3_file *file) {
+static int forward_sector_size(sqlite3_file *file) {
     return buffer_of(file)->wrapped->xSectorSize(file);
 }
 
-static int wal_device_characteristics(sqlite3_file *file) {
+static int forward_device_characteristics(sqlite3_file *file) {
     return buffer_of(file)->wrapped->xDeviceCharacteristics(file);
 }
 
 /// A WAL file's methods (version 1: a WAL file is neither shared memory nor memory-mapped).
 static const sqlite3_io_methods wal_methods = {
-    1, wal_close, wal_read, wal_write, wal_truncate, wal_sync, wal_file_size, wal_lock, wal_unlock,
-    wal_check_reserved_lock, wal_file_control, wal_sector_size, wal_device_characteristics,
+    1, wal_close, wal_read, wal_write, wal_truncate, wal_sync, wal_file_size, forward_lock, forward_unlock,
+    forward_check_reserved_lock, wal_file_control, forward_sector_size, forward_device_characteristics,
     0, 0, 0, 0, 0, 0,
 };
 
@@ -213,8 +220,7 @@ static const sqlite3_io_methods wal_methods = {
 
 static int db_close(sqlite3_file *file) {
     WALBuffer *state = buffer_of(file);
-    if (state->linked != 0) buffer_of(state->linked)->linked = 0;
-    state->linked = 0;
+    unlink_pair(state);
     return state->wrapped->xClose(file);
 }
 
@@ -274,8 +280,8 @@ static int db_unfetch(sqlite3_file *file, sqlite3_int64 offset, void *page) {
 }
 
 static const sqlite3_io_methods db_methods = {
-    3, db_close, db_read, db_write, db_truncate, db_sync, db_file_size, wal_lock, wal_unlock,
-    wal_check_reserved_lock, db_file_control, wal_sector_size, wal_device_characteristics,
+    3, db_close, db_read, db_write, db_truncate, db_sync, db_file_size, forward_lock, forward_unlock,
+    forward_check_reserved_lock, db_file_control, forward_sector_size, forward_device_characteristics,
     db_shm_map, db_shm_lock, db_shm_barrier, db_shm_unmap, db_fetch, db_unfetch,
 };
 

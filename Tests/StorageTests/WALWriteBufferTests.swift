@@ -9,23 +9,37 @@ import Testing
 /// returns, synced or not, whatever its size, so that another connection (its own file handle)
 /// reads every committed row, and the file stays sound.
 @Suite struct WALWriteBufferTests {
+    /// A new directory of its own (the caller removes it).
+    static func temporaryDirectory() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("walbuffer-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// A connection to a new WAL database at `path` without automatic checkpoints, with a table
+    /// `entries (id, payload)`, after running `settings`.
+    static func walDatabase(at path: String, settings: [String]) throws -> DatabaseQueue {
+        let database = try DatabaseQueue(path: path)
+        try database.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            for statement in settings { try db.execute(sql: statement) }
+            try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
+        }
+        return database
+    }
+
     @Test func theGatheringVFSIsTheDefault() {
         #expect(SQLiteSettings.walWritesAreGathered)
     }
 
     @Test(arguments: ["FULL", "NORMAL"])
     func eachCommitIsInTheLogFileWhenItReturns(synchronous: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("walbuffer-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/test.sqlite"
-        let writer = try DatabaseQueue(path: path)
-        try writer.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // the log only grows: its frames can be counted
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
-        }
+        // The log only grows (no automatic checkpoint): its frames can be counted.
+        let writer = try Self.walDatabase(at: path, settings: ["PRAGMA synchronous = \(synchronous)"])
         var readOnly = Configuration()
         readOnly.readonly = true
         let reader = try DatabaseQueue(path: path, configuration: readOnly)
@@ -60,18 +74,12 @@ import Testing
     /// writer's commits (an outside review found them written over those commits, which a fresh
     /// connection then saw as 46-70 rows for 40 and a broken b-tree).
     @Test func aRolledBackSpillNeverLandsOnAnotherWritersCommits() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("walspill-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/test.sqlite"
-        let spiller = try DatabaseQueue(path: path)
-        try spiller.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            try db.execute(sql: "PRAGMA cache_size = 20")
-            try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
-            try db.execute(sql: "CREATE TABLE big (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)")
-        }
+        let spiller = try Self.walDatabase(
+            at: path,
+            settings: ["PRAGMA cache_size = 20", "CREATE TABLE big (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)"])
         let other = try DatabaseQueue(path: path)
         try other.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
