@@ -33,6 +33,37 @@ import Testing
         #expect(order.trackingEvents.count == 4)
     }
 
+    @Test func eventsOfOneInstantKeepTheOrderTheyArrivedIn() throws {
+        var order = Fixtures.order()
+        for id in ["b", "a", "c"] { try order.record(Self.event(id, .inTransit, hours: 30), now: Fixtures.now) }
+        try order.record(Self.event("early", .pickedUp, hours: 24), now: Fixtures.now)
+        try order.record(Self.event("d", .inTransit, hours: 30), now: Fixtures.now)
+        #expect(order.trackingEvents.map(\.id) == ["early", "b", "a", "c", "d"])
+        // An import's events are put in the same order.
+        var imported = Fixtures.order()
+        imported.trackingEvents = [
+            Self.event("b", .inTransit, hours: 30), Self.event("a", .inTransit, hours: 30),
+            Self.event("early", .pickedUp, hours: 24), Self.event("c", .inTransit, hours: 30),
+        ]
+        imported.sortTrackingEvents()
+        #expect(imported.trackingEvents.map(\.id) == ["early", "b", "a", "c"])
+    }
+
+    @Test func anOrderKeepsAtMostItsBoundOfTrackingEvents() throws {
+        var order = Fixtures.order()
+        for number in 0..<Order.maximumTrackingEvents {
+            try order.record(Self.event("e\(number)", .inTransit, hours: 24), now: Fixtures.now)
+        }
+        #expect(order.trackingEvents.count == Order.maximumTrackingEvents)
+        #expect(throws: OrdersError.notAllowed("order order-1 already has 200 tracking events, the most it keeps")) {
+            try order.record(Self.event("one-more", .delivered, hours: 30), now: Fixtures.now)
+        }
+        #expect(order.status == .inTransit)
+        #expect(order.trackingEvents.count == Order.maximumTrackingEvents)
+        // A carrier's retry of a kept event is still answered as before.
+        #expect(try order.record(Self.event("e7", .inTransit, hours: 24), now: Fixtures.now) == false)
+    }
+
     @Test func trackingRefusesFutureEventsAndCancelledOrders() {
         var order = Fixtures.order()
         #expect(throws: OrdersError.invalid("event.occurred_at is in the future")) {
@@ -58,6 +89,39 @@ import Testing
             ("country_code", { $0.shippingAddress.countryCode = "Portugal" }),
             ("customer_note is longer", { $0.customerNote = String(repeating: "x", count: 4_001) }),
             ("a delivered order needs delivered_at", { $0.status = .delivered }),
+            ("order.payments has more than 100", { o in o.payments = Array(repeating: o.payments[0], count: 101) }),
+            ("order.payments[0].payment_id is required", { $0.payments[0].id = "" }),
+            ("order.payments[0].method is too long", { $0.payments[0].method = String(repeating: "m", count: 101) }),
+            (
+                "order.tracking_events has more than 200",
+                { o in
+                    o.trackingEvents = (0...200).map { Self.event("e\($0)", .inTransit, hours: 24) }
+                }
+            ),
+            (
+                "order.tracking_events[1].event_id 'e1' is repeated",
+                {
+                    $0.trackingEvents = [
+                        Self.event("e1", .pickedUp, hours: 24), Self.event("e1", .inTransit, hours: 30),
+                    ]
+                }
+            ),
+            (
+                "order.tracking_events[0].occurred_at is before the order was placed",
+                { $0.trackingEvents = [Self.event("e1", .pickedUp, hours: -1)] }
+            ),
+            (
+                "order.tracking_events[0].occurred_at is in the future",
+                { $0.trackingEvents = [Self.event("e1", .pickedUp, hours: 24 * 30)] }
+            ),
+            (
+                "order.tracking_events[0].carrier must be 1 to 100",
+                { o in
+                    var event = Self.event("e1", .pickedUp, hours: 24)
+                    event.carrier = ""
+                    o.trackingEvents = [event]
+                }
+            ),
         ]
         for (expected, defect) in cases {
             var order = Fixtures.order()

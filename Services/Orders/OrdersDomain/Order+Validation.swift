@@ -6,9 +6,12 @@ extension Order {
     public static let maximumTextLength = 4_000
     /// Most lines an order may have.
     public static let maximumLines = 500
+    /// Most payments an order may have.
+    public static let maximumPayments = 100
 
     /// Checks an order arriving from the platform: ids, lines, one valid currency, payments not
-    /// exceeding the total, consistent dates, none in the future. Throws ``OrdersError/invalid(_:)``.
+    /// exceeding the total, tracking events as ``record(_:now:)`` checks them, consistent dates,
+    /// none in the future, and each list within its bound. Throws ``OrdersError/invalid(_:)``.
     public func validate(now: Date) throws(OrdersError) {
         try Self.checkID(id, "order.order_id")
         try Self.checkID(customerID, "order.customer_id")
@@ -39,7 +42,14 @@ extension Order {
         guard Money.sum(lines.compactMap(\.amount), currency: currency) != nil else {
             throw .invalid("order total overflows")
         }
+        guard payments.count <= Self.maximumPayments else {
+            throw .invalid("order.payments has more than \(Self.maximumPayments) payments")
+        }
         for (index, payment) in payments.enumerated() {
+            try Self.checkID(payment.id, "order.payments[\(index)].payment_id")
+            guard TextLimit.admits(payment.method, characters: 100) else {
+                throw .invalid("order.payments[\(index)].method is too long")
+            }
             guard payment.amount.currency == currency else {
                 throw .invalid("order.payments[\(index)].amount is in \(payment.amount.currency), not \(currency)")
             }
@@ -53,6 +63,16 @@ extension Order {
         guard let paidSum = Money.sum(payments.map(\.amount), currency: currency),
             paidSum.minorUnits <= total.minorUnits
         else { throw .invalid("order.payments add up to more than the order total \(total)") }
+        guard trackingEvents.count <= Self.maximumTrackingEvents else {
+            throw .invalid("order.tracking_events has more than \(Self.maximumTrackingEvents) events")
+        }
+        var eventIDs: Set<String> = []
+        for (index, event) in trackingEvents.enumerated() {
+            try Self.check(event, "order.tracking_events[\(index)]", now: now, placedAt: placedAt)
+            guard eventIDs.insert(event.id).inserted else {
+                throw .invalid("order.tracking_events[\(index)].event_id '\(event.id)' is repeated")
+            }
+        }
         if let problem = shippingAddress.problem { throw .invalid("order.shipping_\(problem)") }
         guard placedAt <= now else { throw .invalid("order.placed_at is in the future") }
         if let shippedAt {

@@ -5,7 +5,8 @@ import SupportPolicy
 
 /// How an order is kept: a row of `orders` (with its address and fairness facts as columns) and
 /// its lines, payments and tracking events as rows of `order_lines`, `order_payments` and
-/// `order_tracking_events`, in their order (`position`). The SQL is the same on SQLite and
+/// `order_tracking_events`, in their order (`position`; tracking events in `occurred_at`, then
+/// `position`, order: see ``update(_:from:in:)``). The SQL is the same on SQLite and
 /// PostgreSQL.
 enum OrderRows {
     /// The columns of `orders` read back, in the order ``order(_:lines:payments:events:)`` reads them.
@@ -26,21 +27,47 @@ enum OrderRows {
         try insertChildren(of: order, in: db)
     }
 
-    /// Stores a changed order: its row, and its lines, payments and tracking events anew.
-    static func update(_ order: Order, in db: some SQLConnection) throws {
-        try db.execute(
-            """
-            UPDATE orders SET status = ?, placed_at = ?, shipped_at = ?, delivered_at = ?, customer_note = ?,
-                ship_recipient = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, ship_state = ?,
-                ship_postal_code = ?, ship_country_code = ?, fairness_region = ?, fairness_order_value = ?,
-                fairness_order_value_currency = ?, fairness_account_created_at = ?
-            WHERE order_id = ?
-            """,
-            values(of: order) + [order.id])
-        for table in ["order_lines", "order_payments", "order_tracking_events"] {
-            try db.execute("DELETE FROM \(table) WHERE order_id = ?", [order.id])
+    /// Stores a changed order, `stored` being the order as its transaction read it: its row if it
+    /// changed, its lines and payments anew if they changed, and only the tracking events it did
+    /// not have. Events are never removed, so a new one is appended at the next `position`
+    /// (`position` is the arrival order; events are read in `occurred_at`, then `position`, order:
+    /// the order ``OrdersDomain/Order/record(_:now:)`` keeps). Recording an event therefore costs
+    /// one row, not a rewrite of the whole order. Positions run 0, 1, 2, ... with no gap, both as
+    /// appended here and as the releases before this one wrote them (all anew, in their order, on
+    /// every change), so the next position is the count of stored events.
+    static func update(_ order: Order, from stored: Order, in db: some SQLConnection) throws {
+        if rowChanged(order, from: stored) {
+            try db.execute(
+                """
+                UPDATE orders SET status = ?, placed_at = ?, shipped_at = ?, delivered_at = ?, customer_note = ?,
+                    ship_recipient = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, ship_state = ?,
+                    ship_postal_code = ?, ship_country_code = ?, fairness_region = ?, fairness_order_value = ?,
+                    fairness_order_value_currency = ?, fairness_account_created_at = ?
+                WHERE order_id = ?
+                """,
+                values(of: order) + [order.id])
         }
-        try insertChildren(of: order, in: db)
+        if order.lines != stored.lines {
+            try db.execute("DELETE FROM order_lines WHERE order_id = ?", [order.id])
+            try insertLines(of: order, in: db)
+        }
+        if order.payments != stored.payments {
+            try db.execute("DELETE FROM order_payments WHERE order_id = ?", [order.id])
+            try insertPayments(of: order, in: db)
+        }
+        let storedIDs = Set(stored.trackingEvents.map(\.id))
+        let added = order.trackingEvents.filter { !storedIDs.contains($0.id) }
+        try insertTrackingEvents(added, of: order.id, from: stored.trackingEvents.count, in: db)
+    }
+
+    /// Whether `order` differs from `stored` in a column of its row (not in its lines, payments or
+    /// tracking events).
+    private static func rowChanged(_ order: Order, from stored: Order) -> Bool {
+        var rowOnly = order
+        rowOnly.lines = stored.lines
+        rowOnly.payments = stored.payments
+        rowOnly.trackingEvents = stored.trackingEvents
+        return rowOnly != stored
     }
 
     /// One order; `locking` (inside a write transaction) locks its row on PostgreSQL until the
@@ -170,7 +197,14 @@ enum OrderRows {
         ]
     }
 
+    /// Stores a new order's lines, payments and tracking events.
     private static func insertChildren(of order: Order, in db: some SQLConnection) throws {
+        try insertLines(of: order, in: db)
+        try insertPayments(of: order, in: db)
+        try insertTrackingEvents(order.trackingEvents, of: order.id, from: 0, in: db)
+    }
+
+    private static func insertLines(of order: Order, in db: some SQLConnection) throws {
         for (position, line) in order.lines.enumerated() {
             try db.execute(
                 """
@@ -183,6 +217,9 @@ enum OrderRows {
                     line.unitPrice.currency, line.paidShare?.minorUnits,
                 ])
         }
+    }
+
+    private static func insertPayments(of order: Order, in db: some SQLConnection) throws {
         for (position, payment) in order.payments.enumerated() {
             try db.execute(
                 """
@@ -194,7 +231,13 @@ enum OrderRows {
                     payment.capturedAt,
                 ])
         }
-        for (position, event) in order.trackingEvents.enumerated() {
+    }
+
+    /// Stores `events` of order `orderID` at positions `first`, `first + 1`, ...
+    private static func insertTrackingEvents(
+        _ events: [TrackingEvent], of orderID: String, from first: Int, in db: some SQLConnection
+    ) throws {
+        for (offset, event) in events.enumerated() {
             try db.execute(
                 """
                 INSERT INTO order_tracking_events (order_id, position, event_id, carrier, tracking_number, status,
@@ -202,7 +245,7 @@ enum OrderRows {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    order.id, position, event.id, event.carrier, event.trackingNumber, event.status.rawValue,
+                    orderID, first + offset, event.id, event.carrier, event.trackingNumber, event.status.rawValue,
                     event.description, event.location, event.occurredAt,
                 ])
         }
@@ -226,7 +269,7 @@ enum OrderRows {
                 """
             events = """
                 SELECT order_id, event_id, carrier, tracking_number, status, description, location, occurred_at
-                FROM order_tracking_events WHERE \(filter) ORDER BY order_id, position
+                FROM order_tracking_events WHERE \(filter) ORDER BY order_id, occurred_at, position
                 """
         }
     }

@@ -43,8 +43,9 @@ protocol OrdersTransaction {
     func orderWithoutPaymentsAndTracking(id: String) throws -> Order?
     /// Stores a new order.
     func insert(_ order: Order) throws
-    /// Stores a changed order.
-    func update(_ order: Order) throws
+    /// Stores a changed order; `stored` is the order as this transaction read it (``order(id:)``),
+    /// so that only what changed is written.
+    func update(_ order: Order, from stored: Order) throws
     /// One issue.
     func issue(id: String) throws -> Issue?
     /// Stores a new or changed issue.

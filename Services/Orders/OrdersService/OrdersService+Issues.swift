@@ -29,9 +29,10 @@ extension OrdersService {
                 id: issueID, on: order, category: category, description: request.description,
                 requestedAddress: address, by: actor, at: now)
             if issue.resolution == .updateAddress, let address {
-                var whole = try Self.visible(transaction.order(id: order.id), id: order.id, to: caller)
+                let stored = try Self.visible(transaction.order(id: order.id), id: order.id, to: caller)
+                var whole = stored
                 try whole.changeAddress(to: address)
-                try transaction.update(whole)
+                try transaction.update(whole, from: stored)
             }
             try transaction.insert(issue)
             try transaction.record(OrdersEvents.events(for: changes, issue: issue, order: order, by: actor, at: now))

@@ -16,6 +16,7 @@ extension OrdersService {
         var imported = try Order(wire: wireOrder)
         try imported.validate(now: clock())
         imported.freezePaidShares()
+        imported.sortTrackingEvents()
         let order = imported
         return try await store.command(
             Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
@@ -39,8 +40,9 @@ extension OrdersService {
         return try await store.command(
             Orders.Method.recordTrackingEvent, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) { transaction, now in
-            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
-            if try order.record(event, now: now) { try transaction.update(order) }
+            let stored = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            var order = stored
+            if try order.record(event, now: now) { try transaction.update(order, from: stored) }
             return order.wire
         }
     }
@@ -119,7 +121,8 @@ extension OrdersService {
             Orders.Method.correctAddress, request, key: request.idempotencyKey, caller: caller.subject, at: reportedAt
         ) {
             transaction, now in
-            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            let stored = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            var order = stored
             let actor = Actor(caller)
             let (issue, changes) = try Issue.report(
                 id: issueID, on: order, category: .addressCorrection, description: "Address correction requested",
@@ -130,7 +133,7 @@ extension OrdersService {
                 return CorrectAddressResponse.with { $0.outcome = .redirectIssue(issue.wire) }
             }
             try order.changeAddress(to: address)
-            try transaction.update(order)
+            try transaction.update(order, from: stored)
             return CorrectAddressResponse.with { $0.outcome = .updatedOrder(order.wire) }
         }
     }
@@ -143,9 +146,10 @@ extension OrdersService {
             Orders.Method.adjustOrder, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
         ) {
             transaction, now in
-            var order = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            let stored = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
+            var order = stored
             try order.adjust(changes, note: request.customerNote)
-            try transaction.update(order)
+            try transaction.update(order, from: stored)
             try transaction.record([
                 OrdersEvents.orderDecision(
                     "ADJUST_ORDER", rule: IssuePlaybook.adjustmentBeforeShipment, order: order, by: Actor(caller),

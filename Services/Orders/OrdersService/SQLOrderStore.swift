@@ -143,9 +143,9 @@ struct SQLOrdersTransaction: OrdersTransaction {
         try OrderRows.insert(order, in: db)
     }
 
-    func update(_ order: Order) throws {
+    func update(_ order: Order, from stored: Order) throws {
         OrderReadCache.note(order.id, in: changed)
-        try OrderRows.update(order, in: db)
+        try OrderRows.update(order, from: stored, in: db)
     }
 
     func issue(id: String) throws -> Issue? {
