@@ -73,7 +73,7 @@ final class OrderReadCache: Sendable {
 
     /// About how many bytes an entry holding `order` takes (``Storage/MemoryEstimate``): the
     /// entry, and the heap of every string and list the order holds (up to 500 lines, and
-    /// tracking events without a set limit).
+    /// up to 200 tracking events: ``OrdersDomain/Order/maximumTrackingEvents``).
     static func cost(of order: Order) -> Int {
         typealias Size = MemoryEstimate
         let address = order.shippingAddress
