@@ -96,6 +96,16 @@ extension Order {
         }
     }
 
+    /// Admits an order arriving from the platform (ImportOrder, or seeding): checks it
+    /// (``validate(now:)``), then settles what it keeps from then on: each line's paid share
+    /// frozen (``freezePaidShares()``) and its tracking events in the order
+    /// ``record(_:now:)`` keeps (``sortTrackingEvents()``).
+    public mutating func admit(now: Date) throws(OrdersError) {
+        try validate(now: now)
+        freezePaidShares()
+        sortTrackingEvents()
+    }
+
     /// Checks an id: 1 to 128 printable ASCII characters.
     public static func checkID(_ value: String, _ field: String) throws(OrdersError) {
         guard !value.isEmpty else { throw .invalid("\(field) is required") }

@@ -14,9 +14,7 @@ extension OrdersService {
         let caller = try context.identity
         guard let wireOrder = request.order else { throw RPCError(.invalidArgument, "order is required") }
         var imported = try Order(wire: wireOrder)
-        try imported.validate(now: clock())
-        imported.freezePaidShares()
-        imported.sortTrackingEvents()
+        try imported.admit(now: clock())
         let order = imported
         return try await store.command(
             Orders.Method.importOrder, request, key: request.idempotencyKey, caller: caller.subject, at: clock()
