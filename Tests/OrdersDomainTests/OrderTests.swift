@@ -49,19 +49,28 @@ import Testing
         #expect(imported.trackingEvents.map(\.id) == ["early", "b", "a", "c"])
     }
 
-    @Test func anOrderKeepsAtMostItsBoundOfTrackingEvents() throws {
+    @Test func anOrderKeepsAtMostItsBoundOfTrackingEventsButIsStillDelivered() throws {
         var order = Fixtures.order()
-        for number in 0..<Order.maximumTrackingEvents {
-            try order.record(Self.event("e\(number)", .inTransit, hours: 24), now: Fixtures.now)
+        try order.record(Self.event("picked", .pickedUp, hours: 23), now: Fixtures.now)
+        for number in 1..<Order.maximumTrackingEvents {
+            try order.record(Self.event("e\(number)", .pickedUp, hours: 24), now: Fixtures.now)
         }
         #expect(order.trackingEvents.count == Order.maximumTrackingEvents)
-        #expect(throws: OrdersError.notAllowed("order order-1 already has 200 tracking events, the most it keeps")) {
-            try order.record(Self.event("one-more", .delivered, hours: 30), now: Fixtures.now)
-        }
-        #expect(order.status == .inTransit)
+        let refused = OrdersError.notAllowed(
+            "order order-1 has 200 tracking events; past 200 it keeps only events that move its status forward")
+        #expect(throws: refused) { try order.record(Self.event("scan", .pickedUp, hours: 30), now: Fixtures.now) }
         #expect(order.trackingEvents.count == Order.maximumTrackingEvents)
         // A carrier's retry of a kept event is still answered as before.
-        #expect(try order.record(Self.event("e7", .inTransit, hours: 24), now: Fixtures.now) == false)
+        #expect(try order.record(Self.event("e7", .pickedUp, hours: 24), now: Fixtures.now) == false)
+        // Events that move the status forward are kept past the bound: the order is delivered.
+        try order.record(Self.event("out", .outForDelivery, hours: 40), now: Fixtures.now)
+        try order.record(Self.event("delivered", .delivered, hours: 50), now: Fixtures.now)
+        #expect(order.status == .delivered)
+        #expect(order.deliveredAt == Fixtures.placed.addingTimeInterval(50 * 3_600))
+        #expect(order.trackingEvents.count == Order.maximumTrackingEvents + 2)
+        #expect(throws: OrdersError.self) {
+            try order.record(Self.event("late", .outForDelivery, hours: 45), now: Fixtures.now)
+        }
     }
 
     @Test func trackingRefusesFutureEventsAndCancelledOrders() {
@@ -91,6 +100,13 @@ import Testing
             ("a delivered order needs delivered_at", { $0.status = .delivered }),
             ("order.payments has more than 100", { o in o.payments = Array(repeating: o.payments[0], count: 101) }),
             ("order.payments[0].payment_id is required", { $0.payments[0].id = "" }),
+            (
+                "order.payments[1].payment_id 'pay-1' is repeated",
+                { o in
+                    o.payments[0].amount.minorUnits = 2_000
+                    o.payments.append(o.payments[0])
+                }
+            ),
             ("order.payments[0].method is too long", { $0.payments[0].method = String(repeating: "m", count: 101) }),
             (
                 "order.tracking_events has more than 200",
@@ -118,7 +134,7 @@ import Testing
                 "order.tracking_events[0].carrier must be 1 to 100",
                 { o in
                     var event = Self.event("e1", .pickedUp, hours: 24)
-                    event.carrier = ""
+                    event.carrier = " \u{3000}\t"
                     o.trackingEvents = [event]
                 }
             ),

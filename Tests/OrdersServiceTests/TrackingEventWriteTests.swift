@@ -11,11 +11,12 @@ import Testing
 import Wire
 
 /// `RecordTrackingEvent` appends one row, whatever the order's size (it used to rewrite every
-/// line, payment and event of the order on each event), keeps events in the order they occurred
-/// (events of one instant in the order they arrived) on both backends, and refuses an event past
-/// ``OrdersDomain/Order/maximumTrackingEvents`` without changing anything.
+/// line, payment and event of the order on each event; a late scan rewrites the events after
+/// it), keeps events in the order they occurred (events of one instant in the order they arrived)
+/// on both backends, and past ``OrdersDomain/Order/maximumTrackingEvents`` refuses an event that
+/// does not move the status, without changing anything.
 @Suite struct TrackingEventWriteTests {
-    @Test func anEventOnALargeOrderWritesOneRowAndRewritesNothing() async throws {
+    @Test func anEventOnALargeOrderWritesItsOwnRowAndRewritesNothingBeforeIt() async throws {
         let harness = try OrdersHarness()
         var order = harness.order("o-big")
         order.lines = (1...Order.maximumLines).map { number in
@@ -38,19 +39,38 @@ import Wire
             }
         }
         try await harness.track("o-big", .inTransit, hoursAgo: 24, id: "second")
-
-        let writes = statements.taken.filter { sql in
-            ["INSERT", "UPDATE", "DELETE"].contains { sql.uppercased().hasPrefix($0) }
-        }
-        let touched = writes.map { sql in
-            sql.split(whereSeparator: \.isWhitespace).prefix(3).joined(separator: " ")
-        }
-        #expect(touched.filter { $0.contains("order_tracking_events") } == ["INSERT INTO order_tracking_events"])
-        #expect(!touched.contains { $0.contains("order_lines") || $0.contains("order_payments") }, "\(touched)")
+        #expect(Self.writes(statements.taken) == ["UPDATE orders SET", "INSERT INTO order_tracking_events"])
+        // A scan arriving late rewrites only the events after it, so that positions stay in the
+        // order the events occurred (what every release reads).
+        statements.clear()
+        try await harness.track("o-big", .inTransit, hoursAgo: 30, id: "late")
+        #expect(
+            Self.writes(statements.taken) == [
+                "DELETE FROM order_tracking_events", "INSERT INTO order_tracking_events",
+                "INSERT INTO order_tracking_events",
+            ])
         let read = try await harness.agent().getOrder(GetOrderRequest.with { $0.orderID = "o-big" })
         #expect(read.lines.count == Order.maximumLines)
-        #expect(read.trackingEvents.map(\.eventID) == ["first", "second"])
+        #expect(read.trackingEvents.map(\.eventID) == ["first", "late", "second"])
         #expect(read.status == .inTransit)
+        let positions = try await harness.database.snapshot { db in
+            try db.fetchRows(
+                "SELECT event_id FROM order_tracking_events WHERE order_id = ? ORDER BY position", ["o-big"]
+            ).map { try $0.string(0) }
+        }
+        #expect(positions == ["first", "late", "second"])
+    }
+
+    /// The first words of the statements that wrote (the idempotency record, the outbox and the
+    /// transaction's own left out): which tables a command changed, in order.
+    static func writes(_ statements: [String]) -> [String] {
+        statements.compactMap { sql in
+            let words = sql.split(whereSeparator: \.isWhitespace).prefix(3).joined(separator: " ")
+            guard ["INSERT", "UPDATE", "DELETE"].contains(where: { words.uppercased().hasPrefix($0) }),
+                !words.contains("idempotency"), !words.contains("outbox"), !words.contains("aggregate_sequence")
+            else { return nil }
+            return words
+        }
     }
 
     @Test func eventsAreKeptInTheOrderTheyOccurredOnSQLite() async throws {
@@ -98,18 +118,22 @@ import Wire
         #expect(listed.orders.first?.trackingEvents.map(\.eventID) == expected)
     }
 
-    /// The order full of events: one more is FAILED_PRECONDITION and writes nothing; a kept event
-    /// sent again (under a new idempotency key) is still answered with the order.
+    /// The order full of events: one more that does not move its status is FAILED_PRECONDITION
+    /// and writes nothing; a kept event sent again (under a new idempotency key) is still answered
+    /// with the order; the delivery is kept past the bound.
     static func anEventPastTheBoundIsRefusedAndChangesNothing(_ harness: OrdersHarness) async throws {
         try await harness.importOrder(harness.order("o-1"))
-        for number in 0..<Order.maximumTrackingEvents {
+        try await harness.track("o-1", .pickedUp, hoursAgo: 25, id: "picked")
+        for number in 1..<Order.maximumTrackingEvents {
             try await harness.track("o-1", .inTransit, hoursAgo: 24, id: "e\(number)")
         }
         let before = try await harness.counts()
         #expect(before["order_tracking_events"] == Order.maximumTrackingEvents)
-        let error = await rpcError { try await harness.track("o-1", .delivered, hoursAgo: 1, id: "one-more") }
+        let error = await rpcError { try await harness.track("o-1", .inTransit, hoursAgo: 1, id: "one-more") }
         #expect(error?.code == .failedPrecondition)
-        #expect(error?.message == "order o-1 already has 200 tracking events, the most it keeps")
+        #expect(
+            error?.message
+                == "order o-1 has 200 tracking events; past 200 it keeps only events that move its status forward")
         #expect(try await harness.counts() == before)
         let repeated = try await harness.carrier().recordTrackingEvent(
             RecordTrackingEventRequest.with {
@@ -119,6 +143,10 @@ import Wire
             })
         #expect(repeated.trackingEvents.count == Order.maximumTrackingEvents)
         #expect(repeated.status == .inTransit)
+        let delivered = try await harness.track("o-1", .delivered, hoursAgo: 1, id: "delivered")
+        #expect(delivered.status == .delivered)
+        #expect(delivered.trackingEvents.count == Order.maximumTrackingEvents + 1)
+        #expect(delivered.trackingEvents.last?.eventID == "delivered")
     }
 
     static func event(_ id: String, _ status: OrdersAPI.TrackingStatus, at date: Date) -> OrdersAPI.TrackingEvent {

@@ -2,32 +2,35 @@ import Foundation
 import SupportPolicy
 
 extension Order {
-    /// Most tracking events an order keeps: a parcel's journey takes a few dozen; the bound keeps
-    /// an order (read whole by every `GetOrder`, and sent whole in its replies) from growing
-    /// without end under a carrier that repeats itself with new event ids.
+    /// Most tracking events an order keeps, but for those that move its status forward (at most
+    /// one per status, as status only moves forward): a parcel's journey takes a few dozen; the
+    /// bound keeps an order (read whole by every `GetOrder`, and sent whole in its replies) from
+    /// growing without end under a carrier that repeats itself with new event ids, and never
+    /// keeps an order from being delivered.
     public static let maximumTrackingEvents = 200
 
     /// Records a carrier event and moves the status forward (never back): picked up is shipped,
     /// delivered sets `deliveredAt` to the event's time. A repeated event id changes nothing and
-    /// returns false. Events for a cancelled order or from the future are refused, and so is a new
-    /// event once the order has ``maximumTrackingEvents``.
+    /// returns false. Events for a cancelled order or from the future are refused, and so is a
+    /// new event that would not move the status forward once the order has
+    /// ``maximumTrackingEvents``.
     ///
     /// The event goes after every event that occurred at or before it, so that events are in
-    /// `occurredAt` order and events of one instant in the order they were recorded; the store
-    /// keeps that order by appending (`order_tracking_events` is read in `occurred_at`, then
-    /// arrival order), without rewriting the events before it.
+    /// `occurredAt` order and events of one instant in the order they were recorded.
     @discardableResult
     public mutating func record(_ event: TrackingEvent, now: Date) throws(OrdersError) -> Bool {
         try Self.check(event, "event", now: now, placedAt: placedAt)
         if trackingEvents.contains(where: { $0.id == event.id }) { return false }
         guard status != .cancelled else { throw .notAllowed("order \(id) was cancelled; it has no shipment to track") }
-        guard trackingEvents.count < Self.maximumTrackingEvents else {
+        let next = event.status.orderStatus.flatMap { $0 > status ? $0 : nil }
+        guard trackingEvents.count < Self.maximumTrackingEvents || next != nil else {
             throw .notAllowed(
-                "order \(id) already has \(Self.maximumTrackingEvents) tracking events, the most it keeps")
+                "order \(id) has \(trackingEvents.count) tracking events; past \(Self.maximumTrackingEvents) it keeps "
+                    + "only events that move its status forward")
         }
         let position = trackingEvents.lastIndex { $0.occurredAt <= event.occurredAt }.map { $0 + 1 } ?? 0
         trackingEvents.insert(event, at: position)
-        if let next = event.status.orderStatus, next > status {
+        if let next {
             if next.hasShipped, shippedAt == nil { shippedAt = event.occurredAt }
             if next == .delivered { deliveredAt = event.occurredAt }
             status = next
@@ -47,7 +50,7 @@ extension Order {
     /// placing and now.
     static func check(_ event: TrackingEvent, _ field: String, now: Date, placedAt: Date) throws(OrdersError) {
         try checkID(event.id, "\(field).event_id")
-        guard !event.carrier.isEmpty, TextLimit.admits(event.carrier, characters: 100) else {
+        guard !TextLimit.isBlank(event.carrier), TextLimit.admits(event.carrier, characters: 100) else {
             throw .invalid("\(field).carrier must be 1 to 100 characters (400 UTF-8 bytes)")
         }
         guard TextLimit.admits(event.trackingNumber, characters: 100),

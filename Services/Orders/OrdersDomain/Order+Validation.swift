@@ -45,8 +45,12 @@ extension Order {
         guard payments.count <= Self.maximumPayments else {
             throw .invalid("order.payments has more than \(Self.maximumPayments) payments")
         }
+        var paymentIDs: Set<String> = []
         for (index, payment) in payments.enumerated() {
             try Self.checkID(payment.id, "order.payments[\(index)].payment_id")
+            guard paymentIDs.insert(payment.id).inserted else {
+                throw .invalid("order.payments[\(index)].payment_id '\(payment.id)' is repeated")
+            }
             guard TextLimit.admits(payment.method, characters: 100) else {
                 throw .invalid("order.payments[\(index)].method is too long")
             }

@@ -5,8 +5,7 @@ import SupportPolicy
 
 /// How an order is kept: a row of `orders` (with its address and fairness facts as columns) and
 /// its lines, payments and tracking events as rows of `order_lines`, `order_payments` and
-/// `order_tracking_events`, in their order (`position`; tracking events in `occurred_at`, then
-/// `position`, order: see ``update(_:from:in:)``). The SQL is the same on SQLite and
+/// `order_tracking_events`, in their order (`position`). The SQL is the same on SQLite and
 /// PostgreSQL.
 enum OrderRows {
     /// The columns of `orders` read back, in the order ``order(_:lines:payments:events:)`` reads them.
@@ -28,13 +27,12 @@ enum OrderRows {
     }
 
     /// Stores a changed order, `stored` being the order as its transaction read it: its row if it
-    /// changed, its lines and payments anew if they changed, and only the tracking events it did
-    /// not have. Events are never removed, so a new one is appended at the next `position`
-    /// (`position` is the arrival order; events are read in `occurred_at`, then `position`, order:
-    /// the order ``OrdersDomain/Order/record(_:now:)`` keeps). Recording an event therefore costs
-    /// one row, not a rewrite of the whole order. Positions run 0, 1, 2, ... with no gap, both as
-    /// appended here and as the releases before this one wrote them (all anew, in their order, on
-    /// every change), so the next position is the count of stored events.
+    /// changed, its lines and payments anew if they changed, and its tracking events from the
+    /// first that differs from `stored`'s on. Events are kept at positions 0, 1, 2, ... in the
+    /// order ``OrdersDomain/Order/record(_:now:)`` keeps (when they occurred), as every release
+    /// has read them: a new event that occurred last (nearly all of them) is one row appended; a
+    /// late one rewrites only the events after it. Recording an event so costs a row or a few,
+    /// not a rewrite of the whole order.
     static func update(_ order: Order, from stored: Order, in db: some SQLConnection) throws {
         if rowChanged(order, from: stored) {
             try db.execute(
@@ -55,9 +53,12 @@ enum OrderRows {
             try db.execute("DELETE FROM order_payments WHERE order_id = ?", [order.id])
             try insertPayments(of: order, in: db)
         }
-        let storedIDs = Set(stored.trackingEvents.map(\.id))
-        let added = order.trackingEvents.filter { !storedIDs.contains($0.id) }
-        try insertTrackingEvents(added, of: order.id, from: stored.trackingEvents.count, in: db)
+        let events = order.trackingEvents
+        let kept = zip(events, stored.trackingEvents).prefix { $0 == $1 }.count
+        if kept < stored.trackingEvents.count {
+            try db.execute("DELETE FROM order_tracking_events WHERE order_id = ? AND position >= ?", [order.id, kept])
+        }
+        try insertTrackingEvents(events[kept...], of: order.id, from: kept, in: db)
     }
 
     /// Whether `order` differs from `stored` in a column of its row (not in its lines, payments or
@@ -201,7 +202,7 @@ enum OrderRows {
     private static func insertChildren(of order: Order, in db: some SQLConnection) throws {
         try insertLines(of: order, in: db)
         try insertPayments(of: order, in: db)
-        try insertTrackingEvents(order.trackingEvents, of: order.id, from: 0, in: db)
+        try insertTrackingEvents(order.trackingEvents[...], of: order.id, from: 0, in: db)
     }
 
     private static func insertLines(of order: Order, in db: some SQLConnection) throws {
@@ -235,7 +236,7 @@ enum OrderRows {
 
     /// Stores `events` of order `orderID` at positions `first`, `first + 1`, ...
     private static func insertTrackingEvents(
-        _ events: [TrackingEvent], of orderID: String, from first: Int, in db: some SQLConnection
+        _ events: ArraySlice<TrackingEvent>, of orderID: String, from first: Int, in db: some SQLConnection
     ) throws {
         for (offset, event) in events.enumerated() {
             try db.execute(
@@ -269,7 +270,7 @@ enum OrderRows {
                 """
             events = """
                 SELECT order_id, event_id, carrier, tracking_number, status, description, location, occurred_at
-                FROM order_tracking_events WHERE \(filter) ORDER BY order_id, occurred_at, position
+                FROM order_tracking_events WHERE \(filter) ORDER BY order_id, position
                 """
         }
     }
