@@ -76,7 +76,9 @@ import Wire
         #expect(status.openIssueCount == 1)
     }
 
-    @Test func listsPageNewestFirstWithoutGapsOrRepeats() async throws {
+    /// Pages of 10, of 23 (across the 10 orders read at a time) and of the default 50.
+    @Test(arguments: [(10, 3), (23, 2), (0, 1)])
+    func listsPageNewestFirstWithoutGapsOrRepeats(pageSize: Int32, expectedPages: Int) async throws {
         let harness = try OrdersHarness()
         for index in 0..<25 { try await harness.importOrder(harness.order("o-\(index)", daysAgo: Double(index) + 1)) }
         try await harness.importOrder(harness.order("other", customer: "customer-9"))
@@ -89,7 +91,7 @@ import Wire
                 ListOrdersRequest.with {
                     $0.customerID = "customer-1"
                     $0.page = PageRequest.with {
-                        $0.pageSize = 10
+                        $0.pageSize = pageSize
                         $0.pageToken = token
                     }
                 })
@@ -97,7 +99,7 @@ import Wire
             token = page.nextPageToken
             pages += 1
         } while !token.isEmpty
-        #expect(pages == 3)
+        #expect(pages == expectedPages)
         #expect(seen == (0..<25).map { "o-\($0)" })
         #expect(
             await statusCode {
