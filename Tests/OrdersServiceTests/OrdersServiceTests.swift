@@ -290,7 +290,8 @@ import Wire
     @Test func reportingAnAddressCorrectionChangesOnlyTheAddress() async throws {
         let harness = try OrdersHarness()
         try await harness.importOrder(harness.order("o-1"))
-        let labelled = try await harness.track("o-1", .labelCreated, hoursAgo: 2)
+        try await harness.track("o-1", .labelCreated, hoursAgo: 2)
+        let labelled = try await harness.agent().getOrder(GetOrderRequest.with { $0.orderID = "o-1" })
         let customer = try harness.client("customer-1", .customer)
         let newAddress = Address.with {
             $0.recipient = "Ana Lima"; $0.line1 = "Rua C 3"; $0.city = "Faro"; $0.postalCode = "8000-001"

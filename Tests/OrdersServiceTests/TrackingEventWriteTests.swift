@@ -73,6 +73,35 @@ import Wire
         }
     }
 
+    /// The carrier's reply, to a new event or to one it sent before, is the order's progress:
+    /// nothing of the customer, the lines, the payments, the address or the note.
+    @Test func theCarrierSeesOnlyTheShipmentsProgress() async throws {
+        let harness = try OrdersHarness()
+        var order = harness.order("o-1")
+        order.customerNote = "leave it with the neighbour"
+        try await harness.importOrder(order)
+        let first = try await harness.track("o-1", .pickedUp, hoursAgo: 5, id: "picked")
+        let again = try await harness.carrier().recordTrackingEvent(
+            RecordTrackingEventRequest.with {
+                $0.idempotencyKey = "a retry under a key of its own"
+                $0.orderID = "o-1"
+                $0.event = Self.event("picked", .pickedUp, at: harness.now.addingTimeInterval(-5 * 3_600))
+            })
+        for reply in [first, again] {
+            #expect(reply.orderID == "o-1")
+            #expect(reply.status == .shipped)
+            #expect(reply.shippedAt != nil)
+            #expect(reply.placedAt != nil)
+            #expect(reply.trackingEvents.map(\.eventID) == ["picked"])
+            #expect(reply.customerID.isEmpty)
+            #expect(reply.lines.isEmpty && reply.payments.isEmpty && reply.total == nil)
+            #expect(reply.shippingAddress == nil && reply.fairness == nil && reply.customerNote.isEmpty)
+        }
+        let whole = try await harness.agent().getOrder(GetOrderRequest.with { $0.orderID = "o-1" })
+        #expect(whole.customerNote == "leave it with the neighbour")
+        #expect(whole.lines.count == 2)
+    }
+
     @Test func eventsAreKeptInTheOrderTheyOccurredOnSQLite() async throws {
         try await Self.eventsAreKeptInTheOrderTheyOccurred(try OrdersHarness())
     }

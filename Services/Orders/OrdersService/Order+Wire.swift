@@ -27,6 +27,20 @@ extension Order {
         }
     }
 
+    /// The order as the carrier sees it in RecordTrackingEvent's reply: its id, status, dates and
+    /// tracking events; not the customer, lines, payments, address, fairness facts or note, which
+    /// a carrier has no need of (and which the idempotency record of every event would keep again).
+    var trackingWire: WireOrder {
+        WireOrder.with {
+            $0.orderID = id
+            $0.status = status.wire
+            $0.placedAt = Timestamp(placedAt)
+            $0.shippedAt = shippedAt.map { Timestamp($0) }
+            $0.deliveredAt = deliveredAt.map { Timestamp($0) }
+            $0.trackingEvents = trackingEvents.map(\.wire)
+        }
+    }
+
     /// The order in a message from the platform or the store (validated separately, with
     /// ``OrdersDomain/Order/validate(now:)``). An order stored before shares were frozen gets them
     /// frozen now, from its lines and payments; an import re-freezes them (``importOrder``).

@@ -28,7 +28,7 @@ extension OrdersService {
         }
     }
 
-    /// Records a carrier event.
+    /// Records a carrier event; answers with the order's progress (`trackingWire`).
     public func recordTrackingEvent(_ request: RecordTrackingEventRequest, context: ServerContext) async throws
         -> OrdersAPI.Order
     {
@@ -41,7 +41,7 @@ extension OrdersService {
             let stored = try Self.visible(transaction.order(id: request.orderID), id: request.orderID, to: caller)
             var order = stored
             if try order.record(event, now: now) { try transaction.update(order, from: stored) }
-            return order.wire
+            return order.trackingWire
         }
     }
 
