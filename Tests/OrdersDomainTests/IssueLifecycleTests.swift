@@ -133,6 +133,33 @@ typealias Issue = OrdersDomain.Issue
         #expect(issue.log.map(\.action) == ["reported", "mediation", "evidence", "evidence", "decided"])
     }
 
+    @Test func anIssueKeepsAtMostItsBoundOfMessagesAndEvidence() throws {
+        var issue = try Self.issue(in: .mediation)
+        while issue.messages.count < Issue.maximumMessages {
+            _ = try issue.addMessage("message \(issue.messages.count)", by: Fixtures.customer, at: Fixtures.now)
+        }
+        let logged = issue.log.count
+        #expect(
+            throws: OrdersError.notAllowed(
+                "issue i-1 has 50 messages, the most an issue keeps; open a new issue to go on")
+        ) {
+            _ = try issue.addMessage("one more", by: Fixtures.customer, at: Fixtures.now)
+        }
+        #expect(issue.messages.count == Issue.maximumMessages && issue.log.count == logged)
+        while issue.dispute?.evidence.count ?? 0 < Issue.maximumEvidence {
+            _ = try issue.submitEvidence(
+                party: .customer, statement: "more", attachmentURIs: [], by: Fixtures.customer, at: Fixtures.now)
+        }
+        #expect(throws: OrdersError.notAllowed("dispute i-1 has 10 pieces of evidence, the most a dispute keeps")) {
+            _ = try issue.submitEvidence(
+                party: .merchant, statement: "late", attachmentURIs: [], by: Fixtures.agent, at: Fixtures.now)
+        }
+        #expect(issue.dispute?.evidence.count == Issue.maximumEvidence)
+        // The dispute is still decided.
+        _ = try issue.decide(outcome: .customerUpheld, rationale: "receipts", by: Fixtures.agent, at: Fixtures.now)
+        #expect(issue.state == .decided)
+    }
+
     @Test func anAgentsFirstMessageIsTheFirstResponse() throws {
         var (issue, _) = try Issue.report(
             id: "i-2", on: OrderFixtures.order(.inTransit), category: .shippingAnomaly, description: "box crushed",

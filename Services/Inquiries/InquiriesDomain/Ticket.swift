@@ -88,11 +88,19 @@ public struct Ticket: Sendable, Hashable {
         return changes
     }
 
-    /// Adds a message.
+    /// Most messages a ticket keeps (the question and staff's answer among them): at up to 16,000
+    /// bytes each, a ticket stays well within what one reply carries.
+    public static let maximumMessages = 100
+
+    /// Adds a message, up to ``maximumMessages`` (staff's answer is always kept: ``answer``).
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(InquiriesError)
         -> [CaseChange]
     {
         guard state != .closed else { throw .notAllowed("ticket \(id) is CLOSED; ask a new question instead") }
+        guard messages.count < Self.maximumMessages else {
+            throw .notAllowed(
+                "ticket \(id) has \(messages.count) messages, the most a ticket keeps; ask a new question to go on")
+        }
         guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")

@@ -9,21 +9,23 @@ import SupportPolicy
 import Wire
 
 extension InquiriesService {
-    /// Tickets, oldest first (open ones first when filtered by state).
+    /// Tickets, oldest first (open ones first when filtered by state), pages within about 3 MiB
+    /// (``Runtime/PageFiller``).
     public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
         _ = try context.identity
         let state = TicketState(rawValue: Int(request.state.rawValue))
         if state == nil, request.state != .unspecified {
             throw RPCError(.invalidArgument, "state is not a TicketState value")
         }
-        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
-        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
-        let tickets = try await store.read { try $0.tickets(state: state, after: cursor, limit: size + 1) }
+        let page = PageFiller(
+            size: try PageCursor.pageSize(request.page?.pageSize ?? 0),
+            after: try PageCursor(token: request.page?.pageToken ?? ""))
+        let (tickets, next) = try await page.fill(
+            read: { limit, after in try await store.read { try $0.tickets(state: state, after: after, limit: limit) } },
+            message: \.wire, cursor: { PageCursor(sortKey: $0.openedAt.timeIntervalSince1970, id: $0.id) })
         return ListTicketsResponse.with {
-            $0.tickets = tickets.prefix(size).map(\.wire)
-            if tickets.count > size, let last = tickets.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.openedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.tickets = tickets
+            $0.nextPageToken = next
         }
     }
 

@@ -13,7 +13,9 @@ enum TicketRows {
         answer_rule_text, opened_at, answered_at, closed_at
         """
 
-    /// Stores a new or changed ticket (its topics, messages and notifications anew).
+    /// Stores a new or changed ticket: its row, and the topics, messages and notifications it did
+    /// not have when stored (a ticket's lists only grow: topics are set when it opens, messages and
+    /// notifications are appended). A message so costs a row, not a rewrite of the conversation.
     static func save(_ ticket: Ticket, in db: some SQLConnection) throws {
         try db.execute(
             """
@@ -28,17 +30,24 @@ enum TicketRows {
                 ticket.state.rawValue, ticket.answer, ticket.answerRule?.id, ticket.answerRule?.version,
                 ticket.answerRule?.text, ticket.openedAt, ticket.answeredAt, ticket.closedAt,
             ])
-        for table in ["ticket_topics", "ticket_messages", "ticket_notifications"] {
-            try db.execute("DELETE FROM \(table) WHERE ticket_id = ?", [ticket.id])
-        }
-        for (position, topic) in ticket.topics.enumerated() {
+        guard
+            let stored = try db.fetchOne(
+                """
+                SELECT (SELECT COUNT(*) FROM ticket_topics WHERE ticket_id = ?),
+                    (SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ?),
+                    (SELECT COUNT(*) FROM ticket_notifications WHERE ticket_id = ?)
+                """, [ticket.id, ticket.id, ticket.id])
+        else { return }
+        for (position, topic) in ticket.topics.enumerated().dropFirst(try stored.int(0)) {
             try db.execute(
                 "INSERT INTO ticket_topics (ticket_id, position, topic) VALUES (?, ?, ?)",
                 [ticket.id, position, topic.rawValue])
         }
-        for (table, messages) in [("ticket_messages", ticket.messages), ("ticket_notifications", ticket.notifications)]
-        {
-            for (position, message) in messages.enumerated() {
+        for (table, messages, count) in [
+            ("ticket_messages", ticket.messages, try stored.int(1)),
+            ("ticket_notifications", ticket.notifications, try stored.int(2)),
+        ] {
+            for (position, message) in messages.enumerated().dropFirst(count) {
                 try db.execute(
                     """
                     INSERT INTO \(table) (ticket_id, position, message_id, author_subject, author_role, text, sent_at)

@@ -63,10 +63,15 @@ extension Issue {
         return applyResolution(note: note, by: actor, at: now)
     }
 
-    /// Adds a message to the conversation; an agent's first message is support's first response.
+    /// Adds a message to the conversation, up to ``maximumMessages``; an agent's first message is
+    /// support's first response.
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(OrdersError) -> [CaseChange] {
         try Order.checkText(text, "text")
         guard state != .closed else { throw .notAllowed("issue \(id) is CLOSED; open a new issue instead") }
+        guard messages.count < Self.maximumMessages else {
+            throw .notAllowed(
+                "issue \(id) has \(messages.count) messages, the most an issue keeps; open a new issue to go on")
+        }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)
         append(actor, "message", text, nil, now)
@@ -78,7 +83,8 @@ extension Issue {
         return changes
     }
 
-    /// Adds evidence to a dispute in mediation. Customers give evidence for their own side only.
+    /// Adds evidence to a dispute in mediation, up to ``maximumEvidence``. Customers give evidence
+    /// for their own side only.
     public mutating func submitEvidence(
         party: DisputeParty, statement: String, attachmentURIs: [String], by actor: Actor, at now: Date
     ) throws(OrdersError) -> [CaseChange] {
@@ -91,6 +97,10 @@ extension Issue {
         }
         if actor.role == .customer, party != .customer {
             throw .forbidden("a customer can only submit evidence for the customer's side")
+        }
+        guard dispute.evidence.count < Self.maximumEvidence else {
+            throw .notAllowed(
+                "dispute \(id) has \(dispute.evidence.count) pieces of evidence, the most a dispute keeps")
         }
         dispute.evidence.append(
             DisputeEvidence(

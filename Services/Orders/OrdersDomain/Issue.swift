@@ -4,6 +4,12 @@ import SupportPolicy
 /// An order issue and everything that happened to it. Changed only through its commands
 /// (`Issue+Lifecycle.swift`), which guard every state transition and append to the log.
 public struct Issue: Sendable, Hashable, Codable {
+    /// Most messages an issue keeps. Each (up to 16,000 bytes) is in its log too, so that with
+    /// ``maximumEvidence`` an issue stays under 3 MiB: within one reply and one page of a list.
+    public static let maximumMessages = 50
+    /// Most pieces of evidence a dispute keeps (each a statement and up to 10 attachment links).
+    public static let maximumEvidence = 10
+
     /// Unique id.
     public var id: String
     /// The order concerned.

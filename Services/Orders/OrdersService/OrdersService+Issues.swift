@@ -75,7 +75,8 @@ extension OrdersService {
         return try Self.visible(await store.issue(id: request.issueID), id: request.issueID, to: caller).wire
     }
 
-    /// The issues of an order or a customer, newest first.
+    /// The issues of an order or a customer, newest first, pages within about 3 MiB
+    /// (``Runtime/PageFiller``).
     public func listIssues(_ request: ListIssuesRequest, context: ServerContext) async throws -> ListIssuesResponse {
         let caller = try context.identity
         guard request.orderID.isEmpty != request.customerID.isEmpty else {
@@ -89,16 +90,19 @@ extension OrdersService {
                 _ = try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller)
             }
         }
-        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
-        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
-        let issues = try await store.issues(
-            orderID: request.orderID.isEmpty ? nil : request.orderID,
-            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
+        let page = PageFiller(
+            size: try PageCursor.pageSize(request.page?.pageSize ?? 0),
+            after: try PageCursor(token: request.page?.pageToken ?? ""))
+        let (issues, next) = try await page.fill(
+            read: { limit, after in
+                try await store.issues(
+                    orderID: request.orderID.isEmpty ? nil : request.orderID,
+                    customerID: request.customerID.isEmpty ? nil : request.customerID, limit: limit, after: after)
+            },
+            message: \.wire, cursor: { PageCursor(sortKey: $0.reportedAt.timeIntervalSince1970, id: $0.id) })
         return ListIssuesResponse.with {
-            $0.issues = issues.prefix(size).map(\.wire)
-            if issues.count > size, let last = issues.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.reportedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.issues = issues
+            $0.nextPageToken = next
         }
     }
 

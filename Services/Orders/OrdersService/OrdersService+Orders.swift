@@ -70,53 +70,26 @@ extension OrdersService {
 
     }
 
-    /// A customer's orders, newest first: `page_size` of them, or fewer once the page holds
-    /// ``maximumPageBytes`` (an order may be megabytes: 500 lines, 200 tracking events), read
-    /// ``ordersReadAtOnce`` at a time so that a page never holds more than it sends.
+    /// A customer's orders, newest first: `page_size` of them, or fewer once the page holds about
+    /// 3 MiB (an order may be megabytes: 500 lines, 200 tracking events): ``Runtime/PageFiller``.
     public func listOrders(_ request: ListOrdersRequest, context: ServerContext) async throws -> ListOrdersResponse {
         let caller = try context.identity
         guard !request.customerID.isEmpty else { throw RPCError(.invalidArgument, "customer_id is required") }
         if caller.role == .customer, request.customerID != caller.subject {
             throw RPCError(.permissionDenied, "a customer can only list their own orders")
         }
-        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
-        var after = try PageCursor(token: request.page?.pageToken ?? "")
-        var page: [OrdersAPI.Order] = []
-        var bytes = 0
-        var more = false
-        filling: while true {
-            let wanted = min(size - page.count, Self.ordersReadAtOnce)
-            let read = try await store.orders(customerID: request.customerID, limit: wanted + 1, after: after)
-            for order in read.prefix(wanted) {
-                let wire = order.wire
-                let length = wire.serializedSize()
-                guard page.isEmpty || bytes + length <= Self.maximumPageBytes else {
-                    more = true
-                    break filling
-                }
-                page.append(wire)
-                bytes += length
-                after = PageCursor(sortKey: order.placedAt.timeIntervalSince1970, id: order.id)
-            }
-            guard read.count > wanted else { break }
-            guard page.count < size else {
-                more = true
-                break
-            }
-        }
-        let orders = page
+        let page = PageFiller(
+            size: try PageCursor.pageSize(request.page?.pageSize ?? 0),
+            after: try PageCursor(token: request.page?.pageToken ?? ""))
+        let (orders, next) = try await page.fill(
+            read: { limit, after in try await store.orders(customerID: request.customerID, limit: limit, after: after)
+            },
+            message: \.wire, cursor: { PageCursor(sortKey: $0.placedAt.timeIntervalSince1970, id: $0.id) })
         return ListOrdersResponse.with {
             $0.orders = orders
-            if more, let after { $0.nextPageToken = after.token }
+            $0.nextPageToken = next
         }
     }
-
-    /// Most bytes of orders a ListOrders page holds (one order alone may exceed it): under the
-    /// 4 MiB a gRPC client accepts by default.
-    static let maximumPageBytes = 3 << 20
-
-    /// How many orders ListOrders reads at a time while it fills a page.
-    static let ordersReadAtOnce = 10
 
     /// What was paid and when the order was delivered, for Returns and Refunds.
     public func getPurchaseFacts(_ request: GetPurchaseFactsRequest, context: ServerContext) async throws
