@@ -127,21 +127,24 @@ extension OversightService {
             throw RPCError(.permissionDenied, "a customer can only list their own complaints")
         }
         let customerID = caller.role == .customer ? caller.subject : request.customerID
-        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
-        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
+        let page = PageFiller(
+            size: try PageCursor.pageSize(request.page?.pageSize ?? 0),
+            after: try PageCursor(token: request.page?.pageToken ?? ""))
         let state = OversightDomain.ComplaintState(rawValue: Int(request.state.rawValue))
         if state == nil, request.state != .unspecified {
             throw RPCError(.invalidArgument, "state is not a known state")
         }
-        let complaints = try await store.read {
-            try $0.complaints(
-                customerID: customerID.isEmpty ? nil : customerID, state: state, after: cursor, limit: size + 1)
-        }
+        let (complaints, next) = try await page.fill(
+            read: { limit, after in
+                try await store.read {
+                    try $0.complaints(
+                        customerID: customerID.isEmpty ? nil : customerID, state: state, after: after, limit: limit)
+                }
+            },
+            message: \.wire, cursor: { PageCursor(sortKey: $0.filedAt.timeIntervalSince1970, id: $0.id) })
         return ListComplaintsResponse.with {
-            $0.complaints = complaints.prefix(size).map(\.wire)
-            if complaints.count > size, let last = complaints.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.filedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.complaints = complaints
+            $0.nextPageToken = next
         }
     }
 

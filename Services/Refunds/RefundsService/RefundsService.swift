@@ -127,17 +127,21 @@ public struct RefundsService: Refunds.ServiceProtocol {
                 throw RPCError(.notFound, "order '\(request.orderID)' has no refunds")
             }
         }
-        let size = try PageCursor.pageSize(request.page?.pageSize ?? 0)
-        let cursor = try PageCursor(token: request.page?.pageToken ?? "")
-        let refunds = try await store.refunds(
-            orderID: request.orderID.isEmpty ? nil : request.orderID,
-            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
+        let page = PageFiller(
+            size: try PageCursor.pageSize(request.page?.pageSize ?? 0),
+            after: try PageCursor(token: request.page?.pageToken ?? ""))
         let now = clock()
+        let (refunds, next) = try await page.fill(
+            read: { limit, after in
+                try await store.refunds(
+                    orderID: request.orderID.isEmpty ? nil : request.orderID,
+                    customerID: request.customerID.isEmpty ? nil : request.customerID, limit: limit, after: after)
+            },
+            message: { $0.wire(at: now) },
+            cursor: { PageCursor(sortKey: $0.approvedAt.timeIntervalSince1970, id: $0.id) })
         return ListRefundsResponse.with {
-            $0.refunds = refunds.prefix(size).map { $0.wire(at: now) }
-            if refunds.count > size, let last = refunds.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.approvedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.refunds = refunds
+            $0.nextPageToken = next
         }
     }
 

@@ -157,15 +157,18 @@ public struct ReturnsService: Returns.ServiceProtocol {
         if byState {
             return try await queue(request.state, caller: caller, size: size, after: cursor)
         }
-        var found = try await store.productReturns(
-            orderID: request.orderID.isEmpty ? nil : request.orderID,
-            customerID: request.customerID.isEmpty ? nil : request.customerID, limit: size + 1, after: cursor)
-        if caller.role == .customer { found.removeAll { $0.customerID != caller.subject } }
+        let (returns, next) = try await PageFiller(size: size, after: cursor).fill(
+            read: { limit, after in
+                try await store.productReturns(
+                    orderID: request.orderID.isEmpty ? nil : request.orderID,
+                    customerID: request.customerID.isEmpty ? nil : request.customerID, limit: limit, after: after)
+            },
+            message: \.wire, cursor: Self.cursor)
+        // A customer sees only their own returns (of an order of theirs, there are no others).
+        let visible = caller.role == .customer ? returns.filter { $0.customerID == caller.subject } : returns
         return ListReturnsResponse.with {
-            $0.returns = found.prefix(size).map(\.wire)
-            if found.count > size, let last = found.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.requestedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.returns = visible
+            $0.nextPageToken = next
         }
     }
 
@@ -305,13 +308,19 @@ public struct ReturnsService: Returns.ServiceProtocol {
         guard let state = ReturnState(rawValue: Int(state.rawValue)) else {
             throw RPCError(.invalidArgument, "state \(state.rawValue) is not a ReturnState")
         }
-        let found = try await store.productReturns(state: state, limit: size + 1, after: cursor)
+        let (returns, next) = try await PageFiller(size: size, after: cursor).fill(
+            read: { limit, after in try await store.productReturns(state: state, limit: limit, after: after) },
+            message: \.wire, cursor: Self.cursor)
         return ListReturnsResponse.with {
-            $0.returns = found.prefix(size).map(\.wire)
-            if found.count > size, let last = found.prefix(size).last {
-                $0.nextPageToken = PageCursor(sortKey: last.requestedAt.timeIntervalSince1970, id: last.id).token
-            }
+            $0.returns = returns
+            $0.nextPageToken = next
         }
+    }
+
+    /// Where a page of returns continues after `productReturn` (pages within about 3 MiB:
+    /// ``Runtime/PageFiller``).
+    private static func cursor(_ productReturn: ProductReturn) -> PageCursor {
+        PageCursor(sortKey: productReturn.requestedAt.timeIntervalSince1970, id: productReturn.id)
     }
 
     private func change<Request: WireMessage>(
