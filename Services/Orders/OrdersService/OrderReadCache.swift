@@ -1,3 +1,4 @@
+import OrdersAPI
 import OrdersDomain
 import Storage
 import SupportPolicy
@@ -20,8 +21,8 @@ final class OrderReadCache: Sendable {
 
     /// What an entry holds.
     enum Kept: Sendable {
-        /// A whole order.
-        case order(Order)
+        /// A whole order, and its contract message, translated once (GetOrder's reply).
+        case order(Order, wire: WireOrder)
         /// An order without lines and payments, and how many of its issues are open.
         case status(Order, openIssues: Int)
     }
@@ -38,11 +39,10 @@ final class OrderReadCache: Sendable {
 
     /// The whole order `id`, if kept. (Swift compares strings by canonical equivalence, SQLite
     /// by bytes: a kept order answers only for the very id it was read for.)
-    func order(id: String) -> Order? {
-        guard case .order(let order) = reads.value(for: .order(id)), order.id.utf8.elementsEqual(id.utf8) else {
-            return nil
-        }
-        return order
+    func order(id: String) -> (order: Order, wire: WireOrder)? {
+        guard case .order(let order, let wire) = reads.value(for: .order(id)), order.id.utf8.elementsEqual(id.utf8)
+        else { return nil }
+        return (order, wire)
     }
 
     /// The status read of order `id`, if kept (as ``order(id:)``).
@@ -53,9 +53,11 @@ final class OrderReadCache: Sendable {
         return (order, openIssues)
     }
 
-    /// Keeps `order`, read by a read that started with `ticket`.
-    func keep(_ order: Order, readSince ticket: ReadCache<Key, Kept>.Ticket) {
-        reads.keep(.order(order), for: .order(order.id), cost: Self.cost(of: order), readSince: ticket)
+    /// Keeps `order` and its message `wire`, read by a read that started with `ticket`.
+    func keep(_ order: Order, wire: WireOrder, readSince ticket: ReadCache<Key, Kept>.Ticket) {
+        reads.keep(
+            .order(order, wire: wire), for: .order(order.id), cost: Self.cost(of: order) + Self.cost(of: wire),
+            readSince: ticket)
     }
 
     /// Keeps a status read of `order`, read by a read that started with `ticket`.
@@ -69,6 +71,12 @@ final class OrderReadCache: Sendable {
     static func note(_ id: String, in changed: ChangedKeys<Key>) {
         changed.insert(.order(id))
         changed.insert(.status(id))
+    }
+
+    /// About how many bytes an order's message adds to its entry: its lists (its strings share
+    /// the order's storage).
+    static func cost(of wire: WireOrder) -> Int {
+        MemoryEstimate.heap(wire.lines) + MemoryEstimate.heap(wire.payments) + MemoryEstimate.heap(wire.trackingEvents)
     }
 
     /// About how many bytes an entry holding `order` takes (``Storage/MemoryEstimate``): the

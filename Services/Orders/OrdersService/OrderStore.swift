@@ -21,6 +21,8 @@ protocol OrderStore: CommandStore where Transaction == any OrdersTransaction {
 
     /// One order.
     func order(id: String) async throws -> Order?
+    /// One order and its contract message (GetOrder's reply), translated once per read kept.
+    func orderAndWire(id: String) async throws -> (order: Order, wire: WireOrder)?
     /// A customer's orders, newest first, after `cursor`.
     func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order]
     /// One issue.

@@ -45,10 +45,12 @@ extension OrdersService {
         }
     }
 
-    /// One order.
+    /// One order; its reply translated once per kept read (``SQLOrderStore/orderAndWire(id:)``).
     public func getOrder(_ request: GetOrderRequest, context: ServerContext) async throws -> OrdersAPI.Order {
         let caller = try context.identity
-        return try Self.visible(await store.order(id: request.orderID), id: request.orderID, to: caller).wire
+        let found = try await store.orderAndWire(id: request.orderID)
+        let order = try Self.visible(found?.order, id: request.orderID, to: caller)
+        return found?.wire ?? order.wire  // (found is there once the order is visible)
     }
 
     /// An order's status, confirmed.

@@ -57,14 +57,21 @@ struct SQLOrderStore: OrderStore {
     }
 
     func order(id: String) async throws -> Order? {
+        try await orderAndWire(id: id)?.order
+    }
+
+    func orderAndWire(id: String) async throws -> (order: Order, wire: WireOrder)? {
         guard answersFromCache, let cache else {
-            return try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
+            let order = try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
+            return order.map { ($0, $0.wire) }
         }
         if let kept = cache.order(id: id) { return kept }
         let ticket = cache.reads.ticket()
-        let order = try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
-        if let order { cache.keep(order, readSince: ticket) }
-        return order
+        guard let order = try await database.snapshot({ db in try OrderRows.order(id: id, locking: false, in: db) })
+        else { return nil }
+        let wire = order.wire
+        cache.keep(order, wire: wire, readSince: ticket)
+        return (order, wire)
     }
 
     func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order] {
