@@ -83,7 +83,7 @@ extension Complaint {
         return [.stateChanged(from: ComplaintState.resolved.name, to: ComplaintState.closed.name)]
     }
 
-    /// Adds a message.
+    /// Adds a message, up to ``maximumMessages``.
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(OversightError)
         -> [CaseChange]
     {
@@ -91,6 +91,10 @@ extension Complaint {
         guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
+        }
+        guard messages.count < Self.maximumMessages else {
+            throw .notAllowed(
+                "complaint \(id) has \(messages.count) messages, the most a complaint keeps; file another to go on")
         }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)

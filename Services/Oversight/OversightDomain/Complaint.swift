@@ -3,6 +3,10 @@ import SupportPolicy
 
 /// A complaint or suggestion, tracked from filing to resolution by dedicated staff.
 public struct Complaint: Sendable, Hashable {
+    /// Most messages a complaint keeps (at up to 16,000 bytes each, well within one reply and one
+    /// page of a list).
+    public static let maximumMessages = 100
+
     /// Complaint or suggestion.
     public enum Kind: Int, Sendable, Hashable, Codable {
         /// Something went wrong.

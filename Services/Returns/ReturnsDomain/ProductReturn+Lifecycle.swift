@@ -166,12 +166,16 @@ extension ProductReturn {
         return changes
     }
 
-    /// Adds a message to the return's conversation.
+    /// Adds a message to the return's conversation, up to ``maximumMessages``.
     public mutating func addMessage(_ text: String, by actor: Actor, at now: Date) throws(ReturnsError) -> [CaseChange]
     {
         guard TextLimit.admits(text, characters: 4_000), !TextLimit.isBlank(text)
         else {
             throw .invalid("text must be 1 to 4000 characters (16000 UTF-8 bytes)")
+        }
+        guard messages.count < Self.maximumMessages else {
+            throw .notAllowed(
+                "return \(id) has \(messages.count) messages, the most a return keeps; open a complaint to go on")
         }
         let message = CaseMessage(id: "\(id)-m\(messages.count + 1)", author: actor, text: text, sentAt: now)
         messages.append(message)

@@ -4,6 +4,10 @@ import SupportPolicy
 /// A return and everything that happened to it. Changed only through its commands
 /// (`ProductReturn+Lifecycle.swift`), which guard every transition and append to the timeline.
 public struct ProductReturn: Sendable, Hashable {
+    /// Most messages a return keeps. Each (up to 16,000 bytes) is in its timeline too, so that a
+    /// return stays well within one reply and one page of a list.
+    public static let maximumMessages = 50
+
     /// Unique id.
     public var id: String
     /// The order.

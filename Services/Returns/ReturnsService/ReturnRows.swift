@@ -46,9 +46,15 @@ enum ReturnRows {
             VALUES (\(marks))
             ON CONFLICT (return_id) DO UPDATE SET \(changed)
             """, values + fairnessValues)
-        for table in ["return_lines", "return_timeline", "return_messages", "return_notifications"] {
-            try db.execute("DELETE FROM \(table) WHERE return_id = ?", [item.id])
-        }
+        // Lines are written anew (their refund amounts are set on approval; at most the order's
+        // 500); the timeline, messages and notifications only grow: the new ones are appended.
+        try db.execute("DELETE FROM return_lines WHERE return_id = ?", [item.id])
+        let stored = try db.fetchOne(
+            """
+            SELECT (SELECT COUNT(*) FROM return_timeline WHERE return_id = ?),
+                (SELECT COUNT(*) FROM return_messages WHERE return_id = ?),
+                (SELECT COUNT(*) FROM return_notifications WHERE return_id = ?)
+            """, [item.id, item.id, item.id])
         for (position, line) in item.lines.enumerated() {
             try db.execute(
                 """
@@ -62,7 +68,7 @@ enum ReturnRows {
                     line.refundAmount?.currency,
                 ])
         }
-        for (position, entry) in item.timeline.enumerated() {
+        for (position, entry) in item.timeline.enumerated().dropFirst(try stored?.int(0) ?? 0) {
             try db.execute(
                 """
                 INSERT INTO return_timeline (return_id, position, action, actor_subject, actor_role, detail, at)
@@ -73,8 +79,11 @@ enum ReturnRows {
                     entry.at,
                 ])
         }
-        for (table, messages) in [("return_messages", item.messages), ("return_notifications", item.notifications)] {
-            for (position, message) in messages.enumerated() {
+        for (table, messages, known) in [
+            ("return_messages", item.messages, try stored?.int(1) ?? 0),
+            ("return_notifications", item.notifications, try stored?.int(2) ?? 0),
+        ] {
+            for (position, message) in messages.enumerated().dropFirst(known) {
                 try db.execute(
                     """
                     INSERT INTO \(table) (return_id, position, message_id, author_subject, author_role, text, sent_at)

@@ -157,17 +157,19 @@ public struct ReturnsService: Returns.ServiceProtocol {
         if byState {
             return try await queue(request.state, caller: caller, size: size, after: cursor)
         }
+        // A customer sees only their own returns, filtered as they are read, so that neither a
+        // page nor its next_page_token tells of another's. (An order is one customer's: listed by
+        // the id of another's order, every return is left out and the list is empty.)
         let (returns, next) = try await PageFiller(size: size, after: cursor).fill(
             read: { limit, after in
-                try await store.productReturns(
+                let found = try await store.productReturns(
                     orderID: request.orderID.isEmpty ? nil : request.orderID,
                     customerID: request.customerID.isEmpty ? nil : request.customerID, limit: limit, after: after)
+                return caller.role == .customer ? found.filter { $0.customerID == caller.subject } : found
             },
             message: \.wire, cursor: Self.cursor)
-        // A customer sees only their own returns (of an order of theirs, there are no others).
-        let visible = caller.role == .customer ? returns.filter { $0.customerID == caller.subject } : returns
         return ListReturnsResponse.with {
-            $0.returns = visible
+            $0.returns = returns
             $0.nextPageToken = next
         }
     }
