@@ -30,22 +30,15 @@ enum TicketRows {
                 ticket.state.rawValue, ticket.answer, ticket.answerRule?.id, ticket.answerRule?.version,
                 ticket.answerRule?.text, ticket.openedAt, ticket.answeredAt, ticket.closedAt,
             ])
-        guard
-            let stored = try db.fetchOne(
-                """
-                SELECT (SELECT COUNT(*) FROM ticket_topics WHERE ticket_id = ?),
-                    (SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ?),
-                    (SELECT COUNT(*) FROM ticket_notifications WHERE ticket_id = ?)
-                """, [ticket.id, ticket.id, ticket.id])
-        else { return }
-        for (position, topic) in ticket.topics.enumerated().dropFirst(try stored.int(0)) {
+        let stored = try storedChildren.counts(of: ticket.id, in: db)
+        for (position, topic) in ticket.topics.enumerated().dropFirst(stored[0]) {
             try db.execute(
                 "INSERT INTO ticket_topics (ticket_id, position, topic) VALUES (?, ?, ?)",
                 [ticket.id, position, topic.rawValue])
         }
         for (table, messages, count) in [
-            ("ticket_messages", ticket.messages, try stored.int(1)),
-            ("ticket_notifications", ticket.notifications, try stored.int(2)),
+            ("ticket_messages", ticket.messages, stored[1]),
+            ("ticket_notifications", ticket.notifications, stored[2]),
         ] {
             for (position, message) in messages.enumerated().dropFirst(count) {
                 try db.execute(
@@ -60,6 +53,10 @@ enum TicketRows {
             }
         }
     }
+
+    /// The counts a save appends after.
+    private static let storedChildren = StoredChildCounts(
+        tables: ["ticket_topics", "ticket_messages", "ticket_notifications"], key: "ticket_id")
 
     /// The tickets `sql` selects (with ``columns``), with their children.
     static func tickets(_ sql: String, _ arguments: [any SQLBindable], in db: some SQLConnection) throws -> [Ticket] {

@@ -183,17 +183,13 @@ enum IssueRows {
     /// Adds the log entries, messages and notifications past those already stored (they are only
     /// ever appended).
     private static func appendChildren(of issue: Issue, in db: some SQLConnection) throws {
-        guard
-            let stored = try db.fetchOne(
-                """
-                SELECT (SELECT COUNT(*) FROM issue_log WHERE issue_id = ?),
-                    (SELECT COUNT(*) FROM issue_messages WHERE issue_id = ?),
-                    (SELECT COUNT(*) FROM issue_notifications WHERE issue_id = ?)
-                """, [issue.id, issue.id, issue.id])
-        else { return }
-        try insertChildren(
-            of: issue, stored: (log: stored.int(0), messages: stored.int(1), notifications: stored.int(2)), in: db)
+        let stored = try storedChildren.counts(of: issue.id, in: db)
+        try insertChildren(of: issue, stored: (log: stored[0], messages: stored[1], notifications: stored[2]), in: db)
     }
+
+    /// The counts ``appendChildren(of:in:)`` appends after.
+    private static let storedChildren = StoredChildCounts(
+        tables: ["issue_log", "issue_messages", "issue_notifications"], key: "issue_id")
 
     /// Inserts the log entries, messages and notifications past the first `stored` of each.
     private static func insertChildren(

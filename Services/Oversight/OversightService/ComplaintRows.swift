@@ -28,14 +28,10 @@ enum ComplaintRows {
                 complaint.relatedCase, complaint.state.rawValue, complaint.assignedTo, complaint.resolution,
                 complaint.filedAt, complaint.resolvedAt, complaint.closedAt,
             ])
-        let stored = try db.fetchOne(
-            """
-            SELECT (SELECT COUNT(*) FROM complaint_messages WHERE complaint_id = ?),
-                (SELECT COUNT(*) FROM complaint_notifications WHERE complaint_id = ?)
-            """, [complaint.id, complaint.id])
+        let stored = try storedChildren.counts(of: complaint.id, in: db)
         for (table, entries, known) in [
-            ("complaint_messages", complaint.messages, try stored?.int(0) ?? 0),
-            ("complaint_notifications", complaint.notifications, try stored?.int(1) ?? 0),
+            ("complaint_messages", complaint.messages, stored[0]),
+            ("complaint_notifications", complaint.notifications, stored[1]),
         ] {
             for (position, message) in entries.enumerated().dropFirst(known) {
                 try db.execute(
@@ -50,6 +46,10 @@ enum ComplaintRows {
             }
         }
     }
+
+    /// The counts a save appends after.
+    private static let storedChildren = StoredChildCounts(
+        tables: ["complaint_messages", "complaint_notifications"], key: "complaint_id")
 
     /// The complaints `sql` selects (``columns`` first), with their messages and notifications.
     static func complaints(_ sql: String, _ arguments: [any SQLBindable], in db: any SQLConnection) throws

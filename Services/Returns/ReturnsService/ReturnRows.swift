@@ -49,12 +49,7 @@ enum ReturnRows {
         // Lines are written anew (their refund amounts are set on approval; at most the order's
         // 500); the timeline, messages and notifications only grow: the new ones are appended.
         try db.execute("DELETE FROM return_lines WHERE return_id = ?", [item.id])
-        let stored = try db.fetchOne(
-            """
-            SELECT (SELECT COUNT(*) FROM return_timeline WHERE return_id = ?),
-                (SELECT COUNT(*) FROM return_messages WHERE return_id = ?),
-                (SELECT COUNT(*) FROM return_notifications WHERE return_id = ?)
-            """, [item.id, item.id, item.id])
+        let stored = try storedChildren.counts(of: item.id, in: db)
         for (position, line) in item.lines.enumerated() {
             try db.execute(
                 """
@@ -68,7 +63,7 @@ enum ReturnRows {
                     line.refundAmount?.currency,
                 ])
         }
-        for (position, entry) in item.timeline.enumerated().dropFirst(try stored?.int(0) ?? 0) {
+        for (position, entry) in item.timeline.enumerated().dropFirst(stored[0]) {
             try db.execute(
                 """
                 INSERT INTO return_timeline (return_id, position, action, actor_subject, actor_role, detail, at)
@@ -80,8 +75,8 @@ enum ReturnRows {
                 ])
         }
         for (table, messages, known) in [
-            ("return_messages", item.messages, try stored?.int(1) ?? 0),
-            ("return_notifications", item.notifications, try stored?.int(2) ?? 0),
+            ("return_messages", item.messages, stored[1]),
+            ("return_notifications", item.notifications, stored[2]),
         ] {
             for (position, message) in messages.enumerated().dropFirst(known) {
                 try db.execute(
@@ -96,6 +91,10 @@ enum ReturnRows {
             }
         }
     }
+
+    /// The counts a save appends after.
+    private static let storedChildren = StoredChildCounts(
+        tables: ["return_timeline", "return_messages", "return_notifications"], key: "return_id")
 
     /// The returns `sql` selects (with ``columns``), with their children.
     static func returns(_ sql: String, _ arguments: [any SQLBindable], in db: some SQLConnection) throws
