@@ -57,21 +57,24 @@ struct SQLOrderStore: OrderStore {
     }
 
     func order(id: String) async throws -> Order? {
-        try await orderAndWire(id: id)?.order
+        // Without a cache nothing is kept: no message is made that no one asked for.
+        guard answersFromCache, cache != nil else { return try await read(id: id) }
+        return try await orderAndWire(id: id)?.order
     }
 
     func orderAndWire(id: String) async throws -> (order: Order, wire: WireOrder)? {
-        guard answersFromCache, let cache else {
-            let order = try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
-            return order.map { ($0, $0.wire) }
-        }
+        guard answersFromCache, let cache else { return try await read(id: id).map { ($0, $0.wire) } }
         if let kept = cache.order(id: id) { return kept }
         let ticket = cache.reads.ticket()
-        guard let order = try await database.snapshot({ db in try OrderRows.order(id: id, locking: false, in: db) })
-        else { return nil }
+        guard let order = try await read(id: id) else { return nil }
         let wire = order.wire
         cache.keep(order, wire: wire, readSince: ticket)
         return (order, wire)
+    }
+
+    /// One order read from the database.
+    private func read(id: String) async throws -> Order? {
+        try await database.snapshot { db in try OrderRows.order(id: id, locking: false, in: db) }
     }
 
     func orders(customerID: String, limit: Int, after cursor: PageCursor?) async throws -> [Order] {
